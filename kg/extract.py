@@ -169,3 +169,39 @@ def iter_pages(paths: Iterable[Path]) -> list[Path]:
         else:
             raise InputError(f"{p}: no such file or folder")
     return sorted(set(pages), key=lambda q: (q.name, str(q)))
+
+
+def extract_files(
+    paths: list[Path], out_dir: Path, *, nlp: Language | None = None
+) -> list[tuple[Path, str]]:
+    """Extract each page into ``out_dir/<page stem>.json`` (the gold format).
+
+    Pages that cannot be read are skipped and returned with the reason;
+    every other page is still written.
+
+    Returns:
+        The skipped pages, each with the reason.
+    """
+    import json
+
+    from kg.atomic import atomic_write_text
+    from kg.read import read_page
+    from kg.recognise import build_nlp
+
+    nlp = nlp or build_nlp()
+    manifests: dict[Path, dict[str, PageMeta]] = {}
+    skipped: list[tuple[Path, str]] = []
+    for path in iter_pages(paths):
+        folder = path.parent
+        if folder not in manifests:
+            manifests[folder] = read_manifest(folder)
+        try:
+            raw, _encoding = read_page(path)
+        except InputError as e:
+            logger.warning("skipping %s: %s", path, e)
+            skipped.append((path, str(e)))
+            continue
+        result = extract_page(raw, page_meta(path, manifests[folder]), nlp)
+        text = json.dumps(to_gold_json(result), ensure_ascii=False, indent=1) + "\n"
+        atomic_write_text(out_dir / f"{path.stem}.json", text)
+    return skipped

@@ -1,0 +1,162 @@
+"""The ``kg`` command: a thin shell over the library.
+
+Each command checks its arguments, calls one library function and turns the
+library's own errors (``kg.errors.KgError``) into a clear message and a
+non-zero exit. Heavy modules (spaCy, rdflib) are imported inside the
+commands so that ``kg --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from kg.errors import KgError
+
+EXISTING = click.Path(exists=True, path_type=Path)
+
+
+class KgGroup(click.Group):
+    """Runs a command and turns a KgError into a one-line message and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KgError as e:
+            raise click.ClickException(str(e)) from e
+
+
+@click.group(cls=KgGroup)
+@click.version_option(package_name="kg")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """Turn Chinese government and party-building news pages into a knowledge graph."""
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def setup() -> None:
+    """Fetch the pkuseg segmentation model once (through pip; needs the package index)."""
+    from kg.resources import fetch_pkuseg_model
+
+    click.echo(f"pkuseg model in {fetch_pkuseg_model()}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=EXISTING)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Output folder (graph.ttl, graph.html, pages/*.json, …).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Extraction processes (default: what is fastest for the input).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
+@click.option("--strict", is_flag=True, help="Stop at the first page that cannot be used.")
+@click.option("--no-cache", is_flag=True, help="Re-extract every page, ignoring the cache.")
+def build(sources: tuple[Path, ...], out_dir: Path, workers: int | None, engine: str,
+          scheduler: str | None, strict: bool, no_cache: bool) -> None:
+    """Build the graph of every page in SOURCES (files or folders of *.txt)."""
+    from kg.build import build as run_build
+
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    report = run_build(list(sources), out_dir, workers=workers, engine=engine,
+                       scheduler=scheduler, strict=strict, use_cache=not no_cache)
+    click.echo(report.summary())
+    if report.skipped:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("pages", nargs=-1, required=True, type=EXISTING)
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for one <page stem>.json per page, in the gold format.")
+def extract(pages: tuple[Path, ...], out_dir: Path) -> None:
+    """Extract each page into OUT/<page stem>.json in the gold format (GUIDELINES.md)."""
+    from kg.extract import extract_files
+
+    skipped = extract_files(list(pages), out_dir)
+    for path, reason in skipped:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    if skipped:
+        sys.exit(1)
+
+
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("pages", nargs=-1, required=True, type=EXISTING)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
+    """Extract PAGES and score them against GOLD_DIR/<page stem>.json."""
+    import tempfile
+
+    from kg.evaluate import format_report, score
+
+    golds = sorted(gold_dir.glob("*.json"))
+    if not golds:
+        raise click.UsageError(f"{gold_dir} holds no <page>.json gold file")
+    from kg.extract import extract_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        extract_files(list(pages), Path(tmp))
+        pairs = []
+        for g in golds:
+            pred = Path(tmp) / g.name
+            pairs.append((
+                json.loads(g.read_text(encoding="utf-8")),
+                json.loads(pred.read_text(encoding="utf-8")) if pred.exists() else {},
+            ))
+    report = score(pairs)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_report(report))
+
+
+@main.command()
+@click.argument("source", type=EXISTING)
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
+              help="Persistent Oxigraph store folder (created from SOURCE if empty).")
+def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
+    """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store)."""
+    from kg.query import format_csv, format_json, format_table, open_store, run_query
+
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
+    result = run_query(open_store(source, store_dir=store_dir), text)
+    formatter = {"table": format_table, "csv": format_csv, "json": format_json}[fmt]
+    click.echo(formatter(result))
+
+
+@main.command()
+@click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but loopback exposes the graph.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+def serve(output_dir: Path, host: str, port: int) -> None:
+    """Serve the graph in OUTPUT_DIR as a read-only SPARQL endpoint."""
+    from kg.serve import serve as run_serve
+
+    run_serve(output_dir, host=host, port=port)
+
+
+@main.command()
+@click.argument("source", type=EXISTING)
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(path_type=Path))
+@click.option("--focus", default=None, help="Only this entity's neighbourhood (name or IRI).")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0))
+def html(source: Path, out_path: Path, focus: str | None, depth: int) -> None:
+    """Write the interactive graph page of SOURCE (graph.ttl or an output folder)."""
+    from kg.explore import load_graph
+    from kg.export_html import write_html
+    from kg.graph import to_networkx
+
+    write_html(to_networkx(load_graph(source)), out_path, focus=focus, depth=depth)
+    click.echo(f"wrote {out_path}")
+
+
+if __name__ == "__main__":
+    main()
