@@ -1,11 +1,38 @@
 """Chinese administrative divisions: names, levels, GB/T 2260 codes, parents.
 
-STUB: the recognise-names helper replaces this with the real gazetteer.
+The table is ``kg/data/gazetteer/china_location.tsv.gz`` (five levels, from
+jionlp; see ``scripts/build_gazetteer.py``) plus ``places_extra.tsv``: the
+country, foreign countries, and divisions set up after jionlp's snapshot.
+Loading takes well under a second and is done once per process.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import logging
+import marshal
+import os
+import threading
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from kg.errors import ModelError
+from kg.resources import cache_dir, data_path
+
+logger = logging.getLogger(__name__)
+
+LEVELS = ("country", "province", "city", "county", "town", "village", "area")
+RANK = {level: i for i, level in enumerate(LEVELS)}
+# Type suffixes a town or village name may drop in running text (龙头山镇 → 龙头山).
+TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+VILLAGE_SUFFIXES = ("社区", "村")
+
+SOURCES = ("gazetteer/china_location.tsv.gz", "gazetteer/places_extra.tsv")
+CACHE_VERSION = "1"
+_lock = threading.Lock()
+_loaded: Gazetteer | None = None
 
 
 @dataclass(frozen=True)
@@ -17,26 +44,312 @@ class Place:
     code: str | None  # GB/T 2260 code where known
     parent: str | None  # full name of the direct parent
     short: str | None = None  # the short form used in text: 永善, 昭通
+    uid: int = -1  # row of the gazetteer (names are not unique)
+
+
+def strip_suffix(name: str, level: str) -> str | None:
+    """The bare form of a town or village name (龙头山镇 → 龙头山), if it has one."""
+    suffixes = TOWN_SUFFIXES if level == "town" else VILLAGE_SUFFIXES if level == "village" else ()
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
 
 
 class Gazetteer:
     """Look places up by full or short name, resolving ambiguity by context."""
 
+    def __init__(self) -> None:
+        self._name: list[str] = []
+        self._level: list[int] = []
+        self._code: list[str] = []
+        self._short: list[str] = []
+        self._parent: list[int] = []
+        self._by_name: dict[str, list[int]] = {}
+        self._by_short: dict[str, list[int]] = {}
+        self._places: dict[int, Place] = {}
+
     @classmethod
     def load(cls) -> Gazetteer:
-        return cls()
+        """The shared gazetteer, read from ``kg/data/gazetteer`` on first use.
+
+        Raises:
+            ModelError: a gazetteer file is missing or malformed.
+        """
+        global _loaded
+        with _lock:
+            if _loaded is None:
+                gaz = cls()
+                if not gaz._read_cache():
+                    gaz._read_main()
+                    gaz._read_extra()
+                    gaz._index()
+                    gaz._write_cache()
+                _loaded = gaz
+                logger.info("gazetteer: %d places", len(gaz._name))
+        return _loaded
+
+    # -- the parsed table is cached (marshal) next to the pkuseg model ----------
+
+    @staticmethod
+    def _cache_file() -> Path:
+        stamp = hashlib.sha1(CACHE_VERSION.encode())
+        for name in SOURCES:
+            st = data_path(name).stat()
+            stamp.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        return cache_dir() / f"gazetteer-{stamp.hexdigest()[:16]}.marshal"
+
+    def _columns(self) -> tuple:
+        return (self._name, self._level, self._code, self._short, self._parent, self._by_name, self._by_short)
+
+    def _read_cache(self) -> bool:
+        try:
+            path = self._cache_file()
+            if not path.is_file():
+                return False
+            data = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError) as e:
+            logger.warning("gazetteer cache unreadable, rebuilding: %s", e)
+            return False
+        (self._name, self._level, self._code, self._short, self._parent, self._by_name, self._by_short) = data
+        return True
+
+    def _write_cache(self) -> None:
+        try:
+            path = self._cache_file()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(self._columns()))
+            os.replace(tmp, path)
+        except OSError as e:
+            logger.warning("cannot cache the gazetteer (%s); it will be parsed again next time", e)
+
+    # -- reading ---------------------------------------------------------------
+
+    def _add(self, level: int, name: str, code: str, short: str, parent: int) -> int:
+        self._name.append(name)
+        self._level.append(level)
+        self._code.append(code)
+        self._short.append(short)
+        self._parent.append(parent)
+        return len(self._name) - 1
+
+    def _read_main(self) -> None:
+        path = data_path("gazetteer/china_location.tsv.gz")
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            raise ModelError(f"cannot read gazetteer {path}: {e}") from e
+        china = self._add(RANK["country"], "中国", "", "", -1)
+        rank_of = {level: RANK[level] for level in LEVELS}
+        names, levels, codes, shorts, parents = (
+            self._name, self._level, self._code, self._short, self._parent
+        )
+        stack = [(0, china)]  # (rank, uid) of the open ancestors
+        for line in text.split("\n"):
+            if not line or line[0] == "#" or line.startswith("level\t"):
+                continue
+            level, name, code, short = line.split("\t")
+            rank = rank_of[level]
+            while stack[-1][0] >= rank:
+                stack.pop()
+            uid = len(names)
+            names.append(name)
+            levels.append(rank)
+            codes.append(code)
+            shorts.append(short)
+            parents.append(stack[-1][1])
+            stack.append((rank, uid))
+
+    def _read_extra(self) -> None:
+        """Add ``places_extra.tsv``: ``level name code short parent-path replaces``."""
+        path = data_path("gazetteer/places_extra.tsv")
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise ModelError(f"cannot read gazetteer {path}: {e}") from e
+        self._index()
+        for line in lines:
+            if not line.strip() or line.startswith("#") or line.startswith("level\t"):
+                continue
+            fields = (line.split("\t") + [""] * 6)[:6]
+            level, name, code, short, parent_path, replaces = fields[:6]
+            if level not in RANK:
+                raise ModelError(f"{path}: unknown level {level!r} in {line!r}; expected one of {LEVELS}")
+            parent = self._find_path(parent_path) if parent_path else -1
+            if parent_path and parent < 0:
+                raise ModelError(f"{path}: parent {parent_path!r} of {name!r} is not in the gazetteer")
+            uid = self._add(RANK[level], name, code, short, parent)
+            if replaces:
+                old = [u for u in self._by_name.get(replaces, []) if self._parent[u] == parent]
+                for u in old:  # the old division's children move to its successor
+                    rank = self._level[u]
+                    self._level[u] = -1  # retired: no longer looked up
+                    child = u + 1  # rows are depth-first: descendants follow
+                    while child < len(self._level) and self._level[child] > rank:
+                        if self._parent[child] == u:
+                            self._parent[child] = uid
+                        child += 1
+            self._by_name.setdefault(name, []).append(uid)
+
+    def _find_path(self, path: str) -> int:
+        """The uid of ``中国/云南省/昭通市``-style path, or -1."""
+        parent = -1
+        for part in path.split("/"):
+            options = [u for u in self._by_name.get(part, []) if parent < 0 or self._parent[u] == parent]
+            if not options:
+                return -1
+            parent = options[0]
+        return parent
+
+    def _index(self) -> None:
+        by_name: dict[str, list[int]] = {}
+        by_short: dict[str, list[int]] = {}
+        town, village = RANK["town"], RANK["village"]
+        for uid, (name, rank, short) in enumerate(zip(self._name, self._level, self._short)):
+            if rank < 0:
+                continue
+            by_name.setdefault(name, []).append(uid)
+            if rank >= village:
+                continue  # village short forms are looked up on demand
+            if short and short != name:
+                by_short.setdefault(short, []).append(uid)
+                if name.endswith("自治州"):
+                    by_short.setdefault(short + "州", []).append(uid)
+            elif rank == town:
+                bare = strip_suffix(name, "town")
+                if bare:
+                    by_short.setdefault(bare, []).append(uid)
+        self._by_name, self._by_short = by_name, by_short
+
+    # -- lookup ----------------------------------------------------------------
+
+    def place(self, uid: int) -> Place:
+        """The place stored at row ``uid``."""
+        found = self._places.get(uid)
+        if found is None:
+            parent = self._parent[uid]
+            found = Place(
+                name=self._name[uid],
+                level=LEVELS[self._level[uid]],
+                code=self._code[uid] or None,
+                parent=self._name[parent] if parent >= 0 else None,
+                short=self._short[uid] or strip_suffix(self._name[uid], LEVELS[self._level[uid]]),
+                uid=uid,
+            )
+            self._places[uid] = found
+        return found
+
+    def full_name_uids(self, name: str) -> list[int]:
+        """Rows whose full name is ``name``."""
+        return self._by_name.get(name, [])
+
+    def short_name_uids(self, name: str) -> list[int]:
+        """Rows (province to town) whose short form is ``name``."""
+        return self._by_short.get(name, [])
+
+    def names_by_level(self, max_level: str) -> list[tuple[str, str, int]]:
+        """``(surface, "full"|"short", rank)`` of places up to ``max_level``, sorted."""
+        top = RANK[max_level]
+        out: set[tuple[str, str, int]] = set()
+        for name, uids in self._by_name.items():
+            ranks = [self._level[u] for u in uids if 0 <= self._level[u] <= top]
+            if ranks:
+                out.add((name, "full", min(ranks)))
+        for name, uids in self._by_short.items():
+            ranks = [self._level[u] for u in uids if 0 <= self._level[u] <= top]
+            if ranks:
+                out.add((name, "short", min(ranks)))
+        return sorted(out)
 
     def candidates(self, name: str) -> list[Place]:
         """Every place whose full or short name is ``name``."""
-        return []
+        uids = list(self._by_name.get(name, [])) + list(self._by_short.get(name, []))
+        if not uids:
+            for suffix in VILLAGE_SUFFIXES:
+                uids += [u for u in self._by_name.get(name + suffix, []) if self._level[u] == RANK["village"]]
+        return [self.place(u) for u in sorted(set(uids))]
+
+    def ancestors(self, uid: int) -> list[int]:
+        """Rows of the ancestors of ``uid``, nearest first."""
+        out = []
+        parent = self._parent[uid]
+        while parent >= 0:
+            out.append(parent)
+            parent = self._parent[parent]
+        return out
+
+    def _surfaces(self, uid: int) -> set[str]:
+        forms = {self._name[uid]}
+        if self._short[uid]:
+            forms.add(self._short[uid])
+        bare = strip_suffix(self._name[uid], LEVELS[self._level[uid]])
+        if bare:
+            forms.add(bare)
+        return forms
+
+    def support(self, uid: int, context: list[str]) -> float:
+        """How strongly places named in ``context`` (nearest first) back row ``uid``."""
+        score = 0.0
+        weights = {name: 1.0 / (1 + i) for i, name in reversed(list(enumerate(context)))}
+        for depth, anc in enumerate(self.ancestors(uid)):
+            if self._level[anc] <= RANK["country"]:
+                break
+            for form in self._surfaces(anc):
+                if form in weights:
+                    score = max(score, weights[form] * (1.0 - 0.01 * depth) + 1.0)
+        return score
 
     def resolve(self, name: str, *, context: list[str] | None = None) -> Place | None:
         """The one place ``name`` means, given places named around it (nearest first).
 
         Returns None when the name is unknown or stays ambiguous.
         """
+        full = self._by_name.get(name, [])
+        short = self._by_short.get(name, [])
+        uids = sorted(set(full) | set(short))
+        if not uids:
+            uids = sorted(
+                u
+                for suffix in VILLAGE_SUFFIXES
+                for u in self._by_name.get(name + suffix, [])
+                if self._level[u] == RANK["village"]
+            )
+        if not uids:
+            return None
+        if len(uids) == 1 and self._level[uids[0]] <= RANK["county"]:
+            return self.place(uids[0])
+        ctx = [c for c in (context or []) if c != name]
+        scored = sorted(((self.support(u, ctx), u) for u in uids), reverse=True)
+        best, best_uid = scored[0]
+        if best > 0 and (len(scored) == 1 or scored[1][0] < best):
+            return self.place(best_uid)
+        if len(uids) == 1 and best > 0:
+            return self.place(uids[0])
+        # without context, a province/city/county name standing for exactly one
+        # place of the highest level among the candidates (阜新 → 阜新市)
+        top = min(self._level[u] for u in uids)
+        tops = [u for u in uids if self._level[u] == top]
+        if len(tops) == 1 and top <= RANK["county"] and (len(uids) == 1 or top <= RANK["city"]):
+            return self.place(tops[0])
         return None
 
     def chain(self, place: Place) -> list[Place]:
         """``place`` and its ancestors, nearest first, up to the country."""
-        return [place]
+        uid = place.uid if place.uid >= 0 else self._uid_of(place)
+        if uid < 0:
+            return [place]
+        return [place] + [self.place(u) for u in self.ancestors(uid)]
+
+    def _uid_of(self, place: Place) -> int:
+        for u in self._by_name.get(place.name, []):
+            parent = self._parent[u]
+            if place.parent is None or (parent >= 0 and self._name[parent] == place.parent):
+                return u
+        return -1
+
+    @cached_property
+    def country_names(self) -> list[str]:
+        """Full names of the countries in the table."""
+        return sorted(n for n, r in zip(self._name, self._level) if r == RANK["country"])

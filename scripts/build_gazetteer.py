@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Derive kg's compact place table from jionlp's five-level gazetteer.
+
+Source: ``jionlp/dictionary/china_location.zip`` (china_location.txt) of the
+``jionlp`` package on PyPI (version recorded in the output header), itself
+compiled from the National Bureau of Statistics' division codes: province,
+city and county carry GB/T 2260 codes; towns and villages carry names only.
+
+The output ``kg/data/gazetteer/china_location.tsv.gz`` keeps the tree as
+rows ``level<TAB>name<TAB>code<TAB>short`` in depth-first order (a row's
+parent is the nearest earlier row of a higher level). The city level that
+jionlp repeats for the four municipalities (上海市/上海市) is dropped, so
+their districts hang off the municipality directly. Written with a fixed
+gzip mtime, so rebuilding from the same jionlp gives identical bytes.
+
+usage: python scripts/build_gazetteer.py [OUT]
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.metadata
+import importlib.util
+import io
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+LEVELS = ("province", "city", "county", "town", "village")
+OUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "gazetteer" / "china_location.tsv.gz"
+
+
+def jionlp_dictionary() -> Path:
+    """Folder of jionlp's dictionaries, found without importing jionlp (slow)."""
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("jionlp is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
+
+
+def rows(lines: list[str]) -> list[tuple[str, str, str, str]]:
+    """The tree rows, municipality duplicates removed."""
+    out: list[tuple[str, str, str, str]] = []
+    province = ""
+    skip_city = False
+    for line in lines:
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip("\t"))
+        fields = line.strip().split("\t")
+        name = fields[0]
+        code = fields[1] if len(fields) > 1 else ""
+        short = fields[2] if len(fields) > 2 else ""
+        if depth == 0:
+            province = name
+        if depth == 1:
+            skip_city = name == province
+            if skip_city:
+                continue
+        out.append((LEVELS[depth], name, code, short))
+    return out
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    with zipfile.ZipFile(jionlp_dictionary() / "china_location.zip") as zf:
+        text = zf.read("china_location.txt").decode("utf-8")
+    table = rows(text.splitlines())
+    version = importlib.metadata.version("jionlp")
+    buf = io.StringIO()
+    buf.write(f"# source: jionlp {version} dictionary/china_location.zip; built {date.today()}\n")
+    buf.write("level\tname\tcode\tshort\n")
+    for level, name, code, short in table:
+        buf.write(f"{level}\t{name}\t{code}\t{short}\n")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(buf.getvalue().encode("utf-8"))
+    print(f"{len(table)} places -> {out}")
+
+
+if __name__ == "__main__":
+    main()
