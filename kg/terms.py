@@ -1,24 +1,495 @@
 """Recognise programmes, honours and documents (PROGRAM, HONOR, DOCUMENT).
 
-STUB: the recognise-terms helper replaces this with the real component.
+Three sources of mentions, all driven by the word lists in
+``kg/data/terms_lexicon.csv``:
+
+* quoted terms (“…”, ‘…’, "…"): a chain of adjacent quotes is classified by
+  the words around it (award verbs, programme verbs and head nouns, metaphor
+  and speech cues) and by each quote's own shape (formula with digits or a
+  leading numeral, slogan with commas, doctrine, metaphor stop list);
+* titles in 《》 and unquoted named documents (…条例, …实施方案 after 印发 …);
+* unquoted named programmes (…工程, …专项行动, …平台 …) whose left boundary is
+  found on the segmenter's tokens, and honours after award verbs.
+
+Every span is an exact character span of the doc (tokens are split where a
+mention boundary falls inside one). ``span._.canonical`` holds the name
+without quotes or 《》, with a head noun that belongs to it (“133”工作思路 →
+``133工作思路``); ``span._.core`` is False for doctrine and national slogans.
 """
 
 from __future__ import annotations
 
+import csv
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from kg.errors import ModelError
+from kg.resources import data_path
+
+logger = logging.getLogger(__name__)
 
 SPANS_KEY = "kg"
+LEXICON_FILE = "terms_lexicon.csv"
+
+if not Span.has_extension("canonical"):
+    Span.set_extension("canonical", default=None)
+if not Span.has_extension("core"):
+    Span.set_extension("core", default=True)
+
+NUMERALS = "一二三四五六七八九十百千万两双几0123456789０１２３４５６７８９"
+HARD_PUNCT = "。；;！!？?\n"
+CLAUSE_PUNCT = HARD_PUNCT + "，,：:"
+ALL_PUNCT = CLAUSE_PUNCT + "、“”‘’\"《》（）()【】[]…—·"
+QUOTE_MARKS = "“”‘’\"'「」『』"
+CHAIN_JOINERS = ("", "、", "和", "与", "及", "以及", "或")
+FORMULA = re.compile(r"[0-9０-９+＋A-Za-z]")
+REDUPLICATED_QUESTION = re.compile(r"(.)[没不]\1")
+NUMBER_CLASSIFIER_PREFIX = re.compile(r"^[一二三四五六七八九十两几0-9]+[条项个大种类件张]")
+DOCUMENT_SUFFIXES = ("条例", "方案", "意见", "规划", "纲要", "办法", "规定", "细则", "通知")
+LABELS = ("PROGRAM", "HONOR", "DOCUMENT")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``terms_lexicon.csv``, by kind, longest first."""
+
+    words: dict[str, tuple[str, ...]]
+    head_min: dict[tuple[str, str], int]
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        """Read a lexicon CSV (``kind,term,min``; lines starting with # are comments).
+
+        Raises:
+            ModelError: the file is missing or a row is malformed.
+        """
+        words: dict[str, list[str]] = defaultdict(list)
+        head_min: dict[tuple[str, str], int] = {}
+        try:
+            lines = [
+                ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
+            ]
+        except OSError as e:
+            raise ModelError(f"term lexicon {path} cannot be read: {e}") from e
+        for row in csv.DictReader(lines):
+            kind, term = (row.get("kind") or "").strip(), (row.get("term") or "").strip()
+            if not kind or not term:
+                raise ModelError(f"term lexicon {path}: row {row!r} lacks a kind or a term")
+            words[kind].append(term)
+            if row.get("min"):
+                try:
+                    head_min[(kind, term)] = int(row["min"])
+                except ValueError as e:
+                    raise ModelError(
+                        f"term lexicon {path}: min {row['min']!r} of {term!r} is not an integer"
+                    ) from e
+        return cls(
+            words={k: tuple(sorted(set(v), key=lambda w: (-len(w), w))) for k, v in words.items()},
+            head_min=head_min,
+        )
+
+    def get(self, kind: str) -> tuple[str, ...]:
+        """The terms of one kind, longest first (empty when the kind is absent)."""
+        return self.words.get(kind, ())
+
+
+@dataclass(frozen=True)
+class Term:
+    """A recognised programme, honour or document before it becomes a span."""
+
+    start: int
+    end: int
+    label: str
+    canonical: str
+    core: bool = True
+
+
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled regex matching any of ``words`` (longest first)."""
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def strip_quotes(text: str) -> str:
+    """The name without quotation marks, 《》 or spaces."""
+    return "".join(ch for ch in text if ch not in QUOTE_MARKS and ch not in "《》" and not ch.isspace())
 
 
 class TermRecognizer:
-    """Adds PROGRAM, HONOR and DOCUMENT spans to ``doc.spans["kg"]``."""
+    """Adds PROGRAM, HONOR and DOCUMENT spans to ``doc.spans[spans_key]``."""
+
+    def __init__(
+        self,
+        *,
+        lexicon: Lexicon,
+        spans_key: str = SPANS_KEY,
+        max_quote_len: int = 60,
+        max_title_len: int = 100,
+        max_modifier_len: int = 18,
+    ) -> None:
+        self.lex = lexicon
+        self.spans_key = spans_key
+        self.max_quote_len = max_quote_len
+        self.max_modifier_len = max_modifier_len
+        n = max_quote_len
+        self.quote_patterns = (
+            re.compile(rf"“([^“”\n]{{1,{n}}})”"),
+            re.compile(rf"‘([^‘’“”\n]{{1,{n}}})’"),
+            re.compile(rf'"([^"“”\n]{{1,{n}}})"'),
+        )
+        self.title_pattern = re.compile(rf"《([^《》\n]{{1,{max_title_len}}})》")
+        self.program_heads = _alternation(lexicon.get("unquoted_program_head"))
+        self.document_heads = _alternation(lexicon.get("document_head"))
+        self.honour_cues = _alternation(lexicon.get("honour_before"))
+        self.doctrine_patterns = tuple(re.compile(p) for p in lexicon.get("doctrine_pattern"))
+        self.sets = {k: frozenset(v) for k, v in lexicon.words.items()}
+
+    # -- spaCy -----------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans.setdefault(SPANS_KEY, [])
+        terms = self.find(doc)
+        _add_spans(doc, terms, self.spans_key)
         return doc
 
+    # -- recognition -------------------------------------------------------------
 
-@Language.factory("kg_terms", assigns=["doc.spans"], default_config={})
-def make_term_recognizer(nlp: Language, name: str) -> TermRecognizer:
-    return TermRecognizer()
+    def find(self, doc: Doc) -> list[Term]:
+        """Every programme, honour and document of ``doc``, without overlaps."""
+        text = doc.text
+        titles = [(m.start(), m.end()) for m in self.title_pattern.finditer(text)]
+        candidates = self._titles(text, titles)
+        quotes = self._quotes(text, titles)
+        candidates += self._quoted_terms(text, quotes)
+        blocked = _mask(len(text), titles + quotes)
+        candidates += self._unquoted(doc, blocked)
+        candidates += self._honours_after_cues(text, blocked)
+        return _resolve(candidates)
+
+    def _titles(self, text: str, titles: list[tuple[int, int]]) -> list[Term]:
+        out = []
+        for s, e in titles:
+            name = text[s + 1 : e - 1]
+            if len(strip_quotes(name)) >= 2:
+                out.append(Term(s + 1, e - 1, "DOCUMENT", strip_quotes(name)))
+        return out
+
+    def _quotes(self, text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Quoted stretches ``[start, end)`` including the marks, outside 《》, sorted."""
+        found: list[tuple[int, int]] = []
+        for pattern in self.quote_patterns:
+            for m in pattern.finditer(text):
+                found.append((m.start(), m.end()))
+        found.sort()
+        in_title = _mask(len(text), titles)
+        out: list[tuple[int, int]] = []
+        for s, e in found:
+            if out and s < out[-1][1]:
+                continue  # nested inside (or overlapping) a quote already kept
+            if _overlaps(s, e, in_title):
+                continue
+            out.append((s, e))
+        return out
+
+    def _chains(self, text: str, quotes: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+        chains: list[list[tuple[int, int]]] = []
+        for s, e in quotes:
+            if chains and text[chains[-1][-1][1] : s] in CHAIN_JOINERS:
+                chains[-1].append((s, e))
+            else:
+                chains.append([(s, e)])
+        return chains
+
+    def _quoted_terms(self, text: str, quotes: list[tuple[int, int]]) -> list[Term]:
+        out = []
+        for chain in self._chains(text, quotes):
+            before = _clause_before(text, chain[0][0], 12)
+            after = _clause_after(text, chain[-1][1], 14)
+            for i, (s, e) in enumerate(chain):
+                last = i == len(chain) - 1
+                term = self._classify_quote(
+                    text, s + 1, e - 1, before, after if last else text[e : e + 1], after
+                )
+                if term is not None:
+                    out.append(term)
+        return out
+
+    def _classify_quote(
+        self, text: str, cs: int, ce: int, before: str, own_after: str, chain_after: str
+    ) -> Term | None:
+        """Classify the quote content ``text[cs:ce]`` given its chain's context."""
+        lex = self.sets
+        content = strip_quotes(text[cs:ce])
+        if len(content) < 2 or content in lex.get("period", ()):
+            return None
+        if self._is_doctrine(content):
+            return Term(cs, ce, "PROGRAM", content, core=False)
+        if content in lex.get("metaphor", ()):
+            return None
+        if any(ch in content for ch in "。！？!?；;…") or REDUPLICATED_QUESTION.search(content):
+            return None
+        if before.endswith(self.lex.get("speech_before")) and not before.endswith("简称"):
+            return None
+        if own_after.startswith(self.lex.get("org_after")) or chain_after.startswith(
+            self.lex.get("org_after")
+        ):
+            return None
+        has_comma = any(ch in content for ch in "，,")
+        if content.endswith(DOCUMENT_SUFFIXES) and not has_comma:
+            return Term(cs, ce, "DOCUMENT", content)
+        honour_cue = any(cue in before for cue in self.lex.get("honour_before")) or (
+            chain_after.startswith(self.lex.get("honour_after"))
+        )
+        honour_shape = not has_comma and "、" not in content and (
+            content.endswith(self.lex.get("honour_head"))
+            or content.startswith(self.lex.get("honour_prefix"))
+        )
+        if honour_cue or honour_shape:
+            return Term(cs, ce, "HONOR", content)
+        formula = bool(FORMULA.search(content)) or content[0] in NUMERALS
+        after_words = NUMBER_CLASSIFIER_PREFIX.sub("", chain_after)
+        program_cue = before.endswith(self.lex.get("program_before")) or after_words.startswith(
+            self.lex.get("program_after")
+        )
+        metaphor_cue = (
+            before.endswith(self.lex.get("metaphor_before"))
+            or chain_after.startswith(self.lex.get("metaphor_after"))
+            or (before.endswith("的") and (not own_after or own_after[0] in ALL_PUNCT))
+        )
+        if has_comma or len(content) > 20:
+            ok = program_cue and not metaphor_cue
+        elif len(content) == 2:
+            ok = (program_cue or formula) and not metaphor_cue
+        else:
+            ok = formula or not metaphor_cue
+        if not ok:
+            return None
+        return Term(cs, ce, "PROGRAM", self._canonical(content, own_after, formula))
+
+    def _is_doctrine(self, content: str) -> bool:
+        if content in self.sets.get("doctrine", ()):
+            return True
+        return any(p.search(content) for p in self.doctrine_patterns)
+
+    def _canonical(self, content: str, after: str, formula: bool) -> str:
+        """The name plus an attached head noun for short formulas (“133”工作思路)."""
+        if not (formula or len(content) <= 4):
+            return content
+        heads = self.lex.get("attach_head")
+        for pos in range(min(len(after), 10)):
+            if after[pos] in ALL_PUNCT or after[pos] in "的和与及":
+                break
+            for head in heads:
+                if after.startswith(head, pos):
+                    return content + after[: pos + len(head)]
+        return content
+
+    def _unquoted(self, doc: Doc, blocked: bytearray) -> list[Term]:
+        """Named programmes and documents found by head noun and token boundaries."""
+        text = doc.text
+        token_ends = {t.idx + len(t.text) for t in doc}
+        token_at = {}
+        for t in doc:
+            for k in range(t.idx, t.idx + len(t.text)):
+                token_at[k] = t.i
+        out = []
+        for label, pattern, kind in (
+            ("PROGRAM", self.program_heads, "unquoted_program_head"),
+            ("DOCUMENT", self.document_heads, "document_head"),
+        ):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                hs, he = m.span()
+                if he not in token_ends or _overlaps(hs, he, blocked):
+                    continue
+                start = self._left_boundary(doc, token_at, hs)
+                modifier = text[start:hs]
+                if label == "DOCUMENT" and not _clause_before(text, start, 6).endswith(
+                    self.lex.get("document_before")
+                ):
+                    continue
+                if not self._specific(modifier, self.lex.head_min.get((kind, m.group()), 4)):
+                    continue
+                out.append(Term(start, he, label, text[start:he]))
+        return out
+
+    def _left_boundary(self, doc: Doc, token_at: dict[int, int], head_start: int) -> int:
+        """Start of the name ending in the head at ``head_start``: walk left over tokens."""
+        stops = self.sets.get("boundary_stop", frozenset())
+        i = token_at.get(head_start)
+        if i is None:
+            return head_start
+        start = doc[i].idx if doc[i].idx < head_start else head_start
+        j = i - 1 if doc[i].idx < head_start else i - 1
+        while j >= 0:
+            tok = doc[j]
+            word = tok.text
+            if not word.strip() or word in stops or any(ch in ALL_PUNCT for ch in word):
+                break
+            if tok.whitespace_ and tok.idx + len(word) < start:
+                break
+            if head_start - tok.idx > self.max_modifier_len:
+                break
+            start = tok.idx
+            j -= 1
+        return start
+
+    def _specific(self, modifier: str, minimum: int) -> bool:
+        """Whether a modifier makes the head a name (not 工作机制, 这一平台)."""
+        if NUMBER_CLASSIFIER_PREFIX.fullmatch(modifier):
+            return True
+        rest = modifier
+        for word in self.lex.get("generic_modifier"):
+            rest = rest.replace(word, "")
+        return len(modifier) >= minimum and len(rest) >= 2
+
+    def _honours_after_cues(self, text: str, blocked: bytearray) -> list[Term]:
+        """Unquoted honours after an award verb: 荣立集体三等功, 评选出先进个人."""
+        if self.honour_cues is None:
+            return []
+        heads = self.lex.get("honour_head")
+        out = []
+        for m in self.honour_cues.finditer(text):
+            pos = m.end()
+            window = text[pos : pos + 24]
+            for segment in re.split(r"[、]", _cut(window, ALL_PUNCT.replace("、", ""))):
+                best = -1
+                for head in heads:
+                    k = segment.find(head)
+                    if k >= 0:
+                        best = max(best, k + len(head))
+                if best >= 2:
+                    s, e = pos, pos + best
+                    if not _overlaps(s, e, blocked):
+                        out.append(Term(s, e, "HONOR", text[s:e]))
+                pos += len(segment) + 1
+        return out
+
+
+def _cut(text: str, marks: str) -> str:
+    """``text`` up to the first of ``marks``."""
+    for k, ch in enumerate(text):
+        if ch in marks:
+            return text[:k]
+    return text
+
+
+def _clause_before(text: str, pos: int, width: int) -> str:
+    """Up to ``width`` characters before ``pos``, within the clause."""
+    window = text[max(0, pos - width) : pos]
+    for k in range(len(window) - 1, -1, -1):
+        if window[k] in HARD_PUNCT or window[k] in "，,":
+            return window[k + 1 :]
+    return window
+
+
+def _clause_after(text: str, pos: int, width: int) -> str:
+    """Up to ``width`` characters after ``pos``, within the clause."""
+    return _cut(text[pos : pos + width], HARD_PUNCT)
+
+
+def _mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
+    """One byte per character, 1 where a character lies in one of ``ranges``."""
+    mask = bytearray(length)
+    for s, e in ranges:
+        mask[s:e] = b"\x01" * (e - s)
+    return mask
+
+
+def _overlaps(s: int, e: int, mask: bytearray) -> bool:
+    return 1 in mask[s:e]
+
+
+def _resolve(terms: list[Term]) -> list[Term]:
+    """Drop overlapping terms, longest first, then by position; sorted by start."""
+    kept: list[Term] = []
+    taken = _mask(max((t.end for t in terms), default=0), [])
+    for t in sorted(set(terms), key=lambda t: (-(t.end - t.start), t.start, t.label)):
+        if not _overlaps(t.start, t.end, taken):
+            kept.append(t)
+            taken[t.start : t.end] = b"\x01" * (t.end - t.start)
+    return sorted(kept, key=lambda t: (t.start, t.end))
+
+
+def _add_spans(doc: Doc, terms: list[Term], key: str) -> None:
+    """Append ``terms`` as exact spans to ``doc.spans[key]``, splitting tokens if needed."""
+    bounds = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+    cuts = sorted({p for t in terms for p in (t.start, t.end)} - bounds)
+    if cuts:
+        _split_tokens(doc, cuts)
+    group = list(doc.spans[key]) if key in doc.spans else []
+    for t in terms:
+        span = doc.char_span(t.start, t.end, label=t.label, alignment_mode="strict")
+        if span is None:  # a boundary inside white space; keep going without it
+            logger.warning("term %r at %d-%d has no token boundary", t.canonical, t.start, t.end)
+            continue
+        span._.canonical = t.canonical
+        span._.core = t.core
+        group.append(span)
+    doc.spans[key] = group
+
+
+def _split_tokens(doc: Doc, cuts: list[int]) -> None:
+    """Split tokens at character offsets ``cuts``, keeping every span group's spans."""
+    saved = {
+        k: [(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_) for s in g]
+        for k, g in doc.spans.items()
+    }
+    attrs = {k: dict(g.attrs) for k, g in doc.spans.items()}
+    by_token: dict[int, list[int]] = defaultdict(list)
+    for c in cuts:
+        span = doc.char_span(c, c + 1, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        tok = span[0]
+        if tok.idx < c < tok.idx + len(tok.text):
+            by_token[tok.i].append(c - tok.idx)
+    with doc.retokenize() as retokenizer:
+        for i in sorted(by_token):
+            tok = doc[i]
+            offsets = [0, *sorted(set(by_token[i])), len(tok.text)]
+            orths = [tok.text[a:b] for a, b in zip(offsets, offsets[1:])]
+            retokenizer.split(tok, orths, heads=[(tok, 0)] * len(orths))
+    for k, spans in saved.items():
+        rebuilt = []
+        for s, e, label, kb_id, span_id in spans:
+            span = doc.char_span(s, e, label=label, kb_id=kb_id, span_id=span_id)
+            if span is not None:
+                rebuilt.append(span)
+        doc.spans[k] = rebuilt
+        doc.spans[k].attrs.update(attrs[k])
+
+
+@Language.factory(
+    "kg_terms",
+    assigns=["doc.spans"],
+    default_config={
+        "spans_key": SPANS_KEY,
+        "lexicon_path": None,
+        "max_quote_len": 60,
+        "max_modifier_len": 18,
+    },
+)
+def make_term_recognizer(
+    nlp: Language,
+    name: str,
+    spans_key: str,
+    lexicon_path: str | None,
+    max_quote_len: int,
+    max_modifier_len: int,
+) -> TermRecognizer:
+    """Build the term recogniser from its config (the lexicon shipped with kg by default)."""
+    path = Path(lexicon_path) if lexicon_path else data_path(LEXICON_FILE)
+    return TermRecognizer(
+        lexicon=Lexicon.load(path),
+        spans_key=spans_key,
+        max_quote_len=max_quote_len,
+        max_modifier_len=max_modifier_len,
+    )
