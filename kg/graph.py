@@ -1,0 +1,316 @@
+"""Build the RDF graph (and its networkx view) from a linked corpus.
+
+Every entity becomes a node with ``skos:prefLabel`` and ``skos:altLabel``;
+every fact becomes a direct triple (``head kg:promotes tail``) plus a reified
+``kg:Fact`` node carrying its attributes and its provenance (the article it
+was derived from, the sentence, raw offsets); every mention becomes a
+``kg:Mention`` node. No blank nodes are used, so the same corpus always gives
+the same triples, and the Turtle rdflib writes (sorted) is byte-identical.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from kg.errors import InputError
+from kg.model import Corpus, Entity, Fact
+from kg.namespaces import (
+    ENTITY_CLASSES,
+    KG,
+    KGR,
+    ORG,
+    ORG_KIND_CLASSES,
+    RELATION_PROPERTIES,
+    article_iri,
+    bind_namespaces,
+    entity_iri,
+    fact_iri,
+    mention_iri,
+    newspaper_iri,
+    page_iri,
+    post_iri,
+)
+
+log = logging.getLogger(__name__)
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
+ONTOLOGY_PATH = ONTOLOGY_DIR / "kg.ttl"
+
+Quad = tuple[URIRef, URIRef, object, URIRef | None]  # graph None: the default graph
+
+_CLASS_TYPES = {cls: t for t, (_, cls) in ENTITY_CLASSES.items()}
+_PROPERTY_RELATIONS = {p: r for r, p in RELATION_PROPERTIES.items()}
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def _entity_quads(ent: Entity, known: set[tuple[str, str]]) -> Iterator[Quad]:
+    """Triples describing one entity (type, labels, place attributes)."""
+    iri = entity_iri(ent.type, ent.canonical)
+    yield iri, RDF.type, ENTITY_CLASSES[ent.type][1], None
+    yield iri, SKOS.prefLabel, _zh(ent.canonical), None
+    yield iri, RDFS.label, _zh(ent.canonical), None
+    for alias in sorted(ent.mentions - {ent.canonical}):
+        yield iri, SKOS.altLabel, _zh(alias), None
+    yield iri, KG.core, Literal(bool(ent.core)), None
+    if ent.type == "PERSON" and ent.pseudonym:
+        yield iri, KG.pseudonym, Literal(True), None
+    if ent.type == "ORG" and ent.kind:
+        yield iri, KG.orgKind, Literal(ent.kind), None
+        if ent.kind in ORG_KIND_CLASSES:
+            yield iri, RDF.type, ORG_KIND_CLASSES[ent.kind], None
+        else:
+            log.warning("ORG %s has kind %r, which has no class in the ontology", ent.canonical, ent.kind)
+    if ent.type == "PLACE":
+        if ent.level:
+            yield iri, KG.adminLevel, Literal(ent.level), None
+        if ent.code:
+            yield iri, KG.divisionCode, Literal(ent.code), None
+        if ent.parent:
+            if ("PLACE", ent.parent) in known:
+                yield iri, KG.partOf, entity_iri("PLACE", ent.parent), None
+            else:
+                log.debug("parent %s of place %s is not an entity; no kg:partOf", ent.parent, ent.canonical)
+
+
+def _source_quads(corpus: Corpus) -> Iterator[Quad]:
+    """Triples describing pages, newspapers and articles."""
+    known = {e.key for e in corpus.entities}
+    for meta in sorted(corpus.pages, key=lambda m: m.source):
+        page = page_iri(meta.source)
+        yield page, RDF.type, KG.Page, None
+        yield page, DCTERMS.identifier, Literal(meta.source), None
+        if meta.date:
+            yield page, DCTERMS.date, Literal(meta.date, datatype=XSD.date), None
+        if meta.newspaper:
+            paper = newspaper_iri(meta.newspaper)
+            yield page, DCTERMS.isPartOf, paper, None
+            yield paper, RDF.type, KG.Newspaper, None
+            yield paper, SKOS.prefLabel, _zh(meta.newspaper), None
+        if meta.page_no:
+            yield page, KG.pageNumber, Literal(meta.page_no), None
+        if meta.column:
+            yield page, KG.column, _zh(meta.column), None
+        if meta.home_place and ("PLACE", meta.home_place) in known:
+            yield page, KG.homePlace, entity_iri("PLACE", meta.home_place), None
+        for art in corpus.articles.get(meta.source, []):
+            a = article_iri(meta.source, art.index)
+            yield a, RDF.type, KG.Article, None
+            yield a, DCTERMS.isPartOf, page, None
+            yield a, KG.articleIndex, Literal(art.index), None
+            yield a, DCTERMS.title, _zh(art.title), None
+            if meta.date:
+                yield a, DCTERMS.date, Literal(meta.date, datatype=XSD.date), None
+            if art.kicker:
+                yield a, KG.kicker, _zh(art.kicker), None
+            if art.subtitle:
+                yield a, KG.subtitle, _zh(art.subtitle), None
+            if art.byline:
+                yield a, KG.byline, _zh(art.byline), None
+            yield a, KG.titlePrinted, Literal(bool(art.title_printed)), None
+
+
+class _ArticleIndex:
+    """Find the article IRI a piece of evidence belongs to."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._by_title: dict[tuple[str, str], URIRef] = {}
+        self._pages = {m.source for m in corpus.pages} | set(corpus.articles)
+        for source in sorted(corpus.articles):
+            for art in corpus.articles[source]:
+                self._by_title.setdefault((source, art.title), article_iri(source, art.index))
+
+    def find(self, source: str, title: str | None) -> URIRef:
+        """The article titled ``title`` on page ``source``, or the page itself."""
+        if title is not None and (source, title) in self._by_title:
+            return self._by_title[(source, title)]
+        return page_iri(source)
+
+
+def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]) -> Iterator[Quad]:
+    """The direct triple, the reified fact node and its provenance for one fact."""
+    if fact.relation not in RELATION_PROPERTIES:
+        raise InputError(f"fact relation {fact.relation!r} is not one of {sorted(RELATION_PROPERTIES)}")
+    if fact.head not in known or (fact.tail is not None and fact.tail not in known):
+        log.warning("fact %s %s -> %s names an entity not in the corpus; skipped", fact.relation, fact.head, fact.tail)
+        return
+    ev = fact.evidence
+    attrs = {k: v for k, v in sorted(fact.attrs.items()) if v not in (None, "")}
+    head = entity_iri(*fact.head)
+    graph = articles.find(ev.source, ev.article) if ev else None
+    if fact.tail is not None:
+        tail = entity_iri(*fact.tail)
+    elif ev is not None:
+        tail = articles.find(ev.source, attrs.get("article"))
+    else:
+        log.warning("CREDITED fact for %s has neither tail nor evidence; skipped", fact.head)
+        return
+    prop = RELATION_PROPERTIES[fact.relation]
+    node = fact_iri(
+        fact.relation, fact.head, fact.tail, tuple(attrs.items()),
+        (ev.source, ev.article, ev.sentence, ev.start, ev.end) if ev else None,
+    )
+    yield head, prop, tail, graph
+    yield node, RDF.type, KG.Fact, graph
+    if fact.relation == "AWARDED":
+        yield node, RDF.type, KG.Award, graph
+    if fact.relation == "CREDITED":
+        yield node, RDF.type, KG.Credit, graph
+    yield node, KG.relation, Literal(fact.relation), graph
+    yield node, RDF.subject, head, graph
+    yield node, RDF.predicate, prop, graph
+    yield node, RDF.object, tail, graph
+    if "post" in attrs:
+        yield node, KG.post, _zh(attrs["post"]), graph
+    if "role" in attrs:
+        yield node, KG.role, _zh(attrs["role"]), graph
+    if "article" in attrs:
+        yield node, KG.articleTitle, _zh(attrs["article"]), graph
+    if "year" in attrs:
+        year = attrs["year"]
+        lit = Literal(year, datatype=XSD.gYear) if year.isascii() and year.isdigit() and len(year) == 4 else Literal(year)
+        yield node, KG.year, lit, graph
+    if fact.relation == "HOLDS_POST" and "post" in attrs:
+        post = post_iri(tail, attrs["post"])
+        yield head, ORG.holds, post, graph
+        yield post, RDF.type, ORG.Post, graph
+        yield post, ORG.postIn, tail, graph
+        yield post, KG.postTitle, _zh(attrs["post"]), graph
+    if ev is not None:
+        yield node, PROV.wasDerivedFrom, graph, graph
+        yield node, DCTERMS.source, page_iri(ev.source), graph
+        yield node, KG.sentence, _zh(ev.sentence), graph
+        yield node, KG.rawStart, Literal(ev.start), graph
+        yield node, KG.rawEnd, Literal(ev.end), graph
+
+
+def _mention_quads(corpus: Corpus, known: set[tuple[str, str]]) -> Iterator[Quad]:
+    """A ``kg:Mention`` node per linked mention, in the graph of its article."""
+    for m, source, key in corpus.mentions:
+        if key not in known:
+            log.warning("mention %r on %s links to %s, not in the corpus; skipped", m.text, source, key)
+            continue
+        graph = article_iri(source, m.article)
+        node = mention_iri(source, m.article, m.start, m.end, m.label, key)
+        yield node, RDF.type, KG.Mention, graph
+        yield node, KG.denotes, entity_iri(*key), graph
+        yield node, PROV.value, Literal(m.text), graph
+        yield node, KG.entityType, Literal(m.label), graph
+        yield node, PROV.wasDerivedFrom, graph, graph
+        yield node, DCTERMS.source, page_iri(source), graph
+        yield node, KG.sentence, _zh(m.sentence), graph
+        yield node, KG.cleanStart, Literal(m.start), graph
+        yield node, KG.cleanEnd, Literal(m.end), graph
+        yield node, KG.sentenceStart, Literal(m.sentence_start), graph
+
+
+def corpus_quads(corpus: Corpus) -> Iterator[Quad]:
+    """Every triple of the corpus, with the article graph it belongs to (None: default graph)."""
+    known = {e.key for e in corpus.entities}
+    yield from _source_quads(corpus)
+    for ent in sorted(corpus.entities, key=lambda e: e.key):
+        yield from _entity_quads(ent, known)
+    articles = _ArticleIndex(corpus)
+    for fact in corpus.facts:
+        yield from _fact_quads(fact, articles, known)
+    yield from _mention_quads(corpus, known)
+
+
+def build_graph(corpus: Corpus) -> Graph:
+    """The whole corpus as one rdflib graph, with every project prefix bound."""
+    graph = bind_namespaces(Graph())
+    for s, p, o, _ in corpus_quads(corpus):
+        graph.add((s, p, o))
+    log.info("built graph of %d triples from %d entities and %d facts", len(graph), len(corpus.entities), len(corpus.facts))
+    return graph
+
+
+def build_dataset(corpus: Corpus) -> Dataset:
+    """The corpus as a dataset: one named graph per article (its facts and mentions), the rest in the default graph."""
+    ds = Dataset()
+    bind_namespaces(ds)
+    graphs: dict[URIRef, Graph] = {}
+    for s, p, o, g in corpus_quads(corpus):
+        if g is None:
+            ds.default_graph.add((s, p, o))
+        else:
+            if g not in graphs:
+                graphs[g] = ds.graph(g)
+            graphs[g].add((s, p, o))
+    return ds
+
+
+def validate(graph: Graph) -> tuple[bool, str]:
+    """Check ``graph`` against ``ontology/shapes.ttl`` (warnings do not break conformance)."""
+    import pyshacl
+
+    shapes = Graph().parse(SHAPES_PATH, format="turtle")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, allow_warnings=True, advanced=True)
+    return bool(conforms), str(text)
+
+
+# ---------------------------------------------------------------- networkx view
+
+
+def _label(graph: Graph, node: URIRef) -> str:
+    label = graph.value(node, SKOS.prefLabel)
+    return str(label) if label is not None else str(node)
+
+
+def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+    """The entity graph as networkx: entity nodes, one edge per (relation, head, tail, label).
+
+    Node attributes: ``label``, ``type``, ``aliases``, ``place``, ``evidence``;
+    edge attributes: ``relation``, ``label``, ``evidence``. Credits (whose
+    tail is an article, not an entity) add evidence to their head only.
+    """
+    types: dict[URIRef, str] = {}
+    for cls, code in _CLASS_TYPES.items():
+        for node in graph.subjects(RDF.type, cls):
+            if isinstance(node, URIRef):
+                types[node] = code
+    edges: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    node_evidence: dict[URIRef, set[str]] = defaultdict(set)
+    for fact in graph.subjects(RDF.type, KG.Fact):
+        head = graph.value(fact, RDF.subject)
+        tail = graph.value(fact, RDF.object)
+        relation = str(graph.value(fact, KG.relation) or _PROPERTY_RELATIONS.get(graph.value(fact, RDF.predicate), ""))
+        sentence = graph.value(fact, KG.sentence)
+        label = next((str(v) for p in (KG.post, KG.role, KG.year) if (v := graph.value(fact, p)) is not None), "")
+        for end in (head, tail):
+            if end in types and sentence is not None:
+                node_evidence[end].add(str(sentence))
+        if head in types and tail in types:
+            ev = edges[(str(head), str(tail), relation, label)]
+            if sentence is not None:
+                ev.append(str(sentence))
+    g = nx.MultiDiGraph()
+    for node in sorted(types, key=str):
+        aliases = {str(a) for p in (SKOS.altLabel, SKOS.hiddenLabel) for a in graph.objects(node, p)}
+        places = sorted(
+            _label(graph, p) for prop in (KG.locatedIn, KG.partOf) for p in graph.objects(node, prop)
+        )
+        g.add_node(
+            str(node),
+            label=_label(graph, node),
+            type=types[node],
+            aliases=sorted(aliases),
+            place=places[0] if places else None,
+            evidence=sorted(node_evidence.get(node, ())),
+        )
+    for (head, tail, relation, label), ev in sorted(edges.items()):
+        g.add_edge(head, tail, key=f"{relation}|{label}", relation=relation, label=label, evidence=sorted(set(ev)))
+    return g
+
+
+__all__ = ["KGR", "build_dataset", "build_graph", "corpus_quads", "to_networkx", "validate"]
