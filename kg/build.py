@@ -1,0 +1,656 @@
+"""Build a knowledge graph from page files: read, extract, link, export.
+
+Pages stream through the build one at a time: each is read, extracted (in
+this process, in a process pool, or as Dask tasks) and handed to the
+``Registry`` in a fixed order, so memory stays flat but for the registry and
+the result is the same whichever engine ran. A page that cannot be read or
+extracted is reported (file, reason) and skipped; the others still build.
+
+Outputs go to a staging folder inside ``out_dir`` and are moved into place
+file by file with atomic renames, under a lock, so a killed build leaves each
+output either complete and new or as the previous build left it, and two
+builds never write one folder at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import filelock
+from spacy.language import Language
+from tqdm import tqdm
+
+import kg
+from kg.atomic import atomic_write_text
+from kg.cache import PageCache, page_key
+from kg.errors import InputError, KgError
+from kg.extract import MANIFEST, extract_page, page_meta, read_manifest, to_gold_json
+from kg.link import Registry
+from kg.model import PageMeta, PageResult
+from kg.read import MAX_BYTES, decode_page, read_page_bytes
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAME = ".kg-build.lock"
+STAGING_NAME = ".kg-staging"
+CACHE_NAME = ".kg-cache"
+PAGES_DIR = "pages"
+REPORT_NAME = "report.json"
+HTML_NAME = "graph.html"
+# Below this many pages a process pool costs more (spawning workers that each
+# load the segmenter, ~4 s) than it saves.
+POOL_MIN_PAGES = 40
+PAGES_PER_WORKER = 20
+
+
+@dataclass
+class BuildReport:
+    """What a build did: pages built and skipped, encodings, timings, outputs.
+
+    ``timings`` (seconds per stage) are only here and in the log, never in the
+    output files, which are byte-identical for the same input.
+    """
+
+    pages_ok: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    encodings: dict[str, str] = field(default_factory=dict)  # page name -> encoding
+    timings: dict[str, float] = field(default_factory=dict)
+    outputs: list[Path] = field(default_factory=list)
+    cached: int = 0  # pages whose extraction came from the cache
+    extracted: int = 0
+    entities: int = 0
+    facts: int = 0
+    chars: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no page or manifest was skipped."""
+        return not self.skipped
+
+    def summary(self) -> str:
+        """A few lines for people: counts, skipped files with reasons, time."""
+        total = self.timings.get("total", 0.0)
+        rate = self.chars / total if total else 0.0
+        lines = [
+            f"built {self.pages_ok} page(s) ({self.cached} from cache), "
+            f"{self.entities} entities, {self.facts} facts in {total:.1f} s "
+            f"({rate:,.0f} chars/s)",
+            *(f"  {p.name}" for p in self.outputs if p.parent.name != "pages"),
+        ]
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped)}:")
+            lines.extend(f"  {f}: {r}" for f, r in self.skipped)
+        return "\n".join(lines)
+
+    def to_json(self, out_dir: Path) -> dict[str, Any]:
+        """The deterministic part of the report (no timings, no cache counts)."""
+        return {
+            "kg_version": kg.__version__,
+            "pages_ok": self.pages_ok,
+            "encodings": dict(sorted(self.encodings.items())),
+            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+            "entities": self.entities,
+            "facts": self.facts,
+            "outputs": sorted(p.relative_to(out_dir).as_posix() for p in self.outputs),
+        }
+
+
+@dataclass
+class _Page:
+    """One page on its way through the build."""
+
+    index: int
+    path: Path
+    meta: PageMeta
+    text: str | None = None
+    key: str | None = None
+    result: PageResult | None = None
+    error: str | None = None
+    needs_extract: bool = False
+    batch: _Batch | None = None
+    slot: int = 0
+
+
+class _Future(Protocol):
+    def result(self) -> list[PageResult | str]: ...
+
+
+@dataclass
+class _Batch:
+    future: _Future
+    outcome: list[PageResult | str] | None = None
+
+    def get(self, slot: int) -> PageResult | str:
+        if self.outcome is None:
+            self.outcome = self.future.result()
+        return self.outcome[slot]
+
+
+class _Done:
+    """An already computed result, shaped like a future."""
+
+    def __init__(self, value: list[PageResult | str]) -> None:
+        self._value = value
+
+    def result(self) -> list[PageResult | str]:
+        return self._value
+
+
+def build(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    strict: bool = False,
+    progress: bool | None = None,
+    formats: Sequence[str] | None = None,
+    nlp: Language | None = None,
+    max_bytes: int = MAX_BYTES,
+    partition_size: int = 8,
+) -> BuildReport:
+    """Build the graph and page files of ``paths`` (page files or folders) in ``out_dir``.
+
+    Args:
+        paths: page files and folders of ``*.txt`` pages (with ``manifest.csv``).
+        out_dir: output folder; created if missing.
+        workers: extraction processes; None picks 1 for small inputs, more
+            (up to the cores) for large ones. With ``engine="dask"``, the
+            number of local workers when no ``scheduler`` is given.
+        engine: ``"local"`` (this machine) or ``"dask"`` (dask.distributed).
+        scheduler: address of a running Dask scheduler; None starts a
+            LocalCluster.
+        cache_dir: folder of the per-page cache (default ``out_dir/.kg-cache``).
+        use_cache: False extracts every page again and stores nothing.
+        strict: stop at the first bad page or manifest instead of skipping it.
+        progress: show a progress bar; None shows it when stderr is a terminal.
+        formats: RDF formats to write (None: the exporter's default set).
+        nlp: a loaded pipeline to use in this process (skips loading one).
+        max_bytes: largest page file accepted.
+        partition_size: pages per Dask task.
+
+    Raises:
+        InputError: another build holds ``out_dir``, a path does not exist,
+            or (``strict``) a page or manifest is bad.
+    """
+    if engine not in ("local", "dask"):
+        raise InputError(f"engine {engine!r} is not known; expected 'local' or 'dask'")
+    if workers is not None and workers < 1:
+        raise InputError(f"workers={workers}; expected 1 or more")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(out_dir / LOCK_NAME), timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout as e:
+        raise InputError(
+            f"{out_dir}: another build is writing this folder (lock {out_dir / LOCK_NAME}); "
+            "wait for it to finish or choose another output folder"
+        ) from e
+    try:
+        return _build_locked(
+            [Path(p) for p in paths], out_dir,
+            workers=workers, engine=engine, scheduler=scheduler,
+            cache=PageCache(cache_dir or out_dir / CACHE_NAME) if use_cache else None,
+            strict=strict, progress=progress, formats=formats, nlp=nlp,
+            max_bytes=max_bytes, partition_size=partition_size,
+        )  # fmt: skip
+    finally:
+        lock.release()
+
+
+def _build_locked(
+    paths: list[Path],
+    out_dir: Path,
+    *,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    cache: PageCache | None,
+    strict: bool,
+    progress: bool | None,
+    formats: Sequence[str] | None,
+    nlp: Language | None,
+    max_bytes: int,
+    partition_size: int,
+) -> BuildReport:
+    report = BuildReport()
+    t_start = time.perf_counter()
+    staging = out_dir / STAGING_NAME
+    if staging.exists():
+        logger.info("removing %s left by an interrupted build", staging)
+        shutil.rmtree(staging)
+    (staging / PAGES_DIR).mkdir(parents=True)
+
+    def skip(file: str, reason: str) -> None:
+        if strict:
+            raise InputError(f"{file}: {reason}" if not reason.startswith(file) else reason)
+        logger.warning("skipping %s: %s", file, reason)
+        report.skipped.append((file, reason))
+
+    pages = collect_pages(paths, on_problem=skip)
+    timings = {"read": 0.0, "extract": 0.0, "link": 0.0, "write_pages": 0.0}
+
+    def prepared() -> Iterator[_Page]:
+        for page in pages:
+            t0 = time.perf_counter()
+            try:
+                data = read_page_bytes(page.path, max_bytes=max_bytes)
+                page.text, encoding = decode_page(data, page.path)
+            except InputError as e:
+                page.error = str(e)
+            else:
+                report.encodings[page.meta.source] = encoding
+                report.chars += len(page.text)
+                if cache is not None:
+                    page.key = page_key(data, page.meta)
+                    page.result = cache.get(page.key)
+            timings["read"] += time.perf_counter() - t0
+            yield page
+
+    runner = _make_runner(
+        engine, workers=workers, scheduler=scheduler, nlp=nlp, n_pages=len(pages),
+        partition_size=partition_size,
+    )  # fmt: skip
+    registry = Registry()
+    show = progress if progress is not None else sys.stderr.isatty()
+    t_extract = time.perf_counter()
+    with runner, tqdm(total=len(pages), unit="page", disable=not show, desc="build") as bar:
+        for page in runner.ordered(prepared()):
+            bar.update(1)
+            if page.error is not None:
+                skip(str(page.path), _strip_path(page.error, page.path))
+                continue
+            assert page.result is not None
+            if not page.needs_extract:
+                report.cached += 1
+            else:
+                report.extracted += 1
+                if cache is not None and page.key is not None:
+                    cache.put(page.key, page.result)
+            t0 = time.perf_counter()
+            registry.add(page.result)
+            timings["link"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            doc = json.dumps(to_gold_json(page.result), ensure_ascii=False, indent=2)
+            atomic_write_text(staging / PAGES_DIR / f"{page.path.stem}.json", doc + "\n")
+            timings["write_pages"] += time.perf_counter() - t0
+            report.pages_ok += 1
+            page.text = page.result = None  # keep memory flat: only the registry grows
+    timings["extract"] = time.perf_counter() - t_extract - timings["read"] - timings["link"]
+    timings["extract"] -= timings["write_pages"]
+
+    corpus = registry.corpus()
+    report.entities = len(corpus.entities)
+    report.facts = len(corpus.facts)
+    written = _export(corpus, staging, formats, timings)
+    page_files = sorted((staging / PAGES_DIR).glob("*.json"))
+    report.outputs = sorted(
+        [out_dir / p.relative_to(staging) for p in written + page_files] + [out_dir / REPORT_NAME]
+    )
+    doc = json.dumps(report.to_json(out_dir), ensure_ascii=False, indent=2, sort_keys=True)
+    atomic_write_text(staging / REPORT_NAME, doc + "\n")
+    _publish(staging, out_dir, keep_pages={p.name for p in page_files})
+    timings["total"] = time.perf_counter() - t_start
+    report.timings = timings
+    logger.info(
+        "built %d page(s) (%d from cache), skipped %d, %d entities, %d facts in %.1f s",
+        report.pages_ok, report.cached, len(report.skipped), report.entities, report.facts,
+        timings["total"],
+    )  # fmt: skip
+    return report
+
+
+def collect_pages(
+    paths: Iterable[Path], *, on_problem: Callable[[str, str], None]
+) -> list[_Page]:
+    """The pages of ``paths`` with their manifest metadata, in a fixed order.
+
+    Folders are searched for ``*.txt`` entries (every entry, so a folder or a
+    broken link named ``x.txt`` is reported rather than silently dropped);
+    a page named by path takes its metadata from its folder's manifest.
+    Problems (bad manifest, manifest rows naming missing files, missing
+    paths, two pages with one name) go to ``on_problem(file, reason)``.
+    """
+    manifests: dict[Path, dict[str, PageMeta]] = {}
+
+    def manifest_of(folder: Path) -> dict[str, PageMeta]:
+        if folder not in manifests:
+            try:
+                manifests[folder] = read_manifest(folder)
+            except InputError as e:
+                on_problem(str(folder / MANIFEST), _strip_path(str(e), folder / MANIFEST))
+                manifests[folder] = {}
+        return manifests[folder]
+
+    found: list[tuple[Path, PageMeta]] = []
+    for p in paths:
+        if p.is_dir():
+            manifest = manifest_of(p)
+            entries = sorted(p.glob("*.txt"))
+            names = {q.name for q in entries}
+            for name in sorted(set(manifest) - names):
+                on_problem(str(p / MANIFEST), f"lists {name!r}, which is not in {p}")
+            found.extend((q, page_meta(q, manifest)) for q in entries)
+        elif os.path.lexists(p) and not p.is_dir():
+            found.append((p, page_meta(p, manifest_of(p.parent))))
+        else:
+            on_problem(str(p), "no such file or folder")
+    found.sort(key=lambda item: (item[0].name, str(item[0])))
+    pages: list[_Page] = []
+    stems: dict[str, Path] = {}
+    for path, meta in found:
+        stem = path.stem
+        if stem in stems:
+            if stems[stem] != path:
+                on_problem(str(path), f"another page named {stem!r} is already in the build ({stems[stem]})")
+            continue
+        if not stem or stem in (".", "..") or Path(stem).name != stem:
+            on_problem(str(path), "name cannot be used for an output file")
+            continue
+        stems[stem] = path
+        pages.append(_Page(index=len(pages), path=path, meta=meta))
+    return pages
+
+
+def _strip_path(message: str, path: Path) -> str:
+    """``message`` without a leading ``"<path>: "`` (the report names the file)."""
+    prefix = f"{path}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+# -- engines -------------------------------------------------------------------
+
+_WORKER_NLP: Language | None = None
+
+
+def _worker_nlp() -> Language:
+    """The pipeline of this worker process, loaded on first use."""
+    global _WORKER_NLP
+    if _WORKER_NLP is None:
+        from kg.recognise import build_nlp
+
+        _WORKER_NLP = build_nlp()
+    return _WORKER_NLP
+
+
+def _init_worker() -> None:
+    """Process-pool initializer: load the pipeline once per worker."""
+    logging.getLogger().setLevel(logging.WARNING)
+    _worker_nlp()
+
+
+def extract_batch(
+    pages: list[tuple[str, PageMeta]], nlp: Language | None = None
+) -> list[PageResult | str]:
+    """Extract each ``(text, meta)``; a page that fails gives its reason instead.
+
+    Any exception from one page's extraction is caught here on purpose: a
+    page that breaks a stage must not stop the pages after it. The traceback
+    is logged and the reason goes into the build report.
+    """
+    nlp = nlp or _worker_nlp()
+    out: list[PageResult | str] = []
+    for text, meta in pages:
+        try:
+            out.append(extract_page(text, meta, nlp))
+        except Exception as e:  # noqa: BLE001  (fault isolation, reported)
+            logger.error("%s: extraction failed", meta.source, exc_info=True)
+            out.append(f"extraction failed: {type(e).__name__}: {e}")
+    return out
+
+
+class _Runner:
+    """Runs extraction batches and yields pages back in input order."""
+
+    batch_size = 1
+
+    def __init__(self, *, window: int) -> None:
+        self.window = window
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release workers."""
+
+    def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
+        raise NotImplementedError
+
+    def ordered(self, pages: Iterable[_Page]) -> Iterator[_Page]:
+        """Extract the pages that need it; yield every page in input order.
+
+        At most ``window`` pages are in flight, so memory does not grow with
+        the corpus.
+        """
+        pending: deque[_Page] = deque()
+        batch: list[_Page] = []
+
+        def flush() -> None:
+            if batch:
+                b = _Batch(self.submit([(p.text or "", p.meta) for p in batch]))
+                for slot, p in enumerate(batch):
+                    p.batch, p.slot = b, slot
+                batch.clear()
+
+        def finish(p: _Page) -> _Page:
+            if p.needs_extract:
+                if p.batch is None:  # still in the open batch
+                    flush()
+                assert p.batch is not None
+                try:
+                    outcome = p.batch.get(p.slot)
+                except BrokenProcessPool as e:
+                    outcome = f"worker process died ({e})"
+                if isinstance(outcome, str):
+                    p.error = outcome
+                else:
+                    p.result = outcome
+            return p
+
+        for page in pages:
+            pending.append(page)
+            if page.error is None and page.result is None:
+                page.needs_extract = True
+                batch.append(page)
+                if len(batch) >= self.batch_size:
+                    flush()
+            while len(pending) > self.window:
+                yield finish(pending.popleft())
+        flush()
+        while pending:
+            yield finish(pending.popleft())
+
+
+class _LocalRunner(_Runner):
+    """Extraction in this process."""
+
+    def __init__(self, nlp: Language | None) -> None:
+        super().__init__(window=1)
+        self._nlp = nlp
+
+    def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
+        if self._nlp is None:
+            from kg.recognise import build_nlp
+
+            self._nlp = build_nlp()
+        return _Done(extract_batch(batch, self._nlp))
+
+
+class _PoolRunner(_Runner):
+    """Extraction in a pool of processes, each loading the pipeline once."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(window=4 * workers)
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
+        if self._pool is None:  # started on first need: a cached rebuild starts none
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+            )
+        future: Future[list[PageResult | str]] = self._pool.submit(extract_batch, batch)
+        return future
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+class _DaskRunner(_Runner):
+    """Extraction as Dask tasks over partitions of the corpus."""
+
+    def __init__(self, workers: int | None, scheduler: str | None, partition_size: int) -> None:
+        self.batch_size = partition_size
+        self._workers = workers
+        self._scheduler = scheduler
+        self._client: Any = None
+        self._cluster: Any = None
+        super().__init__(window=partition_size * 4 * (workers or 2))
+
+    def _connect(self) -> Any:
+        from dask.distributed import Client, LocalCluster
+
+        if self._scheduler:
+            self._client = Client(self._scheduler)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self._workers or min(os.cpu_count() or 1, 4),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            self._client = Client(self._cluster)
+        return self._client
+
+    def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
+        client = self._client or self._connect()
+        return client.submit(extract_batch, batch, pure=False)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _make_runner(
+    engine: str,
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    nlp: Language | None,
+    n_pages: int,
+    partition_size: int,
+) -> _Runner:
+    if engine == "dask":
+        return _DaskRunner(workers, scheduler, partition_size)
+    if workers is None:
+        cores = os.cpu_count() or 1
+        workers = 1 if n_pages < POOL_MIN_PAGES else min(cores, n_pages // PAGES_PER_WORKER)
+    if workers <= 1:
+        return _LocalRunner(nlp)
+    return _PoolRunner(workers)
+
+
+# -- outputs -------------------------------------------------------------------
+
+
+def _export(
+    corpus: Any, staging: Path, formats: Sequence[str] | None, timings: dict[str, float]
+) -> list[Path]:
+    """Write the graph exports into ``staging``; the files written."""
+    from kg.export_html import write_html
+    from kg.export_rdf import write_exports
+    from kg.graph import build_dataset, build_graph, to_networkx
+
+    t0 = time.perf_counter()
+    graph = build_graph(corpus)
+    dataset = build_dataset(corpus)
+    timings["graph"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if formats is None:
+        written = write_exports(graph, dataset, staging)
+    else:
+        written = write_exports(graph, dataset, staging, formats)
+    timings["export_rdf"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_html(to_networkx(graph), staging / HTML_NAME)
+    timings["export_html"] = time.perf_counter() - t0
+    files = [Path(p) for p in (written or [])] + [staging / HTML_NAME]
+    return sorted({p for p in files if p.is_file()})
+
+
+def _publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
+    """Move every staged file into ``out_dir`` (atomic renames), the report last."""
+    staged = sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith("."))
+    staged.sort(key=lambda p: p.name == REPORT_NAME)
+    mode = _file_mode()
+    for src in staged:
+        os.chmod(src, mode)  # temporary files are created 0600
+        dest = out_dir / src.relative_to(staging)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+    for old in sorted((out_dir / PAGES_DIR).glob("*.json")):
+        if old.name not in keep_pages:
+            old.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file under the current umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kg.build OUT PATH…``: a bare entry point for scripts and tests."""
+    parser = argparse.ArgumentParser(prog="python -m kg.build", description=__doc__)
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("paths", type=Path, nargs="+")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--engine", default="local", choices=("local", "dask"))
+    parser.add_argument("--scheduler")
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        report = build(
+            args.paths, args.out_dir, workers=args.workers, engine=args.engine,
+            scheduler=args.scheduler, use_cache=not args.no_cache, strict=args.strict,
+        )  # fmt: skip
+    except KgError as e:
+        sys.stderr.write(f"error: {e}\n")
+        return 2
+    for file, reason in report.skipped:
+        sys.stderr.write(f"skipped {file}: {reason}\n")
+    return 1 if report.skipped else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

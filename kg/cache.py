@@ -1,0 +1,98 @@
+"""Content-addressed cache of per-page extraction results.
+
+A page's result depends only on its bytes, its manifest row and the
+pipeline (code and data files), so the key is a SHA-256 over those three.
+Changing one page, its manifest row, kg's version, any file under
+``kg/data`` or any module of ``kg`` gives a new key: a rebuild re-extracts
+exactly the pages whose result could differ, then re-links and re-exports.
+
+Entries are pickled ``PageResult``s written atomically. The cache folder is
+trusted like the code itself (unpickling runs code); do not point
+``cache_dir`` at files from elsewhere. A damaged entry counts as a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+import kg
+from kg.atomic import atomic_write_bytes
+from kg.model import PageMeta, PageResult
+
+logger = logging.getLogger(__name__)
+
+CACHE_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """A string that changes whenever kg's version, code or data files change."""
+    root = Path(kg.__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = sorted(root.glob("*.py")) + sorted(p for p in (root / "data").rglob("*") if p.is_file())
+    for f in files:
+        digest.update(f.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(f.read_bytes())
+        digest.update(b"\0")
+    return f"kg-{kg.__version__}-c{CACHE_FORMAT}-{digest.hexdigest()[:16]}"
+
+
+def page_key(data: bytes, meta: PageMeta, version: str | None = None) -> str:
+    """The cache key of one page: its bytes, its manifest row and the pipeline."""
+    digest = hashlib.sha256()
+    digest.update((version or pipeline_version()).encode("utf-8") + b"\0")
+    digest.update(json.dumps(dataclasses.asdict(meta), sort_keys=True).encode("utf-8") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class PageCache:
+    """Per-page ``PageResult``s stored under a folder, one pickle per key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> PageResult | None:
+        """The cached result for ``key``, or None (missing or damaged entry)."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        try:
+            result = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as e:
+            logger.warning("cache entry %s is damaged (%s); extracting again", path, e)
+            self.misses += 1
+            return None
+        if not isinstance(result, PageResult):
+            logger.warning("cache entry %s holds a %s; extracting again", path, type(result))
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: PageResult) -> None:
+        """Store ``result`` under ``key`` (atomically)."""
+        atomic_write_bytes(self._path(key), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries whose key is not in ``keep``; the number deleted."""
+        removed = 0
+        for path in sorted(self.folder.glob("*/*.pickle")):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
