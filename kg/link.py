@@ -1,55 +1,803 @@
 """Link mentions to canonical entities, within a page and across pages.
 
-STUB: the link-relate helper replaces this with the real linker.
+``link_page`` turns the mentions of one page into entities with canonical
+names (GUIDELINES.md, "Canonical names"): places get their full name, level,
+code and parent from the gazetteer (or from a name chain in the text), organs
+get their place resolved and their abbreviations expanded, bare sub-units
+(``党组``) are attached to the organ named before them. ``Registry`` is the
+reduce step: it merges the pages' entities into one corpus, deterministically
+and independently of the order pages are added in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import csv
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-from kg.model import Article, CleanPage, Corpus, Entity, Mention, PageResult
+from rapidfuzz import fuzz
+
+from kg.errors import ModelError
+from kg.gazetteer import Gazetteer, Place
+from kg.model import Article, CleanPage, Corpus, Credit, Entity, Fact, Mention, PageResult
+from kg.resources import data_path
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[str, str]
+
+# Bare level words that stand for "the place the article is about" (市政府, 县公安局).
+BARE_PREFIXES = (("街道", "town"), ("省", "province"), ("市", "city"), ("州", "city"),
+                 ("县", "county"), ("区", "county"), ("镇", "town"), ("乡", "town"))  # fmt: skip
+CENTRAL_PARTY = ("党中央", "中央", "中共中央")
+PSEUDONYM = re.compile(r"[（(]化名[)）]")
+QUOTES = re.compile(r"[\"'“”‘’《》〈〉「」『』]")
+NORM_DROP = re.compile(r"[\s\"'“”‘’《》〈〉「」『』【】、，,·•]")
+ORDINALS = set("一二三四五六七八九十百0123456789")
+MISPRINT_RATIO = 88.0
+LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4,
+              "community": 5, "village": 5, "area": 6, "natural": 6}  # fmt: skip
+ORG_CREDIT_ROLES = ("供稿", "联办")
+
+
+@dataclass(frozen=True)
+class LinkTables:
+    """The word lists linking reads from ``kg/data/link_*``."""
+
+    abbreviations: tuple[tuple[str, str, str], ...]
+    agencies: tuple[str, ...]
+    kinds: tuple[tuple[str, str, str], ...]
+    levels: tuple[tuple[str, str], ...]
+    sub_units: tuple[str, ...]
+    doctrine: tuple[str, ...]
+    head_nouns: tuple[str, ...]
+
+
+def _lines(name: str) -> list[str]:
+    path = data_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ModelError(f"cannot read linking table {path}: expected a UTF-8 text file") from e
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _rows(name: str, fields: tuple[str, ...]) -> list[tuple[str, ...]]:
+    lines = _lines(name)
+    reader = csv.DictReader(lines)
+    if tuple(reader.fieldnames or ()) != fields:
+        raise ModelError(f"{name}: header {reader.fieldnames!r}, expected {','.join(fields)}")
+    return [tuple((row[f] or "").strip() for f in fields) for row in reader]
+
+
+@lru_cache(maxsize=1)
+def load_tables() -> LinkTables:
+    """Load (once) the linking tables from ``kg/data``."""
+    abbr = [
+        (a, f, lv)
+        for a, f, lv in _rows("link_abbreviations.csv", ("abbreviation", "full", "level"))
+    ]
+    levels = [(s, lv) for s, lv in _rows("link_place_levels.csv", ("suffix", "level"))]
+    kinds = [(m, t, k) for m, t, k in _rows("link_org_kinds.csv", ("match", "text", "kind"))]
+    return LinkTables(
+        abbreviations=tuple(sorted(abbr, key=lambda r: (-len(r[0]), r[0]))),
+        agencies=tuple(_lines("link_agencies.txt")),
+        kinds=tuple(kinds),
+        levels=tuple(sorted(levels, key=lambda r: (-len(r[0]), r[0]))),
+        sub_units=tuple(sorted(_lines("link_sub_units.txt"), key=lambda s: (-len(s), s))),
+        doctrine=tuple(_lines("link_doctrine.txt")),
+        head_nouns=tuple(sorted(_lines("link_head_nouns.txt"), key=lambda s: (-len(s), s))),
+    )
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The shared gazetteer, loaded once."""
+    return Gazetteer.load()
+
+
+def norm_name(text: str) -> str:
+    """A name without layout spaces, quotes or list punctuation (for comparing names)."""
+    return NORM_DROP.sub("", unicodedata.normalize("NFKC", text))
+
+
+def clean_surface(text: str) -> str:
+    """A mention as it reads: no white space."""
+    return re.sub(r"\s+", "", text)
+
+
+def place_level(name: str) -> str | None:
+    """The level a place name's type suffix implies (``永善县`` → county), if any."""
+    if name == "中国":
+        return "country"
+    for suffix, level in load_tables().levels:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return level
+    return None
+
+
+def place_short(name: str) -> str | None:
+    """A place name without its type suffix (``昭通市`` → ``昭通``), if two characters remain."""
+    for suffix, _level in load_tables().levels:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+def org_kind(canonical: str) -> str | None:
+    """The kind of an organ (party, government, …) from its core name."""
+    for match, text, kind in load_tables().kinds:
+        if (match == "suffix" and canonical.endswith(text)) or (
+            match == "contains" and text in canonical
+        ):
+            return kind
+    return None
+
+
+def is_doctrine(name: str) -> bool:
+    """Whether a programme name is a national doctrine or slogan (core = false)."""
+    n = norm_name(name)
+    for item in load_tables().doctrine:
+        pat = norm_name(item.strip("*"))
+        if (item.endswith("*") and n.startswith(pat)) or (item.startswith("*") and n.endswith(pat)):
+            return True
+        if n == pat:
+            return True
+    return False
+
+
+def expand_abbreviations(name: str, *, level: str | None = None) -> str:
+    """Replace abbreviated organ words by their full form (``人社局`` → ``人力资源和社会保障局``)."""
+    rows = load_tables().abbreviations
+    out, i = [], 0
+    while i < len(name):
+        for abbr, full, need in rows:
+            if name.startswith(full, i):
+                out.append(full)
+                i += len(full)
+                break
+            if name.startswith(abbr, i) and (not need or need == level):
+                if need and name[i + len(abbr) :].startswith(full[len(abbr) :]):
+                    continue
+                out.append(full)
+                i += len(abbr)
+                break
+        else:
+            out.append(name[i])
+            i += 1
+    return "".join(out)
+
+
+def fix_misprint(core: str) -> str:
+    """The standard agency name a misprinted one stands for (``政服务管理局`` → ``政务服务管理局``).
+
+    Only the organ part after the place is compared, so a misprint is only
+    ever corrected to an agency of the same place.
+    """
+    t = load_tables()
+    sub = next((s for s in t.sub_units if core.endswith(s) and len(core) > len(s)), "")
+    base = core[: len(core) - len(sub)] if sub else core
+    if len(base) < 4 or base in t.agencies:
+        return core
+    best = None
+    for agency in t.agencies:
+        if agency[-1] != base[-1] or _ordinals(agency) != _ordinals(base):
+            continue
+        score = fuzz.ratio(base, agency)
+        if score >= MISPRINT_RATIO and (best is None or score > best[0]):
+            best = (score, agency)
+    return best[1] + sub if best else core
+
+
+def _ordinals(text: str) -> list[str]:
+    return [c for c in text if c in ORDINALS]
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(c in it for c in short)
+
+
+@dataclass
+class _PlaceInfo:
+    canonical: str
+    level: str | None
+    code: str | None
+    parent: str | None
+    short: str | None
 
 
 @dataclass
 class LinkedPage:
-    """The entities of one page and which mention went to which entity."""
+    """The entities of one page and which mention went to which entity.
+
+    ``areas`` lists, for a place, the named non-administrative areas (安置区…)
+    the text places it in, beside its administrative parent.
+    """
 
     entities: list[Entity]
     links: list[tuple[Mention, tuple[str, str]]]
     article_places: dict[int, str] = field(default_factory=dict)  # Article.index -> place
+    credits: list[tuple[Credit, int | None, tuple[str, str]]] = field(default_factory=list)
+    areas: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    article_levels: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+class _PageLinker:
+    """The state of linking one page."""
+
+    def __init__(self, page: CleanPage, articles: list[Article], mentions: list[Mention]) -> None:
+        self.page = page
+        self.articles = {a.index: a for a in articles}
+        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end, m.label, m.text))
+        self.gaz = gazetteer()
+        self.entities: dict[Key, Entity] = {}
+        self.places: dict[str, _PlaceInfo] = {}  # canonical -> info
+        self.place_forms: dict[str, str] = {}  # surface or short form -> canonical
+        self.areas: dict[Key, list[str]] = defaultdict(list)
+        self.links: list[tuple[Mention, Key]] = []
+
+    # places -----------------------------------------------------------
+    def resolve_place(self, name: str, context: list[str]) -> _PlaceInfo:
+        """Canonical place for a surface name, with level, code and parent."""
+        if name in self.place_forms:
+            return self.places[self.place_forms[name]]
+        place: Place | None = self.gaz.resolve(name, context=context)
+        if place is None:
+            cands = self.gaz.candidates(name)
+            if len({c.name for c in cands}) == 1:
+                place = cands[0]
+        if place is not None:
+            return _PlaceInfo(place.name, place.level, place.code, place.parent,
+                              place.short or place_short(place.name))  # fmt: skip
+        # A short form of a place named in full elsewhere on the page (永善 -> 永善县).
+        for _canon, info in sorted(self.places.items()):
+            if info.short == name:
+                return info
+        return _PlaceInfo(name, place_level(name), None, None, place_short(name))
+
+    def add_place(self, info: _PlaceInfo, surface: str | None) -> Key:
+        known = self.places.get(info.canonical)
+        if known is None:
+            self.places[info.canonical] = info
+            known = info
+        elif known.parent is None and info.parent is not None:
+            known.parent = info.parent
+        self.place_forms.setdefault(info.canonical, info.canonical)
+        if info.short:
+            self.place_forms.setdefault(info.short, info.canonical)
+        if surface:
+            self.place_forms.setdefault(surface, info.canonical)
+        key = ("PLACE", info.canonical)
+        ent = self.entities.get(key)
+        if ent is None:
+            ent = Entity(type="PLACE", canonical=info.canonical)
+            self.entities[key] = ent
+        if surface:
+            ent.mentions.add(surface)
+        return key
+
+    def place_prefix(self, name: str) -> list[tuple[int, int, str]]:
+        """Places named one after another at the start of ``name``: (start, end, canonical)."""
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        context = [c for _, _, c in out]
+        while i < len(name):
+            hit = None
+            for j in range(len(name), i + 1, -1):
+                piece = name[i:j]
+                if piece in self.place_forms:
+                    hit = (j, self.place_forms[piece])
+                    break
+                if place_level(piece) and (j - i) >= 3 and j < len(name):
+                    place = self.gaz.resolve(piece, context=context[::-1])
+                    if place is not None:
+                        hit = (j, place.name)
+                        break
+            if hit is None:
+                break
+            out.append((i, hit[0], hit[1]))
+            context.append(hit[1])
+            i = hit[0]
+        return out
+
+    def places_inside(self, name: str) -> list[tuple[int, int, str]]:
+        """Known places named anywhere inside ``name`` (longest first, no overlaps)."""
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(name):
+            hit = None
+            for j in range(len(name), i + 1, -1):
+                piece = name[i:j]
+                if piece in self.place_forms and (j - i) >= 2:
+                    hit = (j, self.place_forms[piece])
+                    break
+                if j - i >= 3 and place_level(piece) and piece[-1] not in "区组":
+                    place = self.gaz.resolve(piece, context=sorted(self.places))
+                    if place is not None and place.name == piece:
+                        hit = (j, place.name)
+                        break
+            if hit:
+                out.append((i, hit[0], hit[1]))
+                i = hit[0]
+            else:
+                i += 1
+        return out
+
+    def ensure_place(self, canonical: str, surface: str | None) -> Key:
+        info = self.places.get(canonical) or self.resolve_place(canonical, sorted(self.places))
+        return self.add_place(info, surface)
+
+    def text_parent(self, m: Mention) -> str | None:
+        """A place named right before ``m`` in the text (鲁甸县龙头山镇 -> 鲁甸县)."""
+        text = self.page.text
+        for k in range(min(12, m.start), 1, -1):
+            piece = text[m.start - k : m.start]
+            if piece in self.place_forms:
+                return self.place_forms[piece]
+        return None
+
+    def link_places(self) -> None:
+        place_ms = [m for m in self.mentions if m.label == "PLACE"]
+        # Full names first, so short forms can find them.
+        ordered = sorted(
+            place_ms, key=lambda m: (place_level(clean_surface(m.text)) is None, m.start)
+        )
+        for m in ordered:
+            surface = clean_surface(m.text)
+            ctx = self.context_places(m)
+            info = self.resolve_place(surface, ctx)
+            self.links.append((m, self.add_place(info, surface)))
+        # Name chains in the text (永善县红光安置区) give parents the gazetteer lacks.
+        for m, key in list(self.links):
+            if key[0] != "PLACE":
+                continue
+            parent = self.text_parent(m)
+            info = self.places[key[1]]
+            if parent is None or parent == info.canonical:
+                continue
+            plevel = self.places[parent].level if parent in self.places else place_level(parent)
+            if plevel in ("area", "natural") and info.level not in ("area", "natural"):
+                if parent not in self.areas[key]:
+                    self.areas[key].append(parent)
+            elif info.parent is None and _rank(plevel) < _rank(info.level):
+                info.parent = parent
+
+    def context_places(self, m: Mention) -> list[str]:
+        """Places named near a mention in its article, nearest first."""
+        near = [
+            (
+                abs(o.start - m.start),
+                self.place_forms.get(clean_surface(o.text), clean_surface(o.text)),
+            )
+            for o in self.mentions
+            if o.label == "PLACE" and o.article == m.article and o is not m
+        ]
+        seen: list[str] = []
+        for _, name in sorted(near):
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+    # articles ---------------------------------------------------------
+    def chain_of(self, canonical: str) -> list[str]:
+        """``canonical`` and its known ancestors, nearest first."""
+        out = [canonical]
+        while len(out) < 8:
+            info = self.places.get(out[-1])
+            parent = info.parent if info else None
+            if parent is None:
+                place = self.gaz.resolve(out[-1], context=[])
+                parent = place.parent if place is not None else None
+            if parent is None or parent in out:
+                break
+            out.append(parent)
+        return out
+
+    def level_of(self, canonical: str) -> str | None:
+        info = self.places.get(canonical)
+        if info is not None and info.level:
+            return info.level
+        place = self.gaz.resolve(canonical, context=[])
+        return place.level if place is not None else place_level(canonical)
+
+    def article_levels(self, art: Article) -> tuple[str | None, dict[str, str]]:
+        """The place an article is about, and the place a bare 市/县/… means in it."""
+        header_end = max(art.body_start, art.start)
+        ms = [m for m in self.mentions if m.article == art.index]
+        header: list[str] = []
+        counts: Counter[str] = Counter()
+        for m in ms:
+            if m.label == "PLACE":
+                names = [self.place_forms.get(clean_surface(m.text), clean_surface(m.text))]
+            elif m.label == "ORG":
+                names = [c for _, _, c in self.places_inside(clean_surface(m.text))]
+            else:
+                continue
+            for name in names:
+                counts[name] += 1
+                if m.start < header_end and name not in header:
+                    header.append(name)
+        text = self.page.text[art.start : header_end]
+        for _, _, name in self.places_inside(clean_surface(text)):
+            if name not in header:
+                header.append(name)
+        about = None
+        if header:
+            about = min(header, key=lambda n: (-_rank(self.level_of(n)), header.index(n)))
+        levels: dict[str, str] = {}
+        home = self.page.meta.home_place
+        for base in ([home] if home else []) + ([about] if about else []):
+            for name in self.chain_of(base):
+                lvl = self.level_of(name)
+                if lvl:
+                    levels[lvl] = name
+        # A level the header leaves open: the place of that level the article names most.
+        for lvl in ("county", "town"):
+            if about is not None and _rank(self.level_of(about)) >= _rank(lvl):
+                continue
+            frequent = sorted(
+                (n for n in counts if self.level_of(n) == lvl), key=lambda n: (-counts[n], n)
+            )
+            if frequent:
+                levels[lvl] = frequent[0]
+        if about is None:
+            about = levels.get("county") if levels.get("county") in counts else home
+        return about, levels
+
+    # organs -----------------------------------------------------------
+    def canonical_org(self, surface: str, levels: dict[str, str]) -> str:
+        s = surface
+        if s in CENTRAL_PARTY:
+            return "中共中央"
+        prefix_place = None
+        for word, lvl in BARE_PREFIXES:
+            if s.startswith(word) and len(s) > len(word) and levels.get(lvl):
+                if s in self.place_forms or any(
+                    s.startswith(f) for f in self.place_forms if len(f) > len(word)
+                ):
+                    break
+                prefix_place = levels[lvl]
+                s = prefix_place + s[len(word) :]
+                break
+        chain = self.place_prefix(s)
+        end = chain[-1][1] if chain else 0
+        head = "".join(c for _, _, c in chain) if chain else ""
+        # Keep the place as printed when it is a full name; expand a short one.
+        head = s[:end] if all(s[a:b] == c for a, b, c in chain) else head
+        level = self.level_of(chain[-1][2]) if chain else None
+        core = expand_abbreviations(s[end:], level=level)
+        if core.startswith("委") or not core:
+            return head + core
+        return head + fix_misprint(core)
+
+    def link_orgs(self, levels_of: dict[int, dict[str, str]]) -> None:
+        t = load_tables()
+        org_ms = [m for m in self.mentions if m.label == "ORG"]
+        last_org: dict[int, str] = {}
+        for m in sorted(org_ms, key=lambda m: m.start):
+            surface = clean_surface(m.text)
+            levels = levels_of.get(m.article, {})
+            if surface in t.sub_units and m.article in last_org:
+                canonical = last_org[m.article] + surface
+            else:
+                canonical = self.canonical_org(surface, levels)
+            if not any(canonical.endswith(s) for s in t.sub_units):
+                last_org[m.article] = canonical
+            self.links.append((m, self.add_org(canonical, surface)))
+
+    def add_org(self, canonical: str, surface: str | None) -> Key:
+        key = ("ORG", canonical)
+        ent = self.entities.get(key)
+        if ent is None:
+            ent = Entity(type="ORG", canonical=canonical, kind=org_kind(canonical))
+            self.entities[key] = ent
+        if surface:
+            ent.mentions.add(surface)
+        return key
+
+    def org_places(self) -> None:
+        """Make every place named inside an organ name an entity of its own."""
+        for key in sorted(k for k in self.entities if k[0] == "ORG"):
+            ent = self.entities[key]
+            surfaces = sorted(ent.mentions)
+            for _, _, canon in self.places_inside(key[1]):
+                printed = [s for s in surfaces if canon in s]
+                self.ensure_place(canon, canon if printed else None)
+            for s in surfaces:
+                for a, b, canon in self.places_inside(s):
+                    self.ensure_place(canon, s[a:b])
+
+    def merge_orgs(self) -> dict[Key, Key]:
+        """Merge bare organ names and misprints into the full organ named on the page."""
+        orgs = sorted(k[1] for k in self.entities if k[0] == "ORG")
+        placed = [o for o in orgs if self.place_prefix(o)]
+        moves: dict[Key, Key] = {}
+        for o in orgs:
+            if o in placed or o == "中共中央":
+                continue
+            expanded = expand_abbreviations(o)
+            ends = [p for p in placed if p.endswith(expanded) and p != o]
+            if len(ends) == 1:
+                moves[("ORG", o)] = ("ORG", ends[0])
+                continue
+            subs = [
+                p for p in placed
+                if len(o) >= 2 and _is_subsequence(o, p[self._prefix_end(p):])
+                and o[-1] in p[-3:] and o[0] in p[self._prefix_end(p):]
+            ]  # fmt: skip
+            if len(subs) == 1 and not _is_generic(o):
+                moves[("ORG", o)] = ("ORG", subs[0])
+        return moves
+
+    def _prefix_end(self, name: str) -> int:
+        chain = self.place_prefix(name)
+        return chain[-1][1] if chain else 0
+
+    # the page ---------------------------------------------------------
+    def link(self) -> LinkedPage:
+        self.link_places()
+        article_places: dict[int, str] = {}
+        levels_of: dict[int, dict[str, str]] = {}
+        for idx, art in sorted(self.articles.items()):
+            about, levels = self.article_levels(art)
+            if about:
+                article_places[idx] = about
+            levels_of[idx] = levels
+        self.link_orgs(levels_of)
+        self.link_people()
+        self.link_terms()
+        credits = self.link_credits(levels_of)
+        self.org_places()
+        for key in [k for k in self.entities if k[0] == "ORG"]:
+            for prefix in self.place_prefix(key[1]):
+                self.ensure_place(prefix[2], None)
+        moves = self.merge_orgs()
+        moves.update(merge_terms(list(self.entities.values())))
+        self.apply_moves(moves)
+        credits = [(c, a, _follow(moves, k)) for c, a, k in credits]
+        for info in self.places.values():
+            ent = self.entities.get(("PLACE", info.canonical))
+            if ent is not None:
+                ent.level, ent.code = info.level, info.code
+                ent.parent = info.parent if info.parent != info.canonical else None
+        entities = sorted(self.entities.values(), key=lambda e: (e.type, e.canonical))
+        links = [(m, _follow(moves, k)) for m, k in self.links]
+        links.sort(key=lambda mk: (mk[0].start, mk[0].end, mk[0].label, mk[1]))
+        areas = {k: sorted(v) for k, v in sorted(self.areas.items()) if k in self.entities}
+        return LinkedPage(entities=entities, links=links, article_places=article_places,
+                          credits=credits, areas=areas, article_levels=levels_of)  # fmt: skip
+
+    def apply_moves(self, moves: dict[Key, Key]) -> None:
+        for src in sorted(moves):
+            dst = _follow(moves, src)
+            if src == dst or src not in self.entities:
+                continue
+            ent = self.entities.pop(src)
+            if dst not in self.entities:
+                self.entities[dst] = replace(ent, canonical=dst[1], mentions=set())
+            self.entities[dst].mentions |= ent.mentions
+
+    def link_people(self) -> None:
+        people = [m for m in self.mentions if m.label == "PERSON"]
+        fulls = sorted({clean_surface(PSEUDONYM.sub("", m.text)) for m in people})
+        for m in people:
+            surface = clean_surface(m.text)
+            name = PSEUDONYM.sub("", surface)
+            after = self.page.text[m.end : m.end + 6]
+            pseudo = bool(PSEUDONYM.search(surface)) or bool(PSEUDONYM.match(clean_surface(after)))
+            # A given name alone (海新) is the person named in full on the page (王海新).
+            longer = [f for f in fulls if len(f) == len(name) + 1 and f.endswith(name)]
+            canonical = longer[0] if len(name) == 2 and len(longer) == 1 else name
+            key = ("PERSON", canonical)
+            ent = self.entities.setdefault(key, Entity(type="PERSON", canonical=canonical))
+            ent.mentions.add(name)
+            ent.pseudonym = ent.pseudonym or pseudo
+            self.links.append((m, key))
+
+    def link_terms(self) -> None:
+        for m in self.mentions:
+            if m.label not in ("PROGRAM", "HONOR", "DOCUMENT"):
+                continue
+            surface = clean_surface(m.text)
+            canonical = QUOTES.sub("", surface)
+            if m.label == "PROGRAM":
+                canonical = self.with_head_noun(canonical, m.end)
+            key = (m.label, canonical)
+            ent = self.entities.get(key)
+            if ent is None:
+                ent = Entity(type=m.label, canonical=canonical)
+                ent.core = not (m.label == "PROGRAM" and is_doctrine(canonical))
+                self.entities[key] = ent
+            ent.mentions.add(surface)
+            self.links.append((m, key))
+
+    def with_head_noun(self, name: str, end: int) -> str:
+        """A bare code (“133”) takes the head noun printed after it (133工作思路)."""
+        if re.search(r"[\u4e00-\u9fff]", name):
+            return name
+        after = clean_surface(self.page.text[end : end + 16]).lstrip("”’」』\"'")
+        for noun in load_tables().head_nouns:
+            if after.startswith(noun):
+                return name + noun
+        return name
+
+    def link_credits(
+        self, levels_of: dict[int, dict[str, str]]
+    ) -> list[tuple[Credit, int | None, Key]]:
+        out: list[tuple[Credit, int | None, Key]] = []
+        home_levels = self.home_levels()
+        found: list[tuple[Credit, int | None]] = [(c, None) for c in self.page.credits]
+        for index, art in sorted(self.articles.items()):
+            found.extend((c, index) for c in art.credits)
+        for credit, idx in found:
+            name = clean_surface(credit.name)
+            if not name:
+                continue
+            levels = levels_of.get(idx, home_levels) if idx is not None else home_levels
+            if credit.role in ORG_CREDIT_ROLES or org_kind(name) is not None and len(name) > 3:
+                key = self.add_org(self.canonical_org(name, levels), name)
+            else:
+                key = ("PERSON", name)
+                ent = self.entities.setdefault(key, Entity(type="PERSON", canonical=name))
+                ent.mentions.add(name)
+            out.append((credit, idx, key))
+        return out
+
+    def home_levels(self) -> dict[str, str]:
+        home = self.page.meta.home_place
+        levels: dict[str, str] = {}
+        for name in self.chain_of(home) if home else []:
+            lvl = self.level_of(name)
+            if lvl:
+                levels[lvl] = name
+        return levels
+
+
+def _is_generic(name: str) -> bool:
+    return name in ("市委", "县委", "省委", "区委", "党委", "政府")
+
+
+def _rank(level: str | None) -> int:
+    return LEVEL_RANK.get(level or "", 7)
+
+
+def _follow(moves: dict[Key, Key], key: Key) -> Key:
+    seen = {key}
+    while key in moves and moves[key] not in seen:
+        key = moves[key]
+        seen.add(key)
+    return key
+
+
+def merge_terms(entities: Iterable[Entity]) -> dict[Key, Key]:
+    """Merge programmes, honours and documents that are one name written two ways.
+
+    Same name without punctuation (对标先进、争创一流 / 对标先进争创一流), or one
+    name plus a head noun (新一轮退耕还林还草 / 新一轮退耕还林还草工程).
+    """
+    nouns = load_tables().head_nouns
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for e in entities:
+        if e.type in ("PROGRAM", "HONOR", "DOCUMENT"):
+            by_type[e.type].append(e.canonical)
+    moves: dict[Key, Key] = {}
+    for typ, names in sorted(by_type.items()):
+        groups: dict[str, list[str]] = defaultdict(list)
+        for n in sorted(set(names)):
+            groups[norm_name(n)].append(n)
+        # Attach "name" to "name + head noun" when that longer form is on the page.
+        for key in sorted(groups):
+            for noun in nouns:
+                if key + noun in groups:
+                    groups[key + noun].extend(groups.pop(key))
+                    break
+        for members in groups.values():
+            best = max(members, key=lambda n: (len(n), n))
+            for n in members:
+                if n != best:
+                    moves[(typ, n)] = (typ, best)
+    return moves
 
 
 def link_page(page: CleanPage, articles: list[Article], mentions: list[Mention]) -> LinkedPage:
     """Group the mentions of a page into canonical entities."""
-    entities: dict[tuple[str, str], Entity] = {}
-    links = []
-    for m in mentions:
-        ent = entities.setdefault((m.label, m.text), Entity(type=m.label, canonical=m.text))
-        ent.mentions.add(m.text)
-        links.append((m, ent.key))
-    return LinkedPage(entities=list(entities.values()), links=links)
+    return _PageLinker(page, articles, mentions).link()
 
 
 class Registry:
-    """The entities linked so far, across pages: the reduce step of a build."""
+    """The entities linked so far, across pages: the reduce step of a build.
+
+    Pages may be added in any order; ``corpus()`` sorts them by source and
+    merges the same entity seen on several pages (same key, an organ name
+    misprinted on one page, a programme written two ways) into one node.
+    """
 
     def __init__(self) -> None:
-        self._corpus = Corpus()
+        self._results: dict[str, PageResult] = {}
 
     def add(self, result: PageResult) -> None:
         """Merge one page's result into the corpus."""
-        c = self._corpus
-        c.pages.append(result.meta)
-        c.articles[result.meta.source] = result.articles
-        known = {e.key: e for e in c.entities}
-        for ent in result.entities:
-            if ent.key in known:
-                known[ent.key].mentions |= ent.mentions
-            else:
-                c.entities.append(ent)
-                known[ent.key] = ent
-        c.facts.extend(result.facts)
-        c.mentions.extend((m, result.meta.source, k) for m, k in result.mentions)
+        if result.meta.source in self._results:
+            logger.warning("%s added twice; keeping the last", result.meta.source)
+        self._results[result.meta.source] = result
 
     def corpus(self) -> Corpus:
-        return self._corpus
+        """Every page added so far, linked across pages."""
+        results = [self._results[s] for s in sorted(self._results)]
+        merged: dict[Key, Entity] = {}
+        for res in results:
+            for ent in sorted(res.entities, key=lambda e: e.key):
+                _merge_into(merged, ent.key, ent)
+        moves = _cross_page_moves(merged)
+        final: dict[Key, Entity] = {}
+        for key in sorted(merged):
+            _merge_into(final, _follow(moves, key), merged[key])
+        facts: list[Fact] = []
+        seen: set[tuple] = set()
+        for res in results:
+            for f in res.facts:
+                head = _follow(moves, f.head)
+                tail = _follow(moves, f.tail) if f.tail is not None else None
+                if head == tail:
+                    continue
+                fact = replace(f, head=head, tail=tail, attrs=dict(f.attrs))
+                sig = (fact.relation, head, tail, tuple(sorted(fact.attrs.items())), fact.evidence)
+                if sig not in seen:
+                    seen.add(sig)
+                    facts.append(fact)
+        corpus = Corpus(
+            pages=[r.meta for r in results],
+            articles={r.meta.source: r.articles for r in results},
+            entities=[final[k] for k in sorted(final)],
+            facts=facts,
+            mentions=[
+                (m, r.meta.source, _follow(moves, k)) for r in results for m, k in r.mentions
+            ],
+        )
+        return corpus
+
+
+def _merge_into(store: dict[Key, Entity], key: Key, ent: Entity) -> None:
+    known = store.get(key)
+    if known is None:
+        store[key] = replace(ent, canonical=key[1], mentions=set(ent.mentions))
+        return
+    known.mentions |= ent.mentions
+    for attr in ("parent", "level", "code", "kind"):
+        if getattr(known, attr) is None and getattr(ent, attr) is not None:
+            setattr(known, attr, getattr(ent, attr))
+    known.pseudonym = known.pseudonym or ent.pseudonym
+    known.core = known.core and ent.core
+
+
+def _cross_page_moves(entities: dict[Key, Entity]) -> dict[Key, Key]:
+    """Keys to rewrite: organ misprints, and terms written two ways, across pages."""
+    moves = merge_terms(entities.values())
+    orgs = sorted(k[1] for k in entities if k[0] == "ORG")
+    weight = {o: len(entities[("ORG", o)].mentions) for o in orgs}
+    for a in orgs:
+        for b in orgs:
+            if a >= b or ("ORG", a) in moves or ("ORG", b) in moves:
+                continue
+            if _same_org(a, b):
+                keep, drop = sorted((a, b), key=lambda o: (-weight[o], -len(o), o))
+                moves[("ORG", drop)] = ("ORG", keep)
+    return moves
+
+
+def _same_org(a: str, b: str) -> bool:
+    """Two organ names that differ by a misprint in the organ part, same place prefix."""
+    if _ordinals(a) != _ordinals(b) or a[-1] != b[-1] or min(len(a), len(b)) < 7:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if i < 3:
+        return False
+    return fuzz.ratio(a, b) >= 94 and abs(len(a) - len(b)) <= 1

@@ -1,18 +1,483 @@
 """Extract the relations a page states (GUIDELINES.md), each with its evidence.
 
-STUB: the link-relate helper replaces this with the real extractor.
+Relations come from three sources: the linked entities themselves (a place's
+parent, an organ named inside another organ's name, the place in an organ's
+name), the credits of the page and its articles, and cue patterns in the
+sentence of a mention (appositions ``所长刘永旺``, ``被评为``, ``印发``).
+Programmes, honours and documents whose sentence names no actor go to the
+article's main actor (the organ in its kicker, or the place in its title).
 """
 
 from __future__ import annotations
 
+import csv
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
 from spacy.tokens import Doc
 
-from kg.link import LinkedPage
-from kg.model import Article, CleanPage, Fact
+from kg.errors import ModelError
+from kg.link import LinkedPage, clean_surface, place_short
+from kg.model import Article, CleanPage, Entity, Evidence, Fact, Mention
+from kg.resources import data_path
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[str, str]
+
+SENTENCE_END = "。！？!?\n"
+CLAUSE_BREAK = "，,；;：:。！？!?\n（(）)"
+# What may stand before a clause's subject: a date or time phrase (2022年以来，…).
+TIME_PREFIX = re.compile(
+    r"^[\s0-9０-９一二三四五六七八九十〇百年月日号上下午时分点以来今去明近期间截至目前底初中旬同时此外，,]*$"
+)
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+POST_MODIFIER_MAX = 6
+LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4,
+              "community": 5, "village": 5, "area": 6, "natural": 6}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RelateTables:
+    """The word lists relation extraction reads from ``kg/data/relate_*``."""
+
+    posts: tuple[str, ...]
+    cues: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1)
+def load_tables() -> RelateTables:
+    """Load (once) the post words and cue words."""
+    try:
+        posts = [
+            ln.strip()
+            for ln in data_path("relate_posts.txt").read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")
+        ]
+        lines = [
+            ln
+            for ln in data_path("relate_cues.csv").read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")
+        ]
+    except OSError as e:
+        raise ModelError(f"cannot read relation tables in {data_path('')}: {e}") from e
+    reader = csv.DictReader(lines)
+    if reader.fieldnames != ["relation", "cue"]:
+        raise ModelError(f"relate_cues.csv: header {reader.fieldnames!r}, expected relation,cue")
+    cues: dict[str, list[str]] = defaultdict(list)
+    for row in reader:
+        cues[row["relation"].strip()].append(row["cue"].strip())
+    return RelateTables(
+        posts=tuple(sorted(set(posts), key=lambda p: (-len(p), p))),
+        cues={r: tuple(sorted(c, key=lambda x: (-len(x), x))) for r, c in sorted(cues.items())},
+    )
+
+
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The ``[start, end)`` of the sentence of ``text`` holding offset ``pos``."""
+    start = pos
+    while start > 0 and text[start - 1] not in SENTENCE_END:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in SENTENCE_END:
+        end += 1
+    if end < len(text) and text[end] != "\n":
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def parse_posts(text: str) -> str | None:
+    """``text`` as a post phrase (``驻村第一书记``), or None if it does not end with a post word."""
+    t = clean_surface(text)
+    for post in load_tables().posts:
+        if t.endswith(post) and len(t) - len(post) <= POST_MODIFIER_MAX:
+            if re.fullmatch(r"[\u4e00-\u9fff（）()]+", t):
+                return t
+    return None
+
+
+class _PageRelations:
+    """The state of extracting the facts of one page."""
+
+    def __init__(self, page: CleanPage, articles: list[Article], linked: LinkedPage) -> None:
+        self.page = page
+        self.articles = {a.index: a for a in articles}
+        self.linked = linked
+        self.entities: dict[Key, Entity] = {e.key: e for e in linked.entities}
+        self.links = sorted(linked.links, key=lambda mk: (mk[0].start, -mk[0].end, mk[1]))
+        self.facts: list[Fact] = []
+        self.seen: dict[tuple, Fact] = {}
+
+    # evidence ---------------------------------------------------------
+    def evidence_at(self, start: int, article: int | None) -> Evidence:
+        s, e = sentence_bounds(self.page.text, start)
+        raw_s, raw_e = self.page.raw_span(s, e)
+        art = self.articles.get(article) if article is not None else None
+        return Evidence(
+            source=self.page.meta.source,
+            article=art.title if art else None,
+            sentence=self.page.text[s:e].strip(),
+            start=raw_s,
+            end=raw_e,
+        )
+
+    def evidence_for(self, key: Key) -> Evidence | None:
+        """Evidence of an entity: the sentence of its first mention (or of a name holding it)."""
+        for m, k in self.links:
+            if k == key:
+                return self.evidence_at(m.start, m.article)
+        names = {key[1], *self.entities[key].mentions} if key in self.entities else {key[1]}
+        for m, k in self.links:
+            if k[0] == "ORG" and any(n and (n in k[1] or n in m.text) for n in names):
+                return self.evidence_at(m.start, m.article)
+        return None
+
+    def add(self, relation: str, head: Key, tail: Key | None, attrs: dict | None = None,
+            evidence: Evidence | None = None, merge_post: bool = False) -> None:  # fmt: skip
+        if head not in self.entities or (tail is not None and tail not in self.entities):
+            return
+        if head == tail:
+            return
+        attrs = dict(attrs or {})
+        sig: tuple = (relation, head, tail)
+        if relation == "CREDITED":
+            sig = (relation, head, attrs.get("role"), attrs.get("article"))
+        known = self.seen.get(sig)
+        if known is not None:
+            if merge_post and attrs.get("post"):
+                posts = (known.attrs.get("post") or "").split("、")
+                for p in str(attrs["post"]).split("、"):
+                    if p and p not in posts:
+                        posts.append(p)
+                known.attrs["post"] = "、".join(p for p in posts if p)
+            return
+        fact = Fact(relation=relation, head=head, tail=tail, attrs=attrs, evidence=evidence)
+        self.seen[sig] = fact
+        self.facts.append(fact)
+
+    # mentions ---------------------------------------------------------
+    def in_span(self, start: int, end: int, labels: tuple[str, ...]) -> list[tuple[Mention, Key]]:
+        return [
+            (m, k) for m, k in self.links if start <= m.start and m.end <= end and m.label in labels
+        ]
+
+    def clause_subject(self, m: Mention, labels: tuple[str, ...] = ("ORG", "PLACE")) -> Key | None:
+        """The actor a clause before ``m`` opens with (``2022年以来，昭通市…局推行…``)."""
+        s, _ = sentence_bounds(self.page.text, m.start)
+        cands = self.in_span(s, m.start, labels + ("PERSON",))
+        best: Key | None = None
+        for i, (c, _key) in enumerate(cands):
+            before = self.page.text[s : c.start]
+            cut = max((before.rfind(ch) for ch in CLAUSE_BREAK), default=-1)
+            lead = before[cut + 1 :] if cut >= 0 else before
+            if not TIME_PREFIX.match(lead) and not TIME_PREFIX.match(before):
+                continue
+            # A name chain (永善县红光安置区…) stands for its last, most specific member.
+            j = i
+            while j + 1 < len(cands) and cands[j + 1][0].start == cands[j][0].end:
+                j += 1
+            if cands[j][0].start >= m.start:
+                continue
+            chosen = cands[j][1]
+            best = chosen if chosen[0] in labels else None
+        return best
+
+    def main_actor(self, art: Article) -> Key | None:
+        """The organ or place an article is about (kicker organ, title place, …)."""
+        header = [
+            (m, k) for m, k in self.links if m.article == art.index and m.start < art.body_start
+        ]
+        parts = [p for p in (art.kicker, art.subtitle, art.title) if p]
+        for part in parts:
+            ors = [
+                k
+                for m, k in header
+                if k[0] == "ORG" and clean_surface(m.text) in clean_surface(part)
+            ]
+            if ors:
+                return ors[0]
+        places = [k for m, k in header if k[0] == "PLACE"]
+        first = self.first_subject(art)
+        if places:
+            place = max(places, key=lambda k: (_rank(self.entities[k].level), -places.index(k)))
+            if first and first[0] == "ORG" and first[1].startswith(place[1]):
+                return first
+            return place
+        if first:
+            return first
+        about = self.linked.article_places.get(art.index)
+        if about and ("PLACE", about) in self.entities:
+            return ("PLACE", about)
+        return None
+
+    def first_subject(self, art: Article) -> Key | None:
+        ms = [(m, k) for m, k in self.links if m.article == art.index and m.start >= art.body_start]
+        if not ms:
+            return None
+        s, e = sentence_bounds(
+            self.page.text, art.body_start + len(art.body) - len(art.body.lstrip())
+        )
+        for m, _k in ms:
+            if m.start >= e:
+                break
+            subj = self.clause_subject(m)
+            if subj:
+                return subj
+        tail = [(m, k) for m, k in ms if m.start < e and k[0] in ("ORG", "PLACE")]
+        if tail and TIME_PREFIX.match(self.page.text[s : tail[0][0].start]):
+            return tail[0][1]
+        return None
+
+    # relations --------------------------------------------------------
+    def credited(self) -> None:
+        raw = self.page.raw
+        for credit, idx, key in self.linked.credits:
+            ls = raw.rfind("\n", 0, credit.start) + 1
+            le = raw.find("\n", credit.end)
+            le = len(raw) if le < 0 else le
+            art = self.articles.get(idx) if idx is not None else None
+            ev = Evidence(
+                self.page.meta.source, art.title if art else None, raw[ls:le].strip(), ls, le
+            )
+            self.add(
+                "CREDITED",
+                key,
+                None,
+                {"role": credit.role, "article": art.title if art else None},
+                ev,
+            )
+
+    def part_of(self) -> None:
+        for key, ent in sorted(self.entities.items()):
+            if ent.type != "PLACE":
+                continue
+            if ent.parent and ("PLACE", ent.parent) in self.entities:
+                self.add("PART_OF", key, ("PLACE", ent.parent), evidence=self.evidence_for(key))
+            for area in self.linked.areas.get(key, []):
+                self.add("PART_OF", key, ("PLACE", area), evidence=self.evidence_for(key))
+
+    def org_structure(self) -> None:
+        orgs = sorted(k for k in self.entities if k[0] == "ORG")
+        forms = self.place_forms()
+        for key in orgs:
+            name = key[1]
+            parents = [
+                o for o in orgs if o != key and name.startswith(o[1]) and len(o[1]) < len(name)
+            ]
+            if parents:
+                parent = max(parents, key=lambda o: len(o[1]))
+                self.add("SUB_ORG_OF", key, parent, evidence=self.evidence_for(key))
+            place = self.place_in(name, forms)
+            if place is None:
+                for surface in sorted(self.entities[key].mentions):
+                    place = self.place_in(surface, forms)
+                    if place:
+                        break
+            if place is not None:
+                self.add("LOCATED_IN", key, ("PLACE", place), evidence=self.evidence_for(key))
+
+    def place_forms(self) -> dict[str, str]:
+        forms: dict[str, str] = {}
+        for _key, ent in sorted(self.entities.items()):
+            if ent.type != "PLACE":
+                continue
+            for f in sorted(ent.mentions | {ent.canonical}):
+                if len(f) >= 2:
+                    forms.setdefault(f, ent.canonical)
+            short = place_short(ent.canonical)
+            if short:
+                forms.setdefault(short, ent.canonical)
+        return forms
+
+    def place_in(self, name: str, forms: dict[str, str]) -> str | None:
+        """The most specific known place named inside an organ name."""
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(name):
+            for j in range(len(name), i + 1, -1):
+                if name[i:j] in forms and j - i >= 2:
+                    found.append((i, j, forms[name[i:j]]))
+                    i = j - 1
+                    break
+            i += 1
+        if not found:
+            return None
+        return max(found, key=lambda f: (_rank(self.entities[("PLACE", f[2])].level), f[0]))[2]
+
+    def holds_post(self) -> None:
+        text = self.page.text
+        people = [(m, k) for m, k in self.links if k[0] == "PERSON"]
+        for m, person in people:
+            for tail, post in self.posts_before(m):
+                self.add("HOLDS_POST", person, tail, {"post": post},
+                         self.evidence_at(m.start, m.article), merge_post=True)  # fmt: skip
+        # X任Y局局长: the post after an appointment cue.
+        for m, k in self.links:
+            if k[0] not in ("ORG", "PLACE"):
+                continue
+            s, e = sentence_bounds(text, m.start)
+            before = text[max(s, m.start - 3) : m.start]
+            if not any(before.endswith(c) for c in load_tables().cues.get("APPOINTED", ())):
+                continue
+            after = re.split(r"[，,。；;、（(\s]", text[m.end : e], maxsplit=1)[0]
+            post_after = parse_posts(after[:10])
+            if post_after is None:
+                continue
+            appointee = self.person_before(m, s)
+            if appointee is not None:
+                self.add("HOLDS_POST", appointee, k, {"post": post_after},
+                         self.evidence_at(m.start, m.article), merge_post=True)  # fmt: skip
+
+    def person_before(self, m: Mention, s: int) -> Key | None:
+        near = [k for o, k in self.links if k[0] == "PERSON" and s <= o.start < m.start]
+        if near:
+            return near[-1]
+        counts = Counter(k for o, k in self.links if k[0] == "PERSON" and o.article == m.article)
+        top = counts.most_common(2)
+        if top and top[0][1] >= 3 and (len(top) == 1 or top[1][1] < top[0][1]):
+            return top[0][0]
+        return None
+
+    def posts_before(self, m: Mention) -> list[tuple[Key, str]]:
+        """Post phrases printed right before a person (``红光派出所所长刘永旺``), with their body."""
+        text = self.page.text
+        s, _ = sentence_bounds(text, m.start)
+        ents = self.in_span(s, m.start, ("ORG", "PLACE"))
+        ends = {o.end: k for o, k in ents}
+        starts_by_end = {o.end: o.start for o, _ in ents}
+        pieces: list[tuple[Key | None, str]] = []
+        pos = m.start
+        while pos > s:
+            lo = pos
+            while lo > s and text[lo - 1] not in '，,。；;：:、（()）“”"' and lo not in ends:
+                lo -= 1
+            post = parse_posts(text[lo:pos])
+            if post is None:
+                # a post word after a modifier that is itself a body's name
+                break
+            tail = ends.get(lo)
+            pieces.append((tail, post))
+            nxt = starts_by_end[lo] if tail is not None else lo
+            if nxt > s and text[nxt - 1] == "、":
+                pos = nxt - 1
+                continue
+            break
+        if not pieces:
+            return []
+        pieces.reverse()
+        out: dict[Key, list[str]] = {}
+        current: Key | None = None
+        for tail, post in pieces:
+            if tail is not None:
+                current = tail
+            if current is None:
+                current = self.nearest_org(m, s)
+                if current is None:
+                    continue
+            out.setdefault(current, []).append(post)
+        return [(k, "、".join(v)) for k, v in out.items()]
+
+    def nearest_org(self, m: Mention, s: int) -> Key | None:
+        """The organ named last before ``m`` in its sentence or the two before it."""
+        text = self.page.text
+        lo = s
+        for _ in range(2):
+            if lo <= 0:
+                break
+            lo = sentence_bounds(text, max(0, lo - 2))[0]
+        near = [(o, k) for o, k in self.links
+                if k[0] == "ORG" and lo <= o.start < m.start and o.article == m.article]  # fmt: skip
+        return near[-1][1] if near else None
+
+    def terms(self) -> None:
+        cues = load_tables().cues
+        actors = {idx: self.main_actor(a) for idx, a in sorted(self.articles.items())}
+        text = self.page.text
+        for m, key in self.links:
+            ent = self.entities.get(key)
+            if ent is None or key[0] not in ("PROGRAM", "HONOR", "DOCUMENT"):
+                continue
+            ev = self.evidence_at(m.start, m.article)
+            s, _ = sentence_bounds(text, m.start)
+            before = text[s : m.start]
+            if key[0] == "PROGRAM":
+                if not ent.core:
+                    continue
+                head = self.clause_subject(m) or actors.get(m.article)
+                if head is not None:
+                    self.add("PROMOTES", head, key, evidence=ev)
+            elif key[0] == "HONOR":
+                cue = _last_cue(before, cues.get("AWARDED", ()))
+                if cue is None:
+                    continue
+                cue_at = s + cue
+                heads: list[Key | None] = list(self.award_heads(m, s, cue_at))
+                heads = heads or [actors.get(m.article)]
+                years = YEAR.findall(before)
+                attrs = {"year": years[-1]} if years else {}
+                for h in heads:
+                    if h is not None:
+                        self.add("AWARDED", h, key, attrs, ev)
+            else:
+                sent = text[s : sentence_bounds(text, m.start)[1]]
+                if not any(c in sent for c in cues.get("ISSUED", ())):
+                    continue
+                head = self.clause_subject(m) or actors.get(m.article)
+                if head is not None:
+                    self.add("ISSUED", head, key, evidence=ev)
+
+    def award_heads(self, m: Mention, s: int, cue_at: int) -> list[Key]:
+        """Who a 被评为/荣获 cue credits: the names listed before it in the clause."""
+        text = self.page.text
+        cands = self.in_span(s, cue_at, ("ORG", "PERSON", "PLACE"))
+        if not cands:
+            return []
+        last_m, last_k = cands[-1]
+        between = text[last_m.end : cue_at]
+        if re.search(r"[，,；;。]", between) and len(between) > 12:
+            return []
+        heads = [last_k]
+        nxt = last_m
+        for o, k in reversed(cands[:-1]):
+            if text[o.end : nxt.start] in ("、", "和", "与", "及") and k[0] == last_k[0]:
+                heads.append(k)
+                nxt = o
+            else:
+                break
+        return heads[::-1]
+
+
+def _last_cue(before: str, cues: tuple[str, ...]) -> int | None:
+    best = None
+    for c in cues:
+        i = before.rfind(c)
+        if i >= 0 and (best is None or i > best):
+            best = i
+    return best
+
+
+def _rank(level: str | None) -> int:
+    return LEVEL_RANK.get(level or "", 7)
 
 
 def relate_page(
     page: CleanPage, articles: list[Article], docs: list[Doc], linked: LinkedPage
 ) -> list[Fact]:
-    """The facts of one page."""
-    return []
+    """The facts of one page.
+
+    ``docs`` are the recognised articles; sentences are found on the clean
+    page text itself, so the facts do not depend on the pipeline having a
+    sentence splitter.
+    """
+    rel = _PageRelations(page, articles, linked)
+    rel.credited()
+    rel.part_of()
+    rel.org_structure()
+    rel.holds_post()
+    rel.terms()
+    return rel.facts
