@@ -1,0 +1,211 @@
+"""Small helpers for exploring a built graph in a notebook (notebooks/explore.ipynb).
+
+Load the graph an earlier ``kg build`` wrote (or build the seed pages into a
+temporary folder when there is none), run the example SPARQL queries, show
+results as tables, measure the networkx view, and show the interactive page
+inline through an ``<iframe srcdoc>`` (works in Jupyter, VS Code and Colab).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph
+
+from kg.errors import InputError
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "ontology" / "queries"
+GRAPH_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.nq")
+_RDF_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+}
+
+
+def graph_file(source: str | Path) -> Path:
+    """The RDF file ``source`` names, or the graph file in the output folder it names.
+
+    Raises:
+        InputError: ``source`` does not exist or holds no graph file.
+    """
+    source = Path(source)
+    if source.is_file():
+        return source
+    if source.is_dir():
+        for name in GRAPH_FILES:
+            if (source / name).is_file():
+                return source / name
+        raise InputError(f"{source} holds none of {', '.join(GRAPH_FILES)}; run `kg build` first")
+    raise InputError(
+        f"{source} does not exist: expected a graph file or a `kg build` output folder"
+    )
+
+
+def load_graph(source: str | Path) -> Graph:
+    """The rdflib graph in ``source`` (a graph file, or an output folder holding graph.ttl).
+
+    Raises:
+        InputError: the file is missing or not RDF.
+    """
+    path = graph_file(source)
+    fmt = _RDF_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"{path}: unknown RDF suffix {path.suffix!r}; expected one of {sorted(_RDF_FORMATS)}"
+        )
+    graph = Graph()
+    try:
+        graph.parse(path, format=fmt)
+    except (SyntaxError, ValueError, OSError) as e:
+        raise InputError(f"cannot read {path} as {fmt}: {e}") from e
+    log.info("loaded %s (%d triples)", path, len(graph))
+    return graph
+
+
+def ensure_built(
+    output: str | Path = ROOT / "output", *, seeds: str | Path = ROOT / "seeds"
+) -> Path:
+    """The graph file of ``output``; when there is none, the seed pages built into a temporary folder."""
+    try:
+        return graph_file(output)
+    except InputError:
+        log.info("no graph in %s; building %s into a temporary folder", output, seeds)
+    from kg.build import build
+
+    out_dir = Path(tempfile.mkdtemp(prefix="kg-explore-"))
+    build([Path(seeds)], out_dir, progress=False)
+    return graph_file(out_dir)
+
+
+@dataclass
+class Table:
+    """Rows with column names that a notebook shows as an HTML table (every cell escaped)."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row)
+            + "</tr>"
+            for row in self.rows
+        )
+        return (
+            f'<table class="kg-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        )
+
+    def __repr__(self) -> str:
+        lines = ["\t".join(self.columns)] + [
+            "\t".join("" if v is None else str(v) for v in r) for r in self.rows
+        ]
+        return "\n".join(lines)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def example_queries() -> dict[str, Path]:
+    """The example queries of ``ontology/queries``, by name (file stem)."""
+    return {p.stem: p for p in sorted(QUERIES.glob("*.rq"))}
+
+
+def run_example(store: Any, name: str) -> Table:
+    """Run the example query ``name`` (a file stem of ``ontology/queries`` or an .rq path) on an Oxigraph store.
+
+    Raises:
+        InputError: no such query.
+        QueryError: the query fails.
+    """
+    from kg.query import compact_iri, run_query
+
+    path = Path(name) if name.endswith(".rq") else example_queries().get(name)
+    if path is None or not path.is_file():
+        raise InputError(f"no example query {name!r}; expected one of {sorted(example_queries())}")
+    result = run_query(store, path.read_text(encoding="utf-8"))
+    rows = [
+        tuple(compact_iri(v) if v and v.startswith("http") else v for v in row)
+        for row in result.rows
+    ]
+    return Table(list(result.columns), rows)
+
+
+def top_central(nxgraph: nx.MultiDiGraph, *, kind: str = "ORG", n: int = 10) -> Table:
+    """The ``n`` entities of type ``kind`` with the highest degree, with their betweenness centrality."""
+    simple = nx.Graph(nxgraph.to_undirected())
+    degree = nx.degree_centrality(simple) if len(simple) > 1 else {v: 0.0 for v in simple}
+    between = nx.betweenness_centrality(simple, k=min(len(simple), 500) or None, seed=7)
+    chosen = sorted(
+        (v for v, t in nxgraph.nodes(data="type") if t == kind),
+        key=lambda v: (-degree[v], -between[v], v),
+    )[:n]
+    rows = [
+        (nxgraph.nodes[v]["label"], nxgraph.degree(v), round(degree[v], 4), round(between[v], 4))
+        for v in chosen
+    ]
+    return Table(["entity", "degree", "degree_centrality", "betweenness"], rows)
+
+
+def programme_communities(nxgraph: nx.MultiDiGraph, *, min_size: int = 2) -> Table:
+    """Communities of the graph (greedy modularity) that hold programmes, largest first."""
+    simple = nx.Graph(nxgraph.to_undirected())
+    simple.remove_edges_from(list(nx.selfloop_edges(simple)))
+    if simple.number_of_edges() == 0:
+        return Table(["community", "size", "programmes"], [])
+    communities = nx.community.greedy_modularity_communities(simple)
+    rows = []
+    for i, members in enumerate(sorted(communities, key=lambda c: (-len(c), sorted(c)))):
+        programmes = sorted(
+            nxgraph.nodes[v]["label"] for v in members if nxgraph.nodes[v].get("type") == "PROGRAM"
+        )
+        if len(programmes) >= 1 and len(members) >= min_size:
+            rows.append((i, len(members), "、".join(programmes)))
+    return Table(["community", "size", "programmes"], rows)
+
+
+def programmes_across_places(nxgraph: nx.MultiDiGraph) -> Table:
+    """Programmes promoted by bodies in two or more places (the place of each promoter)."""
+    places: dict[str, set[str]] = {}
+    for head, tail, relation in nxgraph.edges(data="relation"):
+        if relation != "PROMOTES" or nxgraph.nodes[tail].get("type") != "PROGRAM":
+            continue
+        attrs = nxgraph.nodes[head]
+        place = attrs["label"] if attrs.get("type") == "PLACE" else attrs.get("place")
+        if place:
+            places.setdefault(nxgraph.nodes[tail]["label"], set()).add(place)
+    rows = sorted(
+        ((p, len(s), "、".join(sorted(s))) for p, s in places.items() if len(s) >= 2),
+        key=lambda r: (-r[1], r[0]),
+    )
+    return Table(["programme", "places", "where"], rows)
+
+
+def iframe(page: str, *, height: int = 650) -> str:
+    """An ``<iframe>`` whose ``srcdoc`` is ``page`` (escaped), for notebooks that sandbox output."""
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
+        'sandbox="allow-scripts"></iframe>'
+    )
+
+
+def show_graph(nxgraph: nx.MultiDiGraph, *, height: int = 650, **kw: Any) -> Any:
+    """The interactive page of ``nxgraph`` as an IPython ``HTML`` object (``render_html`` options in ``kw``)."""
+    from IPython.display import HTML
+
+    from kg.export_html import render_html
+
+    return HTML(iframe(render_html(nxgraph, **kw), height=height))
