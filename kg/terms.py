@@ -49,7 +49,7 @@ ALL_PUNCT = CLAUSE_PUNCT + "、“”‘’\"《》（）()【】[]…—·"
 QUOTE_MARKS = "“”‘’\"'「」『』"
 CHAIN_JOINERS = ("", "、", "和", "与", "及", "以及", "或")
 FORMULA = re.compile(r"[0-9０-９+＋A-Za-z]")
-REDUPLICATED_QUESTION = re.compile(r"(.)[没不]\1")
+REDUPLICATED_QUESTION = re.compile(r"(.)[没不对]\1")
 NUMBER_CLASSIFIER_PREFIX = re.compile(r"^[一二三四五六七八九十两几0-9]+[条项个大种类件张]")
 DOCUMENT_SUFFIXES = ("条例", "方案", "意见", "规划", "纲要", "办法", "规定", "细则", "通知")
 LABELS = ("PROGRAM", "HONOR", "DOCUMENT")
@@ -132,7 +132,7 @@ class TermRecognizer:
         spans_key: str = SPANS_KEY,
         max_quote_len: int = 60,
         max_title_len: int = 100,
-        max_modifier_len: int = 18,
+        max_modifier_len: int = 24,
     ) -> None:
         self.lex = lexicon
         self.spans_key = spans_key
@@ -211,6 +211,10 @@ class TermRecognizer:
         for chain in self._chains(text, quotes):
             before = _clause_before(text, chain[0][0], 12)
             after = _clause_after(text, chain[-1][1], 14)
+            merged = self._honour_chain(text, chain, before)
+            if merged is not None:
+                out.append(merged)
+                continue
             for i, (s, e) in enumerate(chain):
                 last = i == len(chain) - 1
                 term = self._classify_quote(
@@ -219,6 +223,22 @@ class TermRecognizer:
                 if term is not None:
                     out.append(term)
         return out
+
+    def _honour_chain(self, text: str, chain: list[tuple[int, int]], before: str) -> Term | None:
+        """One honour made of several quotes and a head: “无…”“无…”示范创建单位."""
+        if not any(cue in before for cue in self.lex.get("honour_before")):
+            return None
+        tail = _cut(text[chain[-1][1] : chain[-1][1] + self.max_quote_len], CLAUSE_PUNCT)
+        best = -1
+        for head in self.lex.get("honour_head"):
+            if tail.endswith(head):
+                best = len(tail)
+                break
+        if best < 0:
+            return None
+        start, end = chain[0][0] + 1, chain[-1][1] + best
+        name = text[start:end]
+        return Term(start, end, "HONOR", strip_quotes(name))
 
     def _classify_quote(
         self, text: str, cs: int, ce: int, before: str, own_after: str, chain_after: str
@@ -252,22 +272,30 @@ class TermRecognizer:
         )
         if honour_cue or honour_shape:
             return Term(cs, ce, "HONOR", content)
+        if (
+            content in lex.get("nonterm", ())
+            or content.endswith(self.lex.get("nonterm_suffix"))
+            or content.startswith(self.lex.get("nonterm_prefix"))
+        ):
+            return None
         formula = bool(FORMULA.search(content)) or content[0] in NUMERALS
-        after_words = NUMBER_CLASSIFIER_PREFIX.sub("", chain_after)
+        after_words = NUMBER_CLASSIFIER_PREFIX.sub("", chain_after).removeprefix("的")
         program_cue = before.endswith(self.lex.get("program_before")) or after_words.startswith(
             self.lex.get("program_after")
         )
-        metaphor_cue = (
-            before.endswith(self.lex.get("metaphor_before"))
-            or chain_after.startswith(self.lex.get("metaphor_after"))
-            or (before.endswith("的") and (not own_after or own_after[0] in ALL_PUNCT))
+        metaphor_cue = before.endswith(self.lex.get("metaphor_before")) or chain_after.startswith(
+            self.lex.get("metaphor_after")
         )
-        if has_comma or len(content) > 20:
+        # “X”的… and …的“X”。 read as description or emphasis unless a cue names a programme
+        attributive = (before.endswith("的") and (not own_after or own_after[0] in ALL_PUNCT)) or (
+            own_after.startswith("的")
+        ) or "的" in content
+        if len(content) > 20 and not before.endswith(self.lex.get("program_before")):
+            return None
+        if has_comma or "、" in content or len(content) > 20 or len(content) == 2:
             ok = program_cue and not metaphor_cue
-        elif len(content) == 2:
-            ok = (program_cue or formula) and not metaphor_cue
         else:
-            ok = formula or not metaphor_cue
+            ok = formula or (not metaphor_cue and (program_cue or not attributive))
         if not ok:
             return None
         return Term(cs, ce, "PROGRAM", self._canonical(content, own_after, formula))
@@ -283,7 +311,9 @@ class TermRecognizer:
             return content
         heads = self.lex.get("attach_head")
         for pos in range(min(len(after), 10)):
-            if after[pos] in ALL_PUNCT or after[pos] in "的和与及":
+            if after[pos] in ALL_PUNCT or after[pos] in "的和与及等":
+                break
+            if after.startswith(self.lex.get("boundary_stop"), pos):
                 break
             for head in heads:
                 if after.startswith(head, pos):
@@ -298,6 +328,9 @@ class TermRecognizer:
         for t in doc:
             for k in range(t.idx, t.idx + len(t.text)):
                 token_at[k] = t.i
+        name_starts = {
+            s.start_char for s in doc.spans.get(self.spans_key, []) if s.label_ in ("PLACE", "ORG")
+        }
         out = []
         for label, pattern, kind in (
             ("PROGRAM", self.program_heads, "unquoted_program_head"),
@@ -316,6 +349,10 @@ class TermRecognizer:
                 ):
                     continue
                 if not self._specific(modifier, self.lex.head_min.get((kind, m.group()), 4)):
+                    continue
+                if m.group().endswith(self.lex.get("platform_head")) and not self._proper(
+                    doc, token_at, start, name_starts
+                ):
                     continue
                 out.append(Term(start, he, label, text[start:he]))
         return out
@@ -340,6 +377,13 @@ class TermRecognizer:
             start = tok.idx
             j -= 1
         return start
+
+    def _proper(self, doc: Doc, token_at: dict[int, int], start: int, name_starts: set[int]) -> bool:
+        """Whether a name starts with a place or body (云南…平台), not a description."""
+        if start in name_starts or doc.text.startswith(self.lex.get("proper_prefix"), start):
+            return True
+        first = doc[token_at[start]].text if start in token_at else ""
+        return len(first) >= 2 and first.endswith(self.lex.get("place_suffix"))
 
     def _specific(self, modifier: str, minimum: int) -> bool:
         """Whether a modifier makes the head a name (not 工作机制, 这一平台)."""
@@ -474,7 +518,7 @@ def _split_tokens(doc: Doc, cuts: list[int]) -> None:
         "spans_key": SPANS_KEY,
         "lexicon_path": None,
         "max_quote_len": 60,
-        "max_modifier_len": 18,
+        "max_modifier_len": 24,
     },
 )
 def make_term_recognizer(

@@ -55,20 +55,30 @@ def _score_module():
 
 
 def predicted_entities(doc) -> list[dict]:
-    """The doc's PROGRAM/HONOR/DOCUMENT spans grouped into gold-format entities."""
-    by_key: dict[tuple[str, str], dict] = {}
+    """The doc's PROGRAM/HONOR/DOCUMENT spans as gold-format entities.
+
+    Spans of one type sharing a canonical name or a mention are one entity, as a
+    linker would merge them.
+    """
+    ents: list[dict] = []
     for span in doc.spans.get("kg", []):
         if span.label_ not in TYPES:
             continue
-        key = (span.label_, span._.canonical)
-        ent = by_key.setdefault(
-            key,
-            {"id": f"P{len(by_key)}", "type": span.label_, "canonical": span._.canonical,
-             "mentions": [], "core": span._.core},
-        )
+        names = {span._.canonical, span.text}
+        hits = [e for e in ents if e["type"] == span.label_ and names & e["names"]]
+        ent = hits[0] if hits else None
+        if ent is None:
+            ent = {"id": f"P{len(ents)}", "type": span.label_, "canonical": span._.canonical,
+                   "mentions": [], "core": span._.core, "names": set()}
+            ents.append(ent)
+        for other in hits[1:]:
+            ent["names"] |= other["names"]
+            ent["mentions"] += [m for m in other["mentions"] if m not in ent["mentions"]]
+            ents.remove(other)
+        ent["names"] |= names
         if span.text not in ent["mentions"]:
             ent["mentions"].append(span.text)
-    return list(by_key.values())
+    return [{k: v for k, v in e.items() if k != "names"} for e in ents]
 
 
 def measure(nlp, *, verbose: bool = False) -> dict[str, dict[str, float]]:
