@@ -226,6 +226,8 @@ def _unbalanced(line: str) -> bool:
 
 def _protected(line: str) -> bool:
     """Lines that mark an article head or banner, never joined to their neighbours."""
+    if line[:1] in "（(" and line[-1:] in "）)":
+        return True  # a source line "（X供稿）"
     return line.startswith("——") or line.endswith("——") or line.endswith(_banner_words())
 
 
