@@ -170,7 +170,7 @@ class TermRecognizer:
         blocked = _mask(len(text), titles + quotes)
         candidates += self._unquoted(doc, blocked)
         candidates += self._honours_after_cues(text, blocked)
-        return _resolve(candidates)
+        return _abbreviations(text, _resolve(candidates))
 
     def _titles(self, text: str, titles: list[tuple[int, int]]) -> list[Term]:
         out = []
@@ -370,6 +370,8 @@ class TermRecognizer:
             word = tok.text
             if not word.strip() or word in stops or any(ch in ALL_PUNCT for ch in word):
                 break
+            if any(ch.isdigit() for ch in word):  # 500万元…工程: amounts are not names
+                break
             if tok.whitespace_ and tok.idx + len(word) < start:
                 break
             if head_start - tok.idx > self.max_modifier_len:
@@ -460,6 +462,22 @@ def _resolve(terms: list[Term]) -> list[Term]:
             kept.append(t)
             taken[t.start : t.end] = b"\x01" * (t.end - t.start)
     return sorted(kept, key=lambda t: (t.start, t.end))
+
+
+ABBREVIATION = re.compile(r"[（(](?:以下)?简称[“‘\"]?$")
+
+
+def _abbreviations(text: str, terms: list[Term]) -> list[Term]:
+    """Give “长防” in X工程（简称“长防”工程） the canonical name of X工程."""
+    by_end = {t.end: t for t in terms}
+    out = []
+    for t in terms:
+        m = ABBREVIATION.search(text, max(0, t.start - 8), t.start)
+        full = by_end.get(m.start()) if m else None
+        if full is not None and full.label == t.label:
+            t = Term(t.start, t.end, t.label, full.canonical, full.core)
+        out.append(t)
+    return out
 
 
 def _add_spans(doc: Doc, terms: list[Term], key: str) -> None:

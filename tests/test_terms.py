@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -16,6 +15,8 @@ import pytest
 import spacy
 
 import kg.terms  # noqa: F401  (registers the kg_terms factory)
+from kg.clean import clean_page
+from kg.model import PageMeta
 from kg.resources import pkuseg_model_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,9 +30,6 @@ FLOORS = {
     "DOCUMENT": {"p": 0.0, "r": 0.0},
 }
 
-_CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’《》]"
-
-
 def build_terms_nlp() -> spacy.language.Language:
     """A pkuseg ``zh`` pipeline with a sentencizer and kg_terms only."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
@@ -39,12 +37,6 @@ def build_terms_nlp() -> spacy.language.Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_terms")
     return nlp
-
-
-def crude_clean(raw: str) -> str:
-    """Join line breaks and drop layout spaces between CJK characters (a stand-in cleaner)."""
-    text = re.sub(rf"(?<={_CJK})[ \t]*\n[\s]*(?={_CJK})", "", raw)
-    return re.sub(rf"(?<={_CJK})[ \t]+(?={_CJK})", "", text)
 
 
 def _score_module():
@@ -87,7 +79,8 @@ def measure(nlp, *, verbose: bool = False) -> dict[str, dict[str, float]]:
     tally: dict[str, Counter] = {t: Counter() for t in TYPES}
     for gold_path in sorted(GOLD.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        text = crude_clean((SEEDS / gold["doc"]).read_text(encoding="utf-8"))
+        raw = (SEEDS / gold["doc"]).read_text(encoding="utf-8")
+        text = clean_page(raw, PageMeta(source=gold["doc"])).text
         g_ents = [e for e in gold["entities"] if e["type"] in TYPES]
         p_ents = predicted_entities(nlp(text))
         pairs = score.align(g_ents, p_ents)
