@@ -68,7 +68,7 @@
   const edgesView = new vis.DataView(edges, { filter: function (e) { return nodeVisible(e.from) && nodeVisible(e.to); } });
 
   const options = {
-    layout: { randomSeed: 7, improvedLayout: !data.large },
+    layout: { randomSeed: 7, improvedLayout: data.nodes.length <= 100 },
     nodes: { font: { size: 14, face: "Noto Sans CJK SC, sans-serif" }, borderWidth: 1 },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.5 } },
