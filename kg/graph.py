@@ -186,6 +186,7 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         yield post, RDF.type, ORG.Post, graph
         yield post, ORG.postIn, tail, graph
         yield post, KG.postTitle, _zh(attrs["post"]), graph
+        yield post, SKOS.prefLabel, _zh(f"{fact.tail[1] if fact.tail else ''}{attrs['post']}"), graph
     if ev is not None:
         yield node, PROV.wasDerivedFrom, graph, graph
         yield node, DCTERMS.source, page_iri(ev.source), graph

@@ -1,0 +1,186 @@
+"""Tests of kg.graph: the RDF graph, dataset, networkx view and SHACL validation.
+
+Golden file: tests/golden/handmade.ttl is the Turtle of the hand-made corpus;
+regenerate it after an intended change with KG_UPDATE_GOLDEN=1 pytest tests/test_graph.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from kg.atomic import atomic_write_bytes
+from kg.graph import build_dataset, build_graph, to_networkx, validate
+from kg.model import Fact
+from kg.namespaces import KG, ORG, article_iri, entity_iri, page_iri
+
+sys.path.insert(0, str(Path(__file__).parent))
+from golden.handmade import S1, SOURCE, TITLE1, handmade_corpus  # noqa: E402
+
+GOLDEN = Path(__file__).parent / "golden" / "handmade.ttl"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_graph(handmade_corpus())
+
+
+def _facts(graph, relation):
+    return sorted(graph.subjects(KG.relation, Literal(relation)))
+
+
+def test_graph_entities_have_labels_and_types(graph):
+    org = entity_iri("ORG", "昭通市政务服务管理局")
+    assert (org, RDF.type, KG.Organization) in graph
+    assert (org, RDF.type, KG.GovernmentOrganization) in graph
+    assert graph.value(org, SKOS.prefLabel) == Literal("昭通市政务服务管理局", lang="zh")
+    assert set(graph.objects(org, SKOS.altLabel)) == {
+        Literal("市政务服务管理局", lang="zh"), Literal("市政服务管理局", lang="zh")}
+    assert len(set(graph.subjects(SKOS.prefLabel, None))) == 16 + 1 + 1  # entities, newspaper, post
+
+
+def test_graph_place_hierarchy(graph):
+    county = entity_iri("PLACE", "永善县")
+    assert graph.value(county, KG.adminLevel) == Literal("county")
+    assert graph.value(county, KG.divisionCode) == Literal("530625")
+    assert graph.value(county, KG.partOf) == entity_iri("PLACE", "昭通市")
+    area = entity_iri("PLACE", "红光安置区")
+    chain = list(graph.transitive_objects(area, KG.partOf))
+    assert [graph.value(p, SKOS.prefLabel).value for p in chain] == [
+        "红光安置区", "溪洛渡街道", "永善县", "昭通市", "云南省"]
+
+
+def test_graph_every_fact_has_provenance(graph):
+    facts = list(graph.subjects(RDF.type, KG.Fact))
+    assert len(facts) == 12
+    for f in facts:
+        assert graph.value(f, PROV.wasDerivedFrom) is not None
+        assert graph.value(f, KG.sentence) is not None
+        assert isinstance(graph.value(f, KG.rawStart).toPython(), int)
+
+
+def test_graph_fact_reification_and_direct_triple(graph):
+    (f,) = [f for f in _facts(graph, "PROMOTES")
+            if graph.value(f, RDF.object) == entity_iri("PROGRAM", "133工作思路")]
+    head = graph.value(f, RDF.subject)
+    assert head == entity_iri("ORG", "昭通市政务服务管理局")
+    assert graph.value(f, RDF.predicate) == KG.promotes
+    assert (head, KG.promotes, entity_iri("PROGRAM", "133工作思路")) in graph
+    assert graph.value(f, PROV.wasDerivedFrom) == article_iri(SOURCE, 0)
+    assert graph.value(f, DCTERMS.source) == page_iri(SOURCE)
+
+
+def test_graph_holds_post_as_org_post(graph):
+    person = entity_iri("PERSON", "刘永旺")
+    (post,) = graph.objects(person, ORG.holds)
+    assert (post, RDF.type, ORG.Post) in graph
+    assert graph.value(post, ORG.postIn) == entity_iri("ORG", "红光派出所")
+    assert graph.value(post, KG.postTitle) == Literal("所长", lang="zh")
+    (f,) = _facts(graph, "HOLDS_POST")
+    assert graph.value(f, KG.post) == Literal("所长", lang="zh")
+
+
+def test_graph_award_year_and_credit(graph):
+    (award,) = _facts(graph, "AWARDED")
+    assert (award, RDF.type, KG.Award) in graph
+    assert graph.value(award, KG.year) == Literal("2022", datatype=XSD.gYear)
+    (credit,) = _facts(graph, "CREDITED")
+    assert (credit, RDF.type, KG.Credit) in graph
+    assert graph.value(credit, KG.role) == Literal("通讯员", lang="zh")
+    assert graph.value(credit, RDF.object) == article_iri(SOURCE, 1)
+    assert (entity_iri("PERSON", "张顺富"), KG.credited, article_iri(SOURCE, 1)) in graph
+
+
+def test_graph_mentions_trace_to_article(graph):
+    mentions = list(graph.subjects(RDF.type, KG.Mention))
+    assert len(mentions) == 4
+    (m,) = [m for m in mentions if graph.value(m, PROV.value) == Literal("133")]
+    assert graph.value(m, KG.denotes) == entity_iri("PROGRAM", "133工作思路")
+    assert graph.value(m, PROV.wasDerivedFrom) == article_iri(SOURCE, 0)
+    assert graph.value(m, KG.cleanStart) == Literal(21)
+
+
+def test_graph_has_no_blank_nodes(graph):
+    assert not any(isinstance(t, BNode) for triple in graph for t in triple)
+
+
+def test_graph_is_deterministic():
+    a = build_graph(handmade_corpus()).serialize(format="turtle", encoding="utf-8")
+    c = handmade_corpus()
+    c.entities.reverse()
+    b = build_graph(c).serialize(format="turtle", encoding="utf-8")
+    assert a == b
+
+
+def test_graph_matches_golden_turtle(graph):
+    data = graph.serialize(format="turtle", encoding="utf-8")
+    if os.environ.get("KG_UPDATE_GOLDEN"):
+        atomic_write_bytes(GOLDEN, data)
+    assert data == GOLDEN.read_bytes()
+
+
+def test_graph_skips_fact_with_unknown_entity(caplog):
+    c = handmade_corpus()
+    c.facts.append(Fact("PROMOTES", ("ORG", "不存在的机构"), ("PROGRAM", "警网融合")))
+    with caplog.at_level(logging.WARNING, logger="kg.graph"):
+        g = build_graph(c)
+    assert entity_iri("ORG", "不存在的机构") not in set(g.subjects())
+    assert "不存在的机构" in caplog.text
+
+
+def test_graph_dataset_has_one_graph_per_article():
+    ds = build_dataset(handmade_corpus())
+    names = sorted(str(g.identifier) for g in ds.graphs() if isinstance(g.identifier, URIRef)
+                   and str(g.identifier).startswith("https://w3id.org/kg/id/"))
+    assert names == [str(article_iri(SOURCE, 0)), str(article_iri(SOURCE, 1))]
+    art1 = ds.graph(article_iri(SOURCE, 1))
+    assert len(list(art1.subjects(RDF.type, KG.Fact))) == 8
+    assert (entity_iri("ORG", "红光派出所"), RDF.type, KG.Organization) in ds.default_graph
+    assert len(list(ds.default_graph.subjects(RDF.type, KG.Fact))) == 0
+
+
+def test_graph_networkx_view(graph):
+    g = to_networkx(graph)
+    assert g.number_of_nodes() == 16
+    station = g.nodes[str(entity_iri("ORG", "红光派出所"))]
+    assert station["label"] == "红光派出所"
+    assert station["type"] == "ORG"
+    assert station["aliases"] == ["派出所"]
+    assert station["place"] == "红光安置区"
+    assert station["evidence"] == [S1]
+    edges = {(g.nodes[u]["label"], g.nodes[v]["label"], d["relation"], d["label"])
+             for u, v, d in g.edges(data=True)}
+    assert ("刘永旺", "红光派出所", "HOLDS_POST", "所长") in edges
+    assert ("红光派出所", "枫桥式公安派出所", "AWARDED", "2022") in edges
+    assert ("昭通市政务服务管理局", "133工作思路", "PROMOTES", "") in edges
+    assert len(edges) == 11  # the credit's tail is an article, not an entity node
+    (d,) = g.get_edge_data(str(entity_iri("PERSON", "刘永旺")), str(entity_iri("ORG", "红光派出所"))).values()
+    assert d["evidence"] == [S1]
+    assert g.nodes[str(entity_iri("PERSON", "张顺富"))]["evidence"] == ["通讯员 张顺富"]
+    assert TITLE1
+
+
+def test_graph_handmade_conforms_to_shapes(graph):
+    conforms, report = validate(graph)
+    assert conforms, report
+
+
+def test_graph_fact_without_evidence_violates_shapes():
+    c = handmade_corpus()
+    c.facts[0].evidence = None
+    conforms, report = validate(build_graph(c))
+    assert not conforms
+    assert "provenance" in report
+
+
+def test_graph_seed_corpus_conforms(seed_corpus):
+    g = build_graph(seed_corpus)
+    conforms, report = validate(g)
+    assert conforms, report[:3000]
+    assert len(set(g.subjects(RDF.type, KG.Page))) == 5
