@@ -1,0 +1,209 @@
+"""The graph page as a person uses it: opened from disk in headless Chromium (Debian's, via Playwright).
+
+Chromium comes from ``.ci/install-browser.sh`` (apt); Playwright only drives
+it through ``executable_path`` and never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.export_html import write_html
+from kg.model import ENTITY_TYPES, RELATION_TYPES
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+XSS_IMG = "<img src=x onerror=alert(1)>"
+XSS_SCRIPT = "</script><script>alert(1)</script>"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs /usr/bin/chromium (run .ci/install-browser.sh)"
+    ),
+]
+
+
+def synthetic(n: int, *, extra: int = 0, names: dict[int, str] | None = None) -> nx.MultiDiGraph:
+    """A chain-and-hub graph of ``n`` entities (node ``i`` is index ``i`` in the page)."""
+    g = nx.MultiDiGraph()
+    iri = "https://w3id.org/kg/id/e{:05d}".format
+    for i in range(n):
+        g.add_node(
+            iri(i), label=(names or {}).get(i, f"实体{i}"), type=ENTITY_TYPES[i % 6],
+            aliases=[f"E{i}"], place="昭通市" if i % 3 == 0 else None, evidence=[f"第{i}句证据。"],
+        )  # fmt: skip
+    for i in range(1, n):
+        g.add_edge(
+            iri(i),
+            iri(0 if i % 4 == 0 else i - 1),
+            relation=RELATION_TYPES[i % 8],
+            label="",
+            evidence=[],
+        )
+    for j in range(extra):
+        g.add_edge(iri(7 * j % n), iri((13 * j + 1) % n), relation="PART_OF", label="", evidence=[])
+    return g
+
+
+@dataclass
+class Session:
+    """An open page and what it did: console errors, requests, dialogs."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def remote_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(LOCAL_SCHEMES)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, path: Path, *, width: int = 1200, height: int = 800) -> Session:
+    """Open ``path`` from disk and wait until vis-network has drawn once."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    session = Session(page)
+    page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: session.errors.append(str(e)))
+    page.on("request", lambda r: session.requests.append(r.url))
+
+    def on_dialog(dialog):
+        session.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function(
+        "window.kgReady === true && window.network.body.data.nodes.length > 0", timeout=30_000
+    )
+    return session
+
+
+def counts(page) -> tuple[int, int]:
+    return tuple(page.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]"))
+
+
+def ink(png: bytes) -> int:
+    """Pixels of a screenshot that differ clearly from white."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return sum(image.histogram()[:200])
+
+
+def test_browser_counts_match_graph_offline(browser, tmp_path):
+    g = synthetic(60, extra=15)
+    s = open_page(browser, write_html(g, tmp_path / "g.html"))
+    assert counts(s.page) == (60, g.number_of_edges())
+    assert s.errors == []
+    assert s.remote_requests() == []
+    assert (
+        s.page.locator("#kg-stats").text_content()
+        == f"60 entities · {g.number_of_edges()} relations"
+    )
+    assert s.page.locator(".kg-type-filter").count() == 6
+
+
+def test_browser_screenshot_is_not_blank(browser, tmp_path):
+    s = open_page(browser, write_html(synthetic(40), tmp_path / "g.html"))
+    s.page.wait_for_timeout(500)
+    shot = s.page.locator("#mynetwork").screenshot()
+    assert ink(shot) > 2000  # nodes, edges and labels drawn on the canvas
+
+
+def test_browser_markup_in_names_is_text(browser, tmp_path):
+    g = synthetic(8, names={1: XSS_IMG, 2: XSS_SCRIPT})
+    g.nodes["https://w3id.org/kg/id/e00003"]["evidence"] = [XSS_IMG + XSS_SCRIPT]
+    s = open_page(browser, write_html(g, tmp_path / "xss.html"))
+    page = s.page
+    assert counts(page)[0] == 8
+    for name in (XSS_IMG, XSS_SCRIPT):
+        hits = page.evaluate("q => kg.search(q)", name)
+        assert hits, f"search finds {name!r}"
+        assert page.locator("#kg-details h2").text_content() == name
+        assert page.locator("#kg-results li").first.text_content().startswith(name)
+    page.evaluate("kg.selectNode(3)")
+    assert XSS_IMG + XSS_SCRIPT in page.locator("#kg-details").text_content()
+    # hovering shows the tooltip built from text nodes
+    page.evaluate("kg.selectNode(1)")
+    box = page.evaluate(
+        "(() => { const p = network.getPositions([1])[1]; return network.canvasToDOM(p); })()"
+    )
+    frame = page.locator("#mynetwork").bounding_box()
+    page.mouse.move(frame["x"] + box["x"], frame["y"] + box["y"])
+    page.wait_for_timeout(600)
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert page.evaluate("document.querySelectorAll('script').length") == 3
+    assert s.dialogs == [] and s.errors == []
+    tip = page.locator("div.vis-tooltip")
+    assert tip.is_visible() and tip.text_content().startswith(XSS_IMG)
+
+
+def test_browser_type_filter_and_neighbourhood(browser, tmp_path):
+    g = synthetic(30)
+    s = open_page(browser, write_html(g, tmp_path / "g.html"))
+    page = s.page
+    page.locator(".kg-type-filter[value=ORG]").uncheck()
+    orgs = sum(1 for _, t in g.nodes(data="type") if t == "ORG")
+    assert counts(page)[0] == 30 - orgs
+    page.locator(".kg-type-filter[value=ORG]").check()
+    assert counts(page)[0] == 30
+    page.evaluate("kg.focusNeighbourhood(5, 1)")  # 实体5: chain 6→5→4
+    assert counts(page) == (3, 2)
+    page.locator("#kg-show-all").click()
+    assert counts(page)[0] == 30
+    page.locator("#kg-search").fill("实体7")
+    page.locator("#kg-search-form button[type=submit]").click()
+    assert page.evaluate("network.getSelectedNodes()") == [7]
+    assert s.errors == []
+
+
+def test_browser_large_graph_without_physics(browser, tmp_path):
+    g = synthetic(1200, extra=300)
+    s = open_page(browser, write_html(g, tmp_path / "big.html", physics_limit=500, max_nodes=1000))
+    assert counts(s.page)[0] == 1000
+    notice = s.page.locator("#kg-notice")
+    assert notice.is_visible() and "1,000 best-connected of 1,200" in notice.text_content()
+    assert s.page.evaluate("network.physics.options.enabled") is False
+    assert s.errors == [] and s.remote_requests() == []
+
+
+def test_browser_seed_graph(browser, tmp_path, seed_corpus):
+    from kg.graph import build_graph, to_networkx
+
+    view = to_networkx(build_graph(seed_corpus))
+    s = open_page(
+        browser,
+        write_html(view, tmp_path / "seeds.html", title="昭通日报 党建"),
+        width=1400,
+        height=900,
+    )
+    assert counts(s.page) == (view.number_of_nodes(), view.number_of_edges())
+    assert s.errors == [] and s.remote_requests() == []
+    s.page.wait_for_timeout(1000)
+    assert ink(s.page.screenshot()) > 5000
