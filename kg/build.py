@@ -55,6 +55,7 @@ HTML_NAME = "graph.html"
 # load the segmenter, ~4 s) than it saves.
 POOL_MIN_PAGES = 40
 PAGES_PER_WORKER = 20
+MAX_CHARS = 200_000
 
 
 @dataclass
@@ -68,6 +69,7 @@ class BuildReport:
     pages_ok: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     encodings: dict[str, str] = field(default_factory=dict)  # page name -> encoding
+    pages: dict[str, dict[str, int]] = field(default_factory=dict)  # name -> counts
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
     cached: int = 0  # pages whose extraction came from the cache
@@ -102,6 +104,7 @@ class BuildReport:
             "kg_version": kg.__version__,
             "pages_ok": self.pages_ok,
             "encodings": dict(sorted(self.encodings.items())),
+            "pages": dict(sorted(self.pages.items())),
             "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
             "entities": self.entities,
             "facts": self.facts,
@@ -164,6 +167,7 @@ def build(
     formats: Sequence[str] | None = None,
     nlp: Language | None = None,
     max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
     partition_size: int = 8,
 ) -> BuildReport:
     """Build the graph and page files of ``paths`` (page files or folders) in ``out_dir``.
@@ -184,11 +188,14 @@ def build(
         formats: RDF formats to write (None: the exporter's default set).
         nlp: a loaded pipeline to use in this process (skips loading one).
         max_bytes: largest page file accepted.
+        max_chars: most characters a page may hold after decoding; a newspaper
+            page holds under 20,000, and extraction time grows with length.
         partition_size: pages per Dask task.
 
     Raises:
-        InputError: another build holds ``out_dir``, a path does not exist,
-            or (``strict``) a page or manifest is bad.
+        InputError: another build holds ``out_dir``, no page could be built
+            (the previous output is left in place), or (``strict``) a page or
+            manifest is bad.
     """
     if engine not in ("local", "dask"):
         raise InputError(f"engine {engine!r} is not known; expected 'local' or 'dask'")
@@ -210,7 +217,7 @@ def build(
             workers=workers, engine=engine, scheduler=scheduler,
             cache=PageCache(cache_dir or out_dir / CACHE_NAME) if use_cache else None,
             strict=strict, progress=progress, formats=formats, nlp=nlp,
-            max_bytes=max_bytes, partition_size=partition_size,
+            max_bytes=max_bytes, max_chars=max_chars, partition_size=partition_size,
         )  # fmt: skip
     finally:
         lock.release()
@@ -229,6 +236,7 @@ def _build_locked(
     formats: Sequence[str] | None,
     nlp: Language | None,
     max_bytes: int,
+    max_chars: int,
     partition_size: int,
 ) -> BuildReport:
     report = BuildReport()
@@ -254,8 +262,14 @@ def _build_locked(
             try:
                 data = read_page_bytes(page.path, max_bytes=max_bytes)
                 page.text, encoding = decode_page(data, page.path)
+                if len(page.text) > max_chars:
+                    raise InputError(
+                        f"{page.path}: {len(page.text):,} characters is more than one page holds "
+                        f"(limit {max_chars:,}); split it into one file per page"
+                    )
             except InputError as e:
                 page.error = str(e)
+                page.text = None
             else:
                 report.encodings[page.meta.source] = encoding
                 report.chars += len(page.text)
@@ -293,10 +307,25 @@ def _build_locked(
             atomic_write_text(staging / PAGES_DIR / f"{page.path.stem}.json", doc + "\n")
             timings["write_pages"] += time.perf_counter() - t0
             report.pages_ok += 1
-            page.text = page.result = None  # keep memory flat: only the registry grows
+            report.pages[page.meta.source] = {
+                "chars": len(page.text or ""),
+                "articles": len(page.result.articles),
+                "entities": len(page.result.entities),
+                "facts": len(page.result.facts),
+            }
+            page.text = None
+            page.result = None  # keep memory flat: only the registry grows
     timings["extract"] = time.perf_counter() - t_extract - timings["read"] - timings["link"]
     timings["extract"] -= timings["write_pages"]
 
+    if report.pages_ok == 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        reasons = "; ".join(f"{f}: {r}" for f, r in report.skipped[:3])
+        raise InputError(
+            f"no page could be built from {', '.join(map(str, paths))} "
+            f"({len(report.skipped)} problem(s){': ' + reasons if reasons else ''}); "
+            f"{out_dir} is left as it was"
+        )
     corpus = registry.corpus()
     report.entities = len(corpus.entities)
     report.facts = len(corpus.facts)
@@ -318,9 +347,7 @@ def _build_locked(
     return report
 
 
-def collect_pages(
-    paths: Iterable[Path], *, on_problem: Callable[[str, str], None]
-) -> list[_Page]:
+def collect_pages(paths: Iterable[Path], *, on_problem: Callable[[str, str], None]) -> list[_Page]:
     """The pages of ``paths`` with their manifest metadata, in a fixed order.
 
     Folders are searched for ``*.txt`` entries (every entry, so a folder or a
@@ -360,7 +387,10 @@ def collect_pages(
         stem = path.stem
         if stem in stems:
             if stems[stem] != path:
-                on_problem(str(path), f"another page named {stem!r} is already in the build ({stems[stem]})")
+                on_problem(
+                    str(path),
+                    f"another page named {stem!r} is already in the build ({stems[stem]})",
+                )
             continue
         if not stem or stem in (".", "..") or Path(stem).name != stem:
             on_problem(str(path), "name cannot be used for an output file")
@@ -412,7 +442,7 @@ def extract_batch(
         try:
             out.append(extract_page(text, meta, nlp))
         except Exception as e:  # noqa: BLE001  (fault isolation, reported)
-            logger.error("%s: extraction failed", meta.source, exc_info=True)
+            logger.debug("%s: extraction failed", meta.source, exc_info=True)
             out.append(f"extraction failed: {type(e).__name__}: {e}")
     return out
 
@@ -635,6 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int)
     parser.add_argument("--engine", default="local", choices=("local", "dask"))
     parser.add_argument("--scheduler")
+    parser.add_argument("--cache-dir", type=Path)
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
@@ -642,7 +673,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         report = build(
             args.paths, args.out_dir, workers=args.workers, engine=args.engine,
-            scheduler=args.scheduler, use_cache=not args.no_cache, strict=args.strict,
+            scheduler=args.scheduler, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+            strict=args.strict,
         )  # fmt: skip
     except KgError as e:
         sys.stderr.write(f"error: {e}\n")

@@ -192,6 +192,9 @@ def _plausible(text: str) -> float:
         if (
             o < 0x80
             or 0x4E00 <= o <= 0x9FFF  # CJK unified ideographs
+            or 0x3400 <= o <= 0x4DBF  # extension A
+            or 0x20000 <= o <= 0x3134F  # extensions B to G
+            or 0xF900 <= o <= 0xFAFF  # compatibility ideographs
             or 0x3000 <= o <= 0x303F  # CJK punctuation
             or 0xFF00 <= o <= 0xFFEF  # full-width forms
             or 0x2000 <= o <= 0x206F  # general punctuation
