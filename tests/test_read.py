@@ -62,7 +62,7 @@ BAD = {
     "controls.txt": (bytes(range(1, 9)) * 100, "control characters"),
     "bad_utf8.txt": (
         TEXT[:99].encode() + b"\xff\xfe" + TEXT[99:].encode(),
-        "invalid UTF-8 at byte 230",
+        f"invalid UTF-8 at byte {len(TEXT[:99].encode())}",
     ),
     "noise.txt": (bytes((i * 7919 + 13) % 255 + 1 for i in range(5000)), "no other encoding"),
     "bad_bom.txt": (codecs.BOM_UTF8 + b"\xff\xff\xff", "byte-order mark"),
