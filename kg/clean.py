@@ -146,9 +146,13 @@ def _editor_role_re() -> re.Pattern[str]:
 
 
 def width(line: str) -> float:
-    """Printed width of a line in CJK characters (ASCII and curly quotes count half)."""
+    """Printed width of a line in CJK characters (ASCII and curly quotes count half).
+
+    Spaces do not count: justification spreads them over short lines.
+    """
+    spaces = sum(map(line.count, SPACE))
     half = len(line.encode("ascii", "ignore")) + sum(map(line.count, "“”‘’"))
-    return len(line) - 0.5 * half
+    return len(line) - 0.5 * half - 0.5 * spaces
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -194,11 +198,12 @@ def is_furniture_line(line: str) -> bool:
 
 def normalise_whitespace(doc: Traced) -> Traced:
     """Drop carriage returns, zero-width characters and spaces at line ends."""
-    spans = [m.span() for m in _EDGE_SPACE.finditer(doc.text)]
-    return delete_spans(doc, spans)
+    doc = delete_spans(doc, [m.span() for m in _INVISIBLE.finditer(doc.text)])
+    return delete_spans(doc, [m.span() for m in _EDGE_SPACE.finditer(doc.text)])
 
 
-_EDGE_SPACE = re.compile(f"\r|[\u200b\ufeff]|^[{SPACE}]+|[{SPACE}]+$", re.MULTILINE)
+_INVISIBLE = re.compile("[\r\u200b\ufeff]+")
+_EDGE_SPACE = re.compile(f"^[{SPACE}]+|[{SPACE}]+$", re.MULTILINE)
 
 
 def drop_furniture(doc: Traced) -> Traced:
@@ -269,13 +274,21 @@ def join_lines(doc: Traced, *, keep_paragraphs: bool = True, window: int = 12) -
             else:
                 blocks.append([i])
             block_of[i] = len(blocks) - 1
-    in_multi = [i for b in blocks if len(b) > 1 for i in b[:-1]]
+    # column lines: all but the last line of blocks of four or more lines of even width
+    in_multi = [
+        i
+        for b in blocks
+        if len(b) > 3 and max(widths[i] for i in b[1:-1]) - min(widths[i] for i in b[1:-1]) <= 4
+        for i in b[:-1]
+    ]
     column = _local_widths(in_multi, widths, n, window)
 
     def full(i: int) -> bool:
         # the first line of a paragraph lost its two-character indent
         first = i == 0 or not lines[i - 1]
-        return column[i] > 0 and widths[i] >= column[i] - (3.5 if first else 2.0)
+        lo = column[i] - (3.5 if first else 2.5)
+        # a line far wider than the column is a paragraph already joined, not column text
+        return column[i] > 0 and lo <= widths[i] <= column[i] * 2 + 1
 
     def keeps_break(i: int, j: int) -> bool:
         a, b = lines[i], lines[j]

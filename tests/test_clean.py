@@ -1,0 +1,292 @@
+"""Tests of kg.clean: each step on a case table, properties, and the seed pages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.clean import (
+    Traced,
+    clean_page,
+    clean_traced,
+    delete_spans,
+    drop_furniture,
+    join_lines,
+    normalise_whitespace,
+    read_furniture,
+    rebuild_vertical,
+    remove_layout_spaces,
+    width,
+)
+from kg.model import PageMeta
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def _run(step, text: str) -> str:  # type: ignore[no-untyped-def]
+    doc = step(Traced.of(text))
+    assert all(text[o] == c for o, c in zip(doc.offsets, doc.text, strict=True))
+    return doc.text
+
+
+def _cjk(text: str) -> Counter[str]:
+    return Counter(c for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+# ---------------------------------------------------------------- case tables
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  正文  \r\n下一行\u3000\n", "正文\n下一行\n"),
+        ("\ufeff标题\n", "标题\n"),
+        ("a b\n", "a b\n"),
+    ],
+)
+def test_clean_normalise_whitespace(raw: str, expected: str) -> None:
+    assert _run(normalise_whitespace, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("32022年11月22日 星期二\n正文。\n", "正文。\n"),
+        (" 4 2023年3月24日 星期五 阅读昭通·党建\n正文。\n", "正文。\n"),
+        ("阅读昭通·党建\n正文。\n", "正文。\n"),
+        ("ZHAOTONG RIBAO\n正文。\n", "正文。\n"),
+        ("前沿观察 GUANCHUA\n正文。\n", "正文。\n"),
+        ("权威传播公信新闻 深情反映大众心声\n正文。\n", "正文。\n"),
+        ("责编：毛利涛 组版：谢 红 校对：王文富 投稿电话：0870-3191969\n正文。\n", "正文。\n"),
+        ("更多精彩 扫码观看\n正文。\n", "正文。\n"),
+        # body text that only mentions a date or a role stays
+        ("2022年11月22日，市委召开会议。\n", "2022年11月22日，市委召开会议。\n"),
+        ("责编：毛利涛\n", "责编：毛利涛\n"),
+        ("市委市直机关工委 昭通日报社 联办\n", "市委市直机关工委 昭通日报社 联办\n"),
+    ],
+)
+def test_clean_drop_furniture(raw: str, expected: str) -> None:
+    assert _run(drop_furniture, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("蔡\n文\n松\n：\n平\n凡\n\n正文", "蔡文松：平凡\n\n正文"),
+        ("◆\n通\n讯\n员\n", "◆通讯员\n"),
+        ("文\\\n图\n", "文\\\n图\n"),  # two lines are not a vertical title
+        ("甲\n乙\n", "甲\n乙\n"),
+    ],
+)
+def test_clean_rebuild_vertical(raw: str, expected: str) -> None:
+    assert _run(rebuild_vertical, raw) == expected
+
+
+COLUMN = (
+    "2022年以来，昭通市政务服务\n"
+    "管理局党组坚持落实“围绕中心抓\n"
+    "党建，抓好党建促业务”一条工作\n"
+    "主线、聚焦“建一流队伍、创一流业\n"
+    "绩、树一流形象”三项目标要求、紧\n"
+    "盯“政治建设、政务服务、机关党\n"
+    "建”三个重点任务的“133”工作思\n"
+    "路，制定创建方案，健全工作机制。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a column paragraph becomes one line
+        (COLUMN, COLUMN.replace("\n", "", COLUMN.count("\n") - 1)),
+        # a break after sentence-final punctuation stays
+        ("第一句话说完了。\n第二句话开始", "第一句话说完了。\n第二句话开始"),
+        # short title lines keep their breaks; the body under them is joined
+        (
+            "理清思路部署\n开创“1+1+N”创先争优格局\n\n" + COLUMN,
+            "理清思路部署\n开创“1+1+N”创先争优格局\n\n"
+            + COLUMN.replace("\n", "", COLUMN.count("\n") - 1),
+        ),
+        # kicker and subtitle lines are never joined
+        ("昭通市政务服务管理局——\n坚持工作思路", "昭通市政务服务管理局——\n坚持工作思路"),
+        ("奋楫扬帆启新程\n——昭通市直机关工作综述", "奋楫扬帆启新程\n——昭通市直机关工作综述"),
+        # a long paragraph line cut mid-sentence continues after the blank line
+        ("据悉" + "平台" * 25 + "网格化管\n\n理和指挥平台。", "据悉" + "平台" * 25 + "网格化管理和指挥平台。"),
+        # an open book-title mark continues
+        ("印发《昭通市招标投标领域公平竞争\n\n审查工作方案》。", "印发《昭通市招标投标领域公平竞争审查工作方案》。"),
+        # a short title line alone does not swallow the next paragraph
+        ("坚持“133”工作思路 积极推进创先争优\n\n今年以来，", "坚持“133”工作思路 积极推进创先争优\n\n今年以来，"),
+        # a source line stays apart
+        ("（昭通市政务服务管理局供稿）\n\n1992年7月，", "（昭通市政务服务管理局供稿）\n\n1992年7月，"),
+    ],
+)
+def test_clean_join_lines(raw: str, expected: str) -> None:
+    assert _run(join_lines, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("组版：谢 红", "组版：谢红"),
+        ("全市办件 127.95 万件，", "全市办件127.95万件，"),
+        ("评 价 119.55 万 件 ，主 动 评 价 率", "评价119.55万件，主动评价率"),
+        ("驻 村 工 作 队 帮 扶", "驻村工作队帮扶"),
+        ("实 ，依 托 综 治 中 心", "实，依托综治中心"),
+        ("机关党建 3 个方面", "机关党建3个方面"),
+        # spaces between words stay
+        ("对标先进 争创一流", "对标先进 争创一流"),
+        ("记者 毛利涛 通讯员 瞿小英 文/图", "记者 毛利涛 通讯员 瞿小英 文/图"),
+        ("“永善 App”信息化平台", "“永善 App”信息化平台"),
+        ("Hello world 2022", "Hello world 2022"),
+    ],
+)
+def test_clean_remove_layout_spaces(raw: str, expected: str) -> None:
+    assert _run(remove_layout_spaces, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("正文", 2.0), ("ab", 1.0), ("“1”个", 2.5), ("", 0.0)],
+)
+def test_clean_width(line: str, expected: float) -> None:
+    assert width(line) == expected
+
+
+def test_clean_delete_spans_keeps_offsets() -> None:
+    doc = delete_spans(Traced.of("abcdef"), [(1, 2), (3, 5)])
+    assert doc.text == "acf"
+    assert doc.offsets == (0, 2, 5)
+
+
+# ---------------------------------------------------------------- furniture
+
+
+def test_clean_read_furniture_meta_and_credits() -> None:
+    raw = (
+        "\n32022年11月22日 星期二\n\n"
+        "责编：毛利涛 组版：谢 红 校对：王文富 投稿电话：0870-3191969\n\n"
+        "阅读昭通·党建\nZHAOTONG RIBAO\n"
+    )
+    found, credits = read_furniture(raw)
+    assert found == {"date": "2022-11-22", "page_no": "3", "column": "党建", "newspaper": "昭通日报"}
+    assert [(c.role, c.name) for c in credits] == [("责编", "毛利涛"), ("组版", "谢红"), ("校对", "王文富")]
+    assert [raw[c.start : c.end] for c in credits] == ["毛利涛", "谢 红", "王文富"]
+
+
+def test_clean_page_fills_only_missing_meta() -> None:
+    raw = "ZHAOTONG RIBAO\n32022年11月22日 星期二\n正文。\n"
+    page = clean_page(raw, PageMeta(source="x.txt", date="2020-01-01"))
+    assert page.meta.date == "2020-01-01"  # given metadata wins
+    assert page.meta.newspaper == "昭通日报"
+    assert page.meta.page_no == "3"
+    assert page.text == "正文。"
+
+
+def test_clean_banner_gives_column() -> None:
+    page = clean_page("前沿观察 GUANCHUA\n\n正文。\n", PageMeta(source="x.txt"))
+    assert page.meta.column == "前沿观察"
+    assert page.text == "正文。"
+
+
+def test_clean_empty_page() -> None:
+    page = clean_page("", PageMeta(source="empty.txt"))
+    assert page.text == ""
+    assert page.offsets == []
+    page = clean_page("\n \n\u3000\n", PageMeta(source="blank.txt"))
+    assert page.text == ""
+
+
+# ---------------------------------------------------------------- seed pages
+
+
+@pytest.fixture(scope="module")
+def seed_pages():  # type: ignore[no-untyped-def]
+    return {p.name: clean_page(p.read_text(encoding="utf-8"), PageMeta(source=p.name)) for p in SEED_FILES}
+
+
+def test_clean_seed_offsets_map_to_raw(seed_pages) -> None:  # type: ignore[no-untyped-def]
+    for page in seed_pages.values():
+        assert len(page.offsets) == len(page.text)
+        assert all(page.raw[o] == c for o, c in zip(page.offsets, page.text, strict=True))
+        assert page.offsets == sorted(page.offsets)
+
+
+def test_clean_seed_furniture_gone(seed_pages) -> None:  # type: ignore[no-untyped-def]
+    for page in seed_pages.values():
+        for furniture in ("ZHAOTONG RIBAO", "星期", "投稿电话", "权威传播", "GUANCHUA", "扫码观看"):
+            assert furniture not in page.text
+
+
+def test_clean_seed_meta(seed_pages) -> None:  # type: ignore[no-untyped-def]
+    meta = seed_pages["000_e59ba49bd64a9ae0.txt"].meta
+    assert (meta.newspaper, meta.date, meta.page_no, meta.column) == ("昭通日报", "2022-11-22", "3", "党建")
+    meta = seed_pages["001_c52baf653ac99e89.txt"].meta
+    assert (meta.date, meta.page_no) == ("2023-03-24", "4")
+    assert seed_pages["003_3d028b8c8d2b6744.txt"].meta.column == "前沿观察"
+
+
+def test_clean_seed_text_joined(seed_pages) -> None:  # type: ignore[no-untyped-def]
+    text = seed_pages["000_e59ba49bd64a9ae0.txt"].text
+    assert "昭通市政务服务管理局党组坚持落实" in text  # broken across column lines in the raw page
+    assert "蔡文松：平凡人生路为还大地一片绿" in text  # set vertically in the raw page
+    assert "评价119.55万件，主动评价率" in text
+    assert "\n\n理清思路部署\n" in text  # a subhead keeps its line
+    text = seed_pages["001_c52baf653ac99e89.txt"].text
+    assert "“目前，大耆老村范围内已建设宽带端口184个" in text
+
+
+def test_clean_seed_idempotent(seed_pages) -> None:  # type: ignore[no-untyped-def]
+    for page in seed_pages.values():
+        assert clean_traced(page.text).text.strip("\n") == page.text
+
+
+def test_clean_pathological_input_is_fast() -> None:
+    import time
+
+    cases = ["—" * 200_000, "蔡\n" * 50_000, " " * 100_000 + "字", "（" * 50_000, "a \n" * 50_000]
+    began = time.perf_counter()
+    for raw in cases:
+        page = clean_page(raw, PageMeta(source="bad.txt"))
+        assert all(page.raw[o] == c for o, c in zip(page.offsets, page.text, strict=True))
+    assert time.perf_counter() - began < 10
+
+
+# ---------------------------------------------------------------- properties
+
+CJK = "的是在不了有和人中大为上国以要时来们生到地出就对成会主发年动同工也能下过子说产"
+PUNCT = "，。、“”：；！？（）"
+BODY = st.text(alphabet=CJK + PUNCT + " \u3000\n", max_size=400)
+ANY = st.text(
+    alphabet=st.sampled_from(CJK + PUNCT + " \u3000\n\r\t—《》·ABCZ 0123456789年月日星期二编责：联办"),
+    max_size=300,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY)
+def test_clean_offsets_invariant_property(raw: str) -> None:
+    page = clean_page(raw, PageMeta(source="h.txt"))
+    assert len(page.offsets) == len(page.text)
+    assert all(raw[o] == c for o, c in zip(page.offsets, page.text, strict=True))
+    assert page.offsets == sorted(set(page.offsets))
+
+
+@settings(max_examples=200, deadline=None)
+@given(BODY)
+def test_clean_never_loses_cjk_property(raw: str) -> None:
+    assert _cjk(clean_page(raw, PageMeta(source="h.txt")).text) == _cjk(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY)
+def test_clean_steps_idempotent_property(raw: str) -> None:
+    for step in (normalise_whitespace, drop_furniture, remove_layout_spaces):
+        once = step(Traced.of(raw)).text
+        assert step(Traced.of(once)).text == once
+    once = rebuild_vertical(normalise_whitespace(Traced.of(raw))).text
+    assert rebuild_vertical(Traced.of(once)).text == once
