@@ -18,6 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg.atomic import atomic_write_bytes
 from kg.errors import ExportError
@@ -50,6 +51,18 @@ def _sort_jsonld(value: object) -> object:
     return value
 
 
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG writer with its graphs in a fixed order (default graph first, then by name).
+
+    rdflib takes the graphs from a set, whose order changes with the hash seed.
+    """
+
+    def preprocess(self) -> None:
+        default = self.default_context
+        self.contexts = sorted(self.contexts, key=lambda c: (c.identifier != default, str(c.identifier)))
+        super().preprocess()
+
+
 def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     """Serialise ``graph`` in ``fmt`` (a key of ``RDF_FORMATS``) as deterministic UTF-8 bytes.
 
@@ -65,6 +78,10 @@ def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
         context = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
         data = json.loads(graph.serialize(format=name, context=context, auto_compact=True))
         return (json.dumps(_sort_jsonld(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "trig":
+        buf = io.BytesIO()
+        _SortedTrigSerializer(graph).serialize(buf, encoding="utf-8")
+        return buf.getvalue()
     out = graph.serialize(format=name, encoding="utf-8")
     if fmt in ("ntriples", "nquads"):
         lines = sorted({line for line in out.decode("utf-8").splitlines() if line.strip()})

@@ -1,0 +1,127 @@
+"""Tests of kg.export_rdf: every format parses back, round trips, and is byte-identical run to run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg.errors import ExportError
+from kg.export_rdf import ALL_FORMATS, serialize, write_exports
+from kg.graph import build_dataset, build_graph
+from kg.model import Entity
+
+sys.path.insert(0, str(Path(__file__).parent))
+from golden.handmade import handmade_corpus  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+
+FILES = {
+    "turtle": "graph.ttl", "ntriples": "graph.nt", "jsonld": "graph.jsonld", "trig": "graph.trig",
+    "nquads": "graph.nq", "graphml": "graph.graphml", "gexf": "graph.gexf",
+}
+
+
+def _hostile_corpus():
+    c = handmade_corpus()
+    c.entities.append(Entity("ORG", "<img src=x onerror=alert(1)>", {"</script>", 'a "b" \\ c'}))
+    return c
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("export")
+    c = _hostile_corpus()
+    paths = write_exports(build_graph(c), build_dataset(c), out, formats=ALL_FORMATS)
+    return out, paths
+
+
+def test_export_rdf_writes_every_format(exported):
+    out, paths = exported
+    assert sorted(p.name for p in paths) == sorted(FILES.values())
+    assert all(p.stat().st_size > 0 for p in paths)
+
+
+@pytest.mark.parametrize("name,fmt", [("graph.ttl", "turtle"), ("graph.nt", "nt"), ("graph.jsonld", "json-ld")])
+def test_export_rdf_graph_formats_round_trip(exported, name, fmt):
+    out, _ = exported
+    back = Graph().parse(out / name, format=fmt)
+    assert isomorphic(back, build_graph(_hostile_corpus()))
+
+
+@pytest.mark.parametrize("name,fmt", [("graph.trig", "trig"), ("graph.nq", "nquads")])
+def test_export_rdf_dataset_formats_round_trip(exported, name, fmt):
+    out, _ = exported
+    back = Dataset().parse(out / name, format=fmt)
+    expected = build_dataset(_hostile_corpus())
+    assert sorted(map(str, back.quads())) == sorted(map(str, expected.quads()))
+
+
+def test_export_rdf_networkx_formats_read_back(exported):
+    out, _ = exported
+    for reader, name in ((nx.read_graphml, "graph.graphml"), (nx.read_gexf, "graph.gexf")):
+        g = reader(out / name)
+        assert g.number_of_nodes() == 17
+        labels = {d["label"] for _, d in g.nodes(data=True)}
+        assert "<img src=x onerror=alert(1)>" in labels and "红光派出所" in labels
+        assert {d["relation"] for *_, d in g.edges(data=True)} >= {"PROMOTES", "HOLDS_POST"}
+
+
+def test_export_rdf_ntriples_are_sorted(exported):
+    out, _ = exported
+    lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines) and len(lines) == len(set(lines))
+
+
+def test_export_rdf_is_byte_identical_twice(exported, tmp_path):
+    out, paths = exported
+    c = _hostile_corpus()
+    c.entities.reverse()
+    c.facts.reverse()
+    again = write_exports(build_graph(c), build_dataset(c), tmp_path, formats=ALL_FORMATS)
+    for a, b in zip(sorted(paths), sorted(again), strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_export_rdf_is_byte_identical_across_processes(exported, tmp_path):
+    """Python's hash seed must not leak into any output file."""
+    out, paths = exported
+    script = (
+        "import sys; sys.path.insert(0, 'tests');"
+        "from pathlib import Path;"
+        "from test_export_rdf import _hostile_corpus;"
+        "from kg.graph import build_graph, build_dataset;"
+        "from kg.export_rdf import write_exports, ALL_FORMATS;"
+        "c = _hostile_corpus();"
+        f"write_exports(build_graph(c), build_dataset(c), Path({str(tmp_path)!r}), formats=ALL_FORMATS)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    subprocess.run([sys.executable, "-c", script], cwd=root, env=env, check=True)
+    for p in paths:
+        assert (tmp_path / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_export_rdf_jsonld_is_compact_json(exported):
+    out, _ = exported
+    data = json.loads((out / "graph.jsonld").read_text(encoding="utf-8"))
+    assert data["@context"]["kg"] == "https://w3id.org/kg/ns#"
+    ids = [node["@id"] for node in data["@graph"]]
+    assert ids == sorted(ids)
+
+
+def test_export_rdf_rejects_unknown_format(tmp_path):
+    g = build_graph(handmade_corpus())
+    with pytest.raises(ExportError, match="rdfxml"):
+        serialize(g, "rdfxml")
+    with pytest.raises(ExportError, match="dataset"):
+        write_exports(g, None, tmp_path, formats=("trig",))
+    with pytest.raises(ExportError, match="Dataset"):
+        serialize(g, "trig")
