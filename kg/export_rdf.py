@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import re
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -80,7 +81,9 @@ def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
         return (json.dumps(_sort_jsonld(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "trig":
         buf = io.BytesIO()
-        _SortedTrigSerializer(graph).serialize(buf, encoding="utf-8")
+        with warnings.catch_warnings():  # rdflib's own TriG writer uses its deprecated default_context
+            warnings.simplefilter("ignore", DeprecationWarning)
+            _SortedTrigSerializer(graph).serialize(buf, encoding="utf-8")
         return buf.getvalue()
     out = graph.serialize(format=name, encoding="utf-8")
     if fmt in ("ntriples", "nquads"):
