@@ -250,7 +250,7 @@ class _PageLinker:
         place: Place | None = self.gaz.resolve(name, context=context)
         if place is None:
             cands = self.gaz.candidates(name)
-            if len({c.name for c in cands}) == 1:
+            if len(cands) == 1:
                 place = cands[0]
         if place is not None:
             return _PlaceInfo(place.name, place.level, place.code, place.parent,
@@ -269,7 +269,7 @@ class _PageLinker:
         elif known.parent is None and info.parent is not None:
             known.parent = info.parent
         self.place_forms.setdefault(info.canonical, info.canonical)
-        if info.short:
+        if info.short and info.level not in ("area", "natural"):
             self.place_forms.setdefault(info.short, info.canonical)
         if surface:
             self.place_forms.setdefault(surface, info.canonical)
@@ -348,10 +348,15 @@ class _PageLinker:
         ordered = sorted(
             place_ms, key=lambda m: (place_level(clean_surface(m.text)) is None, m.start)
         )
+        named = self.named_places(place_ms)
         for m in ordered:
             surface = clean_surface(m.text)
             ctx = self.context_places(m)
             info = self.resolve_place(surface, ctx)
+            if not self.plausible_short(surface, info, named):
+                logger.debug("%s: short place %r -> %s unsupported by the page; dropped",
+                             self.page.meta.source, surface, info.canonical)  # fmt: skip
+                continue
             self.links.append((m, self.add_place(info, surface)))
         # Name chains in the text (永善县红光安置区) give parents the gazetteer lacks.
         for m, key in list(self.links):
@@ -367,6 +372,47 @@ class _PageLinker:
                     self.areas[key].append(parent)
             elif info.parent is None and _rank(plevel) < _rank(info.level):
                 info.parent = parent
+        # A place the gazetteer lacks lies in the place named before it in its sentence.
+        for m, key in list(self.links):
+            info = self.places.get(key[1]) if key[0] == "PLACE" else None
+            if info is None or info.parent is not None or info.canonical == "中国":
+                continue
+            info.parent = self.enclosing_place(m, info)
+
+    def named_places(self, place_ms: list[Mention]) -> set[str]:
+        """Places the page names in full (with their type suffix), also inside organ names."""
+        named: set[str] = set()
+        for m in self.mentions:
+            surface = clean_surface(m.text)
+            if m.label == "PLACE" and place_level(surface):
+                place = self.gaz.resolve(surface, context=[])
+                named.add(place.name if place is not None else surface)
+            elif m.label == "ORG":
+                named.update(c for _, _, c in self.place_prefix(surface))
+        return named
+
+    def plausible_short(self, surface: str, info: _PlaceInfo, named: set[str]) -> bool:
+        """A bare short name of a town or village needs its county named on the page."""
+        if place_level(surface) or info.level not in ("town", "village", "community"):
+            return True
+        if info.canonical in named:
+            return True
+        return any(p in named for p in self.chain_of(info.canonical)[1:])
+
+    def enclosing_place(self, m: Mention, info: _PlaceInfo) -> str | None:
+        """The nearest higher-level place named before ``m`` in its sentence, else none."""
+        text = self.page.text
+        lo = m.start
+        while lo > 0 and text[lo - 1] not in "。！？!?\n":
+            lo -= 1
+        best = None
+        for o, k in self.links:
+            if k[0] != "PLACE" or not (lo <= o.start < m.start) or k[1] == info.canonical:
+                continue
+            other = self.places.get(k[1])
+            if other is not None and _rank(other.level) < _rank(info.level):
+                best = k[1]
+        return best
 
     def context_places(self, m: Mention) -> list[str]:
         """Places named near a mention in its article, nearest first."""
@@ -467,9 +513,8 @@ class _PageLinker:
                 break
         chain = self.place_prefix(s)
         end = chain[-1][1] if chain else 0
-        head = "".join(c for _, _, c in chain) if chain else ""
-        # Keep the place as printed when it is a full name; expand a short one.
-        head = s[:end] if all(s[a:b] == c for a, b, c in chain) else head
+        # The place stays as printed (昭通日报社, not 昭通市日报社).
+        head = s[:end]
         level = self.level_of(chain[-1][2]) if chain else None
         core = expand_abbreviations(s[end:], level=level)
         if core.startswith("委") or not core:
@@ -514,24 +559,38 @@ class _PageLinker:
                     self.ensure_place(canon, s[a:b])
 
     def merge_orgs(self) -> dict[Key, Key]:
-        """Merge bare organ names and misprints into the full organ named on the page."""
+        """Merge short and bare organ names into the one full organ named on the page.
+
+        ``红光派出所`` and ``永善县红光派出所`` go to ``永善县公安局红光派出所``;
+        ``林改办`` (its characters in order) to ``巧家县深化集体林权制度改革办公室``.
+        """
         orgs = sorted(k[1] for k in self.entities if k[0] == "ORG")
-        placed = [o for o in orgs if self.place_prefix(o)]
         moves: dict[Key, Key] = {}
         for o in orgs:
-            if o in placed or o == "中共中央":
+            if o == "中共中央" or _is_generic(o):
                 continue
+            o_end = self._prefix_end(o)
+            o_place, o_core = o[:o_end], o[o_end:]
             expanded = expand_abbreviations(o)
-            ends = [p for p in placed if p.endswith(expanded) and p != o]
+            ends = [p for p in orgs if p != o and len(o) >= 4 and p.endswith(expanded)]
+            if not ends and len(o_core) >= 4:
+                ends = [
+                    p for p in orgs
+                    if p != o and p.startswith(o_place) and p[self._prefix_end(p):].endswith(o_core)
+                    and len(p) > len(o)
+                ]  # fmt: skip
             if len(ends) == 1:
                 moves[("ORG", o)] = ("ORG", ends[0])
                 continue
+            if o_place:
+                continue
             subs = [
-                p for p in placed
-                if len(o) >= 2 and _is_subsequence(o, p[self._prefix_end(p):])
+                p for p in orgs
+                if p != o and self._prefix_end(p) and len(o) >= 2
+                and _is_subsequence(o, p[self._prefix_end(p):])
                 and o[-1] in p[-3:] and o[0] in p[self._prefix_end(p):]
             ]  # fmt: skip
-            if len(subs) == 1 and not _is_generic(o):
+            if len(subs) == 1:
                 moves[("ORG", o)] = ("ORG", subs[0])
         return moves
 
