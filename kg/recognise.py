@@ -1,21 +1,633 @@
 """The spaCy ``zh`` pipeline that recognises the six entity types.
 
-STUB: the recognise-names helper replaces this with the real pipeline.
+Places, organisations and persons are found on characters (Aho-Corasick
+over the gazetteer and the organ tables, compiled regexes for the rest), so
+segmentation errors cannot cut a name; the tokens are then split at every
+span boundary, so each span in ``doc.spans["kg"]`` is exactly the matched
+text. PROGRAM, HONOR and DOCUMENT come from ``kg.terms``.
 """
 
 from __future__ import annotations
 
+import csv
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 import kg.terms  # noqa: F401  (registers the kg_terms factory)
+from kg.errors import ModelError
+from kg.gazetteer import RANK, Gazetteer
 from kg.model import Article, CleanPage, Mention
-from kg.resources import pkuseg_model_dir
+from kg.resources import data_path, pkuseg_model_dir
+
+logger = logging.getLogger(__name__)
 
 SPANS_KEY = "kg"
+SENT_PUNCT = ["。", "！", "？", "；", "…", "!", "?", ";", "\n"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Characters a name never contains: function words and punctuation.
+NAME_STOP = set("的了在是和与及或并对把被将从向为以等也都就还又而于到由给让、，。；：！？“”‘’《》（）()「」,.;:!? \n\t·—…")
+ADMIN_CHARS = "省市县区州乡镇"
+# A bare 市/县 before an organ is its place (市人社局) unless a word ends there (全市, 城市).
+NOT_PREFIX = set("全本该各我两每外跨城都超这那此其上下入出到回该驻本") | set(ADMIN_CHARS)
+
+
+# -- data tables -----------------------------------------------------------------
+
+
+def _words(name: str) -> list[str]:
+    """White-space separated words of a data file, ``#`` comments skipped."""
+    path = data_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ModelError(f"cannot read data file {path}: {e}") from e
+    out: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            out.extend(line.split())
+    return out
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV data file, ``#`` comment lines skipped."""
+    path = data_path(name)
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    except OSError as e:
+        raise ModelError(f"cannot read data file {path}: {e}") from e
+    return list(csv.DictReader(lines))
+
+
+def _tsv(name: str) -> list[dict[str, str]]:
+    """Rows of a TSV data file, ``#`` comment lines skipped."""
+    path = data_path(name)
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    except OSError as e:
+        raise ModelError(f"cannot read data file {path}: {e}") from e
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def _is_name_char(ch: str) -> bool:
+    return bool(CJK.match(ch)) and ch not in NAME_STOP
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Frequent words of running text (gazetteer/common_words.txt): not bare names."""
+    return frozenset(_words("gazetteer/common_words.txt"))
+
+
+def _automaton(words: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for word, value in words:
+        auto.add_word(word, (word, value))
+    auto.make_automaton()
+    return auto
+
+
+def _matches(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, object]]:
+    """``(start, end, value)`` of every dictionary word in ``text``."""
+    if len(auto) == 0:
+        return []
+    return [(end + 1 - len(word), end + 1, value) for end, (word, value) in auto.iter(text)]
+
+
+def _longest_first(cands: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """Non-overlapping candidates, the leftmost-longest first."""
+    out: list[tuple[int, int, object]] = []
+    taken_until = -1
+    for start, end, value in sorted(cands, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if start >= taken_until:
+            out.append((start, end, value))
+            taken_until = end
+    return out
+
+
+# -- exact spans -------------------------------------------------------------------
+
+
+def add_exact_spans(doc: Doc, items: Iterable[tuple[int, int, str]]) -> None:
+    """Add ``(start_char, end_char, label)`` spans to ``doc.spans["kg"]``, splitting tokens.
+
+    Tokens are split at every boundary a span needs, so ``span.text`` is
+    exactly the matched characters; spans already in the group are kept.
+    """
+    items = sorted(set(items))
+    existing = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPANS_KEY, [])]
+    cuts = sorted({c for s, e, _ in items for c in (s, e)})
+    splits: list[tuple[int, list[str]]] = []
+    ci = 0
+    for tok in doc:
+        t0, t1 = tok.idx, tok.idx + len(tok.text)
+        while ci < len(cuts) and cuts[ci] <= t0:
+            ci += 1
+        inner = []
+        cj = ci
+        while cj < len(cuts) and cuts[cj] < t1:
+            inner.append(cuts[cj] - t0)
+            cj += 1
+        if inner:
+            bounds = [0, *inner, len(tok.text)]
+            splits.append((tok.i, [tok.text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]))
+    if splits:
+        with doc.retokenize() as retok:
+            for i, orths in splits:
+                tok = doc[i]
+                retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
+    group = []
+    seen = set()
+    for start, end, label in existing + items:
+        if (start, end, label) in seen or start >= end:
+            continue
+        seen.add((start, end, label))
+        span = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if span is None:
+            logger.debug("no exact span for %r [%d, %d)", doc.text[start:end], start, end)
+            continue
+        group.append(span)
+    doc.spans[SPANS_KEY] = group
+
+
+def _token_bounds(doc: Doc) -> tuple[set[int], set[int]]:
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t.text) for t in doc}
+    return starts, ends
+
+
+def _spans_of(doc: Doc, label: str) -> list[tuple[int, int]]:
+    return sorted((s.start_char, s.end_char) for s in doc.spans.get(SPANS_KEY, []) if s.label_ == label)
+
+
+# -- places --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _place_tables() -> tuple[ahocorasick.Automaton, frozenset[str], frozenset[str], list[tuple[str, re.Pattern[str], str]]]:
+    gaz = Gazetteer.load()
+    words: dict[str, tuple[str, int]] = {}
+    for surface, kind, rank in gaz.names_by_level("town"):
+        if len(surface) < 2:
+            continue
+        old = words.get(surface)
+        if old is None or (kind == "full" and old[0] == "short"):
+            words[surface] = (kind, rank)
+    generic = frozenset(_words("gazetteer/places_generic.txt"))
+    short_stop = frozenset(_words("gazetteer/short_stop.txt"))
+    suffixes = [
+        (row["suffix"], re.compile(row["name_pattern"]), row["level"])
+        for row in _tsv("gazetteer/places_suffixes.tsv")
+    ]
+    return _automaton(sorted(words.items())), generic, short_stop, suffixes
+
+
+class PlaceRecognizer:
+    """Adds PLACE spans: gazetteer names, name chains, villages and named areas."""
+
+    def __init__(self, *, town_short_forms: bool = True, village_needs_support: bool = True) -> None:
+        self.town_short_forms = town_short_forms
+        self.village_needs_support = village_needs_support
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_exact_spans(doc, [(s, e, "PLACE") for s, e in self.find(doc)])
+        return doc
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character spans of the places in ``doc``."""
+        gaz = Gazetteer.load()
+        auto, generic, short_stop, suffixes = _place_tables()
+        words = common_words()
+        text = doc.text
+        tok_starts, tok_ends = _token_bounds(doc)
+        raw = _matches(auto, text)
+        present = {text[s:e] for s, e, _ in raw}
+        accepted: list[tuple[int, int, object]] = []
+        for start, end, (kind, rank) in raw:
+            name = text[start:end]
+            uids = gaz.full_name_uids(name) if kind == "full" else gaz.short_name_uids(name)
+            supported = any(gaz.support(u, sorted(present)) > 0 for u in uids[:50])
+            aligned = start in tok_starts and end in tok_ends
+            common = name in words
+            enumerated = text[end : end + 1] == "、" or text[start - 1 : start] == "、"
+            if kind == "full":
+                if rank <= RANK["city"] and len(name) >= 3 or rank == RANK["country"]:
+                    ok = True
+                elif rank <= RANK["county"]:
+                    ok = len(name) >= 3 or supported
+                else:  # town
+                    bare = name.rstrip("镇乡")
+                    ok = len(name) >= 3 and bare not in generic and (supported or start in tok_starts)
+            else:
+                full_present = any(gaz.place(u).name in present for u in uids[:50])
+                if name in short_stop or name in generic:
+                    ok = full_present and aligned
+                elif rank <= RANK["city"]:
+                    ok = aligned or supported or end < len(text) and text[end] in "市省"
+                elif rank == RANK["county"]:
+                    ok = (full_present or supported and not common) and (
+                        aligned or end < len(text) and text[end] in "县区市"
+                    )
+                else:
+                    ok = self.town_short_forms and aligned and (
+                        full_present or supported and enumerated and not common
+                    )
+            if ok:
+                accepted.append((start, end, rank))
+        chosen = _longest_first(accepted)
+        spans = [(s, e) for s, e, _ in chosen]
+        spans += self._villages(text, chosen, present, tok_starts, generic)
+        spans += self._named_areas(text, spans, tok_starts, generic, suffixes)
+        return sorted(set(spans))
+
+    def _villages(self, text, chosen, present, tok_starts, generic) -> list[tuple[int, int]]:
+        gaz = Gazetteer.load()
+        ends_at = {e for _, e, _ in chosen}
+        covered = {i for s, e, _ in chosen for i in range(s, e)}
+        found: list[tuple[int, int]] = []
+        context = sorted(present)
+        for m in re.finditer("社区|村", text):
+            end = m.end()
+            if m.start() in covered:
+                continue
+            for length in range(7, m.end() - m.start() + 1, -1):
+                start = end - length
+                if start < 0:
+                    continue
+                name = text[start:end]
+                bare = name[: m.start() - start]
+                if not all(_is_name_char(c) for c in name) or bare in generic or bare[:1] in generic and len(bare) <= 2:
+                    continue
+                uids = [u for u in gaz.full_name_uids(name) if gaz.rank(u) == RANK["village"]]
+                if not uids:
+                    continue
+                chained = start in ends_at
+                supported = chained or any(gaz.support(u, context) > 0 for u in uids[:200])
+                if supported or not self.village_needs_support and start in tok_starts:
+                    found.append((start, end))
+                    present.add(name)
+                    bare_form = bare
+                    if len(bare_form) >= 2:  # the short form (沙坝 for 沙坝村) where it stands alone
+                        for b in re.finditer(re.escape(bare_form), text):
+                            nxt = text[b.end() : b.end() + 2]
+                            if b.start() in tok_starts and not nxt.startswith(("村", "社区")):
+                                found.append((b.start(), b.end()))
+                    break
+        return found
+
+    def _named_areas(self, text, spans, tok_starts, generic, suffixes) -> list[tuple[int, int]]:
+        """Places named by a head word (红光安置区, 赤水河流域): the word before names them."""
+        words = common_words()
+        ends_at = {e for _, e in spans}
+        found: list[tuple[int, int]] = []
+        taken = {(s, e) for s, e in spans}
+        for suffix, pattern, level in suffixes:
+            for m in re.finditer(re.escape(suffix), text):
+                if any(s <= m.start() and m.end() <= e for s, e in taken):
+                    continue
+                for length in range(2, 7):
+                    start = m.start() - length
+                    if start < 0 or not _is_name_char(text[start]):
+                        break
+                    chained = start in ends_at
+                    if not (start in tok_starts or chained):
+                        continue
+                    bare = text[start : m.start()]
+                    if not pattern.fullmatch(bare):
+                        continue
+                    river = bare[-1] in "河江湖溪" and suffix == "流域"
+                    if bare in generic or bare[:1] in generic or (bare in words and not river):
+                        break
+                    if level == "village" and not chained:
+                        break
+                    found.append((start, m.end()))
+                    taken.add((start, m.end()))
+                    break
+        return found
+
+
+@Language.factory(
+    "kg_places",
+    assigns=["doc.spans"],
+    default_config={"town_short_forms": True, "village_needs_support": True},
+)
+def make_place_recognizer(
+    nlp: Language, name: str, town_short_forms: bool, village_needs_support: bool
+) -> PlaceRecognizer:
+    return PlaceRecognizer(town_short_forms=town_short_forms, village_needs_support=village_needs_support)
+
+
+# -- organisations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgTables:
+    cores: ahocorasick.Automaton  # table organs and their abbreviations -> standalone
+    heads: dict[str, str]  # head noun -> what must come before it: "place" or "name"
+    head_re: re.Pattern[str]
+    subunits: tuple[str, ...]  # longest first
+    place_units: tuple[str, ...]  # longest first
+    generic: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _org_tables() -> OrgTables:
+    words: dict[str, bool] = {}
+    for row in _csv("organs.csv"):
+        standalone = row["standalone"].strip() == "yes"
+        for form in [row["name"], *filter(None, row["abbrevs"].split("|"))]:
+            words[form] = words.get(form, False) or standalone
+    heads = {row["head"]: row["needs"] for row in _csv("organs_heads.csv")}
+    head_re = re.compile("|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)))
+    return OrgTables(
+        cores=_automaton(sorted(words.items())),
+        heads=heads,
+        head_re=head_re,
+        subunits=tuple(sorted(set(_words("organs_subunits.txt")), key=len, reverse=True)),
+        place_units=tuple(sorted(set(_words("organs_place_units.txt")), key=len, reverse=True)),
+        generic=frozenset(_words("organs_generic.txt")),
+    )
+
+
+# Characters before a bare 市/县 that show it starts a name (…由市人社局…).
+PREFIX_OK_BEFORE = set("由在和与及对向到经把被将从为以给让请、，。；：“”（）《》,.;:() \n")
+
+
+class OrgRecognizer:
+    """Adds ORG spans: [place] + organ core + [sub-unit]*, party committees, named bodies."""
+
+    def __init__(self, *, max_name_chars: int = 10) -> None:
+        self.max_name_chars = max_name_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_exact_spans(doc, [(s, e, "ORG") for s, e in self.find(doc)])
+        return doc
+
+    @staticmethod
+    def bare_prefix(text: str, pos: int) -> int | None:
+        """Start of a bare 市/县/省/区/街道 standing for the article's place right before ``pos``."""
+        if pos > 0 and text[pos - 1] in ADMIN_CHARS:
+            before = text[pos - 2] if pos >= 2 else "\n"
+            if before in PREFIX_OK_BEFORE or not CJK.match(before):
+                return pos - 1
+        if text.startswith("街道", pos - 2):
+            before = text[pos - 3] if pos >= 3 else "\n"
+            if before in PREFIX_OK_BEFORE or not CJK.match(before):
+                return pos - 2
+        return None
+
+    @staticmethod
+    def chain_start(pos: int, place_end: dict[int, int], org_end: dict[int, int]) -> int | None:
+        """Start of the places and organisations that end right at ``pos`` (昭通市昭阳区…)."""
+        start = None
+        while pos in place_end or pos in org_end:
+            pos = place_end[pos] if pos in place_end else org_end[pos]
+            start = pos
+        return start
+
+    def _prefix_start(self, text: str, pos: int, place_end: dict[int, int], org_end: dict[int, int]) -> int | None:
+        start = self.chain_start(pos, place_end, org_end)
+        return start if start is not None else self.bare_prefix(text, pos)
+
+    def _plain_name_start(self, text: str, start: int, tok_starts: set[int]) -> int | None:
+        """Start of a proper name of 2–8 characters ending at ``start`` (西南林业 of 西南林业大学)."""
+        t = self._tables
+        s = start
+        while s > 0 and start - s < 8 and _is_name_char(text[s - 1]):
+            s -= 1
+        if start - s < 2 or start - s >= 8 and s > 0 and _is_name_char(text[s - 1]):
+            return None
+        if s not in tok_starts:
+            return None
+        name = text[s:start]
+        if name in t.generic or any(name.startswith(g) for g in t.generic if len(g) >= 1):
+            return None
+        return s
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character spans of the organisations in ``doc``."""
+        self._tables = t = _org_tables()
+        text = doc.text
+        tok_starts, tok_ends = _token_bounds(doc)
+        places = _spans_of(doc, "PLACE")
+        place_end: dict[int, int] = {}
+        for ps, pe in places:
+            place_end[pe] = min(place_end.get(pe, ps), ps)
+        cands: list[tuple[int, int]] = []
+        org_end: dict[int, int] = {}
+
+        def add(start: int, end: int) -> None:
+            cands.append((start, end))
+            org_end[end] = min(org_end.get(end, start), start)
+
+        # 1. party committees: <place>委 (巧家县委), bare 市委/县委, 中共<place>委
+        for m in re.finditer("委", text):
+            pos = m.start()
+            if text.startswith("委员", pos):
+                continue
+            if pos in place_end and text[pos - 1] in ADMIN_CHARS:
+                add(place_end[pos], pos + 1)
+            elif pos > 0 and text[pos - 1] in "省市县区州":
+                pre = self.bare_prefix(text, pos)
+                if pre is not None:
+                    add(pre, pos + 1)
+        # 2. table organs: 人力资源和社会保障局, 人社局, 国务院 …
+        for start, end, standalone in _longest_first(_matches(t.cores, text)):
+            pre = self._prefix_start(text, start, place_end, org_end)
+            if pre is not None:
+                add(pre, end)
+            elif standalone:
+                add(start, end)
+        # 3. places serving as the name: 莫古土村党支部, 溪洛渡街道党工委
+        for pe, ps in sorted(place_end.items()):
+            unit = next((u for u in t.place_units if text.startswith(u, pe)), None)
+            if unit:
+                add(self.chain_start(pe, place_end, {}) or ps, pe + len(unit))
+        # 4. head nouns: 局, 中心, 派出所, 大学, 公司 …
+        for m in t.head_re.finditer(text):
+            head, start, end = m.group(), m.start(), m.end()
+            if any(s < end and start < e and not (s <= start and end <= e and e == end) for s, e in cands if s <= start < e):
+                continue
+            if not (end in tok_ends or end >= len(text) or not _is_name_char(text[end])
+                    or text.startswith(t.subunits, end)):
+                continue  # 大学生, 中心城区: the head is part of a longer word
+            begin = None
+            for length in range(0, self.max_name_chars + 1):
+                s = start - length
+                if s < 0 or length and not (_is_name_char(text[s]) or text[s] in "()（）"):
+                    break
+                pre = self._prefix_start(text, s, place_end, org_end)
+                if pre is not None and (length >= 2 or t.heads[head] == "name"):
+                    begin = pre
+                    break
+            if begin is None and t.heads[head] == "name":
+                begin = self._plain_name_start(text, start, tok_starts)
+            if begin is None:
+                continue
+            if text[begin - 1 : begin] == "“" and text[end : end + 1] == "”":
+                continue  # a quoted name of a title or a model (“枫桥式公安派出所”)
+            add(begin, end)
+        # 5. sub-units and chained organs: 昭通市气象局党组, 昭通市人社局就业局党支部
+        grown = []
+        starts_at: dict[int, int] = {}
+        for s, e in cands:
+            starts_at[s] = max(starts_at.get(s, e), e)
+        for s, e, _ in _longest_first([(s, e, None) for s, e in sorted(set(cands))]):
+            while True:
+                sub = next((u for u in t.subunits if text.startswith(u, e)), None)
+                if sub is not None:
+                    e += len(sub)
+                elif e in starts_at and starts_at[e] > e:
+                    e = starts_at[e]
+                else:
+                    break
+            grown.append((s, e, None))
+        return [(s, e) for s, e, _ in _longest_first(grown)]
+
+
+@Language.factory("kg_orgs", assigns=["doc.spans"], default_config={"max_name_chars": 10})
+def make_org_recognizer(nlp: Language, name: str, max_name_chars: int) -> OrgRecognizer:
+    return OrgRecognizer(max_name_chars=max_name_chars)
+
+
+# -- persons -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonTables:
+    surnames: frozenset[str]
+    double_surnames: frozenset[str]
+    roles: ahocorasick.Automaton
+    after: tuple[str, ...]
+    stop: frozenset[str]
+    leaders: ahocorasick.Automaton
+
+
+@lru_cache(maxsize=1)
+def _person_tables() -> PersonTables:
+    surnames = _words("surnames.txt")
+    return PersonTables(
+        surnames=frozenset(s for s in surnames if len(s) == 1),
+        double_surnames=frozenset(s for s in surnames if len(s) == 2),
+        roles=_automaton((w, None) for w in sorted(set(_words("person_roles.txt")))),
+        after=tuple(sorted(set(_words("person_after.txt")), key=len, reverse=True)),
+        stop=frozenset(w for w in _words("person_stopchars.txt") if len(w) == 1),
+        leaders=_automaton((w, None) for w in sorted(set(_words("person_leaders.txt")))),
+    )
+
+
+class PersonRecognizer:
+    """Adds PERSON spans: surname + given name next to a role, a speech verb or 化名."""
+
+    def __init__(self, *, max_given: int = 2) -> None:
+        self.max_given = max_given
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_exact_spans(doc, [(s, e, "PERSON") for s, e in self.find(doc)])
+        return doc
+
+    def _surname_len(self, text: str, i: int) -> int:
+        t = self._tables
+        if text[i : i + 2] in t.double_surnames:
+            return 2
+        return 1 if text[i : i + 1] in t.surnames else 0
+
+    def _name_at(self, text: str, i: int, blocked: set[int]) -> int | None:
+        """End of a name starting at ``i`` after a cue, or None."""
+        t = self._tables
+        sl = self._surname_len(text, i)
+        if not sl:
+            return None
+        end = i + sl
+        for k in range(self.max_given):
+            if end >= len(text) or end in blocked:
+                break
+            ch = text[end]
+            if not CJK.match(ch) or ch in NAME_STOP:
+                break
+            if k >= 1 and (ch in t.stop or self._role_at(text, end) or text.startswith(t.after, end)):
+                break
+            end += 1
+        return end if end - i >= sl + 1 else None
+
+    def _role_at(self, text: str, i: int) -> bool:
+        return any(s == i for s, _e, _ in self._role_spans_from(i))
+
+    def _role_spans_from(self, i: int) -> list[tuple[int, int, object]]:
+        return self._roles_by_start.get(i, [])
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character spans of the persons in ``doc``."""
+        self._tables = t = _person_tables()
+        text = doc.text
+        covered: set[int] = set()
+        for s in doc.spans.get(SPANS_KEY, []):
+            if s.label_ in ("ORG", "PLACE"):
+                covered.update(range(s.start_char, s.end_char))
+        roles = _matches(t.roles, text)
+        self._roles_by_start: dict[int, list[tuple[int, int, object]]] = {}
+        for r in roles:
+            self._roles_by_start.setdefault(r[0], []).append(r)
+        found: set[tuple[int, int]] = set()
+        # leaders named without a cue
+        for s, e, _ in _matches(t.leaders, text):
+            found.add((s, e))
+        # role word (optionally with ：) then a name; then names listed after it with 、
+        role_ends = sorted({e for _, e, _ in roles})
+        for e in role_ends:
+            i = e
+            while i < len(text) and text[i] in "：: \u3000":
+                i += 1
+            while True:
+                if i in covered:
+                    break
+                end = self._name_at(text, i, set())
+                if end is None:
+                    break
+                found.add((i, end))
+                if end < len(text) and text[end] in "、" and self._surname_len(text, end + 1):
+                    i = end + 1
+                    continue
+                break
+        # name then a speech verb or 化名: 陈杰说, 刘圆（化名）
+        for cue in t.after:
+            for m in re.finditer(re.escape(cue), text):
+                e = m.start()
+                for length in (3, 2, 4):
+                    s = e - length
+                    if s < 0 or any(c in NAME_STOP or not CJK.match(c) for c in text[s:e]):
+                        continue
+                    if self._surname_len(text, s) and self._name_at(text, s, {e}) == e:
+                        if length == 3 and s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in NAME_STOP and not self._role_at_end(text, s):
+                            continue  # 3 characters inside a longer run: try 2
+                        found.add((s, e))
+                        break
+        # a name once found is a name wherever it recurs
+        names = {text[s:e] for s, e in found}
+        for name in sorted(names):
+            for m in re.finditer(re.escape(name), text):
+                found.add((m.start(), m.end()))
+        out = [(s, e) for s, e in found if not any(i in covered for i in range(s, e))]
+        return [(s, e) for s, e, _ in _longest_first([(s, e, None) for s, e in out])]
+
+    def _role_at_end(self, text: str, pos: int) -> bool:
+        return any(e == pos for s in range(max(0, pos - 6), pos) for _s, e, _ in self._roles_by_start.get(s, []))
+
+
+@Language.factory("kg_persons", assigns=["doc.spans"], default_config={"max_given": 2})
+def make_person_recognizer(nlp: Language, name: str, max_given: int) -> PersonRecognizer:
+    return PersonRecognizer(max_given=max_given)
+
+
+# -- the pipeline ----------------------------------------------------------------------------
 
 
 def build_nlp(*, segmenter: str = "pkuseg", model_dir: Path | None = None) -> Language:
@@ -23,6 +635,10 @@ def build_nlp(*, segmenter: str = "pkuseg", model_dir: Path | None = None) -> La
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
     if segmenter == "pkuseg":
         nlp.tokenizer.initialize(pkuseg_model=str(model_dir or pkuseg_model_dir()))
+    nlp.add_pipe("sentencizer", config={"punct_chars": SENT_PUNCT})
+    nlp.add_pipe("kg_places")
+    nlp.add_pipe("kg_orgs")
+    nlp.add_pipe("kg_persons")
     nlp.add_pipe("kg_terms")
     return nlp
 
@@ -30,7 +646,7 @@ def build_nlp(*, segmenter: str = "pkuseg", model_dir: Path | None = None) -> La
 def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
     """The mentions of ``doc`` (the text ``page.text[article.start:article.end]``)."""
     out = []
-    for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char)):
+    for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_)):
         sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
         out.append(
             Mention(

