@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.model import Corpus, Entity, Fact
@@ -44,7 +45,7 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "kg.ttl"
 
-Quad = tuple[URIRef, URIRef, object, URIRef | None]  # graph None: the default graph
+Quad = tuple[URIRef, URIRef, Node, URIRef | None]  # graph None: the default graph
 
 _CLASS_TYPES = {cls: t for t, (_, cls) in ENTITY_CLASSES.items()}
 _PROPERTY_RELATIONS = {p: r for r, p in RELATION_PROPERTIES.items()}
@@ -188,7 +189,7 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         yield post, KG.postTitle, _zh(attrs["post"]), graph
         yield post, SKOS.prefLabel, _zh(f"{fact.tail[1] if fact.tail else ''}{attrs['post']}"), graph
     if ev is not None:
-        yield node, PROV.wasDerivedFrom, graph, graph
+        yield node, PROV.wasDerivedFrom, articles.find(ev.source, ev.article), graph
         yield node, DCTERMS.source, page_iri(ev.source), graph
         yield node, KG.sentence, _zh(ev.sentence), graph
         yield node, KG.rawStart, Literal(ev.start), graph
@@ -263,7 +264,7 @@ def validate(graph: Graph) -> tuple[bool, str]:
 # ---------------------------------------------------------------- networkx view
 
 
-def _label(graph: Graph, node: URIRef) -> str:
+def _label(graph: Graph, node: Node) -> str:
     label = graph.value(node, SKOS.prefLabel)
     return str(label) if label is not None else str(node)
 
@@ -285,11 +286,12 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     for fact in graph.subjects(RDF.type, KG.Fact):
         head = graph.value(fact, RDF.subject)
         tail = graph.value(fact, RDF.object)
-        relation = str(graph.value(fact, KG.relation) or _PROPERTY_RELATIONS.get(graph.value(fact, RDF.predicate), ""))
+        predicate = graph.value(fact, RDF.predicate)
+        relation = str(graph.value(fact, KG.relation) or _PROPERTY_RELATIONS.get(URIRef(str(predicate)), ""))
+        label = next((str(val) for p in (KG.post, KG.role, KG.year) if (val := graph.value(fact, p)) is not None), "")
         sentence = graph.value(fact, KG.sentence)
-        label = next((str(v) for p in (KG.post, KG.role, KG.year) if (v := graph.value(fact, p)) is not None), "")
         for end in (head, tail):
-            if end in types and sentence is not None:
+            if isinstance(end, URIRef) and end in types and sentence is not None:
                 node_evidence[end].add(str(sentence))
         if head in types and tail in types:
             ev = edges[(str(head), str(tail), relation, label)]
@@ -309,8 +311,8 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             place=places[0] if places else None,
             evidence=sorted(node_evidence.get(node, ())),
         )
-    for (head, tail, relation, label), ev in sorted(edges.items()):
-        g.add_edge(head, tail, key=f"{relation}|{label}", relation=relation, label=label, evidence=sorted(set(ev)))
+    for (u, v, rel, lab), sentences in sorted(edges.items()):
+        g.add_edge(u, v, key=f"{rel}|{lab}", relation=rel, label=lab, evidence=sorted(set(sentences)))
     return g
 
 

@@ -29,20 +29,23 @@ KGR = Namespace("https://w3id.org/kg/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 
-# prefix -> namespace, the one table every graph, store and formatter binds
-PREFIXES: dict[str, Namespace] = {
-    "kg": KG,
-    "kgr": KGR,
-    "org": ORG,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-    "owl": OWL,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "xsd": XSD,
-    "sh": SH,
+# prefix -> namespace IRI, the one table every graph, store and formatter binds
+PREFIXES: dict[str, str] = {
+    prefix: str(ns)
+    for prefix, ns in (
+        ("kg", KG),
+        ("kgr", KGR),
+        ("org", ORG),
+        ("schema", SCHEMA),
+        ("skos", SKOS),
+        ("prov", PROV),
+        ("dcterms", DCTERMS),
+        ("owl", OWL),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("xsd", XSD),
+        ("sh", SH),
+    )
 }
 
 # Entity.type -> (IRI path segment, ontology class)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from kg.atomic import atomic_write_text
 from kg.graph import ONTOLOGY_PATH
@@ -32,14 +33,14 @@ def _curie(graph: Graph, term: object) -> str:
     return f"<{text}>"
 
 
-def _label(graph: Graph, term: URIRef, lang: str) -> str:
-    for lit in sorted(graph.objects(term, RDFS.label)):
+def _label(graph: Graph, term: Node, lang: str) -> str:
+    for lit in sorted(graph.objects(term, RDFS.label), key=str):
         if getattr(lit, "language", None) == lang:
             return str(lit)
     return ""
 
 
-def _one(graph: Graph, term: URIRef, prop: URIRef) -> str:
+def _one(graph: Graph, term: Node, prop: URIRef) -> str:
     values = sorted(str(v) for v in graph.objects(term, prop))
     return " ".join(values)
 

@@ -15,6 +15,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -100,7 +101,7 @@ def open_store(source: Path, *, store_dir: Path | None = None) -> ox.Store:
     return store
 
 
-def _term(term: object) -> str | None:
+def _term(term: Any) -> str | None:
     """A term as plain text: the IRI, the literal's lexical form, ``_:id`` for blank nodes."""
     if term is None:
         return None
