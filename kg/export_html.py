@@ -37,6 +37,7 @@ _TOKEN = re.compile(r"\{\{KG:([A-Z_]+)\}\}")
 _SOURCE_MAP = re.compile(r"^[ \t]*//[#@] ?sourceMappingURL=.*$", re.MULTILINE)
 _MAX_EVIDENCE = 10  # source sentences kept per node or edge in the page
 _MAX_EDGE_EVIDENCE = 5
+_SEED_LAYOUT_ABOVE = 300  # nodes; larger graphs start physics from computed positions
 _LAYOUT_SCALE = 90.0  # pixels per unit of the Fruchterman-Reingold ideal distance
 
 
@@ -181,7 +182,8 @@ def _payload(
     """The page's JSON: nodes (by index), edges, type counts, styles and the notice."""
     order = sorted(graph.nodes)
     index = {node: i for i, node in enumerate(order)}
-    positions = layout_positions(graph, order) if large else None
+    # Above a few hundred nodes vis-network's own start takes seconds; start it from ours.
+    positions = layout_positions(graph, order) if large or len(order) > _SEED_LAYOUT_ABOVE else None
     nodes = []
     type_counts: dict[str, int] = {}
     for i, node in enumerate(order):

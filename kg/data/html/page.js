@@ -79,7 +79,7 @@
     physics: data.large ? false : {
       solver: "forceAtlas2Based",
       forceAtlas2Based: { gravitationalConstant: -60, springLength: 120 },
-      stabilization: { iterations: 300, fit: true },
+      stabilization: { iterations: Math.round(Math.min(300, 30000 / Math.max(1, data.nodes.length))), fit: true },
     },
     interaction: { hover: !data.large, tooltipDelay: 150, hideEdgesOnDrag: data.large, hideEdgesOnZoom: data.large },
   };
