@@ -226,6 +226,8 @@ class LinkedPage:
     credits: list[tuple[Credit, int | None, tuple[str, str]]] = field(default_factory=list)
     areas: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     article_levels: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Article.index -> organs then places its kicker, subtitle and title name
+    headers: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 class _PageLinker:
@@ -469,10 +471,10 @@ class _PageLinker:
                 counts[name] += 1
                 if m.start < header_end and name not in header:
                     header.append(name)
-        text = self.page.text[art.start : header_end]
-        for _, _, name in self.places_inside(clean_surface(text)):
-            if name not in header:
-                header.append(name)
+        for part in [self.page.text[art.start : header_end], *header_parts(art)]:
+            for _, _, name in self.places_inside(clean_surface(part)):
+                if name not in header:
+                    header.append(name)
         about = None
         if header:
             about = min(header, key=lambda n: (-_rank(self.level_of(n)), header.index(n)))
@@ -490,11 +492,36 @@ class _PageLinker:
             frequent = sorted(
                 (n for n in counts if self.level_of(n) == lvl), key=lambda n: (-counts[n], n)
             )
-            if frequent:
+            if frequent and counts[frequent[0]] >= 2:
                 levels[lvl] = frequent[0]
         if about is None:
-            about = levels.get("county") if levels.get("county") in counts else home
+            county = levels.get("county")
+            about = county if county is not None and counts[county] >= 3 else home
         return about, levels
+
+    def header_entities(self, art: Article, levels: dict[str, str]) -> list[Key]:
+        """Organs, then places, named in an article's kicker, subtitle and title."""
+        org_forms = sorted(
+            {(s, k) for m, k in self.links if k[0] == "ORG" for s in [clean_surface(m.text)]},
+            key=lambda sk: (-len(sk[0]), sk),
+        )
+        orgs: list[Key] = []
+        places: list[Key] = []
+        for n, part in enumerate(header_parts(art)):
+            text = clean_surface(part)
+            found = False
+            for surface, key in org_forms:
+                if len(surface) >= 3 and surface in text:
+                    orgs.append(key)
+                    text = text.replace(surface, "|")
+                    found = True
+            if n == 0 and art.kicker and not found and org_kind(text) and len(text) <= 24:
+                if re.fullmatch(r"[\u4e00-\u9fff（）()]+", text):
+                    orgs.append(self.add_org(self.canonical_org(text, levels), text))
+            for _, _, canon in self.places_inside(text):
+                places.append(self.ensure_place(canon, None))
+        places.sort(key=lambda k: -_rank(self.places[k[1]].level if k[1] in self.places else None))
+        return list(dict.fromkeys(orgs + places))
 
     # organs -----------------------------------------------------------
     def canonical_org(self, surface: str, levels: dict[str, str]) -> str:
@@ -612,6 +639,8 @@ class _PageLinker:
         self.link_people()
         self.link_terms()
         credits = self.link_credits(levels_of)
+        headers = {idx: self.header_entities(art, levels_of.get(idx, {}))
+                   for idx, art in sorted(self.articles.items())}  # fmt: skip
         self.org_places()
         for key in [k for k in self.entities if k[0] == "ORG"]:
             for prefix in self.place_prefix(key[1]):
@@ -620,6 +649,9 @@ class _PageLinker:
         moves.update(merge_terms(list(self.entities.values())))
         self.apply_moves(moves)
         credits = [(c, a, _follow(moves, k)) for c, a, k in credits]
+        headers = {
+            i: list(dict.fromkeys(_follow(moves, k) for k in ks)) for i, ks in headers.items()
+        }
         for info in self.places.values():
             ent = self.entities.get(("PLACE", info.canonical))
             if ent is not None:
@@ -630,7 +662,8 @@ class _PageLinker:
         links.sort(key=lambda mk: (mk[0].start, mk[0].end, mk[0].label, mk[1]))
         areas = {k: sorted(v) for k, v in sorted(self.areas.items()) if k in self.entities}
         return LinkedPage(entities=entities, links=links, article_places=article_places,
-                          credits=credits, areas=areas, article_levels=levels_of)  # fmt: skip
+                          credits=credits, areas=areas, article_levels=levels_of,
+                          headers=headers)  # fmt: skip
 
     def apply_moves(self, moves: dict[Key, Key]) -> None:
         for src in sorted(moves):
@@ -716,6 +749,12 @@ class _PageLinker:
             if lvl:
                 levels[lvl] = name
         return levels
+
+
+def header_parts(art: Article) -> list[str]:
+    """The kicker, subtitle and (printed) title of an article, in that order."""
+    parts = [art.kicker, art.subtitle, art.title if art.title_printed else None]
+    return [p for p in parts if p]
 
 
 def _is_generic(name: str) -> bool:

@@ -189,22 +189,14 @@ class _PageRelations:
 
     def main_actor(self, art: Article) -> Key | None:
         """The organ or place an article is about (kicker organ, title place, …)."""
-        header = [
-            (m, k) for m, k in self.links if m.article == art.index and m.start < art.body_start
-        ]
-        parts = [p for p in (art.kicker, art.subtitle, art.title) if p]
-        for part in parts:
-            ors = [
-                k
-                for m, k in header
-                if k[0] == "ORG" and clean_surface(m.text) in clean_surface(part)
-            ]
-            if ors:
-                return ors[0]
-        places = [k for m, k in header if k[0] == "PLACE"]
+        header = [k for k in self.linked.headers.get(art.index, []) if k in self.entities]
+        orgs = [k for k in header if k[0] == "ORG"]
+        if orgs:
+            return orgs[0]
+        places = [k for k in header if k[0] == "PLACE"]
         first = self.first_subject(art)
         if places:
-            place = max(places, key=lambda k: (_rank(self.entities[k].level), -places.index(k)))
+            place = places[0]
             if first and first[0] == "ORG" and first[1].startswith(place[1]):
                 return first
             return place
