@@ -12,13 +12,15 @@ read into the page metadata and credits by :func:`read_furniture` before the
 
 from __future__ import annotations
 
+import bisect
 import csv
 import dataclasses
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
+from array import array
 
 from kg.errors import ModelError
 from kg.model import CleanPage, Credit, PageMeta
@@ -33,6 +35,7 @@ CLOSERS = "”’」』）)》〉】\"'"
 # Lines at least this wide (CJK characters) that break without punctuation are
 # paragraphs cut by the layout, even when they stand alone between blank lines.
 LONG_LINE = 40.0
+FURNITURE_MAX = 120  # no furniture line is longer (characters)
 _BRACKETS = (("《", "》"), ("“", "”"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
 
 
@@ -41,12 +44,12 @@ class Traced:
     """Text with the raw-page index of each of its characters."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: array[int]  # a compact int array: slicing and joining run at C speed
 
     @classmethod
     def of(cls, raw: str) -> Traced:
         """The raw page itself: every character maps to its own index."""
-        return cls(raw, tuple(range(len(raw))))
+        return cls(raw, array("q", range(len(raw))))
 
 
 Step = Callable[[Traced], Traced]
@@ -62,19 +65,19 @@ def run_steps(doc: Traced, steps: Sequence[Step]) -> Traced:
 def delete_spans(doc: Traced, spans: Iterable[tuple[int, int]]) -> Traced:
     """Delete ``[start, end)`` spans (sorted, non-overlapping) from a traced text."""
     text_parts: list[str] = []
-    off_parts: list[tuple[int, ...]] = []
+    offsets: array[int] = array("q")
     pos = 0
     for start, end in spans:
         if start < pos or end <= start:
             continue
         text_parts.append(doc.text[pos:start])
-        off_parts.append(doc.offsets[pos:start])
+        offsets.extend(doc.offsets[pos:start])
         pos = end
     if pos == 0:
         return doc
     text_parts.append(doc.text[pos:])
-    off_parts.append(doc.offsets[pos:])
-    return Traced("".join(text_parts), tuple(i for part in off_parts for i in part))
+    offsets.extend(doc.offsets[pos:])
+    return Traced("".join(text_parts), offsets)
 
 
 # ---------------------------------------------------------------- data
@@ -150,9 +153,10 @@ def width(line: str) -> float:
 
     Spaces do not count: justification spreads them over short lines.
     """
-    spaces = sum(map(line.count, SPACE))
-    half = len(line.encode("ascii", "ignore")) + sum(map(line.count, "“”‘’"))
-    return len(line) - 0.5 * half - 0.5 * spaces
+    ascii_spaces = line.count(" ") + line.count("\t")
+    spaces = ascii_spaces + line.count("\u3000") + line.count("\xa0")
+    half = len(line.encode("ascii", "ignore")) - ascii_spaces + line.count("“") + line.count("”")
+    return len(line) - spaces - 0.5 * (half + line.count("‘") + line.count("’"))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -179,11 +183,14 @@ def is_editor_line(line: str) -> bool:
     return len(_editor_role_re().findall(line)) >= 2
 
 
+@lru_cache(maxsize=4096)
 def is_furniture_line(line: str) -> bool:
     """A line that is page furniture only (date, page name, masthead, banner…)."""
     s = line.strip(SPACE)
-    if not s:
+    if not s or len(s) > FURNITURE_MAX:
         return False
+    if any(p in s for p in "，。、；"):
+        return False  # furniture has no clause punctuation; most body lines do
     f = furniture()
     if f.masthead.fullmatch(s) or f.banner.fullmatch(s) or f.lines.fullmatch(s):
         return True
@@ -217,8 +224,8 @@ def drop_furniture(doc: Traced) -> Traced:
 
 def rebuild_vertical(doc: Traced, *, min_run: int = 3) -> Traced:
     """Join runs of one-character lines (titles set vertically) into one line."""
-    run = re.compile(r"(?m)(?:^\S\n){%d,}^\S$" % max(1, min_run - 1))
-    spans = []
+    run = re.compile(r"(?m)(?:^\S\n){" + str(max(1, min_run - 1)) + r",}^\S$")
+    spans: list[tuple[int, int]] = []
     for m in run.finditer(doc.text):
         base = m.start()
         spans.extend((base + i, base + i + 1) for i in range(1, m.end() - base, 2))
@@ -281,7 +288,7 @@ def join_lines(doc: Traced, *, keep_paragraphs: bool = True, window: int = 12) -
         if len(b) > 3 and max(widths[i] for i in b[1:-1]) - min(widths[i] for i in b[1:-1]) <= 4
         for i in b[:-1]
     ]
-    column = _local_widths(in_multi, widths, n, window)
+    column = _LocalWidths(in_multi, widths, window)
 
     def full(i: int) -> bool:
         # the first line of a paragraph lost its two-character indent
@@ -331,22 +338,20 @@ def _join_span(text: str, end_of_line: int, start_of_next: int) -> tuple[int, in
     return end_of_line, start_of_next
 
 
-def _local_widths(rows: list[int], widths: list[float], n: int, window: int) -> list[float]:
-    """For each line, the median width of nearby lines inside justified blocks."""
-    result = [0.0] * n
-    if not rows:
-        return result
-    lo = 0
-    for i in range(n):
-        while lo < len(rows) and rows[lo] < i - window:
-            lo += 1
-        hi = lo
-        while hi < len(rows) and rows[hi] <= i + window:
-            hi += 1
-        near = sorted(widths[r] for r in rows[lo:hi])
-        if near:
-            result[i] = near[len(near) // 2]
-    return result
+class _LocalWidths:
+    """The median width of nearby column lines, per line (0 where there are none)."""
+
+    def __init__(self, rows: list[int], widths: list[float], window: int) -> None:
+        self.rows, self.widths, self.window = rows, widths, window
+        self.memo: dict[int, float] = {}
+
+    def __getitem__(self, i: int) -> float:
+        if i not in self.memo:
+            lo = bisect.bisect_left(self.rows, i - self.window)
+            hi = bisect.bisect_right(self.rows, i + self.window)
+            near = sorted(self.widths[r] for r in self.rows[lo:hi])
+            self.memo[i] = near[len(near) // 2] if near else 0.0
+        return self.memo[i]
 
 
 _SPACE_RUN = re.compile(f"[{SPACE}]+")
@@ -467,8 +472,12 @@ def _editor_credits(raw: str, start: int, end: int) -> list[Credit]:
         j = i
         while j < len(line) and (
             is_cjk(line[j])
-            or (j > i and line[j] in SPACE and _token_len(line, j + 1, 1) == 1
-                and is_cjk(line[j + 1]))
+            or (
+                j > i
+                and line[j] in SPACE
+                and _token_len(line, j + 1, 1) == 1
+                and is_cjk(line[j + 1])
+            )
         ):
             j += 1
         name = "".join(c for c in line[i:j] if c not in SPACE)
@@ -507,7 +516,7 @@ def clean_page(raw: str, meta: PageMeta) -> CleanPage:
     doc = clean_traced(raw)
     text = doc.text.strip("\n")
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
-    offsets = list(doc.offsets[lead : lead + len(text)])
+    offsets = doc.offsets[lead : lead + len(text)].tolist()
     if not text:
         logger.warning("page %s has no text after cleaning", meta.source)
     return CleanPage(meta=meta, raw=raw, text=text, offsets=offsets, credits=credits)

@@ -22,6 +22,7 @@ import logging
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -38,7 +39,8 @@ SENTENCE_END = "。！？!?…"
 # A head's pull towards the body right under it, against word overlap.
 ADJACENT_BONUS = 0.3
 MIN_OVERLAP = 0.15  # least share of a head's (weighted) words to pair it far away
-WINDOW = 300  # characters of a body opening compared with a head
+WINDOW = 300  # most characters of a body opening compared with a head
+OPENING = 80  # an opening takes whole lines until it has this many characters
 
 
 @dataclass
@@ -149,8 +151,10 @@ def _raw_line_widths(raw: str) -> tuple[list[int], list[float]]:
     pos = 0
     for text in raw.split("\n"):
         starts.append(pos)
-        widths.append(width(text.strip(SPACE)))
         pos += len(text) + 1
+        # rough width (ASCII half): enough to tell columns apart, and fast on every raw line
+        text = text.strip(SPACE)
+        widths.append(len(text) - 0.5 * len(text.encode("ascii", "ignore")))
     return starts, widths
 
 
@@ -221,10 +225,19 @@ def _heads(lines: list[Line]) -> list[Head]:
     def close(head: Head, after: int) -> Head:
         j = after + 1
         # byline tails ("文\", "图") and a short column tag ("思考") under a byline
-        while j < n and j not in used and (
-            lines[j].kind == "tail"
-            or (head.byline is not None and lines[j].kind == "short" and len(lines[j].text) <= 4
-                and j + 1 < n and lines[j + 1].kind == "body")
+        while (
+            j < n
+            and j not in used
+            and (
+                lines[j].kind == "tail"
+                or (
+                    head.byline is not None
+                    and lines[j].kind == "short"
+                    and len(lines[j].text) <= 4
+                    and j + 1 < n
+                    and lines[j + 1].kind == "body"
+                )
+            )
         ):
             j += 1
         head.last = j - 1
@@ -236,8 +249,11 @@ def _heads(lines: list[Line]) -> list[Head]:
         if i in used:
             continue
         bare = (
-            line.kind == "short" and _is_bare_author(line.text) and titleish(i - 1)
-            and i + 1 < n and not _is_bare_author(lines[i - 1].text)
+            line.kind == "short"
+            and _is_bare_author(line.text)
+            and titleish(i - 1)
+            and i + 1 < n
+            and not _is_bare_author(lines[i - 1].text)
         )
         if line.kind == "byline" or bare or (line.lead_byline and titleish(i - 1)):
             j = i - 1
@@ -263,8 +279,10 @@ def _heads(lines: list[Line]) -> list[Head]:
             j = i + 2
             if j < n and lines[j].kind == "subtitle":
                 head.subtitle, j = j, j + 1
-            if j < n and (lines[j].kind == "byline" or (
-                    lines[j].kind == "short" and _is_bare_author(lines[j].text))):
+            if j < n and (
+                lines[j].kind == "byline"
+                or (lines[j].kind == "short" and _is_bare_author(lines[j].text))
+            ):
                 head.byline = j
                 close(head, j)
             else:
@@ -330,40 +348,44 @@ def _column_changes(lines: list[Line], in_head: set[int]) -> list[int]:
 # ---------------------------------------------------------------- pass 3
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def _bigrams(text: str) -> set[str]:
-    kept = "".join(c for c in text if is_cjk(c) or c.isalnum())
-    return {kept[i : i + 2] for i in range(len(kept) - 1)}
-
-
-def _cohesion(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    return len(x & y) / math.sqrt(len(x) * len(y)) if x and y else 0.0
+    """Pairs of adjacent word characters (CJK, letters, digits), punctuation dropped."""
+    kept = _NOT_WORD.sub("", text)
+    return set(map(str.__add__, kept, kept[1:]))
 
 
 class _Overlap:
     """Share of a head's words found in a text, weighted by rarity on the page."""
 
     def __init__(self, lines: list[Line]) -> None:
-        self.df: Counter[str] = Counter()
-        for line in lines:
-            self.df.update(_bigrams(line.text))
+        self.text = "\n".join(line.text for line in lines)
         self.n = max(1, len(lines))
+        self.weights: dict[str, float] = {}
 
-    def __call__(self, head_text: str, text: str) -> float:
+    def weight(self, gram: str) -> float:
+        """Inverse frequency of a word pair on the page."""
+        if gram not in self.weights:
+            self.weights[gram] = math.log(1 + self.n / (1 + self.text.count(gram)))
+        return self.weights[gram]
+
+    def __call__(self, head_text: str, text: str | set[str]) -> float:
         grams = _bigrams(head_text)
         if not grams:
             return 0.0
-        weight = {g: math.log(1 + self.n / (1 + self.df[g])) for g in grams}
-        found = _bigrams(text)
+        weight = {g: self.weight(g) for g in grams}
+        found = _bigrams(text) if isinstance(text, str) else text
         total = sum(weight.values())
         return sum(w for g, w in weight.items() if g in found) / total if total else 0.0
 
 
 def _opening(lines: list[Line], i: int, stops: set[int]) -> str:
     """The first characters of the body text from line ``i`` on."""
-    text = []
+    text: list[str] = []
     size = 0
-    while i < len(lines) and size < WINDOW and (not text or i not in stops):
+    while i < len(lines) and size < OPENING and (not text or i not in stops):
         text.append(lines[i].text)
         size += len(lines[i].text)
         i += 1
@@ -374,9 +396,10 @@ def _head_text(lines: list[Line], head: Head) -> str:
     return "".join(lines[i].text for i in head.lines if i != head.byline)
 
 
-def _pair(lines: list[Line], heads: list[Head], starts: list[int]) -> dict[int, Head | None]:
+def _pair(
+    lines: list[Line], heads: list[Head], starts: list[int], overlap: _Overlap
+) -> dict[int, Head | None]:
     """Map each body start to its head (None: title not printed)."""
-    overlap = _Overlap(lines)
     stops = _stops(lines, heads)
     openings = {s: _opening(lines, s, stops) for s in starts}
     scored = []
@@ -450,7 +473,8 @@ def split_articles(page: CleanPage) -> list[Article]:
     if not starts:
         logger.warning("page %s: no article body found", page.meta.source)
         return []
-    pairs = _pair(lines, heads, starts)
+    overlap = _Overlap(lines)
+    pairs = _pair(lines, heads, starts, overlap)
     stops = _stops(lines, heads)
     order = sorted(pairs)
     drafts: list[_Draft] = []
@@ -460,17 +484,19 @@ def split_articles(page: CleanPage) -> list[Article]:
         while end + 1 < nxt and end + 1 not in stops:
             end += 1
         # photo captions set apart by blank lines at the end are not body
-        while end > s and lines[end].width <= CAPTION_MAX and (
-            lines[end].gap >= 2 or (lines[end].kind == "short" and lines[end - 1].gap >= 2)
+        while (
+            end > s
+            and lines[end].width <= CAPTION_MAX
+            and (lines[end].gap >= 2 or (lines[end].kind == "short" and lines[end - 1].gap >= 2))
         ):
             end -= 1
         drafts.append(_Draft(start_line=s, head=pairs[s], end_line=end))
-    _attach_extras(page, lines, drafts, heads)
+    _attach_extras(page, lines, drafts, heads, overlap)
     return [_article(page, lines, k, d) for k, d in enumerate(drafts)]
 
 
 def _attach_extras(
-    page: CleanPage, lines: list[Line], drafts: list[_Draft], heads: list[Head]
+    page: CleanPage, lines: list[Line], drafts: list[_Draft], heads: list[Head], overlap: _Overlap
 ) -> None:
     """Give captions, source lines and banners to their articles."""
     covered: dict[int, _Draft] = {}
@@ -478,14 +504,17 @@ def _attach_extras(
         for i in range(d.start_line, d.end_line + 1):
             covered[i] = d
     in_head = {i for h in heads for i in range(min(h.lines), h.last + 1)}
-    overlap = _Overlap(lines)
+    words: dict[int, set[str]] = {}
 
     def by_words(text: str) -> _Draft:
-        def score(d: _Draft) -> float:
-            body = "".join(x.text for x in lines[d.start_line : d.end_line + 1])
-            head = _head_text(lines, d.head) if d.head else ""
-            return overlap(text, head + body)
-        return max(drafts, key=score)
+        def score(k: int) -> float:
+            if k not in words:
+                d = drafts[k]
+                body = "".join(x.text for x in lines[d.start_line : d.end_line + 1])
+                words[k] = _bigrams((_head_text(lines, d.head) if d.head else "") + body)
+            return overlap(text, words[k])
+
+        return drafts[max(range(len(drafts)), key=score)]
 
     for i, line in enumerate(lines):
         if line.kind == "source":
@@ -495,8 +524,9 @@ def _attach_extras(
                 m = _SOURCE.fullmatch(line.text)
                 assert m is not None
                 role = "供图" if m["pic"] or m["role"] == "供图" else "供稿"
-                d.credits.append(_credit(page, role, line.start + m.start("name"),
-                                         line.start + m.end("name")))
+                d.credits.append(
+                    _credit(page, role, line.start + m.start("name"), line.start + m.end("name"))
+                )
             continue
         if line.kind == "banner":
             _banner_credits(page, lines, i, drafts, by_words)
@@ -521,7 +551,13 @@ def _attach_extras(
             logger.debug("line %d belongs to no article: %r", i, line.text[:20])
 
 
-def _banner_credits(page, lines, i, drafts, by_words) -> None:  # type: ignore[no-untyped-def]
+def _banner_credits(
+    page: CleanPage,
+    lines: list[Line],
+    i: int,
+    drafts: list[_Draft],
+    by_words: Callable[[str], _Draft],
+) -> None:
     """Co-organisers of a column banner ``A B 联办`` credit the article under it."""
     line = lines[i]
     word = next(w for w, _ in _roles("banner") if line.text.endswith(w))
@@ -530,9 +566,13 @@ def _banner_credits(page, lines, i, drafts, by_words) -> None:  # type: ignore[n
     names = [(m.start(), m.end()) for m in re.finditer(r"[^\s\u3000]+", body)]
     after = [d for d in drafts if d.start_line > i]
     below = min(after, key=lambda d: d.start_line) if after else None
-    if below is not None and all(
-        lines[j].kind in ("caption", "short", "banner") for j in range(i + 1, below.start_line)
-    ) and below.start_line - i <= 2:
+    if (
+        below is not None
+        and all(
+            lines[j].kind in ("caption", "short", "banner") for j in range(i + 1, below.start_line)
+        )
+        and below.start_line - i <= 2
+    ):
         target = below
     else:
         head_line = lines[i - 1].text if i and lines[i - 1].kind == "short" else ""
@@ -574,8 +614,11 @@ def byline_credits(page: CleanPage, start: int, end: int) -> list[Credit]:
                 continue  # "文并摄": the credit's kind, not a name
             # "文/图", "文并摄" after the name are not part of it
             for suffix in ("文并摄", "文并图", "摄影", "文图", "文", "摄"):
-                if name.endswith(suffix) and len(name) - len(suffix) >= 2 and (
-                    m.end() == len(segment) or segment[m.end()] in "/\\／、"):
+                if (
+                    name.endswith(suffix)
+                    and len(name) - len(suffix) >= 2
+                    and (m.end() == len(segment) or segment[m.end()] in "/\\／、")
+                ):
                     name = name[: -len(suffix)]
                     break
             credits.append(_credit(page, role, start + s, start + s + len(name)))
