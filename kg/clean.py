@@ -17,10 +17,10 @@ import csv
 import dataclasses
 import logging
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
-from array import array
 
 from kg.errors import ModelError
 from kg.model import CleanPage, Credit, PageMeta

@@ -21,7 +21,6 @@ import bisect
 import logging
 import math
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache

@@ -10,6 +10,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.clean import clean_page
 from kg.model import Article, CleanPage, PageMeta
@@ -273,3 +275,38 @@ def test_split_throughput(seeds) -> None:  # type: ignore[no-untyped-def]
         split_articles(_page(raw))
     rate = size / (time.perf_counter() - began)
     assert rate > 200_000  # chars/s; measured well above 1M on a laptop core
+
+
+LINES = st.lists(
+    st.sampled_from(
+        [
+            "奋楫扬帆启新程",
+            "——某市工作综述",
+            "某县公安局——",
+            "记者 张三 通讯员 李四 文/图",
+            "本报讯 记者王五报道 今年以来，某县推进治理。",
+            "民警陪老人过节。",
+            "市委市直机关工委 昭通日报社 联办",
+            "（某局供稿）",
+            "沈小平",
+            BODY,
+            "",
+            "文\\",
+            "图",
+        ]
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(LINES)
+def test_split_never_breaks_property(lines: list[str]) -> None:
+    page = _page("\n".join(lines))
+    articles = split_articles(page)
+    for k, a in enumerate(articles):
+        assert a.index == k
+        assert page.text[a.body_start : a.body_start + len(a.body)] == a.body
+        assert a.start <= a.body_start <= a.end
+        for c in a.credits:
+            assert "".join(page.raw[c.start : c.end].split()) == c.name
