@@ -56,6 +56,7 @@ class LinkTables:
     sub_units: tuple[str, ...]
     doctrine: tuple[str, ...]
     head_nouns: tuple[str, ...]
+    collectives: tuple[str, ...]
 
 
 def _lines(name: str) -> list[str]:
@@ -92,6 +93,7 @@ def load_tables() -> LinkTables:
         sub_units=tuple(sorted(_lines("link_sub_units.txt"), key=lambda s: (-len(s), s))),
         doctrine=tuple(_lines("link_doctrine.txt")),
         head_nouns=tuple(sorted(_lines("link_head_nouns.txt"), key=lambda s: (-len(s), s))),
+        collectives=tuple(_lines("link_collectives.txt")),
     )
 
 
@@ -518,8 +520,9 @@ class _PageLinker:
             if n == 0 and art.kicker and not found and org_kind(text) and len(text) <= 24:
                 if re.fullmatch(r"[\u4e00-\u9fff（）()]+", text):
                     orgs.append(self.add_org(self.canonical_org(text, levels), text))
-            for _, _, canon in self.places_inside(text):
-                places.append(self.ensure_place(canon, None))
+            for _, b, canon in self.places_inside(text):
+                if not any(text.startswith(c, b) for c in load_tables().collectives):
+                    places.append(self.ensure_place(canon, None))
         places.sort(key=lambda k: -_rank(self.places[k[1]].level if k[1] in self.places else None))
         return list(dict.fromkeys(orgs + places))
 

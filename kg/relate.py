@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from kg.errors import ModelError
 from kg.link import LinkedPage, clean_surface, place_short
+from kg.link import load_tables as link_tables
 from kg.model import Article, CleanPage, Entity, Evidence, Fact, Mention
 from kg.resources import data_path
 
@@ -184,8 +185,28 @@ class _PageRelations:
             if cands[j][0].start >= m.start:
                 continue
             chosen = cands[j][1]
+            if chosen[0] == "PLACE" and self.names_organ_after(cands[j][0].end):
+                best = None
+                continue
             best = chosen if chosen[0] in labels else None
         return best
+
+    def names_organ_after(self, pos: int) -> bool:
+        """Whether the text at ``pos`` goes on to name an organ or a collective (…市直机关)."""
+        after = self.page.text[pos : pos + 12]
+        tables = link_tables()
+        words = [*tables.agencies, *(a for a, _, _ in tables.abbreviations), *tables.collectives]
+        return any(after.startswith(w) for w in words)
+
+    def paragraph_subject(self, m: Mention) -> Key | None:
+        """The actor the paragraph of ``m`` opens with."""
+        text = self.page.text
+        start = text.rfind("\n", 0, m.start) + 1
+        _, first_end = sentence_bounds(text, start)
+        firsts = [(o, k) for o, k in self.links if start <= o.start < min(first_end, m.start)]
+        if not firsts:
+            return None
+        return self.clause_subject(firsts[-1][0]) if firsts else None
 
     def main_actor(self, art: Article) -> Key | None:
         """The organ or place an article is about (kicker organ, title place, …)."""
@@ -202,9 +223,6 @@ class _PageRelations:
             return place
         if first:
             return first
-        about = self.linked.article_places.get(art.index)
-        if about and ("PLACE", about) in self.entities:
-            return ("PLACE", about)
         return None
 
     def first_subject(self, art: Article) -> Key | None:
@@ -400,7 +418,7 @@ class _PageRelations:
             if key[0] == "PROGRAM":
                 if not ent.core:
                     continue
-                head = self.clause_subject(m) or actors.get(m.article)
+                head = self.clause_subject(m) or self.paragraph_actor(m, actors.get(m.article))
                 if head is not None:
                     self.add("PROMOTES", head, key, evidence=ev)
             elif key[0] == "HONOR":
@@ -422,6 +440,15 @@ class _PageRelations:
                 head = self.clause_subject(m) or actors.get(m.article)
                 if head is not None:
                     self.add("ISSUED", head, key, evidence=ev)
+
+    def paragraph_actor(self, m: Mention, main: Key | None) -> Key | None:
+        """The paragraph's own actor, unless it is the article's actor or a unit of it."""
+        para = self.paragraph_subject(m)
+        if para is None or para[0] != "ORG":
+            return main
+        if main is not None and (para[1].startswith(main[1]) or main[1].startswith(para[1])):
+            return main
+        return para
 
     def award_heads(self, m: Mention, s: int, cue_at: int) -> list[Key]:
         """Who a 被评为/荣获 cue credits: the names listed before it in the clause."""
