@@ -423,11 +423,9 @@ class _PageRelations:
                     self.add("PROMOTES", head, key, evidence=ev)
             elif key[0] == "HONOR":
                 cue = _last_cue(before, cues.get("AWARDED", ()))
-                if cue is None:
-                    continue
-                cue_at = s + cue
-                heads: list[Key | None] = list(self.award_heads(m, s, cue_at))
-                heads = heads or [actors.get(m.article)]
+                heads: list[Key] = self.people_after(m)
+                if cue is not None and not heads and m.start - (s + cue) <= 24:
+                    heads = self.award_heads(m, s, s + cue)
                 years = YEAR.findall(before)
                 attrs = {"year": years[-1]} if years else {}
                 for h in heads:
@@ -451,24 +449,59 @@ class _PageRelations:
         return para
 
     def award_heads(self, m: Mention, s: int, cue_at: int) -> list[Key]:
-        """Who a 被评为/荣获 cue credits: the names listed before it in the clause."""
+        """Who a 被评为/荣获 cue credits: the subject of its clause (or of the sentence)."""
         text = self.page.text
-        cands = self.in_span(s, cue_at, ("ORG", "PERSON", "PLACE"))
-        if not cands:
+        clause_start = max((text.rfind(ch, s, cue_at) for ch in "，,；;。"), default=-1) + 1
+        clause_start = max(clause_start, s)
+        lead = text[clause_start:cue_at]
+        bei = lead.rfind("被")
+        if text.startswith("被", cue_at):
+            bei = len(lead)
+        end = clause_start + bei if bei >= 0 else cue_at
+        cands = self.in_span(clause_start, end, ("ORG", "PERSON", "PLACE"))
+        if cands:
+            last_m, last_k = cands[-1]
+            if text[last_m.end : end].strip() and bei >= 0:
+                return []  # 6家单位被评为…: a collective, not a named body
+            heads = [last_k]
+            nxt = last_m
+            for o, k in reversed(cands[:-1]):
+                if text[o.end : nxt.start] in ("、", "和", "与", "及") and k[0] == last_k[0]:
+                    heads.append(k)
+                    nxt = o
+                else:
+                    break
+            return heads[::-1]
+        if not TIME_PREFIX.match(text[clause_start:end]) and text[clause_start:end].strip():
             return []
-        last_m, last_k = cands[-1]
-        between = text[last_m.end : cue_at]
-        if re.search(r"[，,；;。]", between) and len(between) > 12:
-            return []
-        heads = [last_k]
-        nxt = last_m
-        for o, k in reversed(cands[:-1]):
-            if text[o.end : nxt.start] in ("、", "和", "与", "及") and k[0] == last_k[0]:
-                heads.append(k)
-                nxt = o
-            else:
+        subject = self.sentence_subject(s, m.start)
+        return [subject] if subject is not None else []
+
+    def sentence_subject(self, s: int, limit: int) -> Key | None:
+        """The name a sentence opens with (after a date), if any."""
+        cands = self.in_span(s, limit, ("ORG", "PERSON", "PLACE"))
+        if cands and TIME_PREFIX.match(self.page.text[s : cands[0][0].start]):
+            return cands[0][1]
+        return None
+
+    def people_after(self, m: Mention) -> list[Key]:
+        """Persons listed right after an honour (“最美快递员”刘平来, 先进个人肖艳梅、杨杰)."""
+        text = self.page.text
+        out: list[Key] = []
+        pos = m.end
+        while pos < len(text) and text[pos] in "”’」』\"'":
+            pos += 1
+        for o, k in self.links:
+            if o.start < pos or k[0] != "PERSON":
+                continue
+            if o.start == pos:
+                out.append(k)
+                pos = o.end
+                if text[pos : pos + 1] in ("、", "和"):
+                    pos += 1
+            elif o.start > pos:
                 break
-        return heads[::-1]
+        return out
 
 
 def _last_cue(before: str, cues: tuple[str, ...]) -> int | None:
