@@ -23,7 +23,8 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg.atomic import atomic_write_bytes
 from kg.errors import ExportError
-from kg.graph import to_networkx
+from kg.graph import build_dataset, build_graph, to_networkx
+from kg.model import Corpus
 from kg.namespaces import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -166,3 +167,11 @@ def write_exports(
         log.info("wrote %s (%d bytes)", path, len(data))
         written.append(path)
     return written
+
+
+def export_corpus(corpus: Corpus, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> list[Path]:
+    """Build the graph (and the dataset when a format needs it) of ``corpus`` and write ``formats``."""
+    formats = tuple(formats)
+    graph = build_graph(corpus)
+    dataset = build_dataset(corpus) if DATASET_FORMATS & set(formats) else None
+    return write_exports(graph, dataset, out_dir, formats)

@@ -125,3 +125,11 @@ def test_export_rdf_rejects_unknown_format(tmp_path):
         write_exports(g, None, tmp_path, formats=("trig",))
     with pytest.raises(ExportError, match="Dataset"):
         serialize(g, "trig")
+
+
+def test_export_rdf_export_corpus_writes_defaults(tmp_path):
+    from kg.export_rdf import DEFAULT_FORMATS, export_corpus
+
+    paths = export_corpus(handmade_corpus(), tmp_path)
+    assert [p.name for p in paths] == [FILES[f] for f in DEFAULT_FORMATS]
+    assert isomorphic(Graph().parse(tmp_path / "graph.ttl"), build_graph(handmade_corpus()))
