@@ -36,6 +36,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Characters a name never contains: function words and punctuation.
 NAME_STOP = set("的了在是和与及或并对把被将从向为以等也都就还又而于到由给让、，。；：！？“”‘’《》（）()「」,.;:!? \n\t·—…")
 ADMIN_CHARS = "省市县区州乡镇"
+TOWN_ENDINGS = ("镇", "乡", "街道", "苏木")
 # A bare 市/县 before an organ is its place (市人社局) unless a word ends there (全市, 城市).
 NOT_PREFIX = set("全本该各我两每外跨城都超这那此其上下入出到回该驻本") | set(ADMIN_CHARS)
 
@@ -178,6 +179,8 @@ def _place_tables() -> tuple[ahocorasick.Automaton, frozenset[str], frozenset[st
     for surface, kind, rank in gaz.names_by_level("town"):
         if len(surface) < 2:
             continue
+        if kind == "full" and rank == RANK["town"] and not surface.endswith(TOWN_ENDINGS):
+            continue  # farms, forest centres, development zones: not towns in running text
         old = words.get(surface)
         if old is None or (kind == "full" and old[0] == "short"):
             words[surface] = (kind, rank)
@@ -209,7 +212,11 @@ class PlaceRecognizer:
         text = doc.text
         tok_starts, tok_ends = _token_bounds(doc)
         raw = _matches(auto, text)
-        present = {text[s:e] for s, e, _ in raw}
+        present = {
+            text[s:e]
+            for s, e, (kind, rank) in raw
+            if s in tok_starts and e in tok_ends or kind == "full" and rank <= RANK["county"] and e - s >= 3
+        }
         accepted: list[tuple[int, int, object]] = []
         for start, end, (kind, rank) in raw:
             name = text[start:end]
@@ -225,7 +232,7 @@ class PlaceRecognizer:
                     ok = len(name) >= 3 or supported
                 else:  # town
                     bare = name.rstrip("镇乡")
-                    ok = len(name) >= 3 and bare not in generic and (supported or start in tok_starts)
+                    ok = len(name) >= 3 and bare not in generic and (supported or aligned)
             else:
                 full_present = any(gaz.place(u).name in present for u in uids[:50])
                 if name in short_stop or name in generic:
@@ -237,8 +244,8 @@ class PlaceRecognizer:
                         aligned or end < len(text) and text[end] in "县区市"
                     )
                 else:
-                    ok = self.town_short_forms and aligned and (
-                        full_present or supported and enumerated and not common
+                    ok = self.town_short_forms and aligned and not common and (
+                        full_present or supported and enumerated
                     )
             if ok:
                 accepted.append((start, end, rank))
@@ -270,6 +277,8 @@ class PlaceRecognizer:
                 if not uids:
                     continue
                 chained = start in ends_at
+                if not chained and start not in tok_starts:
+                    continue
                 supported = chained or any(gaz.support(u, context) > 0 for u in uids[:200])
                 if supported or not self.village_needs_support and start in tok_starts:
                     found.append((start, end))
@@ -300,6 +309,8 @@ class PlaceRecognizer:
                     chained = start in ends_at
                     if not (start in tok_starts or chained):
                         continue
+                    if not chained and any(i in tok_starts for i in range(start + 1, m.start())):
+                        break  # the name is one word (红光), not a phrase (民警陪)
                     bare = text[start : m.start()]
                     if not pattern.fullmatch(bare):
                         continue
@@ -331,11 +342,12 @@ def make_place_recognizer(
 @dataclass(frozen=True)
 class OrgTables:
     cores: ahocorasick.Automaton  # table organs and their abbreviations -> standalone
-    heads: dict[str, str]  # head noun -> what must come before it: "place" or "name"
+    heads: dict[str, str]  # head noun -> what must come before it: place, place0, name
     head_re: re.Pattern[str]
     subunits: tuple[str, ...]  # longest first
     place_units: tuple[str, ...]  # longest first
     generic: frozenset[str]
+    verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -354,11 +366,23 @@ def _org_tables() -> OrgTables:
         subunits=tuple(sorted(set(_words("organs_subunits.txt")), key=len, reverse=True)),
         place_units=tuple(sorted(set(_words("organs_place_units.txt")), key=len, reverse=True)),
         generic=frozenset(_words("organs_generic.txt")),
+        verbs=frozenset(_words("organs_verbs.txt")),
     )
 
 
 # Characters before a bare 市/县 that show it starts a name (…由市人社局…).
 PREFIX_OK_BEFORE = set("由在和与及对向到经把被将从为以给让请、，。；：“”（）《》,.;:() \n")
+
+
+def _is_ancestor_name(a: str, b: str) -> bool:
+    """Whether place name ``a`` can stand before ``b`` in a name chain (昭通市 → 昭阳区)."""
+    gaz = Gazetteer.load()
+    ua = gaz.full_name_uids(a) + gaz.short_name_uids(a)
+    ub = gaz.full_name_uids(b) + gaz.short_name_uids(b)
+    if not ua or not ub:
+        return True  # an area or village the gazetteer lacks: trust the text
+    ua_set = set(ua)
+    return any(ua_set.intersection(gaz.ancestors(u)) for u in ub[:50])
 
 
 class OrgRecognizer:
@@ -371,44 +395,64 @@ class OrgRecognizer:
         add_exact_spans(doc, [(s, e, "ORG") for s, e in self.find(doc)])
         return doc
 
-    @staticmethod
-    def bare_prefix(text: str, pos: int) -> int | None:
+    def bare_prefix(self, text: str, pos: int) -> int | None:
         """Start of a bare 市/县/省/区/街道 standing for the article's place right before ``pos``."""
         if pos > 0 and text[pos - 1] in ADMIN_CHARS:
             before = text[pos - 2] if pos >= 2 else "\n"
-            if before in PREFIX_OK_BEFORE or not CJK.match(before):
+            if before in PREFIX_OK_BEFORE or not CJK.match(before) or pos - 1 in self._tok_starts:
                 return pos - 1
         if text.startswith("街道", pos - 2):
             before = text[pos - 3] if pos >= 3 else "\n"
-            if before in PREFIX_OK_BEFORE or not CJK.match(before):
+            if before in PREFIX_OK_BEFORE or not CJK.match(before) or pos - 2 in self._tok_starts:
                 return pos - 2
         return None
 
-    @staticmethod
-    def chain_start(pos: int, place_end: dict[int, int], org_end: dict[int, int]) -> int | None:
+    def chain_start(self, text: str, pos: int, org_end: dict[int, int]) -> int | None:
         """Start of the places and organisations that end right at ``pos`` (昭通市昭阳区…)."""
         start = None
-        while pos in place_end or pos in org_end:
-            pos = place_end[pos] if pos in place_end else org_end[pos]
+        later = None  # the place after the current one in the chain
+        while pos in self._place_end or pos in org_end:
+            if pos in self._place_end:
+                ps = self._place_end[pos]
+                if later is not None and not _is_ancestor_name(text[ps:pos], later):
+                    break
+                later = text[ps:pos]
+                pos = ps
+            else:
+                pos = org_end[pos]
+                later = None
             start = pos
+        if start is not None and text.startswith("中国", start - 4) and _is_name_char(text[start - 1]):
+            start -= 4  # a national brand before the branch's place: 中国联通昭通市…
         return start
 
-    def _prefix_start(self, text: str, pos: int, place_end: dict[int, int], org_end: dict[int, int]) -> int | None:
-        start = self.chain_start(pos, place_end, org_end)
+    def _prefix_start(self, text: str, pos: int, org_end: dict[int, int]) -> int | None:
+        start = self.chain_start(text, pos, org_end)
         return start if start is not None else self.bare_prefix(text, pos)
 
-    def _plain_name_start(self, text: str, start: int, tok_starts: set[int]) -> int | None:
+    def _after_last_verb(self, text: str, begin: int, end: int) -> int:
+        """``begin``, or the end of the last verb token in ``text[begin:end]``."""
+        cut = begin
+        for i in range(begin, end):
+            tok = self._tok_text.get(i)
+            if tok is not None and tok in self._tables.verbs and i + len(tok) <= end:
+                cut = i + len(tok)
+        return cut
+
+    def _plain_name_start(self, text: str, start: int) -> int | None:
         """Start of a proper name of 2–8 characters ending at ``start`` (西南林业 of 西南林业大学)."""
         t = self._tables
         s = start
         while s > 0 and start - s < 8 and _is_name_char(text[s - 1]):
             s -= 1
-        if start - s < 2 or start - s >= 8 and s > 0 and _is_name_char(text[s - 1]):
-            return None
-        if s not in tok_starts:
-            return None
+        s = self._after_last_verb(text, s, start)
+        while s < start and s not in self._tok_starts:
+            s += 1
         name = text[s:start]
-        if name in t.generic or any(name.startswith(g) for g in t.generic if len(g) >= 1):
+        if len(name) < 2 or name in common_words() or name in t.generic or name[0] in t.generic:
+            return None
+        first = self._tok_text.get(s, "")
+        if first in t.generic:
             return None
         return s
 
@@ -416,32 +460,34 @@ class OrgRecognizer:
         """Character spans of the organisations in ``doc``."""
         self._tables = t = _org_tables()
         text = doc.text
-        tok_starts, tok_ends = _token_bounds(doc)
-        places = _spans_of(doc, "PLACE")
-        place_end: dict[int, int] = {}
-        for ps, pe in places:
+        self._tok_starts, tok_ends = _token_bounds(doc)
+        self._tok_text = {tok.idx: tok.text for tok in doc}
+        self._place_end = place_end = {}
+        for ps, pe in _spans_of(doc, "PLACE"):
             place_end[pe] = min(place_end.get(pe, ps), ps)
         cands: list[tuple[int, int]] = []
         org_end: dict[int, int] = {}
 
         def add(start: int, end: int) -> None:
+            if text[start:end].startswith(("驻村", "驻")) or "式" in text[start:end]:
+                return  # unnamed task forces; models and titles (枫桥式…派出所)
             cands.append((start, end))
             org_end[end] = min(org_end.get(end, start), start)
 
-        # 1. party committees: <place>委 (巧家县委), bare 市委/县委, 中共<place>委
+        # 1. party committees: <place>委 (巧家县委), bare 市委/县委
         for m in re.finditer("委", text):
             pos = m.start()
             if text.startswith("委员", pos):
                 continue
             if pos in place_end and text[pos - 1] in ADMIN_CHARS:
-                add(place_end[pos], pos + 1)
+                add(self.chain_start(text, pos, {}) or place_end[pos], pos + 1)
             elif pos > 0 and text[pos - 1] in "省市县区州":
                 pre = self.bare_prefix(text, pos)
                 if pre is not None:
                     add(pre, pos + 1)
         # 2. table organs: 人力资源和社会保障局, 人社局, 国务院 …
         for start, end, standalone in _longest_first(_matches(t.cores, text)):
-            pre = self._prefix_start(text, start, place_end, org_end)
+            pre = self._prefix_start(text, start, org_end)
             if pre is not None:
                 add(pre, end)
             elif standalone:
@@ -450,11 +496,12 @@ class OrgRecognizer:
         for pe, ps in sorted(place_end.items()):
             unit = next((u for u in t.place_units if text.startswith(u, pe)), None)
             if unit:
-                add(self.chain_start(pe, place_end, {}) or ps, pe + len(unit))
+                add(self.chain_start(text, pe, {}) or ps, pe + len(unit))
         # 4. head nouns: 局, 中心, 派出所, 大学, 公司 …
         for m in t.head_re.finditer(text):
             head, start, end = m.group(), m.start(), m.end()
-            if any(s < end and start < e and not (s <= start and end <= e and e == end) for s, e in cands if s <= start < e):
+            needs = t.heads[head]
+            if any(s <= start and end <= e for s, e in cands):
                 continue
             if not (end in tok_ends or end >= len(text) or not _is_name_char(text[end])
                     or text.startswith(t.subunits, end)):
@@ -464,17 +511,15 @@ class OrgRecognizer:
                 s = start - length
                 if s < 0 or length and not (_is_name_char(text[s]) or text[s] in "()（）"):
                     break
-                pre = self._prefix_start(text, s, place_end, org_end)
-                if pre is not None and (length >= 2 or t.heads[head] == "name"):
-                    begin = pre
+                pre = self._prefix_start(text, s, org_end)
+                if pre is not None and (length >= 2 or needs != "place"):
+                    if self._after_last_verb(text, s, start) == s:
+                        begin = pre
                     break
-            if begin is None and t.heads[head] == "name":
-                begin = self._plain_name_start(text, start, tok_starts)
-            if begin is None:
-                continue
-            if text[begin - 1 : begin] == "“" and text[end : end + 1] == "”":
-                continue  # a quoted name of a title or a model (“枫桥式公安派出所”)
-            add(begin, end)
+            if begin is None and needs == "name":
+                begin = self._plain_name_start(text, start)
+            if begin is not None:
+                add(begin, end)
         # 5. sub-units and chained organs: 昭通市气象局党组, 昭通市人社局就业局党支部
         grown = []
         starts_at: dict[int, int] = {}
@@ -556,7 +601,13 @@ class PersonRecognizer:
             if k >= 1 and (ch in t.stop or self._role_at(text, end) or text.startswith(t.after, end)):
                 break
             end += 1
-        return end if end - i >= sl + 1 else None
+        if end - i < sl + 1:
+            return None
+        name = text[i:end]
+        words = common_words()
+        if name in words or name[:2] in words or self._role_at(text, i):
+            return None  # 管理, 满意度, 干部: ordinary words that start with a surname
+        return end
 
     def _role_at(self, text: str, i: int) -> bool:
         return any(s == i for s, _e, _ in self._role_spans_from(i))
@@ -584,12 +635,16 @@ class PersonRecognizer:
         role_ends = sorted({e for _, e, _ in roles})
         for e in role_ends:
             i = e
-            while i < len(text) and text[i] in "：: \u3000":
+            while i < len(text) and text[i] in "：: \u3000”":
                 i += 1
             while True:
                 if i in covered:
                     break
                 end = self._name_at(text, i, set())
+                if text[i : i + 1] in t.stop and i + 1 not in covered:
+                    later = self._name_at(text, i + 1, set())
+                    if later is not None:  # 主任任代开全: 任 is the verb, not a surname
+                        i, end = i + 1, later
                 if end is None:
                     break
                 found.add((i, end))
@@ -606,10 +661,19 @@ class PersonRecognizer:
                     if s < 0 or any(c in NAME_STOP or not CJK.match(c) for c in text[s:e]):
                         continue
                     if self._surname_len(text, s) and self._name_at(text, s, {e}) == e:
-                        if length == 3 and s > 0 and CJK.match(text[s - 1]) and text[s - 1] not in NAME_STOP and not self._role_at_end(text, s):
-                            continue  # 3 characters inside a longer run: try 2
                         found.add((s, e))
                         break
+        # a list of names closed by 等: 杨太毅、易庆华等
+        for m in re.finditer(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等", text):
+            items = m.group(1).split("、")
+            pos = m.start(1)
+            spans = []
+            for item in items:
+                if self._name_at(text, pos, {pos + len(item)}) == pos + len(item):
+                    spans.append((pos, pos + len(item)))
+                pos += len(item) + 1
+            if len(spans) == len(items):
+                found.update(spans)
         # a name once found is a name wherever it recurs
         names = {text[s:e] for s, e in found}
         for name in sorted(names):

@@ -4,7 +4,7 @@
 usage: python scripts/eval_recognise.py [--show]
 
 Cleans and splits each seed page (kg.clean, kg.split), runs
-``kg.recognise.build_nlp`` over every article and prints, per type,
+``kg.recognise.build_nlp`` over every article (and the text between them) and prints, per type,
 precision and recall of the distinct (type, mention string) pairs of each
 page against the mentions in tests/gold/*.json. Names that only the page
 furniture holds (the editor line: 责编, 组版, 校对) are credits, read by the
@@ -44,8 +44,15 @@ def seed_mentions(nlp: Language, seeds: Path = ROOT / "seeds") -> dict[str, set[
                         date=row["date"] or None, home_place=row["home_place"] or None)
         page = clean_page((seeds / row["file"]).read_text(encoding="utf-8"), meta)
         found: set[tuple[str, str]] = set()
+        covered = [False] * len(page.text)
+        chunks = []
         for art in split_articles(page):
-            doc = nlp(page.text[art.start : art.end])
+            chunks.append(page.text[art.start : art.end])
+            covered[art.start : art.end] = [True] * (art.end - art.start)
+        # text no article covers (bylines, captions the splitter sets apart) is read too
+        gap = "".join(ch if not c else "\x00" for ch, c in zip(page.text, covered))
+        chunks += [g for g in gap.split("\x00") if g.strip()]
+        for doc in nlp.pipe(chunks):
             found |= {(s.label_, _norm(s.text)) for s in doc.spans.get("kg", []) if s.label_ in TYPES}
         credit_names = {_norm(c.name) for c in page.credits}
         out[row["file"]] = found | {("PERSON", n) for n in credit_names if ("PERSON", n) in found}
