@@ -51,7 +51,10 @@ def synthesise(n_replicas: int) -> Corpus:
     seen: set[tuple[str, str]] = set()
     for i in range(n_replicas):
         src = f"synthetic_{i:06d}.txt"
-        pool = {"133工作思路": f"工作思路{i % PROGRAMME_POOL}", "警网融合": f"警网融合{(i * 7) % PROGRAMME_POOL}"}
+        pool = {
+            "133工作思路": f"工作思路{i % PROGRAMME_POOL}",
+            "警网融合": f"警网融合{(i * 7) % PROGRAMME_POOL}",
+        }
 
         def name(t: str, n: str, i: int = i, pool: dict[str, str] = pool) -> str:
             if t == "PROGRAM" and n in pool and i:
@@ -65,15 +68,33 @@ def synthesise(n_replicas: int) -> Corpus:
             if key in seen:
                 continue
             seen.add(key)
-            out.entities.append(Entity(e.type, key[1], {_rename(m, i) for m in e.mentions}, _rename(e.parent, i) if e.parent else None,
-                                       e.level, e.code, e.kind, e.core, e.pseudonym))
+            out.entities.append(
+                Entity(
+                    e.type,
+                    key[1],
+                    {_rename(m, i) for m in e.mentions},
+                    _rename(e.parent, i) if e.parent else None,
+                    e.level,
+                    e.code,
+                    e.kind,
+                    e.core,
+                    e.pseudonym,
+                )
+            )
         for f in base.facts:
             ev = replace(f.evidence, source=src) if f.evidence else None
             tail = (f.tail[0], name(*f.tail)) if f.tail else None
             out.facts.append(Fact(f.relation, (f.head[0], name(*f.head)), tail, dict(f.attrs), ev))
         for m, _, key in base.mentions:
-            out.mentions.append((Mention(m.text, m.label, m.start, m.end, m.article, m.sentence, m.sentence_start), src,
-                                 (key[0], name(*key))))
+            out.mentions.append(
+                (
+                    Mention(
+                        m.text, m.label, m.start, m.end, m.article, m.sentence, m.sentence_start
+                    ),
+                    src,
+                    (key[0], name(*key)),
+                )
+            )
     return out
 
 
@@ -121,7 +142,10 @@ def main(argv: list[str] | None = None) -> None:
         t = time.perf_counter()
         store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
         t_load = time.perf_counter() - t
-        print(f"N-Triples written in {t_nt:.1f} s ({nt.stat().st_size / 1e6:.0f} MB); Oxigraph bulk load {t_load:.1f} s", flush=True)
+        print(
+            f"N-Triples written in {t_nt:.1f} s ({nt.stat().st_size / 1e6:.0f} MB); Oxigraph bulk load {t_load:.1f} s",
+            flush=True,
+        )
 
         rows_out = []
         for q in sorted((ROOT / "ontology" / "queries").glob("*.rq")):
@@ -134,7 +158,9 @@ def main(argv: list[str] | None = None) -> None:
             secs, n_rdf = time_rdflib(graph, sparql, args.timeout)
             rdf = f"{secs:.3f}" if secs is not None else f"> {args.timeout:.0f}"
             ratio = f"{secs / best:.1f}x" if secs is not None else f"> {args.timeout / best:.0f}x"
-            rows_out.append((q.stem, f"{best:.3f}", rdf, ratio, str(n_ox), "?" if n_rdf is None else str(n_rdf)))
+            rows_out.append(
+                (q.stem, f"{best:.3f}", rdf, ratio, str(n_ox), "?" if n_rdf is None else str(n_rdf))
+            )
             print(f"  {q.stem}: oxigraph {best:.3f} s, rdflib {rdf} s", flush=True)
 
     head = ("query", "oxigraph s", "rdflib s", "rdflib/oxigraph", "rows ox", "rows rdflib")

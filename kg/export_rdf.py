@@ -61,7 +61,9 @@ class _SortedTrigSerializer(TrigSerializer):
 
     def preprocess(self) -> None:
         default = self.default_context
-        self.contexts = sorted(self.contexts, key=lambda c: (c.identifier != default, str(c.identifier)))
+        self.contexts = sorted(
+            self.contexts, key=lambda c: (c.identifier != default, str(c.identifier))
+        )
         super().preprocess()
 
 
@@ -75,14 +77,17 @@ def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
         raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
     name = RDF_FORMATS[fmt][0]
     if fmt in DATASET_FORMATS and not isinstance(graph, Dataset):
-        raise ExportError(f"format {fmt!r} writes named graphs and needs an rdflib Dataset, got {type(graph).__name__}")
+        raise ExportError(
+            f"format {fmt!r} writes named graphs and needs an rdflib Dataset, got {type(graph).__name__}"
+        )
     if fmt == "jsonld":
         context = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
         data = json.loads(graph.serialize(format=name, context=context, auto_compact=True))
         return (json.dumps(_sort_jsonld(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "trig":
         buf = io.BytesIO()
-        with warnings.catch_warnings():  # rdflib's own TriG writer uses its deprecated default_context
+        # rdflib's own TriG writer uses its deprecated default_context
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             _SortedTrigSerializer(graph).serialize(buf, encoding="utf-8")
         return buf.getvalue()
@@ -111,7 +116,9 @@ def plain_network(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for node in sorted(view.nodes):
         g.add_node(node, **_plain_attrs(view.nodes[node]))
-    for u, v, k, data in sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
+    for u, v, k, data in sorted(
+        view.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))
+    ):
         g.add_edge(u, v, key=k, **_plain_attrs(data))
     return g
 
@@ -150,7 +157,9 @@ def write_exports(
         if fmt in RDF_FORMATS:
             source = dataset if fmt in DATASET_FORMATS else corpus_graph
             if source is None:
-                raise ExportError(f"format {fmt!r} needs the dataset (build_dataset), none was given")
+                raise ExportError(
+                    f"format {fmt!r} needs the dataset (build_dataset), none was given"
+                )
             data = serialize(source, fmt)
             path = out_dir / RDF_FORMATS[fmt][1]
         elif fmt in NETWORK_FORMATS:
@@ -169,7 +178,9 @@ def write_exports(
     return written
 
 
-def export_corpus(corpus: Corpus, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS) -> list[Path]:
+def export_corpus(
+    corpus: Corpus, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """Build the graph (and the dataset when a format needs it) of ``corpus`` and write ``formats``."""
     formats = tuple(formats)
     graph = build_graph(corpus)

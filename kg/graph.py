@@ -71,7 +71,9 @@ def _entity_quads(ent: Entity, known: set[tuple[str, str]]) -> Iterator[Quad]:
         if ent.kind in ORG_KIND_CLASSES:
             yield iri, RDF.type, ORG_KIND_CLASSES[ent.kind], None
         else:
-            log.warning("ORG %s has kind %r, which has no class in the ontology", ent.canonical, ent.kind)
+            log.warning(
+                "ORG %s has kind %r, which has no class in the ontology", ent.canonical, ent.kind
+            )
     if ent.type == "PLACE":
         if ent.level:
             yield iri, KG.adminLevel, Literal(ent.level), None
@@ -81,7 +83,11 @@ def _entity_quads(ent: Entity, known: set[tuple[str, str]]) -> Iterator[Quad]:
             if ("PLACE", ent.parent) in known:
                 yield iri, KG.partOf, entity_iri("PLACE", ent.parent), None
             else:
-                log.debug("parent %s of place %s is not an entity; no kg:partOf", ent.parent, ent.canonical)
+                log.debug(
+                    "parent %s of place %s is not an entity; no kg:partOf",
+                    ent.parent,
+                    ent.canonical,
+                )
 
 
 def _source_quads(corpus: Corpus) -> Iterator[Quad]:
@@ -141,9 +147,16 @@ class _ArticleIndex:
 def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]) -> Iterator[Quad]:
     """The direct triple, the reified fact node and its provenance for one fact."""
     if fact.relation not in RELATION_PROPERTIES:
-        raise InputError(f"fact relation {fact.relation!r} is not one of {sorted(RELATION_PROPERTIES)}")
+        raise InputError(
+            f"fact relation {fact.relation!r} is not one of {sorted(RELATION_PROPERTIES)}"
+        )
     if fact.head not in known or (fact.tail is not None and fact.tail not in known):
-        log.warning("fact %s %s -> %s names an entity not in the corpus; skipped", fact.relation, fact.head, fact.tail)
+        log.warning(
+            "fact %s %s -> %s names an entity not in the corpus; skipped",
+            fact.relation,
+            fact.head,
+            fact.tail,
+        )
         return
     ev = fact.evidence
     attrs = {k: v for k, v in sorted(fact.attrs.items()) if v not in (None, "")}
@@ -158,7 +171,10 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         return
     prop = RELATION_PROPERTIES[fact.relation]
     node = fact_iri(
-        fact.relation, fact.head, fact.tail, tuple(attrs.items()),
+        fact.relation,
+        fact.head,
+        fact.tail,
+        tuple(attrs.items()),
         (ev.source, ev.article, ev.sentence, ev.start, ev.end) if ev else None,
     )
     yield head, prop, tail, graph
@@ -179,7 +195,11 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         yield node, KG.articleTitle, _zh(attrs["article"]), graph
     if "year" in attrs:
         year = attrs["year"]
-        lit = Literal(year, datatype=XSD.gYear) if year.isascii() and year.isdigit() and len(year) == 4 else Literal(year)
+        lit = (
+            Literal(year, datatype=XSD.gYear)
+            if year.isascii() and year.isdigit() and len(year) == 4
+            else Literal(year)
+        )
         yield node, KG.year, lit, graph
     if fact.relation == "HOLDS_POST" and "post" in attrs:
         post = post_iri(tail, attrs["post"])
@@ -187,7 +207,12 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         yield post, RDF.type, ORG.Post, graph
         yield post, ORG.postIn, tail, graph
         yield post, KG.postTitle, _zh(attrs["post"]), graph
-        yield post, SKOS.prefLabel, _zh(f"{fact.tail[1] if fact.tail else ''}{attrs['post']}"), graph
+        yield (
+            post,
+            SKOS.prefLabel,
+            _zh(f"{fact.tail[1] if fact.tail else ''}{attrs['post']}"),
+            graph,
+        )
     if ev is not None:
         yield node, PROV.wasDerivedFrom, articles.find(ev.source, ev.article), graph
         yield node, DCTERMS.source, page_iri(ev.source), graph
@@ -200,7 +225,9 @@ def _mention_quads(corpus: Corpus, known: set[tuple[str, str]]) -> Iterator[Quad
     """A ``kg:Mention`` node per linked mention, in the graph of its article."""
     for m, source, key in corpus.mentions:
         if key not in known:
-            log.warning("mention %r on %s links to %s, not in the corpus; skipped", m.text, source, key)
+            log.warning(
+                "mention %r on %s links to %s, not in the corpus; skipped", m.text, source, key
+            )
             continue
         graph = article_iri(source, m.article)
         node = mention_iri(source, m.article, m.start, m.end, m.label, key)
@@ -233,7 +260,12 @@ def build_graph(corpus: Corpus) -> Graph:
     graph = bind_namespaces(Graph())
     for s, p, o, _ in corpus_quads(corpus):
         graph.add((s, p, o))
-    log.info("built graph of %d triples from %d entities and %d facts", len(graph), len(corpus.entities), len(corpus.facts))
+    log.info(
+        "built graph of %d triples from %d entities and %d facts",
+        len(graph),
+        len(corpus.entities),
+        len(corpus.facts),
+    )
     return graph
 
 
@@ -257,7 +289,9 @@ def validate(graph: Graph) -> tuple[bool, str]:
     import pyshacl
 
     shapes = Graph().parse(SHAPES_PATH, format="turtle")
-    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, allow_warnings=True, advanced=True)
+    conforms, _, text = pyshacl.validate(
+        graph, shacl_graph=shapes, allow_warnings=True, advanced=True
+    )
     return bool(conforms), str(text)
 
 
@@ -287,8 +321,17 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         head = graph.value(fact, RDF.subject)
         tail = graph.value(fact, RDF.object)
         predicate = graph.value(fact, RDF.predicate)
-        relation = str(graph.value(fact, KG.relation) or _PROPERTY_RELATIONS.get(URIRef(str(predicate)), ""))
-        label = next((str(val) for p in (KG.post, KG.role, KG.year) if (val := graph.value(fact, p)) is not None), "")
+        relation = str(
+            graph.value(fact, KG.relation) or _PROPERTY_RELATIONS.get(URIRef(str(predicate)), "")
+        )
+        label = next(
+            (
+                str(val)
+                for p in (KG.post, KG.role, KG.year)
+                if (val := graph.value(fact, p)) is not None
+            ),
+            "",
+        )
         sentence = graph.value(fact, KG.sentence)
         for end in (head, tail):
             if isinstance(end, URIRef) and end in types and sentence is not None:
@@ -299,9 +342,13 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
                 ev.append(str(sentence))
     g = nx.MultiDiGraph()
     for node in sorted(types, key=str):
-        aliases = {str(a) for p in (SKOS.altLabel, SKOS.hiddenLabel) for a in graph.objects(node, p)}
+        aliases = {
+            str(a) for p in (SKOS.altLabel, SKOS.hiddenLabel) for a in graph.objects(node, p)
+        }
         places = sorted(
-            _label(graph, p) for prop in (KG.locatedIn, KG.partOf) for p in graph.objects(node, prop)
+            _label(graph, p)
+            for prop in (KG.locatedIn, KG.partOf)
+            for p in graph.objects(node, prop)
         )
         g.add_node(
             str(node),
@@ -312,7 +359,9 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             evidence=sorted(node_evidence.get(node, ())),
         )
     for (u, v, rel, lab), sentences in sorted(edges.items()):
-        g.add_edge(u, v, key=f"{rel}|{lab}", relation=rel, label=lab, evidence=sorted(set(sentences)))
+        g.add_edge(
+            u, v, key=f"{rel}|{lab}", relation=rel, label=lab, evidence=sorted(set(sentences))
+        )
     return g
 
 

@@ -29,7 +29,7 @@ def _curie(graph: Graph, term: object) -> str:
     text = str(term)
     for prefix, ns in PREFIXES.items():
         if text.startswith(str(ns)) and text != str(ns):
-            return f"{prefix}:{text[len(str(ns)):]}"
+            return f"{prefix}:{text[len(str(ns)) :]}"
     return f"<{text}>"
 
 
@@ -50,7 +50,11 @@ def _cell(text: str) -> str:
 
 
 def _terms(graph: Graph, kind: URIRef) -> list[URIRef]:
-    return sorted(t for t in graph.subjects(RDF.type, kind) if isinstance(t, URIRef) and str(t).startswith(str(KG)))
+    return sorted(
+        t
+        for t in graph.subjects(RDF.type, kind)
+        if isinstance(t, URIRef) and str(t).startswith(str(KG))
+    )
 
 
 def render(graph: Graph) -> str:
@@ -63,8 +67,12 @@ def render(graph: Graph) -> str:
         "",
         _one(graph, onto, RDFS.comment),
         "",
-        "Vocabulary namespace `kg:` = `" + str(PREFIXES["kg"]) + "`; resources the build mints live under "
-        "`kgr:` = `" + str(PREFIXES["kgr"]) + "` (`kgr:org/昭通市政务服务管理局`, `kgr:place/昭通市`, "
+        "Vocabulary namespace `kg:` = `"
+        + str(PREFIXES["kg"])
+        + "`; resources the build mints live under "
+        "`kgr:` = `"
+        + str(PREFIXES["kgr"])
+        + "` (`kgr:org/昭通市政务服务管理局`, `kgr:place/昭通市`, "
         "`kgr:page/<file>/article/<n>`, `kgr:fact/<hash>`, `kgr:mention/<hash>`, `kgr:post/<hash>`). "
         "Entity IRIs keep CJK characters and percent-encode anything an IRI may not hold.",
         "",

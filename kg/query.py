@@ -59,15 +59,21 @@ def _graph_file(source: Path) -> Path:
         for name in GRAPH_FILES:
             if (source / name).is_file():
                 return source / name
-        raise InputError(f"{source} holds none of {', '.join(GRAPH_FILES)} and is not an Oxigraph store")
-    raise InputError(f"{source} does not exist: expected a graph file, an output folder or a store folder")
+        raise InputError(
+            f"{source} holds none of {', '.join(GRAPH_FILES)} and is not an Oxigraph store"
+        )
+    raise InputError(
+        f"{source} does not exist: expected a graph file, an output folder or a store folder"
+    )
 
 
 def load_file(store: ox.Store, path: Path) -> None:
     """Load one RDF file into ``store`` (bulk load for large files)."""
     fmt = RDF_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(f"{path}: unknown RDF file suffix {path.suffix!r}, expected one of {sorted(RDF_SUFFIXES)}")
+        raise InputError(
+            f"{path}: unknown RDF file suffix {path.suffix!r}, expected one of {sorted(RDF_SUFFIXES)}"
+        )
     try:
         if path.stat().st_size > BULK_LOAD_BYTES:
             store.bulk_load(path=str(path), format=fmt)
@@ -115,11 +121,7 @@ def _term(term: Any) -> str | None:
 def _prefixed(sparql: str) -> str:
     """``sparql`` with the project's PREFIX lines added for any prefix it does not declare."""
     lowered = sparql.lower()
-    header = [
-        f"PREFIX {p}: <{ns}>"
-        for p, ns in PREFIXES.items()
-        if f"prefix {p}:" not in lowered
-    ]
+    header = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if f"prefix {p}:" not in lowered]
     return "\n".join(header + [sparql])
 
 
@@ -169,7 +171,7 @@ def compact_iri(value: str | None) -> str:
     for prefix, ns in PREFIXES.items():
         if value.startswith(str(ns)) and len(str(ns)) > len(PREFIXES.get(best, "")):
             best = prefix
-    return f"{best}:{value[len(str(PREFIXES[best])):]}" if best else value
+    return f"{best}:{value[len(str(PREFIXES[best])) :]}" if best else value
 
 
 def _width(text: str) -> int:
@@ -186,7 +188,9 @@ def format_table(result: QueryResult, *, compact: bool = True) -> str:
         widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
 
     def line(values: list[str]) -> str:
-        return " | ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+        return " | ".join(
+            v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)
+        ).rstrip()
 
     out = [line(result.columns), "-+-".join("-" * w for w in widths)]
     out += [line(row) for row in cells]
@@ -206,7 +210,9 @@ def format_csv(result: QueryResult) -> str:
 def format_json(result: QueryResult) -> str:
     """JSON: ``{"columns": [...], "rows": [{column: value}, ...]}`` (unbound values are null)."""
     rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-    return json.dumps({"columns": result.columns, "rows": rows}, ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps({"columns": result.columns, "rows": rows}, ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 FORMATTERS = {"table": format_table, "csv": format_csv, "json": format_json}

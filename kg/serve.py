@@ -38,7 +38,13 @@ def oxigraph_command() -> str:
 class SparqlServer:
     """A running Oxigraph server: ``url`` of its endpoint, ``stop()`` to end it (also a context manager)."""
 
-    def __init__(self, process: subprocess.Popen[bytes], host: str, port: int, tmp: tempfile.TemporaryDirectory[str] | None) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        host: str,
+        port: int,
+        tmp: tempfile.TemporaryDirectory[str] | None,
+    ) -> None:
         self.process = process
         self.host = host
         self.port = port
@@ -84,8 +90,14 @@ def _wait_ready(server: SparqlServer, timeout: float) -> None:
     probe = f"{server.url}?query=ASK%7B%7D"
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            err = server.process.stderr.read().decode("utf-8", "replace") if server.process.stderr else ""
-            raise KgError(f"oxigraph server exited with code {server.process.returncode}: {err.strip()}")
+            err = (
+                server.process.stderr.read().decode("utf-8", "replace")
+                if server.process.stderr
+                else ""
+            )
+            raise KgError(
+                f"oxigraph server exited with code {server.process.returncode}: {err.strip()}"
+            )
         try:
             with urllib.request.urlopen(probe, timeout=1) as resp:
                 if resp.status == 200:
@@ -129,13 +141,24 @@ def serve(
             location.mkdir(parents=True, exist_ok=True)
             done = subprocess.run(
                 [exe, "load", "--location", str(location), "--file", str(graph_file)],
-                capture_output=True, check=False,
+                capture_output=True,
+                check=False,
             )
             if done.returncode != 0:
                 if tmp is not None:
                     tmp.cleanup()
-                raise InputError(f"oxigraph could not load {graph_file}: {done.stderr.decode('utf-8', 'replace').strip()}")
-    cmd = [exe, "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}", "--union-default-graph"]
+                raise InputError(
+                    f"oxigraph could not load {graph_file}: {done.stderr.decode('utf-8', 'replace').strip()}"
+                )
+    cmd = [
+        exe,
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"{host}:{port}",
+        "--union-default-graph",
+    ]
     log.info("starting %s", " ".join(cmd))
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     server = SparqlServer(process, host, port, tmp)

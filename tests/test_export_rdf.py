@@ -21,11 +21,18 @@ from kg.model import Entity
 sys.path.insert(0, str(Path(__file__).parent))
 from golden.handmade import handmade_corpus  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Dataset.default_context is deprecated:DeprecationWarning"
+)
 
 FILES = {
-    "turtle": "graph.ttl", "ntriples": "graph.nt", "jsonld": "graph.jsonld", "trig": "graph.trig",
-    "nquads": "graph.nq", "graphml": "graph.graphml", "gexf": "graph.gexf",
+    "turtle": "graph.ttl",
+    "ntriples": "graph.nt",
+    "jsonld": "graph.jsonld",
+    "trig": "graph.trig",
+    "nquads": "graph.nq",
+    "graphml": "graph.graphml",
+    "gexf": "graph.gexf",
 }
 
 
@@ -49,7 +56,9 @@ def test_export_rdf_writes_every_format(exported):
     assert all(p.stat().st_size > 0 for p in paths)
 
 
-@pytest.mark.parametrize("name,fmt", [("graph.ttl", "turtle"), ("graph.nt", "nt"), ("graph.jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    "name,fmt", [("graph.ttl", "turtle"), ("graph.nt", "nt"), ("graph.jsonld", "json-ld")]
+)
 def test_export_rdf_graph_formats_round_trip(exported, name, fmt):
     out, _ = exported
     back = Graph().parse(out / name, format=fmt)

@@ -41,7 +41,9 @@ def test_graph_entities_have_labels_and_types(graph):
     assert (org, RDF.type, KG.GovernmentOrganization) in graph
     assert graph.value(org, SKOS.prefLabel) == Literal("昭通市政务服务管理局", lang="zh")
     assert set(graph.objects(org, SKOS.altLabel)) == {
-        Literal("市政务服务管理局", lang="zh"), Literal("市政服务管理局", lang="zh")}
+        Literal("市政务服务管理局", lang="zh"),
+        Literal("市政服务管理局", lang="zh"),
+    }
     assert len(set(graph.subjects(SKOS.prefLabel, None))) == 16 + 1 + 1  # entities, newspaper, post
 
 
@@ -53,7 +55,12 @@ def test_graph_place_hierarchy(graph):
     area = entity_iri("PLACE", "红光安置区")
     chain = list(graph.transitive_objects(area, KG.partOf))
     assert [graph.value(p, SKOS.prefLabel).value for p in chain] == [
-        "红光安置区", "溪洛渡街道", "永善县", "昭通市", "云南省"]
+        "红光安置区",
+        "溪洛渡街道",
+        "永善县",
+        "昭通市",
+        "云南省",
+    ]
 
 
 def test_graph_every_fact_has_provenance(graph):
@@ -66,8 +73,11 @@ def test_graph_every_fact_has_provenance(graph):
 
 
 def test_graph_fact_reification_and_direct_triple(graph):
-    (f,) = [f for f in _facts(graph, "PROMOTES")
-            if graph.value(f, RDF.object) == entity_iri("PROGRAM", "133工作思路")]
+    (f,) = [
+        f
+        for f in _facts(graph, "PROMOTES")
+        if graph.value(f, RDF.object) == entity_iri("PROGRAM", "133工作思路")
+    ]
     head = graph.value(f, RDF.subject)
     assert head == entity_iri("ORG", "昭通市政务服务管理局")
     assert graph.value(f, RDF.predicate) == KG.promotes
@@ -136,8 +146,12 @@ def test_graph_skips_fact_with_unknown_entity(caplog):
 
 def test_graph_dataset_has_one_graph_per_article():
     ds = build_dataset(handmade_corpus())
-    names = sorted(str(g.identifier) for g in ds.graphs() if isinstance(g.identifier, URIRef)
-                   and str(g.identifier).startswith("https://w3id.org/kg/id/"))
+    names = sorted(
+        str(g.identifier)
+        for g in ds.graphs()
+        if isinstance(g.identifier, URIRef)
+        and str(g.identifier).startswith("https://w3id.org/kg/id/")
+    )
     assert names == [str(article_iri(SOURCE, 0)), str(article_iri(SOURCE, 1))]
     art1 = ds.graph(article_iri(SOURCE, 1))
     assert len(list(art1.subjects(RDF.type, KG.Fact))) == 8
@@ -154,13 +168,17 @@ def test_graph_networkx_view(graph):
     assert station["aliases"] == ["派出所"]
     assert station["place"] == "红光安置区"
     assert station["evidence"] == [S1]
-    edges = {(g.nodes[u]["label"], g.nodes[v]["label"], d["relation"], d["label"])
-             for u, v, d in g.edges(data=True)}
+    edges = {
+        (g.nodes[u]["label"], g.nodes[v]["label"], d["relation"], d["label"])
+        for u, v, d in g.edges(data=True)
+    }
     assert ("刘永旺", "红光派出所", "HOLDS_POST", "所长") in edges
     assert ("红光派出所", "枫桥式公安派出所", "AWARDED", "2022") in edges
     assert ("昭通市政务服务管理局", "133工作思路", "PROMOTES", "") in edges
     assert len(edges) == 11  # the credit's tail is an article, not an entity node
-    (d,) = g.get_edge_data(str(entity_iri("PERSON", "刘永旺")), str(entity_iri("ORG", "红光派出所"))).values()
+    (d,) = g.get_edge_data(
+        str(entity_iri("PERSON", "刘永旺")), str(entity_iri("ORG", "红光派出所"))
+    ).values()
     assert d["evidence"] == [S1]
     assert g.nodes[str(entity_iri("PERSON", "张顺富"))]["evidence"] == ["通讯员 张顺富"]
     assert TITLE1

@@ -47,7 +47,10 @@ def _turtle_roundtrip(iri: URIRef) -> URIRef:
 
 
 def test_namespaces_entity_iri_keeps_chinese():
-    assert str(entity_iri("ORG", "昭通市政务服务管理局")) == "https://w3id.org/kg/id/org/昭通市政务服务管理局"
+    assert (
+        str(entity_iri("ORG", "昭通市政务服务管理局"))
+        == "https://w3id.org/kg/id/org/昭通市政务服务管理局"
+    )
     assert str(entity_iri("PLACE", "昭通市")) == str(KGR) + "place/昭通市"
 
 
@@ -59,7 +62,7 @@ def test_namespaces_entity_iri_is_deterministic_and_typed():
 @pytest.mark.parametrize("name", HOSTILE)
 def test_namespaces_hostile_names_give_valid_iris(name):
     iri = entity_iri("ORG", name)
-    assert not FORBIDDEN.search(str(iri)[len("https://"):])
+    assert not FORBIDDEN.search(str(iri)[len("https://") :])
     assert _turtle_roundtrip(iri) == iri
 
 
@@ -78,7 +81,7 @@ def test_namespaces_entity_iri_rejects_bad_input(bad):
 @given(st.text(min_size=1, max_size=40))
 def test_namespaces_any_name_survives_turtle(name):
     iri = entity_iri("PERSON", name)
-    assert not FORBIDDEN.search(str(iri)[len("https://"):])
+    assert not FORBIDDEN.search(str(iri)[len("https://") :])
     assert _turtle_roundtrip(iri) == iri
 
 

@@ -53,8 +53,16 @@ def test_ontology_terms_have_bilingual_labels_comment_and_example(ontology):
 
 
 def test_ontology_reuses_standard_vocabularies(ontology):
-    assert (KG.Organization, RDFS.subClassOf, URIRef("http://www.w3.org/ns/org#Organization")) in ontology
-    assert (KG.partOf, RDFS.subPropertyOf, URIRef("https://schema.org/containedInPlace")) in ontology
+    assert (
+        KG.Organization,
+        RDFS.subClassOf,
+        URIRef("http://www.w3.org/ns/org#Organization"),
+    ) in ontology
+    assert (
+        KG.partOf,
+        RDFS.subPropertyOf,
+        URIRef("https://schema.org/containedInPlace"),
+    ) in ontology
     assert (KG.Place, RDFS.subClassOf, URIRef("https://schema.org/AdministrativeArea")) in ontology
 
 
@@ -72,5 +80,5 @@ def test_ontology_doc_lists_every_kg_term(ontology):
     doc = render(ontology)
     for term in _declared(ontology):
         if str(term).startswith(str(KG)):
-            assert f"### kg:{str(term)[len(str(KG)):]}" in doc
+            assert f"### kg:{str(term)[len(str(KG)) :]}" in doc
     assert ONTOLOGY_PATH.is_file()

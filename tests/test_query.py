@@ -85,9 +85,16 @@ def test_query_fact_sources(store):
     r = _run(store, "fact_sources.rq")
     assert len(r.rows) == 12
     row = dict(zip(r.columns, next(x for x in r.rows if x[2] == "133工作思路"), strict=True))
-    assert row == {"relation": "PROMOTES", "head": "昭通市政务服务管理局", "tail": "133工作思路",
-                   "sentence": S0, "article": "政务服务提质增效", "page": "hm_001.txt",
-                   "start": "12", "end": str(12 + len(S0))}
+    assert row == {
+        "relation": "PROMOTES",
+        "head": "昭通市政务服务管理局",
+        "tail": "133工作思路",
+        "sentence": S0,
+        "article": "政务服务提质增效",
+        "page": "hm_001.txt",
+        "start": "12",
+        "end": str(12 + len(S0)),
+    }
     assert any(x[3] == S1 and x[0] == "HOLDS_POST" for x in r.rows)
 
 

@@ -60,8 +60,14 @@ def test_serve_answers_sparql_protocol(server):
 
 @pytest.mark.parametrize("path", ["/update", "/query"])
 def test_serve_refuses_update(server, path):
-    body = UPDATE.encode() if path == "/update" else urllib.parse.urlencode({"update": UPDATE}).encode()
-    ctype = "application/sparql-update" if path == "/update" else "application/x-www-form-urlencoded"
+    body = (
+        UPDATE.encode()
+        if path == "/update"
+        else urllib.parse.urlencode({"update": UPDATE}).encode()
+    )
+    ctype = (
+        "application/sparql-update" if path == "/update" else "application/x-www-form-urlencoded"
+    )
     req = urllib.request.Request(server.base_url + path, data=body, headers={"Content-Type": ctype})
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req, timeout=10)

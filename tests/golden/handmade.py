@@ -19,10 +19,34 @@ S2 = "市委印发《关于加强和改进全市机关党的建设的实施意�
 
 def handmade_corpus() -> Corpus:
     """The hand-made corpus (a new object each call: callers may mutate it)."""
-    meta = PageMeta(source=SOURCE, newspaper="昭通日报", date="2022-11-22", home_place="昭通市", page_no="03", column="党建")
+    meta = PageMeta(
+        source=SOURCE,
+        newspaper="昭通日报",
+        date="2022-11-22",
+        home_place="昭通市",
+        page_no="03",
+        column="党建",
+    )
     articles = [
-        Article(index=0, title=TITLE0, body=S0 + S2, body_start=10, start=0, end=80, kicker="优化营商环境"),
-        Article(index=1, title=TITLE1, body=S1, body_start=100, start=90, end=180, subtitle="——永善县公安局基层治理见闻", byline="通讯员 张顺富"),
+        Article(
+            index=0,
+            title=TITLE0,
+            body=S0 + S2,
+            body_start=10,
+            start=0,
+            end=80,
+            kicker="优化营商环境",
+        ),
+        Article(
+            index=1,
+            title=TITLE1,
+            body=S1,
+            body_start=100,
+            start=90,
+            end=180,
+            subtitle="——永善县公安局基层治理见闻",
+            byline="通讯员 张顺富",
+        ),
     ]
     E = Entity
     entities = [
@@ -41,7 +65,11 @@ def handmade_corpus() -> Corpus:
         E("PROGRAM", "警网融合", {"警网融合"}),
         E("PROGRAM", "两个确立", {"两个确立"}, core=False),
         E("HONOR", "枫桥式公安派出所", {"枫桥式公安派出所"}),
-        E("DOCUMENT", "关于加强和改进全市机关党的建设的实施意见", {"关于加强和改进全市机关党的建设的实施意见"}),
+        E(
+            "DOCUMENT",
+            "关于加强和改进全市机关党的建设的实施意见",
+            {"关于加强和改进全市机关党的建设的实施意见"},
+        ),
     ]
     ev0 = Evidence(SOURCE, TITLE0, S0, 12, 12 + len(S0))
     ev1 = Evidence(SOURCE, TITLE1, S1, 105, 105 + len(S1))
@@ -59,14 +87,31 @@ def handmade_corpus() -> Corpus:
         Fact("PART_OF", place("红光安置区"), place("溪洛渡街道"), {}, ev1),
         Fact("HOLDS_POST", ("PERSON", "刘永旺"), org("红光派出所"), {"post": "所长"}, ev1),
         Fact("AWARDED", org("红光派出所"), ("HONOR", "枫桥式公安派出所"), {"year": "2022"}, ev1),
-        Fact("ISSUED", org("昭通市委"), ("DOCUMENT", "关于加强和改进全市机关党的建设的实施意见"), {}, ev2),
-        Fact("CREDITED", ("PERSON", "张顺富"), None, {"role": "通讯员", "article": TITLE1},
-             Evidence(SOURCE, TITLE1, "通讯员 张顺富", 95, 102)),
+        Fact(
+            "ISSUED",
+            org("昭通市委"),
+            ("DOCUMENT", "关于加强和改进全市机关党的建设的实施意见"),
+            {},
+            ev2,
+        ),
+        Fact(
+            "CREDITED",
+            ("PERSON", "张顺富"),
+            None,
+            {"role": "通讯员", "article": TITLE1},
+            Evidence(SOURCE, TITLE1, "通讯员 张顺富", 95, 102),
+        ),
     ]
     mentions = [
-        (Mention("市政务服务管理局", "ORG", 10, 18, 0, S0, 10), SOURCE, org("昭通市政务服务管理局")),
+        (
+            Mention("市政务服务管理局", "ORG", 10, 18, 0, S0, 10),
+            SOURCE,
+            org("昭通市政务服务管理局"),
+        ),
         (Mention("133", "PROGRAM", 21, 24, 0, S0, 10), SOURCE, ("PROGRAM", "133工作思路")),
         (Mention("红光派出所", "ORG", 100, 105, 1, S1, 100), SOURCE, org("红光派出所")),
         (Mention("刘永旺", "PERSON", 107, 110, 1, S1, 100), SOURCE, ("PERSON", "刘永旺")),
     ]
-    return Corpus(pages=[meta], articles={SOURCE: articles}, entities=entities, facts=facts, mentions=mentions)
+    return Corpus(
+        pages=[meta], articles={SOURCE: articles}, entities=entities, facts=facts, mentions=mentions
+    )
