@@ -159,6 +159,16 @@ def add_exact_spans(doc: Doc, items: Iterable[tuple[int, int, str]]) -> None:
     doc.spans[SPANS_KEY] = group
 
 
+def _titled(text: str) -> list[tuple[int, int]]:
+    """Ranges inside 《…》: names there belong to the title, not to the article."""
+    return [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{1,80}》", text)]
+
+
+def _outside_titles(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    titles = _titled(text)
+    return [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in titles)]
+
+
 def _token_bounds(doc: Doc) -> tuple[set[int], set[int]]:
     starts = {t.idx for t in doc}
     ends = {t.idx + len(t.text) for t in doc}
@@ -201,7 +211,7 @@ class PlaceRecognizer:
         self.village_needs_support = village_needs_support
 
     def __call__(self, doc: Doc) -> Doc:
-        add_exact_spans(doc, [(s, e, "PLACE") for s, e in self.find(doc)])
+        add_exact_spans(doc, [(s, e, "PLACE") for s, e in _outside_titles(doc.text, self.find(doc))])
         return doc
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
@@ -392,7 +402,7 @@ class OrgRecognizer:
         self.max_name_chars = max_name_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        add_exact_spans(doc, [(s, e, "ORG") for s, e in self.find(doc)])
+        add_exact_spans(doc, [(s, e, "ORG") for s, e in _outside_titles(doc.text, self.find(doc))])
         return doc
 
     def bare_prefix(self, text: str, pos: int) -> int | None:
@@ -439,6 +449,15 @@ class OrgRecognizer:
                 cut = i + len(tok)
         return cut
 
+    def _name_like(self, middle: str) -> bool:
+        """Whether ``middle`` may stand between a place and a head noun (not 驻村, 三级, 示范型)."""
+        t = self._tables
+        if not middle:
+            return True
+        if middle[0] in "一二三四五六七八九十两几多" or middle.endswith(("型", "式")):
+            return False
+        return not any(middle.startswith(g) for g in t.generic if len(g) >= 2) and middle[0] not in t.generic
+
     def _plain_name_start(self, text: str, start: int) -> int | None:
         """Start of a proper name of 2–8 characters ending at ``start`` (西南林业 of 西南林业大学)."""
         t = self._tables
@@ -449,7 +468,7 @@ class OrgRecognizer:
         while s < start and s not in self._tok_starts:
             s += 1
         name = text[s:start]
-        if len(name) < 2 or name in common_words() or name in t.generic or name[0] in t.generic:
+        if len(name) < 2 or name in common_words() or name in t.generic or not self._name_like(name):
             return None
         first = self._tok_text.get(s, "")
         if first in t.generic:
@@ -497,6 +516,12 @@ class OrgRecognizer:
             unit = next((u for u in t.place_units if text.startswith(u, pe)), None)
             if unit:
                 add(self.chain_start(text, pe, {}) or ps, pe + len(unit))
+        for unit in t.place_units:
+            for m in re.finditer(re.escape(unit), text):
+                if m.start() not in place_end and text.startswith("街道", m.start() - 2):
+                    pre = self.bare_prefix(text, m.start())
+                    if pre is not None:
+                        add(pre, m.end())
         # 4. head nouns: 局, 中心, 派出所, 大学, 公司 …
         for m in t.head_re.finditer(text):
             head, start, end = m.group(), m.start(), m.end()
@@ -506,6 +531,8 @@ class OrgRecognizer:
             if not (end in tok_ends or end >= len(text) or not _is_name_char(text[end])
                     or text.startswith(t.subunits, end)):
                 continue  # 大学生, 中心城区: the head is part of a longer word
+            if start not in self._tok_starts and start > 0 and text[start - 1 : start + 1] in common_words():
+                continue  # 全局, 格局, 大局: a word, not an organ
             begin = None
             for length in range(0, self.max_name_chars + 1):
                 s = start - length
@@ -513,7 +540,7 @@ class OrgRecognizer:
                     break
                 pre = self._prefix_start(text, s, org_end)
                 if pre is not None and (length >= 2 or needs != "place"):
-                    if self._after_last_verb(text, s, start) == s:
+                    if self._after_last_verb(text, s, start) == s and self._name_like(text[s:start]):
                         begin = pre
                     break
             if begin is None and needs == "name":
@@ -522,6 +549,7 @@ class OrgRecognizer:
                 add(begin, end)
         # 5. sub-units and chained organs: 昭通市气象局党组, 昭通市人社局就业局党支部
         grown = []
+        place_starts = set(place_end.values())
         starts_at: dict[int, int] = {}
         for s, e in cands:
             starts_at[s] = max(starts_at.get(s, e), e)
@@ -530,7 +558,7 @@ class OrgRecognizer:
                 sub = next((u for u in t.subunits if text.startswith(u, e)), None)
                 if sub is not None:
                     e += len(sub)
-                elif e in starts_at and starts_at[e] > e:
+                elif e in starts_at and starts_at[e] > e and text[e] not in ADMIN_CHARS and e not in place_starts:
                     e = starts_at[e]
                 else:
                     break
@@ -576,7 +604,7 @@ class PersonRecognizer:
         self.max_given = max_given
 
     def __call__(self, doc: Doc) -> Doc:
-        add_exact_spans(doc, [(s, e, "PERSON") for s, e in self.find(doc)])
+        add_exact_spans(doc, [(s, e, "PERSON") for s, e in _outside_titles(doc.text, self.find(doc))])
         return doc
 
     def _surname_len(self, text: str, i: int) -> int:
@@ -660,6 +688,8 @@ class PersonRecognizer:
                     s = e - length
                     if s < 0 or any(c in NAME_STOP or not CJK.match(c) for c in text[s:e]):
                         continue
+                    if length == 3 and text[s] in t.stop:
+                        continue  # 任鲜波说: 任 is the verb
                     if self._surname_len(text, s) and self._name_at(text, s, {e}) == e:
                         found.add((s, e))
                         break
