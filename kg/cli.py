@@ -49,23 +49,47 @@ def setup() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=EXISTING)
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Output folder (graph.ttl, graph.html, pages/*.json, …).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Extraction processes (default: what is fastest for the input).")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output folder (graph.ttl, graph.html, pages/*.json, …).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: what is fastest for the input).",
+)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option("--strict", is_flag=True, help="Stop at the first page that cannot be used.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every page, ignoring the cache.")
-def build(sources: tuple[Path, ...], out_dir: Path, workers: int | None, engine: str,
-          scheduler: str | None, strict: bool, no_cache: bool) -> None:
+def build(
+    sources: tuple[Path, ...],
+    out_dir: Path,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    strict: bool,
+    no_cache: bool,
+) -> None:
     """Build the graph of every page in SOURCES (files or folders of *.txt)."""
     from kg.build import build as run_build
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    report = run_build(list(sources), out_dir, workers=workers, engine=engine,
-                       scheduler=scheduler, strict=strict, use_cache=not no_cache)
+    report = run_build(
+        list(sources),
+        out_dir,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        strict=strict,
+        use_cache=not no_cache,
+    )
     click.echo(report.summary())
     if report.skipped:
         sys.exit(1)
@@ -73,8 +97,14 @@ def build(sources: tuple[Path, ...], out_dir: Path, workers: int | None, engine:
 
 @main.command()
 @click.argument("pages", nargs=-1, required=True, type=EXISTING)
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for one <page stem>.json per page, in the gold format.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for one <page stem>.json per page, in the gold format.",
+)
 def extract(pages: tuple[Path, ...], out_dir: Path) -> None:
     """Extract each page into OUT/<page stem>.json in the gold format (GUIDELINES.md)."""
     from kg.extract import extract_files
@@ -106,41 +136,62 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
         pairs = []
         for g in golds:
             pred = Path(tmp) / g.name
-            pairs.append((
-                json.loads(g.read_text(encoding="utf-8")),
-                json.loads(pred.read_text(encoding="utf-8")) if pred.exists() else {},
-            ))
+            pairs.append(
+                (
+                    json.loads(g.read_text(encoding="utf-8")),
+                    json.loads(pred.read_text(encoding="utf-8")) if pred.exists() else {},
+                )
+            )
     report = score(pairs)
-    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_report(report))
+    click.echo(
+        json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_report(report)
+    )
 
 
 @main.command()
 @click.argument("source", type=EXISTING)
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
-              help="Persistent Oxigraph store folder (created from SOURCE if empty).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Persistent Oxigraph store folder (created from SOURCE if empty).",
+)
 def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
     """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store)."""
-    from kg.query import format_csv, format_json, format_table, open_store, run_query
+    from kg.query import format_result, open_store, read_query, run_query
 
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
-    result = run_query(open_store(source, store_dir=store_dir), text)
-    formatter = {"table": format_table, "csv": format_csv, "json": format_json}[fmt]
-    click.echo(formatter(result))
+    result = run_query(open_store(source, store_dir=store_dir), read_query(query))
+    click.echo(format_result(result, fmt))
 
 
 @main.command()
 @click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind; anything but loopback exposes the graph.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; anything but loopback exposes the graph.",
+)
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 def serve(output_dir: Path, host: str, port: int) -> None:
     """Serve the graph in OUTPUT_DIR as a read-only SPARQL endpoint."""
     from kg.serve import serve as run_serve
 
-    run_serve(output_dir, host=host, port=port)
+    server = run_serve(output_dir, host=host, port=port)
+    click.echo(f"SPARQL endpoint (read-only) at {server.url}; Ctrl-C stops it")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.stop()
 
 
 @main.command()

@@ -41,8 +41,9 @@ def align(gold: list[dict], pred: list[dict]) -> dict[int, int]:
         lambda g, p: norm(g["canonical"]) == norm(p.get("canonical")),
         lambda g, p: norm(p.get("canonical")) in _names(g),
         lambda g, p: bool(_names(g) & _names(p)),
-        lambda g, p: g["type"] in FUZZY_TYPES
-        and any(_fuzzy(a, b) for a in _names(g) for b in _names(p)),
+        lambda g, p: (
+            g["type"] in FUZZY_TYPES and any(_fuzzy(a, b) for a in _names(g) for b in _names(p))
+        ),
     ]
     for tier in tiers:
         for pi, p in enumerate(pred):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import GOLD
+
 from kg.evaluate import format_report, norm, score
 
 
@@ -44,6 +45,8 @@ def test_evaluate_matches_score_py(tmp_path, seed_results) -> None:
     ours = format_report(score(pairs))
     theirs = subprocess.run(
         [sys.executable, str(GOLD / "score.py"), str(GOLD), str(tmp_path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert ours == theirs

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import GOLD, SEEDS
+
 from kg.errors import InputError
 from kg.evaluate import score
 from kg.extract import read_manifest, to_gold_json

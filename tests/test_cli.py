@@ -1,0 +1,114 @@
+"""The kg command as a user runs it: extract, eval, build, query, html."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import GOLD, ROOT, SEEDS
+
+from kg.cli import main
+
+SEED_PAGE = SEEDS / "000_e59ba49bd64a9ae0.txt"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A fresh ``kg build seeds/`` into a temporary folder."""
+    out = tmp_path_factory.mktemp("out")
+    done = run("build", "seeds/", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    return out, done
+
+
+def test_cli_build_reproduces_committed_output(built) -> None:
+    out, _ = built
+    committed = ROOT / "output"
+    names = sorted(
+        p.name for p in committed.iterdir() if p.is_file() and not p.name.startswith(".")
+    )
+    assert "graph.ttl" in names and "graph.html" in names
+    for name in names:
+        assert (out / name).read_bytes() == (committed / name).read_bytes(), f"{name} differs"
+
+
+def test_cli_build_reports_what_it_built(built) -> None:
+    _, done = built
+    assert "built 5 page(s)" in done.stdout
+
+
+def test_cli_extract_writes_gold_format(tmp_path) -> None:
+    done = run("extract", str(SEED_PAGE), "-o", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    page = json.loads((tmp_path / "000_e59ba49bd64a9ae0.json").read_text(encoding="utf-8"))
+    assert page["doc"] == SEED_PAGE.name
+    assert {"articles", "entities", "relations"} <= page.keys()
+    assert any(e["canonical"] == "昭通市政务服务管理局" for e in page["entities"])
+
+
+def test_cli_eval_prints_score_py_figures(tmp_path) -> None:
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "000_e59ba49bd64a9ae0.json").write_bytes(
+        (GOLD / "000_e59ba49bd64a9ae0.json").read_bytes()
+    )
+    done = run("eval", str(gold), str(SEED_PAGE))
+    assert done.returncode == 0, done.stderr
+    assert "== entities" in done.stdout
+    assert done.stdout.strip().splitlines()[-1].startswith("entity F1 ")
+
+
+def test_cli_query_prints_rows(built) -> None:
+    out, _ = built
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    done = run("query", str(out / "graph.ttl"), q, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["columns"] == ["n"]
+    assert int(result["rows"][0]["n"]) > 1000
+
+
+def test_cli_query_runs_an_example_query_file(built) -> None:
+    out, _ = built
+    queries = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
+    assert queries
+    done = run("query", str(out), str(queries[0]))
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.strip().splitlines()) >= 3  # header, rule, at least one row
+
+
+def test_cli_query_bad_sparql_is_a_clear_error(built) -> None:
+    out, _ = built
+    done = run("query", str(out / "graph.ttl"), "SELECT WHERE {")
+    assert done.returncode == 1
+    assert "Error:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_html_focus_writes_a_neighbourhood(built, tmp_path) -> None:
+    out, _ = built
+    page = tmp_path / "focus.html"
+    done = run("html", str(out), "-o", str(page), "--focus", "昭通市政务服务管理局", "--depth", "1")
+    assert done.returncode == 0, done.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "昭通市政务服务管理局" in text
+    assert len(text) < (out / "graph.html").stat().st_size
+
+
+def test_cli_missing_source_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["build", "no/such/folder", "-o", "x"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
