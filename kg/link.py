@@ -238,7 +238,14 @@ class _PageLinker:
     def __init__(self, page: CleanPage, articles: list[Article], mentions: list[Mention]) -> None:
         self.page = page
         self.articles = {a.index: a for a in articles}
-        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end, m.label, m.text))
+        terms = [m for m in mentions if m.label in ("PROGRAM", "HONOR", "DOCUMENT")]
+        # A name inside a programme, honour or document name is not an entity of its own.
+        kept = [
+            m for m in mentions
+            if m.label in ("PROGRAM", "HONOR", "DOCUMENT")
+            or not any(t.start <= m.start and m.end <= t.end for t in terms)
+        ]  # fmt: skip
+        self.mentions = sorted(kept, key=lambda m: (m.start, -m.end, m.label, m.text))
         self.gaz = gazetteer()
         self.entities: dict[Key, Entity] = {}
         self.places: dict[str, _PlaceInfo] = {}  # canonical -> info
@@ -379,7 +386,7 @@ class _PageLinker:
         # A place the gazetteer lacks lies in the place named before it in its sentence.
         for m, key in list(self.links):
             info = self.places.get(key[1]) if key[0] == "PLACE" else None
-            if info is None or info.parent is not None or info.canonical == "中国":
+            if info is None or info.parent is not None or info.level in ("country", "natural"):
                 continue
             info.parent = self.enclosing_place(m, info)
 
@@ -401,7 +408,7 @@ class _PageLinker:
             return True
         if info.canonical in named:
             return True
-        return any(p in named for p in self.chain_of(info.canonical)[1:])
+        return info.parent is not None and any(p in named for p in self.chain_of(info.parent))
 
     def enclosing_place(self, m: Mention, info: _PlaceInfo) -> str | None:
         """The nearest higher-level place named before ``m`` in its sentence, else none."""

@@ -196,6 +196,7 @@ class _PageRelations:
         after = self.page.text[pos : pos + 12]
         tables = link_tables()
         words = [*tables.agencies, *(a for a, _, _ in tables.abbreviations), *tables.collectives]
+        words.append("委")
         return any(after.startswith(w) for w in words)
 
     def paragraph_subject(self, m: Mention) -> Key | None:
@@ -357,9 +358,13 @@ class _PageRelations:
         """Post phrases printed right before a person (``红光派出所所长刘永旺``), with their body."""
         text = self.page.text
         s, _ = sentence_bounds(text, m.start)
-        ents = self.in_span(s, m.start, ("ORG", "PLACE"))
-        ends = {o.end: k for o, k in ents}
-        starts_by_end = {o.end: o.start for o, _ in ents}
+        # the longest name ending at a position wins (溪洛渡街道永红社区党委, not 永红社区)
+        ents = sorted(self.in_span(s, m.start, ("ORG", "PLACE")), key=lambda ok: -len(ok[0].text))
+        ends: dict[int, Key] = {}
+        starts_by_end: dict[int, int] = {}
+        for o, k in ents:
+            ends.setdefault(o.end, k)
+            starts_by_end.setdefault(o.end, o.start)
         pieces: list[tuple[Key | None, str]] = []
         pos = m.start
         while pos > s:
