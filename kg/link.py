@@ -656,7 +656,7 @@ class _PageLinker:
             for prefix in self.place_prefix(key[1]):
                 self.ensure_place(prefix[2], None)
         moves = self.merge_orgs()
-        moves.update(merge_terms(list(self.entities.values())))
+        moves.update(merge_terms(list(self.entities.values()), by_suffix=True))
         self.apply_moves(moves)
         credits = [(c, a, _follow(moves, k)) for c, a, k in credits]
         headers = {
@@ -720,14 +720,22 @@ class _PageLinker:
             self.links.append((m, key))
 
     def with_head_noun(self, name: str, end: int) -> str:
-        """A bare code (“133”) takes the head noun printed after it (133工作思路)."""
+        """A bare code (“133”) takes the head noun printed after it (133工作思路).
+
+        The longest head noun printed after any occurrence of the code on the
+        page wins, so ``“12345”思路`` in a title and ``“12345”工作思路`` in
+        the body are one programme.
+        """
         if re.search(r"[\u4e00-\u9fff]", name):
             return name
-        after = clean_surface(self.page.text[end : end + 16]).lstrip("”’」』\"'")
-        for noun in load_tables().head_nouns:
-            if after.startswith(noun):
-                return name + noun
-        return name
+        best = ""
+        text = self.page.text
+        for m in re.finditer(re.escape(name), text):
+            after = clean_surface(text[m.end() : m.end() + 16]).lstrip("”’」』\"'")
+            noun = next((n for n in load_tables().head_nouns if after.startswith(n)), "")
+            if len(noun) > len(best):
+                best = noun
+        return name + best
 
     def link_credits(
         self, levels_of: dict[int, dict[str, str]]
@@ -783,11 +791,12 @@ def _follow(moves: dict[Key, Key], key: Key) -> Key:
     return key
 
 
-def merge_terms(entities: Iterable[Entity]) -> dict[Key, Key]:
+def merge_terms(entities: Iterable[Entity], *, by_suffix: bool = False) -> dict[Key, Key]:
     """Merge programmes, honours and documents that are one name written two ways.
 
     Same name without punctuation (对标先进、争创一流 / 对标先进争创一流), or one
-    name plus a head noun (新一轮退耕还林还草 / 新一轮退耕还林还草工程).
+    name plus a head noun (新一轮退耕还林还草 / 新一轮退耕还林还草工程); with
+    ``by_suffix`` (within a page) also a short form that ends one longer name.
     """
     nouns = load_tables().head_nouns
     by_type: dict[str, list[str]] = defaultdict(list)
@@ -805,6 +814,14 @@ def merge_terms(entities: Iterable[Entity]) -> dict[Key, Key]:
                 if key + noun in groups:
                     groups[key + noun].extend(groups.pop(key))
                     break
+        if by_suffix:
+            # A short name that ends exactly one longer name (一张网 / 党群一张网).
+            for key in sorted(groups, key=len):
+                if len(key) < 3 or key not in groups:
+                    continue
+                longer = [k for k in groups if k != key and k.endswith(key)]
+                if len(longer) == 1:
+                    groups[longer[0]].extend(groups.pop(key))
         for members in groups.values():
             best = max(members, key=lambda n: (len(n), n))
             for n in members:
