@@ -177,28 +177,50 @@ def programme_communities(nxgraph: nx.MultiDiGraph, *, min_size: int = 2) -> Tab
     return Table(["community", "size", "programmes"], rows)
 
 
-def programmes_across_places(nxgraph: nx.MultiDiGraph) -> Table:
-    """Programmes promoted by bodies in two or more places (the place of each promoter)."""
+def _programme_places(nxgraph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Programme label -> places of the bodies (or places) that promote it."""
     places: dict[str, set[str]] = {}
     for head, tail, relation in nxgraph.edges(data="relation"):
         if relation != "PROMOTES" or nxgraph.nodes[tail].get("type") != "PROGRAM":
             continue
         attrs = nxgraph.nodes[head]
-        place = attrs["label"] if attrs.get("type") == "PLACE" else attrs.get("place")
+        place = attrs.get("label") if attrs.get("type") == "PLACE" else attrs.get("place")
         if place:
             places.setdefault(nxgraph.nodes[tail]["label"], set()).add(place)
+    return places
+
+
+def programmes_across_places(nxgraph: nx.MultiDiGraph, *, min_places: int = 2) -> Table:
+    """Programmes promoted by bodies in ``min_places`` or more places, most widespread first."""
     rows = sorted(
-        ((p, len(s), "、".join(sorted(s))) for p, s in places.items() if len(s) >= 2),
+        (
+            (p, len(s), "、".join(sorted(s)))
+            for p, s in _programme_places(nxgraph).items()
+            if len(s) >= min_places
+        ),
         key=lambda r: (-r[1], r[0]),
     )
     return Table(["programme", "places", "where"], rows)
 
 
+def programmes_by_place(nxgraph: nx.MultiDiGraph, *, examples: int = 5) -> Table:
+    """How many programmes the bodies of each place promote, with a few examples."""
+    by_place: dict[str, list[str]] = {}
+    for programme, places in _programme_places(nxgraph).items():
+        for place in places:
+            by_place.setdefault(place, []).append(programme)
+    rows = sorted(
+        ((place, len(ps), "、".join(sorted(ps)[:examples])) for place, ps in by_place.items()),
+        key=lambda r: (-r[1], r[0]),
+    )
+    return Table(["place", "programmes", "examples"], rows)
+
+
 def iframe(page: str, *, height: int = 650) -> str:
     """An ``<iframe>`` whose ``srcdoc`` is ``page`` (escaped), for notebooks that sandbox output."""
     return (
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
-        'sandbox="allow-scripts"></iframe>'
+        f'<div class="kg-graph"><iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
+        'sandbox="allow-scripts"></iframe></div>'
     )
 
 
