@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 import kg.terms  # noqa: F401  (registers the kg_terms factory)
 from kg.errors import ModelError
-from kg.gazetteer import RANK, Gazetteer
+from kg.gazetteer import RANK, VILLAGE_SUFFIXES, Gazetteer
 from kg.model import Article, CleanPage, Mention
 from kg.resources import data_path, pkuseg_model_dir
 
@@ -389,6 +389,7 @@ def _is_ancestor_name(a: str, b: str) -> bool:
     gaz = Gazetteer.load()
     ua = gaz.full_name_uids(a) + gaz.short_name_uids(a)
     ub = gaz.full_name_uids(b) + gaz.short_name_uids(b)
+    ub += [u for suffix in VILLAGE_SUFFIXES for u in gaz.full_name_uids(b + suffix)]
     if not ua or not ub:
         return True  # an area or village the gazetteer lacks: trust the text
     ua_set = set(ua)
@@ -456,6 +457,8 @@ class OrgRecognizer:
             return True
         if middle[0] in "一二三四五六七八九十两几多" or middle.endswith(("型", "式")):
             return False
+        if re.search("[一二三四五六七八九十两几多]级", middle):
+            return False  # 三级党群服务中心: a tier of bodies, not one
         return not any(middle.startswith(g) for g in t.generic if len(g) >= 2) and middle[0] not in t.generic
 
     def _plain_name_start(self, text: str, start: int) -> int | None:
@@ -469,6 +472,8 @@ class OrgRecognizer:
             s += 1
         name = text[s:start]
         if len(name) < 2 or name in common_words() or name in t.generic or not self._name_like(name):
+            return None
+        if name[0] in ADMIN_CHARS:  # a bare 市/县 would have been a prefix
             return None
         first = self._tok_text.get(s, "")
         if first in t.generic:
@@ -669,7 +674,7 @@ class PersonRecognizer:
                 if i in covered:
                     break
                 end = self._name_at(text, i, set())
-                if text[i : i + 1] in t.stop and i + 1 not in covered:
+                if text[i : i + 1] == "任" and i + 1 not in covered:
                     later = self._name_at(text, i + 1, set())
                     if later is not None:  # 主任任代开全: 任 is the verb, not a surname
                         i, end = i + 1, later
