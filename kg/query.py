@@ -19,6 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_write_text
 from kg.errors import InputError, QueryError
 from kg.namespaces import PREFIXES
 
@@ -84,11 +85,37 @@ def load_file(store: ox.Store, path: Path) -> None:
     log.info("loaded %s into the store (%d quads)", path, len(store))
 
 
+STAMP_FILE = "kg-source.json"  # in a persisted store: which graph file it was loaded from
+
+
+def source_stamp(graph_file: Path) -> dict[str, object]:
+    """What identifies the content of a graph file cheaply: path, size and modification time."""
+    st = graph_file.stat()
+    return {"path": str(graph_file.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def store_is_current(store_dir: Path, graph_file: Path) -> bool:
+    """Whether the store in ``store_dir`` was loaded from ``graph_file`` as it is now."""
+    stamp = store_dir / STAMP_FILE
+    if not (_is_store_dir(store_dir) and stamp.is_file()):
+        return False
+    try:
+        return bool(json.loads(stamp.read_text(encoding="utf-8")) == source_stamp(graph_file))
+    except (OSError, ValueError):
+        return False
+
+
+def stamp_store(store_dir: Path, graph_file: Path) -> None:
+    """Record in ``store_dir`` which graph file it holds."""
+    atomic_write_text(store_dir / STAMP_FILE, json.dumps(source_stamp(graph_file), sort_keys=True))
+
+
 def open_store(source: Path, *, store_dir: Path | None = None) -> ox.Store:
     """Open a store over ``source``: a graph file, an output folder with graph.ttl, or a store folder.
 
-    With ``store_dir`` the store is persisted there; an existing non-empty
-    store in ``store_dir`` is reused as it is, without loading ``source``.
+    With ``store_dir`` the store is persisted there and reused by later
+    calls while the graph file is unchanged (same path, size and mtime);
+    otherwise it is emptied and loaded again.
 
     Raises:
         InputError: ``source`` is missing or not RDF.
@@ -96,14 +123,23 @@ def open_store(source: Path, *, store_dir: Path | None = None) -> ox.Store:
     source = Path(source)
     if _is_store_dir(source):
         return ox.Store(str(source))
-    if store_dir is not None:
+    graph_file = _graph_file(source)
+    if store_dir is None:
+        store = ox.Store()
+    else:
+        store_dir = Path(store_dir)
+        current = store_is_current(store_dir, graph_file)
         store = ox.Store(str(store_dir))
-        if len(store) > 0:
+        if current:
             log.info("reusing store %s (%d quads)", store_dir, len(store))
             return store
-    else:
-        store = ox.Store()
-    load_file(store, _graph_file(source))
+        if len(store):
+            log.info("store %s is stale for %s; reloading", store_dir, graph_file)
+            store.clear()
+    load_file(store, graph_file)
+    if store_dir is not None:
+        store.flush()
+        stamp_store(store_dir, graph_file)
     return store
 
 

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from kg.errors import InputError, KgError
-from kg.query import _graph_file, _is_store_dir
+from kg.query import STAMP_FILE, _graph_file, _is_store_dir, stamp_store, store_is_current
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,13 @@ def serve(
             location = Path(tmp.name)
         else:
             location = Path(store_dir)
-        if not _is_store_dir(location):
+        if not store_is_current(location, graph_file):
+            if _is_store_dir(location):
+                if not (location / STAMP_FILE).is_file():
+                    raise InputError(
+                        f"{location} holds an Oxigraph store kg did not make; not replacing it"
+                    )
+                shutil.rmtree(location)  # stale: made by kg from an older graph file
             location.mkdir(parents=True, exist_ok=True)
             done = subprocess.run(
                 [exe, "load", "--location", str(location), "--file", str(graph_file)],
@@ -150,6 +156,7 @@ def serve(
                 raise InputError(
                     f"oxigraph could not load {graph_file}: {done.stderr.decode('utf-8', 'replace').strip()}"
                 )
+            stamp_store(location, graph_file)
     cmd = [
         exe,
         "serve-read-only",

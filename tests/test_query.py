@@ -181,3 +181,20 @@ def test_query_examples_on_seed_graph(seed_corpus, tmp_path):
         pytest.skip("the seed corpus has no PROMOTES facts yet")
     assert any(a == "昭通市政务服务管理局" and "133" in p for a, p, _ in rows), rows
     assert _run(s, "fact_sources.rq").rows
+
+
+def test_query_persisted_store_reloads_when_graph_changes(tmp_path):
+    c = handmade_corpus()
+    write_exports(build_graph(c), None, tmp_path / "out", formats=("turtle",))
+    store_dir = tmp_path / "store"
+    s = open_store(tmp_path / "out", store_dir=store_dir)
+    before = len(s)
+    del s
+    s = open_store(tmp_path / "out", store_dir=store_dir)  # unchanged: reused
+    assert len(s) == before
+    del s
+    c.facts = c.facts[:1]
+    write_exports(build_graph(c), None, tmp_path / "out", formats=("turtle",))
+    s = open_store(tmp_path / "out", store_dir=store_dir)
+    assert len(s) < before
+    assert len(run_query(s, "SELECT ?f WHERE { ?f a kg:Fact }").rows) == 1

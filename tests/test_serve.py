@@ -83,6 +83,8 @@ def test_serve_stop_ends_the_process(tmp_path):
         assert _select(srv.url, "ASK { ?s ?p ?o }")["boolean"] is True
     assert srv.process.poll() is not None
     assert (store / "CURRENT").is_file()  # the persisted store stays for the next run
+    with serve(tmp_path, port=_free_port(), store_dir=store) as again:  # reused, not reloaded
+        assert _select(again.url, QUERY)["results"]["bindings"]
 
 
 def test_serve_missing_graph_raises(tmp_path):
