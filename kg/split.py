@@ -374,7 +374,7 @@ class _Overlap:
         grams = _bigrams(head_text)
         if not grams:
             return 0.0
-        weight = {g: self.weight(g) for g in grams}
+        weight = {g: self.weight(g) for g in sorted(grams)}  # sorted: sums reproducible
         found = _bigrams(text) if isinstance(text, str) else text
         total = sum(weight.values())
         return sum(w for g, w in weight.items() if g in found) / total if total else 0.0
