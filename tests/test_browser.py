@@ -207,3 +207,35 @@ def test_browser_seed_graph(browser, tmp_path, seed_corpus):
     assert s.errors == [] and s.remote_requests() == []
     s.page.wait_for_timeout(1000)
     assert ink(s.page.screenshot()) > 5000
+
+
+def test_browser_double_click_shows_neighbourhood(browser, tmp_path):
+    s = open_page(browser, write_html(synthetic(12), tmp_path / "g.html"))
+    page = s.page
+    page.evaluate("network.stopSimulation(); network.fit({animation: false})")
+    xy = page.evaluate("network.canvasToDOM(network.getPositions([5])[5])")
+    frame = page.locator("#mynetwork").bounding_box()
+    page.mouse.dblclick(frame["x"] + xy["x"], frame["y"] + xy["y"])
+    page.wait_for_function("network.body.data.nodes.length < 12", timeout=5_000)
+    assert counts(page) == (3, 2)  # 实体5 with 实体4 and 实体6
+    assert page.locator("#kg-details h2").text_content() == "实体5"
+    assert s.errors == []
+
+
+def test_browser_page_draws_inside_notebook_iframe(browser, tmp_path):
+    from kg.explore import iframe
+    from kg.export_html import render_html
+
+    holder = tmp_path / "notebook.html"
+    holder.write_text(
+        f"<!DOCTYPE html><meta charset='utf-8'><body>{iframe(render_html(synthetic(20)))}</body>",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(holder.as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator("body[data-ready='1']").wait_for(timeout=30_000)
+    assert frame.locator("#kg-stats").text_content() == "20 entities · 19 relations"
+    assert [u for u in requests if not u.startswith(LOCAL_SCHEMES)] == []
