@@ -107,7 +107,10 @@ _SOURCE = re.compile(
     r"[（(](?P<pic>图片由|照片由|图由)?(?P<name>[^（()）]{2,30}?)(?P<role>供稿|供图|提供)[)）]"
 )
 _TAIL = re.compile(r"[文图摄并/\\／、\s]+")
-_LEAD = re.compile(r"(?:本报讯|[（(][^（()）]{2,12}电[)）])")
+# The dateline that opens a news item: "本报讯", "新华社北京11月3日电", "（XX电）".
+_LEAD = re.compile(r"(?:本报讯|[^\s，。（()）]{2,12}\d{1,2}日电|[（(][^（()）]{2,16}电[)）])")
+# and the credits in brackets after it: "（记者 张三 通讯员 李四）"
+_LEAD_CREDITS = re.compile(r"\s*[（(][^（()）]{2,30}[)）]")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,5}")
 
 
@@ -176,12 +179,11 @@ def _kind(line: Line) -> str:
         return "source"
     if w <= TITLE_MAX and any(text.endswith(word) for word, _ in _roles("banner")):
         return "banner"
-    if is_byline_start(text):
-        if w < TITLE_MAX and not _ends_sentence(text):
-            return "byline"
-        lead = _lead_byline(text)
-        if lead:
-            line.lead_byline = lead
+    if is_byline_start(text) and w < TITLE_MAX and not _ends_sentence(text):
+        return "byline"
+    if w > TITLE_MAX:
+        line.lead_byline = _lead_byline(text)
+        if line.lead_byline:
             return "body"
     if _TAIL.fullmatch(text):
         return "tail"
@@ -202,8 +204,14 @@ def _lead_byline(text: str) -> int:
     m = _LEAD.match(head)
     if not m:
         return 0
-    end = head.find("报道", m.end())
-    end = end + 2 if end >= 0 else m.end()
+    end = m.end()
+    credits = _LEAD_CREDITS.match(head, end)
+    if credits and any(word in credits.group() for word, _ in _roles("byline")):
+        end = credits.end()
+    else:
+        reported = head.find("报道", end)
+        if reported >= 0 and any(w in head[end:reported] for w, _ in _roles("byline")):
+            end = reported + 2
     while end < len(text) and text[end] in SPACE:
         end += 1
     return end
