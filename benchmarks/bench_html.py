@@ -4,6 +4,7 @@ Run:
     .venv/bin/python benchmarks/bench_html.py                 # 5,000-node synthetic graph
     .venv/bin/python benchmarks/bench_html.py --nodes 1000 --nodes 5000 --nodes 8000
     .venv/bin/python benchmarks/bench_html.py --screenshot docs/screenshot.png --graph output/graph.ttl
+    .venv/bin/python benchmarks/bench_html.py --screenshot docs/screenshot-focus.png --search 昭通市委市直机关工作委员会
 
 Needs /usr/bin/chromium (.ci/install-browser.sh) and the playwright package;
 the browser is Debian's, driven through ``executable_path`` (no download).
@@ -127,8 +128,12 @@ def bench(sizes: list[int], out: Path) -> int:
     return 1 if failures else 0
 
 
-def screenshot(graph_path: Path, png: Path) -> int:
-    """Save a screenshot of the page of a built graph (docs/screenshot.png)."""
+def screenshot(graph_path: Path, png: Path, *, search: str | None = None) -> int:
+    """Save a screenshot of the page of a built graph (docs/screenshot.png).
+
+    With ``search``, the entity found by that name is selected and only its
+    neighbourhood shown (what a double-click does), with its details panel.
+    """
     from playwright.sync_api import sync_playwright
 
     from kg.explore import load_graph
@@ -144,6 +149,14 @@ def screenshot(graph_path: Path, png: Path) -> int:
         page.evaluate("network.once('stabilized', () => { window.kgStable = true; })")
         page.wait_for_timeout(2500)
         page.evaluate("network.fit({animation: false})")
+        if search:
+            page.locator("#kg-search").fill(search)
+            page.locator("#kg-search-form button[type=submit]").click()
+            page.evaluate("kg.focusNeighbourhood(network.getSelectedNodes()[0], 1)")
+            page.wait_for_timeout(2500)
+            page.evaluate(
+                "network.fit({nodes: network.body.data.nodes.getIds(), animation: false})"
+            )
         page.wait_for_timeout(300)
         png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(png))
@@ -167,9 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--graph", type=Path, default=Path("output/graph.ttl"), help="graph for --screenshot"
     )
+    parser.add_argument("--search", help="with --screenshot: show this entity's neighbourhood")
     args = parser.parse_args(argv)
     if args.screenshot:
-        return screenshot(args.graph, args.screenshot)
+        return screenshot(args.graph, args.screenshot, search=args.search)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         return bench(args.nodes or [5000], args.out)
