@@ -272,8 +272,17 @@ def _heads(lines: list[Line]) -> list[Head]:
             if lines[j].kind == "kicker":
                 continue  # handled from the kicker
             head = Head(title=j, subtitle=sub)
-            if j - 1 >= 0 and j - 1 not in used and lines[j - 1].kind == "kicker":
-                head.kicker = j - 1
+            k = j - 1
+            if k >= 0 and k not in used and lines[k].kind == "kicker":
+                head.kicker = k
+            elif (
+                titleish(k)
+                and lines[j].gap <= 1
+                and lines[k].width <= TITLE_MAX
+                and not (k > 0 and lines[k - 1].kind == "kicker")
+                and (k == 0 or lines[k].gap >= 1)
+            ):
+                head.kicker = k  # a lead-in line printed without a dash
             if line.lead_byline:
                 used.update(head.lines)
                 head.last = i - 1
@@ -431,10 +440,17 @@ def _pair(
         if hi in done:
             continue
         found = _search(lines, head, overlap, stops, set(pairs) | set(starts))
-        if found is None:
-            logger.debug("no body found for title %r", lines[head.title].text)
-            continue
-        pairs[found] = head
+        if found is not None:
+            pairs[found] = head
+            done.add(hi)
+    # heads still without a body take the starts still without a title, in order
+    left = [s for s in starts if s not in pairs]
+    for hi, head in enumerate(heads):
+        if hi not in done:
+            if not left:
+                logger.debug("no body found for title %r", lines[head.title].text)
+                continue
+            pairs[left.pop(0)] = head
     for s in starts:
         pairs.setdefault(s, None)
     return pairs

@@ -314,3 +314,18 @@ def test_split_never_breaks_property(lines: list[str]) -> None:
         assert a.start <= a.body_start <= a.end
         for c in a.credits:
             assert "".join(page.raw[c.start : c.end].split()) == c.name
+
+
+def test_split_kicker_without_dash() -> None:
+    text = f"\n省农科院扶贫工作队帮村建强支部\n党建引领科技富民\n\n记者 张三\n\n{BODY}"
+    (article,) = split_articles(_page(text))
+    assert (article.kicker, article.title) == ("省农科院扶贫工作队帮村建强支部", "党建引领科技富民")
+    assert article.first_words.startswith("今年以来")
+
+
+def test_split_leftover_title_takes_untitled_body() -> None:
+    body_a = "沙坝村坚持加强党建引领，做大做强青花椒产业，群众增收致富，花椒品牌越来越响。" * 3
+    body_b = "这里的变化有目共睹，干部群众齐心协力，日子越过越红火，大家都说好。" * 3
+    text = f"{body_a}\n\n（某局供稿）\n\n{body_b}\n\n沙坝村青花椒产业鼓起钱袋子\n通讯员 张三\n\n与众不同的标题\n通讯员 李四\n"
+    articles = split_articles(_page(text))
+    assert [a.title for a in articles] == ["沙坝村青花椒产业鼓起钱袋子", "与众不同的标题"]
