@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -72,7 +73,7 @@ def synthetic_graph(n: int, *, seed: int = 7) -> nx.MultiDiGraph:
     return g
 
 
-def load(browser, path: Path) -> dict[str, float | int | list[str]]:
+def load(browser: Any, path: Path) -> dict[str, Any]:
     """Open ``path`` and measure it until vis-network's first draw."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     requests: list[str] = []

@@ -180,6 +180,8 @@ def test_browser_type_filter_and_neighbourhood(browser, tmp_path):
     page.locator("#kg-search").fill("实体7")
     page.locator("#kg-search-form button[type=submit]").click()
     assert page.evaluate("network.getSelectedNodes()") == [7]
+    page.locator("#kg-neighbourhood").click()  # 实体7 → 实体6 only (8 links to the hub)
+    assert counts(page) == (2, 1)
     assert s.errors == []
 
 

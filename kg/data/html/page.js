@@ -184,6 +184,12 @@
     add("IRI", [n.iri]);
     add("Source sentences", n.evidence);
     panel.appendChild(dl);
+    const only = document.createElement("button");
+    only.type = "button";
+    only.id = "kg-neighbourhood";
+    only.textContent = "Show only its neighbourhood";
+    only.addEventListener("click", function () { focusNeighbourhood(id, 1); });
+    panel.insertBefore(only, dl);
   }
 
   function selectNode(id, move) {
