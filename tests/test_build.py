@@ -1,0 +1,169 @@
+"""The corpus build: outputs, determinism, engines, lock, strictness."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import time
+from pathlib import Path
+
+import filelock
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg.build import LOCK_NAME, _LocalRunner, _make_runner, _PoolRunner, build, collect_pages
+from kg.errors import InputError
+from kg.extract import to_gold_json
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+TWO = [SEEDS / "000_e59ba49bd64a9ae0.txt", SEEDS / "003_3d028b8c8d2b6744.txt"]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(".kg-") for part in p.relative_to(folder).parts)
+    }
+
+
+@pytest.fixture(scope="module")
+def built(nlp, tmp_path_factory):
+    """Two seed pages built once (with the cache, in this process)."""
+    out = tmp_path_factory.mktemp("built")
+    report = build(TWO, out, nlp=nlp)
+    return out, report
+
+
+def test_build_writes_every_output(built) -> None:
+    out, report = built
+    assert report.pages_ok == 2 and report.ok
+    assert report.encodings == {p.name: "utf-8" for p in TWO}
+    assert {"graph.ttl", "graph.html", "report.json"} <= {p.name for p in report.outputs}
+    assert all(p.is_file() for p in report.outputs)
+    assert sorted(p.name for p in (out / "pages").iterdir()) == sorted(
+        p.stem + ".json" for p in TWO
+    )
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    assert len(g) > 0
+    assert not list(out.glob(".kg-staging*"))
+
+
+def test_build_report_json_has_no_timings(built) -> None:
+    out, report = built
+    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "timings" not in doc and doc["pages_ok"] == 2
+    assert doc["skipped"] == [] and doc["entities"] == report.entities
+    assert set(report.timings) >= {"read", "extract", "link", "graph", "export_rdf", "total"}
+
+
+def test_build_page_json_matches_extraction(built, seed_results) -> None:
+    out, _ = built
+    for page in TWO:
+        want = json.dumps(to_gold_json(seed_results[page.name]), ensure_ascii=False, indent=2)
+        assert (out / "pages" / f"{page.stem}.json").read_text(encoding="utf-8") == want + "\n"
+
+
+def test_build_clean_build_is_byte_identical(built, nlp, tmp_path: Path) -> None:
+    out, _ = built
+    build(TWO, tmp_path, nlp=nlp, use_cache=False)
+    assert _files(tmp_path) == _files(out)
+
+
+def test_build_lock_stops_a_second_build(tmp_path: Path) -> None:
+    lock = filelock.FileLock(str(tmp_path / LOCK_NAME))
+    with lock:
+        t0 = time.monotonic()
+        with pytest.raises(InputError, match="another build is writing"):
+            build(TWO, tmp_path)
+        assert time.monotonic() - t0 < 5
+    assert not (tmp_path / "graph.ttl").exists()
+
+
+def test_build_strict_stops_at_first_bad_page(tmp_path: Path, nlp) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(TWO[0], src / "b.txt")
+    (src / "a.txt").write_bytes(b"")
+    with pytest.raises(InputError, match=r"a\.txt: empty file"):
+        build([src], tmp_path / "out", nlp=nlp, strict=True)
+
+
+def test_build_nothing_built_keeps_previous_output(built, tmp_path: Path) -> None:
+    out, _ = built
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(InputError, match="no page could be built.*PNG"):
+        build([bad], copy)
+    assert _files(copy) == _files(out)
+
+
+def test_build_rebuild_drops_pages_no_longer_given(built, nlp, tmp_path: Path) -> None:
+    out, _ = built
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    report = build(TWO[:1], copy, nlp=nlp)
+    assert report.cached == 1 and report.extracted == 0
+    assert [p.name for p in (copy / "pages").iterdir()] == [TWO[0].stem + ".json"]
+
+
+def test_build_collect_pages_reports_problems(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "manifest.csv").write_text(
+        "file,newspaper,date,home_place\np.txt,昭通日报,2022-11-22,昭通市\nghost.txt,,,\n",
+        encoding="utf-8",
+    )
+    (a / "p.txt").write_text("x", encoding="utf-8")
+    (b / "p.txt").write_text("y", encoding="utf-8")
+    (b / "q.md").write_text("not a page", encoding="utf-8")
+    problems: list[tuple[str, str]] = []
+    pages = collect_pages(
+        [b, a, tmp_path / "nope"], on_problem=lambda f, r: problems.append((f, r))
+    )
+    assert [(p.path, p.meta.home_place) for p in pages] == [(a / "p.txt", "昭通市")]
+    assert [f for f, _ in problems] == [
+        str(a / "manifest.csv"),
+        str(tmp_path / "nope"),
+        str(b / "p.txt"),
+    ]
+    assert "ghost.txt" in problems[0][1] and "another page named" in problems[2][1]
+
+
+def test_build_default_workers_is_one_for_small_inputs() -> None:
+    small = _make_runner(
+        "local", workers=None, scheduler=None, nlp=None, n_pages=5, partition_size=8
+    )
+    assert isinstance(small, _LocalRunner)
+    big = _make_runner("local", workers=2, scheduler=None, nlp=None, n_pages=5, partition_size=8)
+    assert isinstance(big, _PoolRunner) and big.workers == 2
+
+
+def test_build_rejects_unknown_engine(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="engine 'spark'"):
+        build(TWO, tmp_path, engine="spark")
+
+
+@pytest.mark.slow
+def test_build_process_pool_gives_same_files(built, tmp_path: Path) -> None:
+    out, _ = built
+    report = build(TWO, tmp_path, workers=2, use_cache=False)
+    assert report.extracted == 2
+    assert _files(tmp_path) == _files(out)
+
+
+@pytest.mark.slow
+def test_build_dask_gives_isomorphic_graph(built, tmp_path: Path) -> None:
+    out, _ = built
+    report = build(TWO, tmp_path, engine="dask", workers=2, use_cache=False, partition_size=1)
+    assert report.pages_ok == 2 and report.extracted == 2
+    local = Graph().parse(out / "graph.ttl", format="turtle")
+    dask = Graph().parse(tmp_path / "graph.ttl", format="turtle")
+    assert isomorphic(local, dask)
+    assert filecmp.cmp(out / "report.json", tmp_path / "report.json", shallow=False)
