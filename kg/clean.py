@@ -518,5 +518,5 @@ def clean_page(raw: str, meta: PageMeta) -> CleanPage:
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
     offsets = doc.offsets[lead : lead + len(text)].tolist()
     if not text:
-        logger.warning("page %s has no text after cleaning", meta.source)
+        logger.info("page %s has no text after cleaning", meta.source)
     return CleanPage(meta=meta, raw=raw, text=text, offsets=offsets, credits=credits)

@@ -494,7 +494,7 @@ def split_articles(page: CleanPage) -> list[Article]:
     heads = _heads(lines)
     starts = _starts(lines, heads)
     if not starts:
-        logger.warning("page %s: no article body found", page.meta.source)
+        logger.info("page %s: no article body found", page.meta.source)
         return []
     overlap = _Overlap(lines)
     pairs = _pair(lines, heads, starts, overlap)
