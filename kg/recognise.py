@@ -233,6 +233,8 @@ class PlaceRecognizer:
             uids = gaz.full_name_uids(name) if kind == "full" else gaz.short_name_uids(name)
             supported = any(gaz.support(u, sorted(present)) > 0 for u in uids[:50])
             aligned = start in tok_starts and end in tok_ends
+            if kind == "short" and len(name) >= 3 and name[-1] in "县州旗":
+                kind = "full"  # 凉山州, 威宁县: the usual name of an autonomous division
             common = name in words
             enumerated = text[end : end + 1] == "、" or text[start - 1 : start] == "、"
             if kind == "full":
@@ -249,6 +251,7 @@ class PlaceRecognizer:
                     ok = full_present and aligned
                 elif rank <= RANK["city"]:
                     ok = aligned or supported or end < len(text) and text[end] in "市省"
+                    ok = ok or start in tok_starts and end < len(text) and text[end] == "委"
                 elif rank == RANK["county"]:
                     ok = (full_present or supported and not common) and (
                         aligned or end < len(text) and text[end] in "县区市"
