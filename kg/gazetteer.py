@@ -100,7 +100,15 @@ class Gazetteer:
         return cache_dir() / f"gazetteer-{stamp.hexdigest()[:16]}.marshal"
 
     def _columns(self) -> tuple:
-        return (self._name, self._level, self._code, self._short, self._parent, self._by_name, self._by_short)
+        return (
+            self._name,
+            self._level,
+            self._code,
+            self._short,
+            self._parent,
+            self._by_name,
+            self._by_short,
+        )
 
     def _read_cache(self) -> bool:
         try:
@@ -111,7 +119,15 @@ class Gazetteer:
         except (OSError, ValueError, EOFError, TypeError) as e:
             logger.warning("gazetteer cache unreadable, rebuilding: %s", e)
             return False
-        (self._name, self._level, self._code, self._short, self._parent, self._by_name, self._by_short) = data
+        (
+            self._name,
+            self._level,
+            self._code,
+            self._short,
+            self._parent,
+            self._by_name,
+            self._by_short,
+        ) = data
         return True
 
     def _write_cache(self) -> None:
@@ -144,7 +160,11 @@ class Gazetteer:
         china = self._add(RANK["country"], "中国", "", "", -1)
         rank_of = {level: RANK[level] for level in LEVELS}
         names, levels, codes, shorts, parents = (
-            self._name, self._level, self._code, self._short, self._parent
+            self._name,
+            self._level,
+            self._code,
+            self._short,
+            self._parent,
         )
         stack = [(0, china)]  # (rank, uid) of the open ancestors
         for line in text.split("\n"):
@@ -176,10 +196,14 @@ class Gazetteer:
             fields = (line.split("\t") + [""] * 6)[:6]
             level, name, code, short, parent_path, replaces = fields[:6]
             if level not in RANK:
-                raise ModelError(f"{path}: unknown level {level!r} in {line!r}; expected one of {LEVELS}")
+                raise ModelError(
+                    f"{path}: unknown level {level!r} in {line!r}; expected one of {LEVELS}"
+                )
             parent = self._find_path(parent_path) if parent_path else -1
             if parent_path and parent < 0:
-                raise ModelError(f"{path}: parent {parent_path!r} of {name!r} is not in the gazetteer")
+                raise ModelError(
+                    f"{path}: parent {parent_path!r} of {name!r} is not in the gazetteer"
+                )
             uid = self._add(RANK[level], name, code, short, parent)
             if replaces:
                 old = [u for u in self._by_name.get(replaces, []) if self._parent[u] == parent]
@@ -197,7 +221,9 @@ class Gazetteer:
         """The uid of ``中国/云南省/昭通市``-style path, or -1."""
         parent = -1
         for part in path.split("/"):
-            options = [u for u in self._by_name.get(part, []) if parent < 0 or self._parent[u] == parent]
+            options = [
+                u for u in self._by_name.get(part, []) if parent < 0 or self._parent[u] == parent
+            ]
             if not options:
                 return -1
             parent = options[0]
@@ -207,7 +233,9 @@ class Gazetteer:
         by_name: dict[str, list[int]] = {}
         by_short: dict[str, list[int]] = {}
         town, village = RANK["town"], RANK["village"]
-        for uid, (name, rank, short) in enumerate(zip(self._name, self._level, self._short)):
+        for uid, (name, rank, short) in enumerate(
+            zip(self._name, self._level, self._short, strict=True)
+        ):
             if rank < 0:
                 continue
             by_name.setdefault(name, []).append(uid)
@@ -274,7 +302,11 @@ class Gazetteer:
         uids = list(self._by_name.get(name, [])) + list(self._by_short.get(name, []))
         if not uids:
             for suffix in VILLAGE_SUFFIXES:
-                uids += [u for u in self._by_name.get(name + suffix, []) if self._level[u] == RANK["village"]]
+                uids += [
+                    u
+                    for u in self._by_name.get(name + suffix, [])
+                    if self._level[u] == RANK["village"]
+                ]
         return [self.place(u) for u in sorted(set(uids))]
 
     def ancestors(self, uid: int) -> list[int]:
@@ -359,4 +391,6 @@ class Gazetteer:
     @cached_property
     def country_names(self) -> list[str]:
         """Full names of the countries in the table."""
-        return sorted(n for n, r in zip(self._name, self._level) if r == RANK["country"])
+        return sorted(
+            n for n, r in zip(self._name, self._level, strict=True) if r == RANK["country"]
+        )

@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 import spacy
@@ -34,7 +35,9 @@ SPANS_KEY = "kg"
 SENT_PUNCT = ["。", "！", "？", "；", "…", "!", "?", ";", "\n"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Characters a name never contains: function words and punctuation.
-NAME_STOP = set("的了在是和与及或并对把被将从向为以等也都就还又而于到由给让、，。；：！？“”‘’《》（）()「」,.;:!? \n\t·—…")
+NAME_STOP = set(
+    "的了在是和与及或并对把被将从向为以等也都就还又而于到由给让、，。；：！？“”‘’《》（）()「」,.;:!? \n\t·—…"
+)
 ADMIN_CHARS = "省市县区州乡镇"
 TOWN_ENDINGS = ("镇", "乡", "街道", "苏木")
 # A bare 市/县 before an organ is its place (市人社局) unless a word ends there (全市, 城市).
@@ -62,7 +65,11 @@ def _csv(name: str) -> list[dict[str, str]]:
     """Rows of a CSV data file, ``#`` comment lines skipped."""
     path = data_path(name)
     try:
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+        lines = [
+            ln
+            for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln and not ln.startswith("#")
+        ]
     except OSError as e:
         raise ModelError(f"cannot read data file {path}: {e}") from e
     return list(csv.DictReader(lines))
@@ -72,7 +79,11 @@ def _tsv(name: str) -> list[dict[str, str]]:
     """Rows of a TSV data file, ``#`` comment lines skipped."""
     path = data_path(name)
     try:
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+        lines = [
+            ln
+            for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln and not ln.startswith("#")
+        ]
     except OSError as e:
         raise ModelError(f"cannot read data file {path}: {e}") from e
     return list(csv.DictReader(lines, delimiter="\t"))
@@ -96,16 +107,16 @@ def _automaton(words: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
     return auto
 
 
-def _matches(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, object]]:
+def _matches(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, Any]]:
     """``(start, end, value)`` of every dictionary word in ``text``."""
     if len(auto) == 0:
         return []
     return [(end + 1 - len(word), end + 1, value) for end, (word, value) in auto.iter(text)]
 
 
-def _longest_first(cands: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+def _longest_first(cands: Sequence[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
     """Non-overlapping candidates, the leftmost-longest first."""
-    out: list[tuple[int, int, object]] = []
+    out: list[tuple[int, int, Any]] = []
     taken_until = -1
     for start, end, value in sorted(cands, key=lambda c: (c[0], -(c[1] - c[0]))):
         if start >= taken_until:
@@ -139,7 +150,9 @@ def add_exact_spans(doc: Doc, items: Iterable[tuple[int, int, str]]) -> None:
             cj += 1
         if inner:
             bounds = [0, *inner, len(tok.text)]
-            splits.append((tok.i, [tok.text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]))
+            splits.append(
+                (tok.i, [tok.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a])
+            )
     if splits:
         with doc.retokenize() as retok:
             for i, orths in splits:
@@ -176,14 +189,18 @@ def _token_bounds(doc: Doc) -> tuple[set[int], set[int]]:
 
 
 def _spans_of(doc: Doc, label: str) -> list[tuple[int, int]]:
-    return sorted((s.start_char, s.end_char) for s in doc.spans.get(SPANS_KEY, []) if s.label_ == label)
+    return sorted(
+        (s.start_char, s.end_char) for s in doc.spans.get(SPANS_KEY, []) if s.label_ == label
+    )
 
 
 # -- places --------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
-def _place_tables() -> tuple[ahocorasick.Automaton, frozenset[str], frozenset[str], list[tuple[str, re.Pattern[str], str]]]:
+def _place_tables() -> tuple[
+    ahocorasick.Automaton, frozenset[str], frozenset[str], list[tuple[str, re.Pattern[str], str]]
+]:
     gaz = Gazetteer.load()
     words: dict[str, tuple[str, int]] = {}
     for surface, kind, rank in gaz.names_by_level("town"):
@@ -206,12 +223,16 @@ def _place_tables() -> tuple[ahocorasick.Automaton, frozenset[str], frozenset[st
 class PlaceRecognizer:
     """Adds PLACE spans: gazetteer names, name chains, villages and named areas."""
 
-    def __init__(self, *, town_short_forms: bool = True, village_needs_support: bool = True) -> None:
+    def __init__(
+        self, *, town_short_forms: bool = True, village_needs_support: bool = True
+    ) -> None:
         self.town_short_forms = town_short_forms
         self.village_needs_support = village_needs_support
 
     def __call__(self, doc: Doc) -> Doc:
-        add_exact_spans(doc, [(s, e, "PLACE") for s, e in _outside_titles(doc.text, self.find(doc))])
+        add_exact_spans(
+            doc, [(s, e, "PLACE") for s, e in _outside_titles(doc.text, self.find(doc))]
+        )
         return doc
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
@@ -225,7 +246,11 @@ class PlaceRecognizer:
         present = {
             text[s:e]
             for s, e, (kind, rank) in raw
-            if s in tok_starts and e in tok_ends or kind == "full" and rank <= RANK["county"] and e - s >= 3
+            if s in tok_starts
+            and e in tok_ends
+            or kind == "full"
+            and rank <= RANK["county"]
+            and e - s >= 3
         }
         accepted: list[tuple[int, int, object]] = []
         for start, end, (kind, rank) in raw:
@@ -257,8 +282,11 @@ class PlaceRecognizer:
                         aligned or end < len(text) and text[end] in "县区市"
                     )
                 else:
-                    ok = self.town_short_forms and aligned and not common and (
-                        full_present or supported and enumerated
+                    ok = (
+                        self.town_short_forms
+                        and aligned
+                        and not common
+                        and (full_present or supported and enumerated)
                     )
             if ok:
                 accepted.append((start, end, rank))
@@ -284,7 +312,12 @@ class PlaceRecognizer:
                     continue
                 name = text[start:end]
                 bare = name[: m.start() - start]
-                if not all(_is_name_char(c) for c in name) or bare in generic or bare[:1] in generic and len(bare) <= 2:
+                if (
+                    not all(_is_name_char(c) for c in name)
+                    or bare in generic
+                    or bare[:1] in generic
+                    and len(bare) <= 2
+                ):
                     continue
                 uids = [u for u in gaz.full_name_uids(name) if gaz.rank(u) == RANK["village"]]
                 if not uids:
@@ -297,7 +330,9 @@ class PlaceRecognizer:
                     found.append((start, end))
                     present.add(name)
                     bare_form = bare
-                    if len(bare_form) >= 2:  # the short form (沙坝 for 沙坝村) where it stands alone
+                    if (
+                        len(bare_form) >= 2
+                    ):  # the short form (沙坝 for 沙坝村) where it stands alone
                         for b in re.finditer(re.escape(bare_form), text):
                             nxt = text[b.end() : b.end() + 2]
                             if b.start() in tok_starts and not nxt.startswith(("村", "社区")):
@@ -346,7 +381,9 @@ class PlaceRecognizer:
 def make_place_recognizer(
     nlp: Language, name: str, town_short_forms: bool, village_needs_support: bool
 ) -> PlaceRecognizer:
-    return PlaceRecognizer(town_short_forms=town_short_forms, village_needs_support=village_needs_support)
+    return PlaceRecognizer(
+        town_short_forms=town_short_forms, village_needs_support=village_needs_support
+    )
 
 
 # -- organisations ---------------------------------------------------------------------
@@ -436,7 +473,11 @@ class OrgRecognizer:
                 pos = org_end[pos]
                 later = None
             start = pos
-        if start is not None and text.startswith("中国", start - 4) and _is_name_char(text[start - 1]):
+        if (
+            start is not None
+            and text.startswith("中国", start - 4)
+            and _is_name_char(text[start - 1])
+        ):
             start -= 4  # a national brand before the branch's place: 中国联通昭通市…
         return start
 
@@ -462,7 +503,10 @@ class OrgRecognizer:
             return False
         if re.search("[一二三四五六七八九十两几多]级", middle):
             return False  # 三级党群服务中心: a tier of bodies, not one
-        return not any(middle.startswith(g) for g in t.generic if len(g) >= 2) and middle[0] not in t.generic
+        return (
+            not any(middle.startswith(g) for g in t.generic if len(g) >= 2)
+            and middle[0] not in t.generic
+        )
 
     def _plain_name_start(self, text: str, start: int) -> int | None:
         """Start of a proper name of 2–8 characters ending at ``start`` (西南林业 of 西南林业大学)."""
@@ -474,7 +518,12 @@ class OrgRecognizer:
         while s < start and s not in self._tok_starts:
             s += 1
         name = text[s:start]
-        if len(name) < 2 or name in common_words() or name in t.generic or not self._name_like(name):
+        if (
+            len(name) < 2
+            or name in common_words()
+            or name in t.generic
+            or not self._name_like(name)
+        ):
             return None
         if name[0] in ADMIN_CHARS:  # a bare 市/县 would have been a prefix
             return None
@@ -489,7 +538,8 @@ class OrgRecognizer:
         text = doc.text
         self._tok_starts, tok_ends = _token_bounds(doc)
         self._tok_text = {tok.idx: tok.text for tok in doc}
-        self._place_end = place_end = {}
+        self._place_end: dict[int, int] = {}
+        place_end = self._place_end
         for ps, pe in _spans_of(doc, "PLACE"):
             place_end[pe] = min(place_end.get(pe, ps), ps)
         cands: list[tuple[int, int]] = []
@@ -536,10 +586,18 @@ class OrgRecognizer:
             needs = t.heads[head]
             if any(s <= start and end <= e for s, e in cands):
                 continue
-            if not (end in tok_ends or end >= len(text) or not _is_name_char(text[end])
-                    or text.startswith(t.subunits, end)):
+            if not (
+                end in tok_ends
+                or end >= len(text)
+                or not _is_name_char(text[end])
+                or text.startswith(t.subunits, end)
+            ):
                 continue  # 大学生, 中心城区: the head is part of a longer word
-            if start not in self._tok_starts and start > 0 and text[start - 1 : start + 1] in common_words():
+            if (
+                start not in self._tok_starts
+                and start > 0
+                and text[start - 1 : start + 1] in common_words()
+            ):
                 continue  # 全局, 格局, 大局: a word, not an organ
             begin = None
             for length in range(0, self.max_name_chars + 1):
@@ -548,7 +606,9 @@ class OrgRecognizer:
                     break
                 pre = self._prefix_start(text, s, org_end)
                 if pre is not None and (length >= 2 or needs != "place"):
-                    if self._after_last_verb(text, s, start) == s and self._name_like(text[s:start]):
+                    if self._after_last_verb(text, s, start) == s and self._name_like(
+                        text[s:start]
+                    ):
                         begin = pre
                     break
             if begin is None and needs == "name":
@@ -566,7 +626,12 @@ class OrgRecognizer:
                 sub = next((u for u in t.subunits if text.startswith(u, e)), None)
                 if sub is not None:
                     e += len(sub)
-                elif e in starts_at and starts_at[e] > e and text[e] not in ADMIN_CHARS and e not in place_starts:
+                elif (
+                    e in starts_at
+                    and starts_at[e] > e
+                    and text[e] not in ADMIN_CHARS
+                    and e not in place_starts
+                ):
                     e = starts_at[e]
                 else:
                     break
@@ -612,7 +677,9 @@ class PersonRecognizer:
         self.max_given = max_given
 
     def __call__(self, doc: Doc) -> Doc:
-        add_exact_spans(doc, [(s, e, "PERSON") for s, e in _outside_titles(doc.text, self.find(doc))])
+        add_exact_spans(
+            doc, [(s, e, "PERSON") for s, e in _outside_titles(doc.text, self.find(doc))]
+        )
         return doc
 
     def _surname_len(self, text: str, i: int) -> int:
@@ -634,7 +701,9 @@ class PersonRecognizer:
             ch = text[end]
             if not CJK.match(ch) or ch in NAME_STOP:
                 break
-            if k >= 1 and (ch in t.stop or self._role_at(text, end) or text.startswith(t.after, end)):
+            if k >= 1 and (
+                ch in t.stop or self._role_at(text, end) or text.startswith(t.after, end)
+            ):
                 break
             end += 1
         if end - i < sl + 1:
@@ -721,7 +790,11 @@ class PersonRecognizer:
         return [(s, e) for s, e, _ in _longest_first([(s, e, None) for s, e in out])]
 
     def _role_at_end(self, text: str, pos: int) -> bool:
-        return any(e == pos for s in range(max(0, pos - 6), pos) for _s, e, _ in self._roles_by_start.get(s, []))
+        return any(
+            e == pos
+            for s in range(max(0, pos - 6), pos)
+            for _s, e, _ in self._roles_by_start.get(s, [])
+        )
 
 
 @Language.factory("kg_persons", assigns=["doc.spans"], default_config={"max_given": 2})
@@ -736,7 +809,7 @@ def build_nlp(*, segmenter: str = "pkuseg", model_dir: Path | None = None) -> La
     """A blank ``zh`` pipeline with kg's recognisers, loaded offline."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
     if segmenter == "pkuseg":
-        nlp.tokenizer.initialize(pkuseg_model=str(model_dir or pkuseg_model_dir()))
+        nlp.tokenizer.initialize(pkuseg_model=str(model_dir or pkuseg_model_dir()))  # type: ignore[union-attr]
     nlp.add_pipe("sentencizer", config={"punct_chars": SENT_PUNCT})
     nlp.add_pipe("kg_places")
     nlp.add_pipe("kg_orgs")
@@ -748,7 +821,9 @@ def build_nlp(*, segmenter: str = "pkuseg", model_dir: Path | None = None) -> La
 def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
     """The mentions of ``doc`` (the text ``page.text[article.start:article.end]``)."""
     out = []
-    for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_)):
+    for span in sorted(
+        doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_)
+    ):
         sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
         out.append(
             Mention(

@@ -40,8 +40,12 @@ def seed_mentions(nlp: Language, seeds: Path = ROOT / "seeds") -> dict[str, set[
         rows = list(csv.DictReader(f))
     out: dict[str, set[tuple[str, str]]] = {}
     for row in rows:
-        meta = PageMeta(source=row["file"], newspaper=row["newspaper"] or None,
-                        date=row["date"] or None, home_place=row["home_place"] or None)
+        meta = PageMeta(
+            source=row["file"],
+            newspaper=row["newspaper"] or None,
+            date=row["date"] or None,
+            home_place=row["home_place"] or None,
+        )
         page = clean_page((seeds / row["file"]).read_text(encoding="utf-8"), meta)
         found: set[tuple[str, str]] = set()
         covered = [False] * len(page.text)
@@ -50,10 +54,12 @@ def seed_mentions(nlp: Language, seeds: Path = ROOT / "seeds") -> dict[str, set[
             chunks.append(page.text[art.start : art.end])
             covered[art.start : art.end] = [True] * (art.end - art.start)
         # text no article covers (bylines, captions the splitter sets apart) is read too
-        gap = "".join(ch if not c else "\x00" for ch, c in zip(page.text, covered))
+        gap = "".join(ch if not c else "\x00" for ch, c in zip(page.text, covered, strict=True))
         chunks += [g for g in gap.split("\x00") if g.strip()]
         for doc in nlp.pipe(chunks):
-            found |= {(s.label_, _norm(s.text)) for s in doc.spans.get("kg", []) if s.label_ in TYPES}
+            found |= {
+                (s.label_, _norm(s.text)) for s in doc.spans.get("kg", []) if s.label_ in TYPES
+            }
         credit_names = {_norm(c.name) for c in page.credits}
         out[row["file"]] = found | {("PERSON", n) for n in credit_names if ("PERSON", n) in found}
         out[row["file"] + "#credits"] = {("PERSON", n) for n in credit_names}
@@ -66,12 +72,17 @@ def gold_mentions(gold: Path = ROOT / "tests" / "gold") -> dict[str, set[tuple[s
     for path in sorted(gold.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         out[data["doc"]] = {
-            (e["type"], _norm(m)) for e in data["entities"] if e["type"] in TYPES for m in e["mentions"]
+            (e["type"], _norm(m))
+            for e in data["entities"]
+            if e["type"] in TYPES
+            for m in e["mentions"]
         }
     return out
 
 
-def scores(found: dict[str, set], gold: dict[str, set]) -> tuple[dict[str, tuple[float, float, float, int, int, int]], list]:
+def scores(
+    found: dict[str, set], gold: dict[str, set]
+) -> tuple[dict[str, tuple[float, float, float, int, int, int]], list]:
     """Per-type P, R, F1, tp, fp, fn over pages, and the misses (page, kind, type, text)."""
     tally = {t: [0, 0, 0] for t in TYPES}
     misses = []

@@ -87,7 +87,9 @@ def test_recognise_spans_are_exact_even_when_segmentation_disagrees(nlp):
 
 def test_recognise_mentions_carry_page_offsets_and_sentences(nlp):
     text = "前言。\n会泽县公安局民警张强说，工作很忙。"
-    page = CleanPage(meta=PageMeta(source="x.txt"), raw=text, text=text, offsets=list(range(len(text))))
+    page = CleanPage(
+        meta=PageMeta(source="x.txt"), raw=text, text=text, offsets=list(range(len(text)))
+    )
     art = Article(index=0, title="t", body=text[4:], body_start=4, start=4, end=len(text))
     doc = nlp(text[art.start : art.end])
     mentions = mentions_of(doc, art, page)
@@ -100,7 +102,9 @@ def test_recognise_mentions_carry_page_offsets_and_sentences(nlp):
 
 
 def _eval_module():
-    spec = importlib.util.spec_from_file_location("eval_recognise", ROOT / "scripts" / "eval_recognise.py")
+    spec = importlib.util.spec_from_file_location(
+        "eval_recognise", ROOT / "scripts" / "eval_recognise.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -115,4 +119,6 @@ def test_recognise_seed_mention_f1_floor(nlp):
     result, misses = ev.scores(ev.seed_mentions(nlp), ev.gold_mentions())
     for label, floor in FLOORS.items():
         f1 = result[label][2]
-        assert f1 >= floor, f"{label} mention F1 {f1:.3f} < {floor}: {[m for m in misses if m[2] == label]}"
+        assert f1 >= floor, (
+            f"{label} mention F1 {f1:.3f} < {floor}: {[m for m in misses if m[2] == label]}"
+        )
