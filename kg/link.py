@@ -39,7 +39,7 @@ PSEUDONYM = re.compile(r"[（(]化名[)）]")
 QUOTES = re.compile(r"[\"'“”‘’《》〈〉「」『』]")
 NORM_DROP = re.compile(r"[\s\"'“”‘’《》〈〉「」『』【】、，,·•]")
 ORDINALS = set("一二三四五六七八九十百0123456789")
-MISPRINT_RATIO = 88.0
+MISPRINT_RATIO = 85.0
 LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4,
               "community": 5, "village": 5, "area": 6, "natural": 6}  # fmt: skip
 ORG_CREDIT_ROLES = ("供稿", "联办")
@@ -328,17 +328,28 @@ class _PageLinker:
                 if piece in self.place_forms and (j - i) >= 2:
                     hit = (j, self.place_forms[piece])
                     break
-                if j - i >= 3 and place_level(piece) and piece[-1] not in "区组":
+                level = place_level(piece)
+                if j - i >= 2 and level and level not in ("area", "natural"):
                     place = self.gaz.resolve(piece, context=sorted(self.places))
                     if place is not None and place.name == piece:
-                        hit = (j, place.name)
-                        break
+                        if piece[-1] != "区" or place.level == "county" or j - i >= 4:
+                            hit = (j, place.name)
+                            break
             if hit:
                 out.append((i, hit[0], hit[1]))
                 i = hit[0]
             else:
                 i += 1
         return out
+
+    def opening_place(self, text: str) -> str | None:
+        """A city or county a headline opens with in its short form (鞍山整合资源…)."""
+        for n in (3, 2):
+            place = self.gaz.resolve(text[:n], context=[])
+            if place is not None and place.level in ("city", "county") and place.name != text[:n]:
+                if (place.short or place_short(place.name)) == text[:n]:
+                    return place.name
+        return None
 
     def ensure_place(self, canonical: str, surface: str | None) -> Key:
         info = self.places.get(canonical) or self.resolve_place(canonical, sorted(self.places))
@@ -385,10 +396,10 @@ class _PageLinker:
                 info.parent = parent
         # A place the gazetteer lacks lies in the place named before it in its sentence.
         for m, key in list(self.links):
-            info = self.places.get(key[1]) if key[0] == "PLACE" else None
-            if info is None or info.parent is not None or info.level in ("country", "natural"):
+            found = self.places.get(key[1]) if key[0] == "PLACE" else None
+            if found is None or found.parent is not None or found.level in ("country", "natural"):
                 continue
-            info.parent = self.enclosing_place(m, info)
+            found.parent = self.enclosing_place(m, found)
 
     def named_places(self, place_ms: list[Mention]) -> set[str]:
         """Places the page names in full (with their type suffix), also inside organ names."""
@@ -404,7 +415,13 @@ class _PageLinker:
 
     def plausible_short(self, surface: str, info: _PlaceInfo, named: set[str]) -> bool:
         """A bare short name of a town or village needs its county named on the page."""
-        if place_level(surface) or info.level not in ("town", "village", "community"):
+        if place_level(surface):
+            return True
+        if info.level is None and info.code is None and info.parent is None:
+            # unresolved: keep only names the gazetteer does not know as towns or villages
+            cands = self.gaz.candidates(surface)
+            return not cands or any(c.level not in ("town", "village") for c in cands)
+        if info.level not in ("town", "village", "community"):
             return True
         if info.canonical in named:
             return True
@@ -481,7 +498,9 @@ class _PageLinker:
                 if m.start < header_end and name not in header:
                     header.append(name)
         for part in [self.page.text[art.start : header_end], *header_parts(art)]:
-            for _, _, name in self.places_inside(clean_surface(part)):
+            names = [c for _, _, c in self.places_inside(clean_surface(part))]
+            opening = self.opening_place(clean_surface(part))
+            for name in ([opening] if opening else []) + names:
                 if name not in header:
                     header.append(name)
         about = None
@@ -495,13 +514,15 @@ class _PageLinker:
                 if lvl:
                     levels[lvl] = name
         # A level the header leaves open: the place of that level the article names most.
-        for lvl in ("county", "town"):
+        for lvl in ("city", "county", "town"):
             if about is not None and _rank(self.level_of(about)) >= _rank(lvl):
+                continue
+            if lvl == "city" and lvl in levels:
                 continue
             frequent = sorted(
                 (n for n in counts if self.level_of(n) == lvl), key=lambda n: (-counts[n], n)
             )
-            if frequent and counts[frequent[0]] >= 2:
+            if frequent and counts[frequent[0]] >= (1 if lvl == "city" else 2):
                 levels[lvl] = frequent[0]
         if about is None:
             county = levels.get("county")
@@ -603,21 +624,24 @@ class _PageLinker:
         """
         orgs = sorted(k[1] for k in self.entities if k[0] == "ORG")
         moves: dict[Key, Key] = {}
-        for o in orgs:
+        # Longer names first, so a short name sees where its longer forms went.
+        for o in sorted(orgs, key=lambda n: (-len(n), n)):
             if o == "中共中央" or _is_generic(o):
                 continue
-            o_end = self._prefix_end(o)
-            o_place, o_core = o[:o_end], o[o_end:]
+            o_place = o[: self._prefix_end(o)]
             expanded = expand_abbreviations(o)
             ends = [p for p in orgs if p != o and len(o) >= 4 and p.endswith(expanded)]
-            if not ends and len(o_core) >= 4:
+            for _, cut, _ in self.place_prefix(o) if not ends else []:
+                place, core = o[:cut], o[cut:]
                 ends = [
                     p for p in orgs
-                    if p != o and p.startswith(o_place) and p[self._prefix_end(p):].endswith(o_core)
-                    and len(p) > len(o)
+                    if len(core) >= 4 and p.startswith(place) and p.endswith(core) and len(p) > len(o)
                 ]  # fmt: skip
-            if len(ends) == 1:
-                moves[("ORG", o)] = ("ORG", ends[0])
+                if ends:
+                    break
+            targets = sorted({_follow(moves, ("ORG", p)) for p in ends})
+            if len(targets) == 1:
+                moves[("ORG", o)] = targets[0]
                 continue
             if o_place:
                 continue
@@ -627,8 +651,9 @@ class _PageLinker:
                 and _is_subsequence(o, p[self._prefix_end(p):])
                 and o[-1] in p[-3:] and o[0] in p[self._prefix_end(p):]
             ]  # fmt: skip
-            if len(subs) == 1:
-                moves[("ORG", o)] = ("ORG", subs[0])
+            targets = sorted({_follow(moves, ("ORG", p)) for p in subs})
+            if len(targets) == 1:
+                moves[("ORG", o)] = targets[0]
         return moves
 
     def _prefix_end(self, name: str) -> int:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from kg.errors import ModelError
 from kg.link import LinkedPage, clean_surface, place_short
 from kg.link import load_tables as link_tables
-from kg.model import Article, CleanPage, Entity, Evidence, Fact, Mention
+from kg.model import Article, CleanPage, Credit, Entity, Evidence, Fact, Mention
 from kg.resources import data_path
 
 logger = logging.getLogger(__name__)
@@ -136,7 +136,31 @@ class _PageRelations:
         for m, k in self.links:
             if k[0] == "ORG" and any(n and (n in k[1] or n in m.text) for n in names):
                 return self.evidence_at(m.start, m.article)
+        for credit, idx, k in self.linked.credits:
+            if k == key:
+                return self.credit_evidence(credit, idx)
+        # named in a headline (kicker, subtitle, title) only
+        for idx, keys in sorted(self.linked.headers.items()):
+            art = self.articles.get(idx)
+            if art is None or key not in keys:
+                continue
+            for part in (art.kicker, art.subtitle, art.title):
+                if part and any(n and n in clean_surface(part) for n in names):
+                    pos = self.page.raw.find(part)
+                    start, end = (pos, pos + len(part)) if pos >= 0 else (0, 0)
+                    return Evidence(self.page.meta.source, art.title, part, start, end)
         return None
+
+    def credit_evidence(self, credit: Credit, idx: int | None) -> Evidence:
+        """The raw line a credit is printed on."""
+        raw = self.page.raw
+        ls = raw.rfind("\n", 0, credit.start) + 1
+        le = raw.find("\n", credit.end)
+        le = len(raw) if le < 0 else le
+        art = self.articles.get(idx) if idx is not None else None
+        return Evidence(
+            self.page.meta.source, art.title if art else None, raw[ls:le].strip(), ls, le
+        )
 
     def add(self, relation: str, head: Key, tail: Key | None, attrs: dict | None = None,
             evidence: Evidence | None = None, merge_post: bool = False) -> None:  # fmt: skip
@@ -246,22 +270,10 @@ class _PageRelations:
 
     # relations --------------------------------------------------------
     def credited(self) -> None:
-        raw = self.page.raw
         for credit, idx, key in self.linked.credits:
-            ls = raw.rfind("\n", 0, credit.start) + 1
-            le = raw.find("\n", credit.end)
-            le = len(raw) if le < 0 else le
             art = self.articles.get(idx) if idx is not None else None
-            ev = Evidence(
-                self.page.meta.source, art.title if art else None, raw[ls:le].strip(), ls, le
-            )
-            self.add(
-                "CREDITED",
-                key,
-                None,
-                {"role": credit.role, "article": art.title if art else None},
-                ev,
-            )
+            attrs = {"role": credit.role, "article": art.title if art else None}
+            self.add("CREDITED", key, None, attrs, self.credit_evidence(credit, idx))
 
     def part_of(self) -> None:
         for key, ent in sorted(self.entities.items()):
