@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from spacy.language import Language
 from kg.clean import clean_page
 from kg.errors import InputError
 from kg.link import link_page
-from kg.model import Corpus, Entity, PageMeta, PageResult
+from kg.model import Article, CleanPage, Corpus, Entity, PageMeta, PageResult
 from kg.recognise import mentions_of
 from kg.relate import relate_page
 from kg.split import split_articles
@@ -37,6 +38,11 @@ def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
         logger.warning("%s: no article found", meta.source)
     docs = list(nlp.pipe(page.text[a.start : a.end] for a in articles))
     mentions = [m for a, d in zip(articles, docs, strict=True) for m in mentions_of(d, a, page)]
+    # PDF extraction may print an article's head far from its body: read it too
+    heads = [h for h in (detached_head(page, a) for a in articles) if h is not None]
+    for head, doc in zip(heads, nlp.pipe(page.text[h.start : h.end] for h in heads), strict=True):
+        mentions.extend(mentions_of(doc, head, page))
+    mentions.sort(key=lambda m: (m.start, -m.end, m.label))
     linked = link_page(page, articles, mentions)
     facts = relate_page(page, articles, docs, linked)
     return PageResult(
@@ -46,6 +52,26 @@ def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
         facts=facts,
         mentions=linked.links,
     )
+
+
+def detached_head(page: CleanPage, article: Article) -> Article | None:
+    """The article narrowed to its head (kicker, title, subtitle) when that lies outside its range.
+
+    Returns None when the head is inside ``page.text[article.start:article.end]``.
+    """
+    if article.title_start is None or article.start <= article.title_start < article.end:
+        return None
+    window = 400  # a head's lines sit within a few lines of its title
+    lo = article.title_start
+    hi = article.title_start + len(article.title)
+    for part in (article.kicker, article.subtitle):
+        if not part:
+            continue
+        pos = page.text.find(part, max(0, lo - window), hi + window)
+        if pos >= 0:
+            lo, hi = min(lo, pos), max(hi, pos + len(part))
+    hi = min(hi, len(page.text))
+    return replace(article, start=lo, end=hi, body=page.text[lo:hi], body_start=lo)
 
 
 def read_manifest(folder: Path) -> dict[str, PageMeta]:
