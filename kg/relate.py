@@ -194,7 +194,7 @@ class _PageRelations:
     def clause_subject(self, m: Mention, labels: tuple[str, ...] = ("ORG", "PLACE")) -> Key | None:
         """The actor a clause before ``m`` opens with (``2022年以来，昭通市…局推行…``)."""
         s, _ = sentence_bounds(self.page.text, m.start)
-        cands = self.in_span(s, m.start, labels + ("PERSON",))
+        cands = _outermost(self.in_span(s, m.start, labels + ("PERSON",)))
         best: Key | None = None
         for i, (c, _key) in enumerate(cands):
             before = self.page.text[s : c.start]
@@ -475,7 +475,7 @@ class _PageRelations:
         if text.startswith("被", cue_at):
             bei = len(lead)
         end = clause_start + bei if bei >= 0 else cue_at
-        cands = self.in_span(clause_start, end, ("ORG", "PERSON", "PLACE"))
+        cands = _outermost(self.in_span(clause_start, end, ("ORG", "PERSON", "PLACE")))
         if cands:
             last_m, last_k = cands[-1]
             if text[last_m.end : end].strip() and bei >= 0:
@@ -496,7 +496,7 @@ class _PageRelations:
 
     def sentence_subject(self, s: int, limit: int) -> Key | None:
         """The name a sentence opens with (after a date), if any."""
-        cands = self.in_span(s, limit, ("ORG", "PERSON", "PLACE"))
+        cands = _outermost(self.in_span(s, limit, ("ORG", "PERSON", "PLACE")))
         if cands and TIME_PREFIX.match(self.page.text[s : cands[0][0].start]):
             return cands[0][1]
         return None
@@ -519,6 +519,16 @@ class _PageRelations:
             elif o.start > pos:
                 break
         return out
+
+
+def _outermost(found: list[tuple[Mention, Key]]) -> list[tuple[Mention, Key]]:
+    """Mentions not nested in a longer one (永善县 inside 永善县公安局)."""
+    return [
+        (m, k)
+        for m, k in found
+        if not any(o is not m and o.start <= m.start and m.end <= o.end
+                   and o.end - o.start > m.end - m.start for o, _ in found)
+    ]  # fmt: skip
 
 
 def _last_cue(before: str, cues: tuple[str, ...]) -> int | None:
