@@ -193,14 +193,14 @@ class _PageRelations:
 
     def clause_subject(self, m: Mention, labels: tuple[str, ...] = ("ORG", "PLACE")) -> Key | None:
         """The actor a clause before ``m`` opens with (``2022年以来，昭通市…局推行…``)."""
-        s, _ = sentence_bounds(self.page.text, m.start)
+        s = self.sentence_start(m)
         cands = _outermost(self.in_span(s, m.start, labels + ("PERSON",)))
         best: Key | None = None
         for i, (c, _key) in enumerate(cands):
             before = self.page.text[s : c.start]
             cut = max((before.rfind(ch) for ch in CLAUSE_BREAK), default=-1)
             lead = before[cut + 1 :] if cut >= 0 else before
-            if not TIME_PREFIX.match(lead) and not TIME_PREFIX.match(before):
+            if not self.opening(lead) and not self.opening(before):
                 continue
             # A name chain (永善县红光安置区…) stands for its last, most specific member.
             j = i
@@ -214,6 +214,21 @@ class _PageRelations:
                 continue
             best = chosen if chosen[0] in labels else None
         return best
+
+    def opening(self, text: str) -> bool:
+        """Whether ``text`` is only what may open a clause before its subject (dates, 据介绍…)."""
+        t = clean_surface(text)
+        for word in load_tables().cues.get("LEAD", ()):
+            t = t.replace(word, "")
+        return bool(TIME_PREFIX.match(t))
+
+    def sentence_start(self, m: Mention) -> int:
+        """Start of the sentence of ``m``, not before its article's body (bylines stay out)."""
+        s, _ = sentence_bounds(self.page.text, m.start)
+        art = self.articles.get(m.article)
+        if art is not None and art.body_start <= m.start:
+            s = max(s, art.body_start)
+        return s
 
     def names_organ_after(self, pos: int) -> bool:
         """Whether the text at ``pos`` goes on to name an organ or a collective (…市直机关)."""
@@ -254,9 +269,9 @@ class _PageRelations:
         ms = [(m, k) for m, k in self.links if m.article == art.index and m.start >= art.body_start]
         if not ms:
             return None
-        s, e = sentence_bounds(
-            self.page.text, art.body_start + len(art.body) - len(art.body.lstrip())
-        )
+        first = art.body_start + len(art.body) - len(art.body.lstrip())
+        s, e = sentence_bounds(self.page.text, first)
+        s = max(s, art.body_start)
         for m, _k in ms:
             if m.start >= e:
                 break
@@ -264,7 +279,7 @@ class _PageRelations:
             if subj:
                 return subj
         tail = [(m, k) for m, k in ms if m.start < e and k[0] in ("ORG", "PLACE")]
-        if tail and TIME_PREFIX.match(self.page.text[s : tail[0][0].start]):
+        if tail and self.opening(self.page.text[s : tail[0][0].start]):
             return tail[0][1]
         return None
 
@@ -435,7 +450,10 @@ class _PageRelations:
             if key[0] == "PROGRAM":
                 if not ent.core:
                     continue
-                head = self.clause_subject(m) or self.paragraph_actor(m, actors.get(m.article))
+                head = self.owner(m) or self.clause_subject(m)
+                if head is None and self.collective_clause(m):
+                    continue  # 市直机关单位开展…: no named actor
+                head = head or self.paragraph_actor(m, actors.get(m.article))
                 if head is not None:
                     self.add("PROMOTES", head, key, evidence=ev)
             elif key[0] == "HONOR":
@@ -455,6 +473,26 @@ class _PageRelations:
                 head = self.clause_subject(m) or actors.get(m.article)
                 if head is not None:
                     self.add("ISSUED", head, key, evidence=ev)
+
+    def owner(self, m: Mention) -> Key | None:
+        """An organ printed right before a programme is its owner (市委“六大战略”)."""
+        text = self.page.text
+        pos = m.start
+        while pos > 0 and text[pos - 1] in "“‘「『\"'":
+            pos -= 1
+        for o, k in self.links:
+            if o.end == pos and k[0] == "ORG":
+                return k
+        return None
+
+    def collective_clause(self, m: Mention) -> bool:
+        """Whether the clause of ``m`` opens with a collective (市直机关单位, 各级党组织)."""
+        text = self.page.text
+        s = self.sentence_start(m)
+        lead = clean_surface(text[s : m.start])
+        lead = re.sub(r"^[^，,；;]*?[，,]", "", lead) if not lead[:1].isalpha() else lead
+        words = link_tables().collectives
+        return any(re.match(rf"^(?:全?[市县区省州])?{re.escape(w)}", lead) for w in words)
 
     def paragraph_actor(self, m: Mention, main: Key | None) -> Key | None:
         """The paragraph's own actor, unless it is the article's actor or a unit of it."""
@@ -489,7 +527,7 @@ class _PageRelations:
                 else:
                     break
             return heads[::-1]
-        if not TIME_PREFIX.match(text[clause_start:end]) and text[clause_start:end].strip():
+        if not self.opening(text[clause_start:end]) and text[clause_start:end].strip():
             return []
         subject = self.sentence_subject(s, m.start)
         return [subject] if subject is not None else []
@@ -497,7 +535,7 @@ class _PageRelations:
     def sentence_subject(self, s: int, limit: int) -> Key | None:
         """The name a sentence opens with (after a date), if any."""
         cands = _outermost(self.in_span(s, limit, ("ORG", "PERSON", "PLACE")))
-        if cands and TIME_PREFIX.match(self.page.text[s : cands[0][0].start]):
+        if cands and self.opening(self.page.text[s : cands[0][0].start]):
             return cands[0][1]
         return None
 
