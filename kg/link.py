@@ -184,11 +184,17 @@ def fix_misprint(core: str) -> str:
     t = load_tables()
     sub = next((s for s in t.sub_units if core.endswith(s) and len(core) > len(s)), "")
     base = core[: len(core) - len(sub)] if sub else core
+    # An agency under another (人力资源和社会保障局就业局) is named by itself (就业局).
+    for outer in sorted(t.agencies, key=lambda a: (-len(a), a)):
+        if base.startswith(outer) and base[len(outer) :] in t.agencies:
+            return base[len(outer) :] + sub
     if len(base) < 4 or base in t.agencies:
         return core
     best = None
     for agency in t.agencies:
         if agency[-1] != base[-1] or _ordinals(agency) != _ordinals(base):
+            continue
+        if abs(len(agency) - len(base)) > 1:
             continue
         score = fuzz.ratio(base, agency)
         if score >= MISPRINT_RATIO and (best is None or score > best[0]):
@@ -252,6 +258,7 @@ class _PageLinker:
         self.place_forms: dict[str, str] = {}  # surface or short form -> canonical
         self.areas: dict[Key, list[str]] = defaultdict(list)
         self.links: list[tuple[Mention, Key]] = []
+        self.first_seen: dict[Key, int] = {}
 
     # places -----------------------------------------------------------
     def resolve_place(self, name: str, context: list[str]) -> _PlaceInfo:
@@ -682,6 +689,7 @@ class _PageLinker:
                 self.ensure_place(prefix[2], None)
         moves = self.merge_orgs()
         moves.update(merge_terms(list(self.entities.values()), by_suffix=True))
+        moves.update({k: v for k, v in self.merge_variants().items() if k not in moves})
         self.apply_moves(moves)
         credits = [(c, a, _follow(moves, k)) for c, a, k in credits]
         headers = {
@@ -728,6 +736,7 @@ class _PageLinker:
             self.links.append((m, key))
 
     def link_terms(self) -> None:
+        levels = self.home_levels()
         for m in self.mentions:
             if m.label not in ("PROGRAM", "HONOR", "DOCUMENT"):
                 continue
@@ -735,14 +744,45 @@ class _PageLinker:
             canonical = QUOTES.sub("", surface)
             if m.label == "PROGRAM":
                 canonical = self.with_head_noun(canonical, m.end)
+            canonical = _scope_prefix(canonical, m.label, levels)
             key = (m.label, canonical)
             ent = self.entities.get(key)
             if ent is None:
                 ent = Entity(type=m.label, canonical=canonical)
                 ent.core = not (m.label == "PROGRAM" and is_doctrine(canonical))
                 self.entities[key] = ent
+                self.first_seen[key] = m.start
             ent.mentions.add(surface)
             self.links.append((m, key))
+
+    def merge_variants(self) -> dict[Key, Key]:
+        """Programmes named by an abbreviation (林改) or a one-character misprint on the page."""
+        progs = sorted(
+            (k for k in self.entities if k[0] == "PROGRAM"), key=lambda k: self.first_seen.get(k, 0)
+        )
+        names = [k[1] for k in progs]
+        moves: dict[Key, Key] = {}
+        for key in progs:
+            short = norm_name(key[1])
+            if 2 <= len(short) <= 3 and not set(short) & (ORDINALS | set("两千万")):
+                longs = [
+                    n for n in names
+                    if n != key[1] and len(norm_name(n)) >= 2 * len(short) + 2
+                    and _is_subsequence(short, norm_name(n)) and short not in norm_name(n)
+                ]  # fmt: skip
+                if len(longs) == 1:
+                    moves[key] = ("PROGRAM", longs[0])
+                    continue
+            for other in names:
+                if other == key[1] or ("PROGRAM", other) in moves or len(other) != len(key[1]):
+                    continue
+                diff = [i for i, (a, b) in enumerate(zip(other, key[1], strict=True)) if a != b]
+                earlier = self.first_seen.get(("PROGRAM", other), 0) < self.first_seen.get(key, 0)
+                if len(key[1]) >= 6 and len(diff) == 1 and earlier:
+                    if not ({other[diff[0]], key[1][diff[0]]} & ORDINALS):
+                        moves[key] = ("PROGRAM", other)
+                        break
+        return moves
 
     def with_head_noun(self, name: str, end: int) -> str:
         """A bare code (“133”) takes the head noun printed after it (133工作思路).
@@ -792,6 +832,17 @@ class _PageLinker:
             if lvl:
                 levels[lvl] = name
         return levels
+
+
+def _scope_prefix(name: str, label: str, levels: dict[str, str]) -> str:
+    """``全市…``: a programme drops the scope word, an honour names the place (昭通市…)."""
+    for word, level in (("全市", "city"), ("全县", "county"), ("全省", "province")):
+        if name.startswith(word) and len(name) > len(word) + 1:
+            if label == "PROGRAM":
+                return name[len(word) :]
+            if label == "HONOR" and levels.get(level):
+                return levels[level] + name[len(word) :]
+    return name
 
 
 def header_parts(art: Article) -> list[str]:
