@@ -1,0 +1,132 @@
+"""Bad input and faults: hostile files are reported, good pages still build, kills are safe."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.build import build, main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+_spec = importlib.util.spec_from_file_location(
+    "make_hostile", ROOT / "tests/hostile/make_hostile.py"
+)
+assert _spec is not None and _spec.loader is not None
+make_hostile = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_hostile)
+GOOD = make_hostile.GOOD
+
+
+@pytest.fixture(scope="module")
+def hostile(nlp, tmp_path_factory):
+    """Every hostile file built together with one good seed page."""
+    root = tmp_path_factory.mktemp("faults")
+    expected = make_hostile.make_hostile(root, SEEDS)
+    out = root / "out"
+    sources = [root / "hostile", root / "bad_manifest", root / "z_dup"]
+    report = build(sources, out, nlp=nlp, cache_dir=root / "cache")
+    return root, out, report, expected
+
+
+def test_faults_every_bad_input_is_named_with_its_reason(hostile) -> None:
+    root, _, report, expected = hostile
+    skipped = dict(report.skipped)
+    assert len(expected) >= 25
+    for rel, want in expected.items():
+        path = root / rel
+        if want.startswith("ok:"):
+            assert report.encodings.get(path.name) == want[3:], rel
+            assert str(path) not in skipped, rel
+        else:
+            assert str(path) in skipped, rel
+            assert want in skipped[str(path)], (rel, skipped[str(path)])
+    # nothing reported that was not expected
+    assert set(skipped) <= {str(root / rel) for rel in expected}
+    doc = json.loads((hostile[1] / "report.json").read_text(encoding="utf-8"))
+    assert [s["file"] for s in doc["skipped"]] == [f for f, _ in report.skipped]
+
+
+def test_faults_encodings_give_the_same_page(hostile) -> None:
+    _, out, _, _ = hostile
+    docs = {}
+    for stem in ("gbk", "utf16", "utf16be", "utf8_bom"):
+        doc = json.loads((out / "pages" / f"{stem}.json").read_text(encoding="utf-8"))
+        doc.pop("doc")
+        docs[stem] = doc
+    assert docs["gbk"]["articles"], "the sample page should hold an article"
+    assert docs["gbk"] == docs["utf16"] == docs["utf16be"] == docs["utf8_bom"]
+
+
+def test_faults_good_page_builds_as_when_alone(hostile, nlp) -> None:
+    root, out, _, _ = hostile
+    alone = root / "alone"
+    build([root / "hostile" / GOOD], alone, nlp=nlp, cache_dir=root / "cache")
+    page = f"pages/{Path(GOOD).stem}.json"
+    assert (alone / page).read_bytes() == (out / page).read_bytes()
+    g_alone = Graph().parse(alone / "graph.ttl", format="turtle")
+    g_all = Graph().parse(out / "graph.ttl", format="turtle")
+    subjects = {s for s in g_alone.subjects() if "/id/" in str(s)}
+    assert subjects and subjects <= set(g_all.subjects())
+
+
+def test_faults_hostile_names_do_not_reach_html_as_markup(hostile) -> None:
+    _, out, _, _ = hostile
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert "</script><script>alert" not in html
+    assert "<img src=x onerror" not in html
+
+
+def test_faults_entry_point_exits_non_zero_when_a_page_is_skipped(hostile) -> None:
+    root, _, _, _ = hostile
+    args = [str(root / "exit"), str(root / "hostile" / GOOD), str(root / "hostile" / "empty.txt")]
+    assert main([*args, "--cache-dir", str(root / "cache")]) == 1
+    assert main([str(root / "exit2"), str(root / "hostile" / "empty.txt")]) == 2
+
+
+def _run(out: Path, pages: list[Path], cache: Path) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "kg.build", str(out), *map(str, pages), "--cache-dir", str(cache)]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_faults_killed_build_never_leaves_a_corrupt_graph(hostile, nlp) -> None:
+    root, _, _, _ = hostile
+    cache = root / "cache"
+    h = root / "hostile"
+    old_input = [h / GOOD]
+    new_input = [h / GOOD, h / "gbk.txt", h / "utf16.txt"]  # all in the cache already
+    out = root / "killed"
+    build(old_input, out, nlp=nlp, cache_dir=cache)
+    old = {n: (out / n).read_bytes() for n in ("graph.ttl", "report.json")}
+
+    ref = root / "reference"
+    t0 = time.monotonic()
+    assert _run(ref, new_input, cache).wait(timeout=120) == 0
+    duration = time.monotonic() - t0
+    new = {n: (ref / n).read_bytes() for n in ("graph.ttl", "report.json")}
+    assert new != old
+
+    rng = random.Random(7)
+    for _ in range(3):
+        proc = _run(out, new_input, cache)
+        time.sleep(rng.uniform(0.2, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        for name in ("graph.ttl", "report.json"):
+            assert (out / name).read_bytes() in (old[name], new[name]), name
+        Graph().parse(out / "graph.ttl", format="turtle")
+        for page in (out / "pages").glob("*.json"):
+            json.loads(page.read_text(encoding="utf-8"))
+    assert _run(out, new_input, cache).wait(timeout=120) == 0
+    for name in ("graph.ttl", "report.json"):
+        assert (out / name).read_bytes() == new[name]
