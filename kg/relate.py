@@ -363,6 +363,7 @@ class _PageRelations:
             if not any(before.endswith(c) for c in load_tables().cues.get("APPOINTED", ())):
                 continue
             after = re.split(r"[，,。；;、（(\s]", text[m.end : e], maxsplit=1)[0]
+            after = re.sub(r"^的(?:一名|一位)?", "", after)
             post_after = parse_posts(after[:10])
             if post_after is None:
                 continue
@@ -418,11 +419,25 @@ class _PageRelations:
             if tail is not None:
                 current = tail
             if current is None:
-                current = self.nearest_org(m, s)
+                current = self.charge_after(m) or self.nearest_org(m, s)
                 if current is None:
                     continue
             out.setdefault(current, []).append(post)
         return [(k, "、".join(v)) for k, v in out.items()]
+
+    def charge_after(self, m: Mention) -> Key | None:
+        """The unit a person is in charge of: 楼栋长龙才康负责友善4组 -> 友善4组."""
+        text = self.page.text
+        _, e = sentence_bounds(text, m.start)
+        clause_end = min([i for i in (text.find(c, m.end, e) for c in "，,；;。") if i >= 0] or [e])
+        for cue in load_tables().cues.get("CHARGE", ()):
+            at = text.find(cue, m.end, clause_end)
+            if at < 0 or at - m.end > 8:
+                continue
+            for o, k in self.links:
+                if o.start == at + len(cue) and k[0] in ("ORG", "PLACE"):
+                    return k
+        return None
 
     def nearest_org(self, m: Mention, s: int) -> Key | None:
         """The organ named last before ``m`` in its sentence or the two before it."""
