@@ -452,6 +452,8 @@ class OrgRecognizer:
             before = text[pos - 2] if pos >= 2 else "\n"
             if before in PREFIX_OK_BEFORE or not CJK.match(before) or pos - 1 in self._tok_starts:
                 return pos - 1
+            if any(text[pos - 1 - n : pos - 1] in self._tables.verbs for n in (2, 3, 4)):
+                return pos - 1  # 联合县人社局: a verb, then the bare 县
         if text.startswith("街道", pos - 2):
             before = text[pos - 3] if pos >= 3 else "\n"
             if before in PREFIX_OK_BEFORE or not CJK.match(before) or pos - 2 in self._tok_starts:
@@ -701,8 +703,15 @@ class PersonRecognizer:
             ch = text[end]
             if not CJK.match(ch) or ch in NAME_STOP:
                 break
-            if k >= 1 and (
-                ch in t.stop or self._role_at(text, end) or text.startswith(t.after, end)
+            if (
+                k >= 1
+                and (
+                    ch in t.stop
+                    or self._role_at(text, end)
+                    or text.startswith(t.after, end)
+                    or text[end : end + 2] in common_words()  # 刘洋现场: 现场 is the next word
+                    and text[end + 1 : end + 2] not in t.stop
+                )
             ):
                 break
             end += 1
@@ -710,7 +719,7 @@ class PersonRecognizer:
             return None
         name = text[i:end]
         words = common_words()
-        if name in words or name[:2] in words or self._role_at(text, i):
+        if name in words or self._role_at(text, i):
             return None  # 管理, 满意度, 干部: ordinary words that start with a surname
         return end
 
