@@ -95,6 +95,8 @@ def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 def parse_posts(text: str) -> str | None:
     """``text`` as a post phrase (``驻村第一书记``), or None if it does not end with a post word."""
     t = clean_surface(text)
+    # 红光派出所的民警代开全, 正在执勤的民警代开全: the post is what follows 的
+    t = re.sub(r"^(?:一名|一位)", "", t.rsplit("的", 1)[-1])
     for post in load_tables().posts:
         if t.endswith(post) and len(t) - len(post) <= POST_MODIFIER_MAX:
             if re.fullmatch(r"[\u4e00-\u9fff（）()]+", t):
@@ -355,7 +357,7 @@ class _PageRelations:
                 self.add("HOLDS_POST", person, tail, {"post": post},
                          self.evidence_at(m.start, m.article), merge_post=True)  # fmt: skip
         # X任Y局局长: the post after an appointment cue.
-        for m, k in self.links:
+        for m, k in _outermost(self.links):
             if k[0] not in ("ORG", "PLACE"):
                 continue
             s, e = sentence_bounds(text, m.start)

@@ -57,7 +57,8 @@ def test_relate_sentence_bounds(text, pos, sentence):
 @pytest.mark.parametrize(
     ("text", "post"),
     [("所长", "所长"), ("驻村第一书记", "驻村第一书记"), ("法治副主任", "法治副主任"),
-     ("人力资源信息员", "人力资源信息员"), ("正在安排", None), ("书记、", None)],
+     ("人力资源信息员", "人力资源信息员"), ("正在执勤的民警", "民警"), ("正在安排", None),
+     ("书记、", None)],
 )  # fmt: skip
 def test_relate_parse_posts(text, post):
     assert parse_posts(text) == post
