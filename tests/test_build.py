@@ -167,3 +167,21 @@ def test_build_dask_gives_isomorphic_graph(built, tmp_path: Path) -> None:
     dask = Graph().parse(tmp_path / "graph.ttl", format="turtle")
     assert isomorphic(local, dask)
     assert filecmp.cmp(out / "report.json", tmp_path / "report.json", shallow=False)
+
+
+def test_build_corpusgen_renames_places_deterministically() -> None:
+    from kg.corpusgen import CorpusGenerator, PlaceName, load_seeds
+
+    places = [
+        PlaceName("昭通市", "昭通", 2),
+        PlaceName("曲靖市", "曲靖", 2),
+        PlaceName("鲁甸县", "鲁甸", 3),
+        PlaceName("陆良县", "陆良", 3),
+    ]
+    seeds = load_seeds(SEEDS)
+    gen = CorpusGenerator(seeds, places, seed=1)
+    text, home, paper = gen.page(0)
+    assert (text, home, paper) == CorpusGenerator(seeds, places, seed=1).page(0)
+    assert home == "曲靖市" and paper == "昭通日报"
+    assert "昭通" not in text and "曲靖市" in text
+    assert gen.page(1)[0] != text

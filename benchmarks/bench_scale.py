@@ -1,0 +1,118 @@
+"""Time and peak memory of whole builds of generated corpora, and of an incremental rebuild.
+
+    .venv/bin/python benchmarks/bench_scale.py --articles 1000
+    .venv/bin/python benchmarks/bench_scale.py --articles 1000 10000 --workers 2
+
+For each size, pages are generated from the seeds (kg.corpusgen) until they
+hold that many articles (counted by kg.split), then ``python -m kg.build``
+runs in a subprocess: a clean build (empty cache), then a rebuild after one
+more page is added (the cache holds every other page). Peak RSS is sampled
+every 0.2 s over the build process and its workers (sum of the tree, and the
+largest single process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_build(out: Path, source: Path, workers: int | None) -> dict[str, float]:
+    """Run one build in a subprocess; wall seconds and peak RSS (MB)."""
+    cmd = [sys.executable, "-m", "kg.build", str(out), str(source)]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    root = psutil.Process(proc.pid)
+    peak_tree = peak_one = 0
+    while proc.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+            rss = [p.memory_info().rss for p in procs]
+        except psutil.Error:
+            rss = []
+        if rss:
+            peak_tree = max(peak_tree, sum(rss))
+            peak_one = max(peak_one, max(rss))
+        time.sleep(0.2)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"seconds": wall, "peak_rss_mb": peak_tree / 2**20, "peak_process_mb": peak_one / 2**20}
+
+
+def generate(folder: Path, articles: int) -> tuple[int, int, int]:
+    """Generate pages into ``folder`` until they hold ``articles``; (pages, articles, chars)."""
+    from kg.clean import clean_page
+    from kg.corpusgen import CorpusGenerator, load_seeds, place_names
+    from kg.gazetteer import Gazetteer
+    from kg.model import PageMeta
+    from kg.split import split_articles
+
+    gen = CorpusGenerator(load_seeds(ROOT / "seeds"), place_names(Gazetteer.load()))
+    folder.mkdir(parents=True)
+    rows = ["file,newspaper,date,home_place"]
+    n = total = chars = 0
+    while total < articles:
+        text, home, paper = gen.page(n)
+        name = f"gen_{n:06d}.txt"
+        (folder / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name},{paper or ''},,{home or ''}")
+        total += len(split_articles(clean_page(text, PageMeta(source=name, home_place=home))))
+        chars += len(text)
+        n += 1
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    extra, home, paper = gen.page(n)  # the page the incremental rebuild adds
+    (folder.parent / "extra.txt").write_text(extra, encoding="utf-8")
+    return n, total, chars
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, nargs="+", default=[1000])
+    parser.add_argument("--workers", type=int, default=None, help="default: the build's own choice")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    results = []
+    for target in args.articles:
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "corpus"
+            pages, articles, chars = generate(src, target)
+            out = Path(tmp) / "out"
+            clean = run_build(out, src, args.workers)
+            (src / f"gen_{pages:06d}.txt").write_bytes((Path(tmp) / "extra.txt").read_bytes())
+            incremental = run_build(out, src, args.workers)
+            report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        row = {
+            "articles": articles, "pages": pages, "chars": chars, "workers": args.workers,
+            "clean": clean, "incremental": incremental,
+            "entities": report["entities"], "facts": report["facts"],
+            "skipped": len(report["skipped"]),
+        }  # fmt: skip
+        results.append(row)
+        sys.stdout.write(
+            f"{articles} articles ({pages} pages, {chars:,} chars): clean build "
+            f"{clean['seconds']:.1f} s ({chars / clean['seconds']:,.0f} chars/s), "
+            f"peak RSS {clean['peak_rss_mb']:.0f} MB (largest process {clean['peak_process_mb']:.0f} MB); "
+            f"+1 page rebuild {incremental['seconds']:.1f} s, peak {incremental['peak_rss_mb']:.0f} MB; "
+            f"{row['entities']} entities, {row['facts']} facts\n"
+        )
+        sys.stdout.flush()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
