@@ -45,7 +45,7 @@ if not Span.has_extension("core"):
 NUMERALS = "一二三四五六七八九十百千万两双几0123456789０１２３４５６７８９"
 HARD_PUNCT = "。；;！!？?\n"
 CLAUSE_PUNCT = HARD_PUNCT + "，,：:"
-ALL_PUNCT = CLAUSE_PUNCT + "、“”‘’\"《》（）()【】[]…—·"
+ALL_PUNCT = CLAUSE_PUNCT + '、“”‘’"《》（）()【】[]…—·'
 QUOTE_MARKS = "“”‘’\"'「」『』"
 CHAIN_JOINERS = ("", "、", "和", "与", "及", "以及", "或")
 FORMULA = re.compile(r"[0-9０-９+＋A-Za-z]")
@@ -119,7 +119,9 @@ def _alternation(words: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def strip_quotes(text: str) -> str:
     """The name without quotation marks, 《》 or spaces."""
-    return "".join(ch for ch in text if ch not in QUOTE_MARKS and ch not in "《》" and not ch.isspace())
+    return "".join(
+        ch for ch in text if ch not in QUOTE_MARKS and ch not in "《》" and not ch.isspace()
+    )
 
 
 class TermRecognizer:
@@ -266,9 +268,13 @@ class TermRecognizer:
         honour_cue = any(cue in before for cue in self.lex.get("honour_before")) or (
             chain_after.startswith(self.lex.get("honour_after"))
         )
-        honour_shape = not has_comma and "、" not in content and (
-            content.endswith(self.lex.get("honour_head"))
-            or content.startswith(self.lex.get("honour_prefix"))
+        honour_shape = (
+            not has_comma
+            and "、" not in content
+            and (
+                content.endswith(self.lex.get("honour_head"))
+                or content.startswith(self.lex.get("honour_prefix"))
+            )
         )
         if honour_cue or honour_shape:
             return Term(cs, ce, "HONOR", content)
@@ -287,9 +293,11 @@ class TermRecognizer:
             self.lex.get("metaphor_after")
         )
         # “X”的… and …的“X”。 read as description or emphasis unless a cue names a programme
-        attributive = (before.endswith("的") and (not own_after or own_after[0] in ALL_PUNCT)) or (
-            own_after.startswith("的")
-        ) or "的" in content
+        attributive = (
+            (before.endswith("的") and (not own_after or own_after[0] in ALL_PUNCT))
+            or (own_after.startswith("的"))
+            or "的" in content
+        )
         if len(content) > 20 and not before.endswith(self.lex.get("program_before")):
             return None
         if has_comma or "、" in content or len(content) > 20 or len(content) == 2:
@@ -380,7 +388,9 @@ class TermRecognizer:
             j -= 1
         return start
 
-    def _proper(self, doc: Doc, token_at: dict[int, int], start: int, name_starts: set[int]) -> bool:
+    def _proper(
+        self, doc: Doc, token_at: dict[int, int], start: int, name_starts: set[int]
+    ) -> bool:
         """Whether a name starts with a place or body (云南…平台), not a description."""
         if start in name_starts or doc.text.startswith(self.lex.get("proper_prefix"), start):
             return True
@@ -517,7 +527,7 @@ def _split_tokens(doc: Doc, cuts: list[int]) -> None:
         for i in sorted(by_token):
             tok = doc[i]
             offsets = [0, *sorted(set(by_token[i])), len(tok.text)]
-            orths = [tok.text[a:b] for a, b in zip(offsets, offsets[1:])]
+            orths = [tok.text[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
             retokenizer.split(tok, orths, heads=[(tok, 0)] * len(orths))
     for k, spans in saved.items():
         rebuilt = []
