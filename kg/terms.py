@@ -152,6 +152,9 @@ class TermRecognizer:
         self.honour_cues = _alternation(lexicon.get("honour_before"))
         self.doctrine_patterns = tuple(re.compile(p) for p in lexicon.get("doctrine_pattern"))
         self.sets = {k: frozenset(v) for k, v in lexicon.words.items()}
+        self.known_documents = dict(
+            sorted(w.split("=", 1) for w in lexicon.get("known_document") if "=" in w)
+        )
 
     # -- spaCy -----------------------------------------------------------------
 
@@ -172,7 +175,41 @@ class TermRecognizer:
         blocked = _mask(len(text), titles + quotes)
         candidates += self._unquoted(doc, blocked)
         candidates += self._honours_after_cues(text, blocked)
-        return _abbreviations(text, _resolve(candidates))
+        candidates += self._known_documents(doc, blocked)
+        terms = _resolve(candidates)
+        terms = _resolve(terms + self._repeats(doc, terms, blocked))
+        return _abbreviations(text, terms)
+
+    def _repeats(self, doc: Doc, terms: list[Term], blocked: bytearray) -> list[Term]:
+        """Unquoted repeats of a quoted programme (“五型机关” … 五型机关建设), on token bounds."""
+        names: dict[str, Term] = {}
+        for t in terms:
+            name = doc.text[t.start : t.end]
+            if t.label == "PROGRAM" and len(name) >= 3 and name == strip_quotes(name):
+                names.setdefault(name, t)
+        if not names:
+            return []
+        pattern = re.compile(
+            "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))[:500])
+        )
+        starts = {t.idx for t in doc}
+        ends = {t.idx + len(t.text) for t in doc}
+        out = []
+        for m in pattern.finditer(doc.text):
+            s, e = m.span()
+            if s in starts and e in ends and not _overlaps(s, e, blocked):
+                t = names[m.group()]
+                out.append(Term(s, e, t.label, t.canonical, t.core))
+        return out
+
+    def _known_documents(self, doc: Doc, blocked: bytearray) -> list[Term]:
+        """Well-known documents named by a short word (党章), as whole tokens."""
+        known = self.known_documents
+        return [
+            Term(t.idx, t.idx + len(t.text), "DOCUMENT", known[t.text])
+            for t in doc
+            if t.text in known and not _overlaps(t.idx, t.idx + len(t.text), blocked)
+        ]
 
     def _titles(self, text: str, titles: list[tuple[int, int]]) -> list[Term]:
         out = []

@@ -230,6 +230,18 @@ def test_terms_generic_heads_are_not_names(nlp, text):
     assert [t for t in terms_of(nlp, text) if t[0] == "PROGRAM"] == []
 
 
+def test_terms_unquoted_repeat_of_a_quoted_programme(nlp):
+    found = terms_of(nlp, "着力建设“五型机关”，推动五型机关建设走深走实。")
+    assert [(label, m) for label, m, _ in found] == [
+        ("PROGRAM", "五型机关"),
+        ("PROGRAM", "五型机关"),
+    ]
+
+
+def test_terms_known_document_by_short_name(nlp):
+    assert ("DOCUMENT", "党章", "中国共产党章程") in terms_of(nlp, "模范带头学习党章党规。")
+
+
 def test_terms_doctrine_is_not_core(nlp):
     doc = nlp("坚定拥护“两个确立”，践行“以人民为中心”的发展思想，深入开展“四下基层”。")
     core = {s.text: s._.core for s in doc.spans["kg"]}
