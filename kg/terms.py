@@ -387,6 +387,8 @@ class TermRecognizer:
                 hs, he = m.span()
                 if he not in token_ends or _overlaps(hs, he, blocked):
                     continue
+                if label == "PROGRAM" and text.startswith(DOCUMENT_SUFFIXES, he):
+                    continue  # …三年行动方案 is a document, not the programme
                 start = self._left_boundary(doc, token_at, hs)
                 modifier = text[start:hs]
                 if label == "DOCUMENT" and not _clause_before(text, start, 6).endswith(
