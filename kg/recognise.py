@@ -448,8 +448,15 @@ class OrgRecognizer:
 
     def bare_prefix(self, text: str, pos: int) -> int | None:
         """Start of a bare 市/县/省/区/街道 standing for the article's place right before ``pos``."""
-        if pos > 0 and text[pos - 1] in ADMIN_CHARS:
+        levels = text[pos - 1 : pos + 1]  # 乡镇, 县区: two levels named together
+        if (
+            pos > 0
+            and text[pos - 1] in ADMIN_CHARS
+            and not (levels[-1:] in ADMIN_CHARS and levels in common_words())
+        ):
             before = text[pos - 2] if pos >= 2 else "\n"
+            if before in ADMIN_CHARS:
+                return None  # 市县乡三级…, 各乡镇…: levels, not one body
             if before in PREFIX_OK_BEFORE or not CJK.match(before) or pos - 1 in self._tok_starts:
                 return pos - 1
             if any(text[pos - 1 - n : pos - 1] in self._tables.verbs for n in (2, 3, 4)):
@@ -578,7 +585,7 @@ class OrgRecognizer:
                 add(self.chain_start(text, pe, {}) or ps, pe + len(unit))
         for unit in t.place_units:
             for m in re.finditer(re.escape(unit), text):
-                if m.start() not in place_end and text.startswith("街道", m.start() - 2):
+                if m.start() not in place_end:  # 镇党委, 街道党工委: the article's own
                     pre = self.bare_prefix(text, m.start())
                     if pre is not None:
                         add(pre, m.end())
@@ -776,6 +783,8 @@ class PersonRecognizer:
                         continue
                     if length == 3 and text[s] in t.stop:
                         continue  # 任鲜波说: 任 is the verb
+                    if s > 0 and text[s - 1 : s + 1] in common_words():
+                        continue  # 新华社报道, 部门负责同志: the name would cut a word
                     if self._surname_len(text, s) and self._name_at(text, s, {e}) == e:
                         found.add((s, e))
                         break
