@@ -246,6 +246,7 @@ class TermRecognizer:
         return chains
 
     def _quoted_terms(self, text: str, quotes: list[tuple[int, int]]) -> list[Term]:
+        contrasted = _contrast_pairs(text, quotes)
         out = []
         for chain in self._chains(text, quotes):
             before = _clause_before(text, chain[0][0], 12)
@@ -259,7 +260,7 @@ class TermRecognizer:
                 term = self._classify_quote(
                     text, s + 1, e - 1, before, after if last else text[e : e + 1], after
                 )
-                if term is not None:
+                if term is not None and not (term.label == "PROGRAM" and s in contrasted):
                     out.append(term)
         return out
 
@@ -466,6 +467,18 @@ class TermRecognizer:
                         out.append(Term(s, e, "HONOR", text[s:e]))
                 pos += len(segment) + 1
         return out
+
+
+def _contrast_pairs(text: str, quotes: list[tuple[int, int]], *, reach: int = 24) -> set[int]:
+    """Starts of short “小X” … “大Y” quotes that answer each other: a figure of speech."""
+    out: set[int] = set()
+    for (s1, e1), (s2, e2) in zip(quotes, quotes[1:], strict=False):
+        a, b = text[s1 + 1 : e1 - 1], text[s2 + 1 : e2 - 1]
+        if s2 - e1 > reach or not (2 <= len(a) <= 3 and 2 <= len(b) <= 3):
+            continue
+        if {a[0], b[0]} == {"小", "大"}:
+            out.update((s1, s2))
+    return out
 
 
 def _cut(text: str, marks: str) -> str:
