@@ -328,6 +328,15 @@ class Gazetteer:
             forms.add(bare)
         return forms
 
+    def supported_by(self, uid: int, names: set[str]) -> bool:
+        """Whether an ancestor of row ``uid`` (below the country) is named in ``names``."""
+        for anc in self.ancestors(uid):
+            if self._level[anc] <= RANK["country"]:
+                return False
+            if not self.surfaces(anc).isdisjoint(names):
+                return True
+        return False
+
     def support(self, uid: int, context: list[str]) -> float:
         """How strongly places named in ``context`` (nearest first) back row ``uid``."""
         score = 0.0

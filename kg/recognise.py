@@ -183,9 +183,22 @@ def _outside_titles(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[i
 
 
 def _token_bounds(doc: Doc) -> tuple[set[int], set[int]]:
-    starts = {t.idx for t in doc}
-    ends = {t.idx + len(t.text) for t in doc}
-    return starts, ends
+    """Character offsets where tokens start and end (read as arrays: Token objects are slow)."""
+    if not len(doc):
+        return set(), set()
+    idx = doc.to_array("IDX").tolist()
+    length = doc.to_array("LENGTH").tolist()
+    return set(idx), {i + n for i, n in zip(idx, length, strict=True)}
+
+
+def _token_texts(doc: Doc) -> dict[int, str]:
+    """Token text by start offset."""
+    if not len(doc):
+        return {}
+    idx = doc.to_array("IDX").tolist()
+    length = doc.to_array("LENGTH").tolist()
+    text = doc.text
+    return {i: text[i : i + n] for i, n in zip(idx, length, strict=True)}
 
 
 def _spans_of(doc: Doc, label: str) -> list[tuple[int, int]]:
@@ -256,7 +269,7 @@ class PlaceRecognizer:
         for start, end, (kind, rank) in raw:
             name = text[start:end]
             uids = gaz.full_name_uids(name) if kind == "full" else gaz.short_name_uids(name)
-            supported = any(gaz.support(u, sorted(present)) > 0 for u in uids[:50])
+            supported = any(gaz.supported_by(u, present) for u in uids[:50])
             aligned = start in tok_starts and end in tok_ends
             if kind == "short" and len(name) >= 3 and name[-1] in "县州旗":
                 kind = "full"  # 凉山州, 威宁县: the usual name of an autonomous division
@@ -301,7 +314,6 @@ class PlaceRecognizer:
         ends_at = {e for _, e, _ in chosen}
         covered = {i for s, e, _ in chosen for i in range(s, e)}
         found: list[tuple[int, int]] = []
-        context = sorted(present)
         for m in re.finditer("社区|村", text):
             end = m.end()
             if m.start() in covered:
@@ -325,7 +337,7 @@ class PlaceRecognizer:
                 chained = start in ends_at
                 if not chained and start not in tok_starts:
                     continue
-                supported = chained or any(gaz.support(u, context) > 0 for u in uids[:200])
+                supported = chained or any(gaz.supported_by(u, present) for u in uids[:200])
                 if supported or not self.village_needs_support and start in tok_starts:
                     found.append((start, end))
                     present.add(name)
@@ -546,7 +558,7 @@ class OrgRecognizer:
         self._tables = t = _org_tables()
         text = doc.text
         self._tok_starts, tok_ends = _token_bounds(doc)
-        self._tok_text = {tok.idx: tok.text for tok in doc}
+        self._tok_text = _token_texts(doc)
         self._place_end: dict[int, int] = {}
         place_end = self._place_end
         for ps, pe in _spans_of(doc, "PLACE"):
