@@ -516,8 +516,8 @@ class _PageRelations:
         para = self.paragraph_subject(m)
         if para is None or para[0] != "ORG":
             return main
-        if main is not None and (para[1].startswith(main[1]) or main[1].startswith(para[1])):
-            return main
+        if main is not None and main[0] == "ORG" and para[1].startswith(main[1]):
+            return main  # the article's organ or one of its units (…局党组)
         return para
 
     def award_heads(self, m: Mention, s: int, cue_at: int) -> list[Key]:
