@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from spacy.tokens import Doc, Span
 
 from kg.errors import ModelError
 from kg.gazetteer import Gazetteer, Place
@@ -43,6 +44,7 @@ MISPRINT_RATIO = 85.0
 LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4,
               "community": 5, "village": 5, "area": 6, "natural": 6}  # fmt: skip
 ORG_CREDIT_ROLES = ("供稿", "联办")
+TERM_TYPES = ("PROGRAM", "HONOR", "DOCUMENT")
 
 
 @dataclass(frozen=True)
@@ -904,6 +906,58 @@ def merge_terms(entities: Iterable[Entity], *, by_suffix: bool = False) -> dict[
                 if n != best:
                     moves[(typ, n)] = (typ, best)
     return moves
+
+
+def apply_term_names(linked: LinkedPage, articles: list[Article], docs: list[Doc]) -> None:
+    """Rename programmes, honours and documents after the recogniser's ``canonical`` spans.
+
+    ``link_page`` sees only :class:`Mention`s, which do not carry the term
+    recogniser's ``span._.canonical`` (name plus head noun, full name of an
+    abbreviation) or ``span._.core``; this reads them from the Docs and
+    updates ``linked`` in place, merging what now shares a name.
+    """
+    if not Span.has_extension("canonical"):
+        return
+    names: dict[tuple[int, int, str], tuple[str, bool]] = {}
+    for art, doc in zip(articles, docs, strict=True):
+        for span in doc.spans.get("kg", []):
+            if span.label_ in TERM_TYPES and span._.canonical:
+                core = bool(getattr(span._, "core", True)) if Span.has_extension("core") else True
+                at = (art.start + span.start_char, art.start + span.end_char, span.label_)
+                names[at] = (clean_surface(QUOTES.sub("", span._.canonical)), core)
+    if not names:
+        return
+    entities = {e.key: e for e in linked.entities}
+    renamed: dict[Key, Key] = {}
+    cores: dict[Key, bool] = {}  # by the entity's key before renaming
+    for m, key in linked.links:
+        found = names.get((m.start, m.end, m.label))
+        if found is None or key[0] not in TERM_TYPES or key in renamed:
+            continue
+        surface = norm_name(m.text)
+        # Only a real rename (党章 -> 中国共产党章程); head nouns stay as linked.
+        name = found[0] if not norm_name(found[0]).startswith(surface) else key[1]
+        renamed[key] = (key[0], name)
+        cores[key] = found[1]
+    for old in sorted(renamed):
+        ent = entities.pop(old, None)
+        if ent is None:
+            continue
+        new = renamed[old]
+        core = ent.core and cores[old]
+        if new in entities:
+            entities[new].mentions |= ent.mentions
+            entities[new].core = entities[new].core and core
+        else:
+            entities[new] = replace(ent, canonical=new[1], core=core)
+    moves = merge_terms(entities.values(), by_suffix=True)
+    for src in sorted(moves):
+        dst = _follow(moves, src)
+        if src in entities and dst in entities and src != dst:
+            entities[dst].mentions |= entities.pop(src).mentions
+    final = {k: _follow(moves, renamed.get(k, k)) for m, k in linked.links}
+    linked.entities[:] = sorted(entities.values(), key=lambda e: (e.type, e.canonical))
+    linked.links[:] = [(m, final[k]) for m, k in linked.links]
 
 
 def link_page(page: CleanPage, articles: list[Article], mentions: list[Mention]) -> LinkedPage:

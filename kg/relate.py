@@ -20,7 +20,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from kg.errors import ModelError
-from kg.link import LinkedPage, clean_surface, place_short
+from kg.link import LinkedPage, apply_term_names, clean_surface, place_short
 from kg.link import load_tables as link_tables
 from kg.model import Article, CleanPage, Credit, Entity, Evidence, Fact, Mention
 from kg.resources import data_path
@@ -608,6 +608,8 @@ def relate_page(
     page text itself, so the facts do not depend on the pipeline having a
     sentence splitter.
     """
+    if docs:
+        apply_term_names(linked, articles, docs)
     rel = _PageRelations(page, articles, linked)
     rel.credited()
     rel.part_of()
