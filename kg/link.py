@@ -837,12 +837,12 @@ class _PageLinker:
 
 
 def _scope_prefix(name: str, label: str, levels: dict[str, str]) -> str:
-    """``全市…``: a programme drops the scope word, an honour names the place (昭通市…)."""
-    for word, level in (("全市", "city"), ("全县", "county"), ("全省", "province")):
+    """``全市…``: a programme drops the scope word, a city or county honour names the place."""
+    for word, level in (("全市", "city"), ("全县", "county"), ("全省", None), ("全国", None)):
         if name.startswith(word) and len(name) > len(word) + 1:
-            if label == "PROGRAM":
+            if label == "PROGRAM" or (label == "HONOR" and level is None):
                 return name[len(word) :]
-            if label == "HONOR" and levels.get(level):
+            if label == "HONOR" and level and levels.get(level):
                 return levels[level] + name[len(word) :]
     return name
 

@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Span
 
 from kg.extract import to_gold_json
 from kg.link import (
@@ -308,3 +309,36 @@ def test_link_gold_floors(seed_results):
     assert link_t["exact"] / link_t["matched"] >= 0.93
     assert link_t["unmerged"] <= 8
     assert parent["right"] / parent["gold"] >= 0.92
+
+
+def test_link_term_names_from_recogniser_spans():
+    import spacy
+
+    import kg.terms  # noqa: F401  (registers the span extensions)
+    from kg.link import apply_term_names
+
+    text = "认真学习党章，落实“两个确立”。"
+    nlp = spacy.blank("zh")
+    doc = nlp(text)
+    spans = []
+    for name, canonical, core in (
+        ("党章", "中国共产党章程", True),
+        ("两个确立", "两个确立", False),
+    ):
+        start = text.index(name)
+        span = doc.char_span(start, start + len(name), label="DOCUMENT" if core else "PROGRAM")
+        assert span is not None
+        span._.canonical = canonical
+        if Span.has_extension("core"):
+            span._.core = core
+        spans.append(span)
+    doc.spans["kg"] = spans
+    spans_def = [("党章", "DOCUMENT"), ("两个确立", "PROGRAM")]
+    page = make_page(text)
+    art = make_article(text)
+    linked = link_page(page, [art], [mention(text, n, lab) for n, lab in spans_def])
+    apply_term_names(linked, [art], [doc])
+    ents = {e.canonical: e for e in linked.entities}
+    assert ents["中国共产党章程"].mentions == {"党章"}
+    assert not ents["两个确立"].core
+    assert {k for _, k in linked.links} == {("DOCUMENT", "中国共产党章程"), ("PROGRAM", "两个确立")}
