@@ -21,9 +21,11 @@ from kg.model import Entity
 sys.path.insert(0, str(Path(__file__).parent))
 from golden.handmade import handmade_corpus  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Dataset.default_context is deprecated:DeprecationWarning"
-)
+# rdflib's own TriG / N-Quads parsers use its deprecated APIs
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
 
 FILES = {
     "turtle": "graph.ttl",
