@@ -45,6 +45,7 @@ LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4,
               "community": 5, "village": 5, "area": 6, "natural": 6}  # fmt: skip
 ORG_CREDIT_ROLES = ("供稿", "联办")
 TERM_TYPES = ("PROGRAM", "HONOR", "DOCUMENT")
+LEADING_CONJUNCTIONS = "暨及并"  # never 和 (和谐…)
 
 
 @dataclass(frozen=True)
@@ -744,6 +745,8 @@ class _PageLinker:
                 continue
             surface = clean_surface(m.text)
             canonical = QUOTES.sub("", surface)
+            if len(canonical) > 4 and canonical[0] in LEADING_CONJUNCTIONS:
+                canonical = canonical[1:]  # 暨优秀年轻科级干部专题培训班
             if m.label == "PROGRAM":
                 canonical = self.with_head_noun(canonical, m.end)
             canonical = _scope_prefix(canonical, m.label, levels)
@@ -838,7 +841,7 @@ class _PageLinker:
 
 def _scope_prefix(name: str, label: str, levels: dict[str, str]) -> str:
     """``全市…``: a programme drops the scope word, a city or county honour names the place."""
-    for word, level in (("全市", "city"), ("全县", "county"), ("全省", None), ("全国", None)):
+    for word, level in (("全市", "city"), ("全县", "county"), ("全省", None)):
         if name.startswith(word) and len(name) > len(word) + 1:
             if label == "PROGRAM" or (label == "HONOR" and level is None):
                 return name[len(word) :]
