@@ -451,20 +451,28 @@ class TermRecognizer:
         if self.honour_cues is None:
             return []
         heads = self.lex.get("honour_head")
+        levels = self.sets.get("level_word", frozenset())
         out = []
         for m in self.honour_cues.finditer(text):
             pos = m.end()
             window = text[pos : pos + 24]
+            shared_level = False  # 全国、全省先进基层党组织: one title at several levels
             for segment in re.split(r"[、]", _cut(window, ALL_PUNCT.replace("、", ""))):
                 best = -1
                 for head in heads:
                     k = segment.find(head)
                     if k >= 0:
                         best = max(best, k + len(head))
-                if best >= 2:
-                    s, e = pos, pos + best
-                    if not _overlaps(s, e, blocked):
-                        out.append(Term(s, e, "HONOR", text[s:e]))
+                s, e = pos, pos + best
+                if segment in levels:
+                    shared_level = True
+                elif shared_level:
+                    level = next(
+                        (w for w in self.lex.get("level_word") if segment.startswith(w)), ""
+                    )
+                    s += len(level)
+                if best >= 2 and e - s >= 2 and not _overlaps(s, e, blocked):
+                    out.append(Term(s, e, "HONOR", text[s:e]))
                 pos += len(segment) + 1
         return out
 
