@@ -527,7 +527,7 @@ def _resolve(terms: list[Term]) -> list[Term]:
     """Drop overlapping terms, longest first, then by position; sorted by start."""
     kept: list[Term] = []
     taken = _mask(max((t.end for t in terms), default=0), [])
-    for t in sorted(set(terms), key=lambda t: (-(t.end - t.start), t.start, t.label)):
+    for t in sorted(set(terms), key=lambda t: (-(t.end - t.start), t.start, t.label, t.canonical)):
         if not _overlaps(t.start, t.end, taken):
             kept.append(t)
             taken[t.start : t.end] = b"\x01" * (t.end - t.start)
