@@ -205,6 +205,22 @@ def fix_misprint(core: str) -> str:
     return best[1] + sub if best else core
 
 
+def _sub_unit(core: str) -> str:
+    t = load_tables()
+    return next((s for s in t.sub_units if core.endswith(s) and len(core) > len(s)), "")
+
+
+def nested_outer(core: str) -> str | None:
+    """The outer agency of a nested name (人力资源和社会保障局就业局 → 人力资源和社会保障局)."""
+    t = load_tables()
+    sub = _sub_unit(core)
+    base = core[: len(core) - len(sub)] if sub else core
+    for outer in sorted(t.agencies, key=lambda a: (-len(a), a)):
+        if base.startswith(outer) and base[len(outer) :] in t.agencies:
+            return outer
+    return None
+
+
 def _ordinals(text: str) -> list[str]:
     return [c for c in text if c in ORDINALS]
 
@@ -239,6 +255,8 @@ class LinkedPage:
     article_levels: dict[int, dict[str, str]] = field(default_factory=dict)
     # Article.index -> organs then places its kicker, subtitle and title name
     headers: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # organ -> the organ it is a unit of, where a name chain says so (人社局就业局)
+    units: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 class _PageLinker:
@@ -262,6 +280,7 @@ class _PageLinker:
         self.areas: dict[Key, list[str]] = defaultdict(list)
         self.links: list[tuple[Mention, Key]] = []
         self.first_seen: dict[Key, int] = {}
+        self.nested: dict[str, str] = {}  # inner agency -> the agency it is a unit of
 
     # places -----------------------------------------------------------
     def resolve_place(self, name: str, context: list[str]) -> _PlaceInfo:
@@ -587,7 +606,13 @@ class _PageLinker:
         core = expand_abbreviations(s[end:], level=level)
         if core.startswith("委") or not core:
             return head + core
-        return head + fix_misprint(core)
+        fixed = fix_misprint(core)
+        outer = nested_outer(core)
+        if outer is not None:
+            # 人社局就业局党支部: the inner agency is a unit of the outer one
+            inner = head + fixed[: len(fixed) - len(_sub_unit(fixed))]
+            self.nested[inner] = head + outer
+        return head + fixed
 
     def link_orgs(self, levels_of: dict[int, dict[str, str]]) -> None:
         t = load_tables()
@@ -703,11 +728,19 @@ class _PageLinker:
             if ent is not None:
                 ent.level, ent.code = info.level, info.code
                 ent.parent = info.parent if info.parent != info.canonical else None
+        for outer in sorted(set(self.nested.values())):
+            if ("ORG", _follow(moves, ("ORG", outer))[1]) not in self.entities:
+                self.add_org(outer, None)  # named inside the nested name, an organ of its own
         entities = sorted(self.entities.values(), key=lambda e: (e.type, e.canonical))
         links = [(m, _follow(moves, k)) for m, k in self.links]
         links.sort(key=lambda mk: (mk[0].start, mk[0].end, mk[0].label, mk[1]))
         areas = {k: sorted(v) for k, v in sorted(self.areas.items()) if k in self.entities}
+        units = {
+            _follow(moves, ("ORG", inner)): _follow(moves, ("ORG", outer))
+            for inner, outer in sorted(self.nested.items())
+        }
         return LinkedPage(entities=entities, links=links, article_places=article_places,
+                          units=units,
                           credits=credits, areas=areas, article_levels=levels_of,
                           headers=headers)  # fmt: skip
 
@@ -778,6 +811,15 @@ class _PageLinker:
                 if len(longs) == 1:
                     moves[key] = ("PROGRAM", longs[0])
                     continue
+            # the same name with a modifier left out (综治中心大数据平台 / 综治中心智能化大数据平台)
+            fuller = [
+                n for n in names
+                if len(short) >= 8 and len(n) > len(key[1]) and _is_subsequence(short, norm_name(n))
+                and norm_name(n)[:4] == short[:4] and norm_name(n)[-3:] == short[-3:]
+            ]  # fmt: skip
+            if len(fuller) == 1:
+                moves[key] = ("PROGRAM", fuller[0])
+                continue
             for other in names:
                 if other == key[1] or ("PROGRAM", other) in moves or len(other) != len(key[1]):
                     continue

@@ -312,6 +312,8 @@ class _PageRelations:
             if parents:
                 parent = max(parents, key=lambda o: len(o[1]))
                 self.add("SUB_ORG_OF", key, parent, evidence=self.evidence_for(key))
+            elif key in self.linked.units:
+                self.add("SUB_ORG_OF", key, self.linked.units[key], evidence=self.evidence_for(key))
             place = self.place_in(name, forms)
             if place is None:
                 for surface in sorted(self.entities[key].mentions):
