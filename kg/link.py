@@ -1081,11 +1081,15 @@ def _cross_page_moves(entities: dict[Key, Entity]) -> dict[Key, Key]:
     moves = merge_terms(entities.values())
     orgs = sorted(k[1] for k in entities if k[0] == "ORG")
     weight = {o: len(entities[("ORG", o)].mentions) for o in orgs}
-    for a in orgs:
-        for b in orgs:
-            if a >= b or ("ORG", a) in moves or ("ORG", b) in moves:
-                continue
-            if _same_org(a, b):
+    # _same_org needs the same first three and last characters: compare within buckets only
+    buckets: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for o in orgs:
+        buckets[(o[:3], o[-1])].append(o)
+    for _, group in sorted(buckets.items()):
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if ("ORG", a) in moves or ("ORG", b) in moves or not _same_org(a, b):
+                    continue
                 keep, drop = sorted((a, b), key=lambda o: (-weight[o], -len(o), o))
                 moves[("ORG", drop)] = ("ORG", keep)
     return moves
