@@ -432,6 +432,25 @@ def _org_tables() -> OrgTables:
     )
 
 
+# Forms of address after a surname (张大爷, 李师傅): not a person's name.
+ADDRESS_TERMS = (
+    "大爷",
+    "大妈",
+    "大娘",
+    "大姐",
+    "大哥",
+    "大叔",
+    "阿姨",
+    "师傅",
+    "老师",
+    "总",
+    "姐",
+    "哥",
+    "叔",
+    "婶",
+    "嫂",
+)
+
 # Characters before a bare 市/县 that show it starts a name (…由市人社局…).
 PREFIX_OK_BEFORE = set("由在和与及对向到经把被将从为以给让请、，。；：“”（）《》,.;:() \n")
 
@@ -738,6 +757,9 @@ class PersonRecognizer:
             return None
         name = text[i:end]
         words = common_words()
+        given = name[sl:]
+        if "某" in given or any(given.startswith(w) for w in ADDRESS_TERMS):
+            return None  # 张某, 张大爷: anonymised or a form of address, not a name
         if name in words or self._role_at(text, i):
             return None  # 管理, 满意度, 干部: ordinary words that start with a surname
         return end
