@@ -337,7 +337,8 @@ class PlaceRecognizer:
                 chained = start in ends_at
                 if not chained and start not in tok_starts:
                     continue
-                supported = chained or any(gaz.supported_by(u, present) for u in uids[:200])
+                ctx = present - {bare, name}  # 幸福社区 is not backed by a 幸福镇 it names itself
+                supported = chained or any(gaz.supported_by(u, ctx) for u in uids[:200])
                 if supported or not self.village_needs_support and start in tok_starts:
                     found.append((start, end))
                     present.add(name)
@@ -431,6 +432,9 @@ def _org_tables() -> OrgTables:
         verbs=frozenset(_words("organs_verbs.txt")),
     )
 
+
+# Bodies whose 办公室 is itself a body (市委办公室); after others it is a room.
+OFFICE_PARENTS = ("委", "政府", "局", "厅", "部", "会", "院")
 
 # Forms of address after a surname (张大爷, 李师傅): not a person's name.
 ADDRESS_TERMS = (
@@ -605,6 +609,9 @@ class OrgRecognizer:
         # 2. table organs: 人力资源和社会保障局, 人社局, 国务院 …
         for start, end, standalone in _longest_first(_matches(t.cores, text)):
             pre = self._prefix_start(text, start, org_end)
+            if pre is not None and start in org_end and start not in place_end:
+                if text[start:end] == "办公室" and not text[:start].endswith(OFFICE_PARENTS):
+                    continue  # 派出所办公室 is a room; 市委办公室, 县政府办公室 are bodies
             if pre is not None:
                 add(pre, end)
             elif standalone:
@@ -626,6 +633,8 @@ class OrgRecognizer:
             needs = t.heads[head]
             if any(s <= start and end <= e for s, e in cands):
                 continue
+            if head == "办公室" and start in org_end and not text[:start].endswith(OFFICE_PARENTS):
+                continue  # 派出所办公室: a room of the station
             if not (
                 end in tok_ends
                 or end >= len(text)
