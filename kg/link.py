@@ -210,6 +210,14 @@ def _sub_unit(core: str) -> str:
     return next((s for s in t.sub_units if core.endswith(s) and len(core) > len(s)), "")
 
 
+def _printed_prefix(surface: str, outer: str) -> str | None:
+    """The start of ``surface`` that, expanded, ends with the agency ``outer`` (…人社局)."""
+    for k in range(len(surface), 1, -1):
+        if expand_abbreviations(surface[:k]).endswith(outer):
+            return surface[:k]
+    return None
+
+
 def nested_outer(core: str) -> str | None:
     """The outer agency of a nested name (人力资源和社会保障局就业局 → 人力资源和社会保障局)."""
     t = load_tables()
@@ -281,6 +289,8 @@ class _PageLinker:
         self.links: list[tuple[Mention, Key]] = []
         self.first_seen: dict[Key, int] = {}
         self.nested: dict[str, str] = {}  # inner agency -> the agency it is a unit of
+        self.bare_forms: dict[str, str] = {}  # place -> bare word standing for it (市, 县)
+        self.nested_printed: dict[str, str] = {}  # outer agency -> its form in the nested name
 
     # places -----------------------------------------------------------
     def resolve_place(self, name: str, context: list[str]) -> _PlaceInfo:
@@ -597,6 +607,8 @@ class _PageLinker:
                     break
                 prefix_place = levels[lvl]
                 s = prefix_place + s[len(word) :]
+                # the bare word is how the page names the place (市 in 市政府)
+                self.bare_forms.setdefault(prefix_place, word)
                 break
         chain = self.place_prefix(s)
         end = chain[-1][1] if chain else 0
@@ -612,6 +624,9 @@ class _PageLinker:
             # 人社局就业局党支部: the inner agency is a unit of the outer one
             inner = head + fixed[: len(fixed) - len(_sub_unit(fixed))]
             self.nested[inner] = head + outer
+            printed = _printed_prefix(surface, outer)
+            if printed:
+                self.nested_printed[head + outer] = printed
         return head + fixed
 
     def link_orgs(self, levels_of: dict[int, dict[str, str]]) -> None:
@@ -715,6 +730,10 @@ class _PageLinker:
         for key in [k for k in self.entities if k[0] == "ORG"]:
             for prefix in self.place_prefix(key[1]):
                 self.ensure_place(prefix[2], None)
+        for place, word in sorted(self.bare_forms.items()):
+            ent = self.entities.get(("PLACE", place))
+            if ent is not None and not ent.mentions:
+                ent.mentions.add(word)
         moves = self.merge_orgs()
         moves.update(merge_terms(list(self.entities.values()), by_suffix=True))
         moves.update({k: v for k, v in self.merge_variants().items() if k not in moves})
@@ -729,8 +748,12 @@ class _PageLinker:
                 ent.level, ent.code = info.level, info.code
                 ent.parent = info.parent if info.parent != info.canonical else None
         for outer in sorted(set(self.nested.values())):
-            if ("ORG", _follow(moves, ("ORG", outer))[1]) not in self.entities:
-                self.add_org(outer, None)  # named inside the nested name, an organ of its own
+            if _follow(moves, ("ORG", outer)) not in self.entities:
+                # named inside the nested name: an organ of its own
+                self.add_org(outer, self.nested_printed.get(outer))
+        for key in sorted(k for k, e in self.entities.items() if not e.mentions):
+            logger.debug("%s: %s has no printed form; dropped", self.page.meta.source, key)
+            del self.entities[key]
         entities = sorted(self.entities.values(), key=lambda e: (e.type, e.canonical))
         links = [(m, _follow(moves, k)) for m, k in self.links]
         links.sort(key=lambda mk: (mk[0].start, mk[0].end, mk[0].label, mk[1]))
