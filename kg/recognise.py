@@ -301,6 +301,8 @@ class PlaceRecognizer:
                         and not common
                         and (full_present or supported and enumerated)
                     )
+            if ok and text[end : end + 1] == "族":
+                ok = False  # 朝鲜族, 蒙古族: a people, not the country
             if ok:
                 accepted.append((start, end, rank))
         chosen = _longest_first(accepted)
@@ -378,7 +380,7 @@ class PlaceRecognizer:
                     river = bare[-1] in "河江湖溪" and suffix == "流域"
                     if bare in generic or bare[:1] in generic or (bare in words and not river):
                         break
-                    if level == "village" and not chained:
+                    if level in ("village", "town") and not chained:
                         break
                     found.append((start, m.end()))
                     taken.add((start, m.end()))
