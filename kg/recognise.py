@@ -814,8 +814,12 @@ class PersonRecognizer:
                 if end is None:
                     break
                 found.add((i, end))
-                if end < len(text) and text[end] in "、" and self._surname_len(text, end + 1):
-                    i = end + 1
+                if (
+                    end < len(text)
+                    and text[end] in "、 \u3000"
+                    and self._surname_len(text, end + 1)
+                ):
+                    i = end + 1  # 通讯员 张三 李四, 先进个人肖艳梅、杨杰
                     continue
                 break
         # name then a speech verb or 化名: 陈杰说, 刘圆（化名）
