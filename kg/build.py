@@ -180,7 +180,8 @@ def build(
             number of local workers when no ``scheduler`` is given.
         engine: ``"local"`` (this machine) or ``"dask"`` (dask.distributed).
         scheduler: address of a running Dask scheduler; None starts a
-            LocalCluster.
+            LocalCluster. Remote workers need kg and its pkuseg model
+            installed; page texts are sent to them, so they need no shared disk.
         cache_dir: folder of the per-page cache (default ``out_dir/.kg-cache``).
         use_cache: False extracts every page again and stores nothing.
         strict: stop at the first bad page or manifest instead of skipping it.
@@ -279,8 +280,11 @@ def _build_locked(
             timings["read"] += time.perf_counter() - t0
             yield page
 
+    n_todo = len(pages)
+    if engine == "local" and workers is None and cache is not None and n_todo >= POOL_MIN_PAGES:
+        n_todo = _count_uncached(pages, cache, max_bytes)  # a rebuild may need no pool
     runner = _make_runner(
-        engine, workers=workers, scheduler=scheduler, nlp=nlp, n_pages=len(pages),
+        engine, workers=workers, scheduler=scheduler, nlp=nlp, n_pages=n_todo,
         partition_size=partition_size,
     )  # fmt: skip
     registry = Registry()
@@ -398,6 +402,18 @@ def collect_pages(paths: Iterable[Path], *, on_problem: Callable[[str, str], Non
         stems[stem] = path
         pages.append(_Page(index=len(pages), path=path, meta=meta))
     return pages
+
+
+def _count_uncached(pages: list[_Page], cache: PageCache, max_bytes: int) -> int:
+    """How many pages the cache does not hold (reads each file once, keeps nothing)."""
+    todo = 0
+    for page in pages:
+        try:
+            data = read_page_bytes(page.path, max_bytes=max_bytes)
+        except InputError:
+            continue
+        todo += not cache.has(page_key(data, page.meta))
+    return todo
 
 
 def _strip_path(message: str, path: Path) -> str:

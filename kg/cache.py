@@ -63,6 +63,10 @@ class PageCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
+    def has(self, key: str) -> bool:
+        """True when an entry for ``key`` exists (it may still turn out damaged)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> PageResult | None:
         """The cached result for ``key``, or None (missing or damaged entry)."""
         path = self._path(key)
