@@ -291,8 +291,9 @@ class PlaceRecognizer:
                     ok = aligned or supported or end < len(text) and text[end] in "市省"
                     ok = ok or start in tok_starts and end < len(text) and text[end] == "委"
                 elif rank == RANK["county"]:
+                    # pkuseg often glues the short form to the next word (巧家风力)
                     ok = (full_present or supported and not common) and (
-                        aligned or end < len(text) and text[end] in "县区市"
+                        aligned or start in tok_starts or end < len(text) and text[end] in "县区市"
                     )
                 else:
                     ok = (
