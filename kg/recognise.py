@@ -414,6 +414,7 @@ class OrgTables:
     place_units: tuple[str, ...]  # longest first
     generic: frozenset[str]
     verbs: frozenset[str]
+    central_cues: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -433,6 +434,7 @@ def _org_tables() -> OrgTables:
         place_units=tuple(sorted(set(_words("organs_place_units.txt")), key=len, reverse=True)),
         generic=frozenset(_words("organs_generic.txt")),
         verbs=frozenset(_words("organs_verbs.txt")),
+        central_cues=tuple(sorted(set(_words("organs_central_cues.txt")), key=len, reverse=True)),
     )
 
 
@@ -609,6 +611,11 @@ class OrgRecognizer:
                 pre = self.bare_prefix(text, pos)
                 if pre is not None:
                     add(pre, pos + 1)
+        # bare 中央 where what follows shows it is the Party Centre (服从中央部署)
+        for m in re.finditer("中央", text):
+            before = text[m.start() - 1 : m.start()]
+            if before != "党" and text.startswith(t.central_cues, m.end()):
+                add(m.start(), m.end())
         # 2. table organs: 人力资源和社会保障局, 人社局, 国务院 …
         for start, end, standalone in _longest_first(_matches(t.cores, text)):
             pre = self._prefix_start(text, start, org_end)
