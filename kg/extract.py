@@ -42,7 +42,14 @@ def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
     heads = [h for h in (detached_head(page, a) for a in articles) if h is not None]
     for head, doc in zip(heads, nlp.pipe(page.text[h.start : h.end] for h in heads), strict=True):
         mentions.extend(mentions_of(doc, head, page))
-    mentions.sort(key=lambda m: (m.start, -m.end, m.label))
+    mentions = sorted(
+        (
+            replace(m, raw_start=r[0], raw_end=r[1])
+            for m in mentions
+            for r in [page.raw_span(m.start, m.end)]
+        ),
+        key=lambda m: (m.start, -m.end, m.label),
+    )
     linked = link_page(page, articles, mentions)
     facts = relate_page(page, articles, docs, linked)
     return PageResult(

@@ -240,6 +240,9 @@ def _mention_quads(corpus: Corpus, known: set[tuple[str, str]]) -> Iterator[Quad
         yield node, KG.sentence, _zh(m.sentence), graph
         yield node, KG.cleanStart, Literal(m.start), graph
         yield node, KG.cleanEnd, Literal(m.end), graph
+        if m.raw_start is not None and m.raw_end is not None:
+            yield node, KG.rawStart, Literal(m.raw_start), graph
+            yield node, KG.rawEnd, Literal(m.raw_end), graph
         yield node, KG.sentenceStart, Literal(m.sentence_start), graph
 
 

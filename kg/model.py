@@ -112,6 +112,8 @@ class Mention:
     article: int  # Article.index
     sentence: str
     sentence_start: int
+    raw_start: int | None = None  # the mention's span in the raw page file,
+    raw_end: int | None = None  # filled in once the page's offset map is known
 
 
 @dataclass

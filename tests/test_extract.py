@@ -78,3 +78,17 @@ def test_extract_manifest_rejects_bad_rows(tmp_path, content, reason) -> None:
     (tmp_path / "manifest.csv").write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=reason):
         read_manifest(tmp_path)
+
+
+def test_extract_mentions_point_at_the_raw_page(seed_results) -> None:
+    checked = 0
+    for result in seed_results.values():
+        raw = (SEEDS / result.meta.source).read_text(encoding="utf-8")
+        for mention, _key in result.mentions:
+            assert mention.raw_start is not None and mention.raw_end is not None
+            # the raw span may hold the line breaks and layout spaces cleaning removed
+            assert "".join(raw[mention.raw_start : mention.raw_end].split()) == "".join(
+                mention.text.split()
+            )
+            checked += 1
+    assert checked > 300
