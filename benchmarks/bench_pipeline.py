@@ -68,7 +68,7 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
         facts = timed("relate", relate_page, page, articles, docs, linked)
         result = PageResult(page.meta, articles, linked.entities, facts, linked.links)
         timed("link (registry)", registry.add, result)
-    corpus = registry.corpus()
+    corpus = timed("link (registry)", registry.corpus)  # the reduce step merges here
     graph = timed("graph", build_graph, corpus)
     dataset = timed("graph", build_dataset, corpus)
     with tempfile.TemporaryDirectory() as tmp:

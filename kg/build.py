@@ -53,7 +53,7 @@ REPORT_NAME = "report.json"
 HTML_NAME = "graph.html"
 # Below this many pages a process pool costs more (spawning workers that each
 # load the segmenter, ~4 s) than it saves.
-POOL_MIN_PAGES = 40
+POOL_MIN_PAGES = 100
 PAGES_PER_WORKER = 20
 MAX_CHARS = 200_000
 
