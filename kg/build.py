@@ -51,8 +51,9 @@ CACHE_NAME = ".kg-cache"
 PAGES_DIR = "pages"
 REPORT_NAME = "report.json"
 HTML_NAME = "graph.html"
-# Below this many pages a process pool costs more (spawning workers that each
-# load the segmenter, ~4 s) than it saves.
+# Below this many pages to extract a process pool costs more than it saves:
+# each worker loads the pipeline (~8-10 s) and 40 pages built no faster with
+# 2 workers than with 1 (benchmarks/README.md).
 POOL_MIN_PAGES = 100
 PAGES_PER_WORKER = 20
 MAX_CHARS = 200_000
