@@ -655,9 +655,7 @@ def _publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
     """Move every staged file into ``out_dir`` (atomic renames), the report last."""
     staged = sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith("."))
     staged.sort(key=lambda p: p.name == REPORT_NAME)
-    mode = _file_mode()
     for src in staged:
-        os.chmod(src, mode)  # temporary files are created 0600
         dest = out_dir / src.relative_to(staging)
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.replace(src, dest)
@@ -665,13 +663,6 @@ def _publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
         if old.name not in keep_pages:
             old.unlink()
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def _file_mode() -> int:
-    """The mode a plain ``open()`` would give a new file under the current umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def main(argv: Sequence[str] | None = None) -> int:

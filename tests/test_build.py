@@ -185,3 +185,12 @@ def test_build_corpusgen_renames_places_deterministically() -> None:
     assert home == "曲靖市" and paper == "昭通日报"
     assert "昭通" not in text and "曲靖市" in text
     assert gen.page(1)[0] != text
+
+
+def test_build_atomic_write_gives_normal_permissions(tmp_path) -> None:
+    from kg.atomic import atomic_write_text, file_mode
+
+    target = tmp_path / "x.txt"
+    atomic_write_text(target, "图")
+    assert target.stat().st_mode & 0o777 == file_mode()
+    assert target.read_text(encoding="utf-8") == "图"
