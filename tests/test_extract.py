@@ -6,6 +6,8 @@ import json
 
 import pytest
 from conftest import GOLD, SEEDS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.errors import InputError
 from kg.evaluate import score
@@ -92,3 +94,37 @@ def test_extract_mentions_point_at_the_raw_page(seed_results) -> None:
             )
             checked += 1
     assert checked > 300
+
+
+# Text of the genre's alphabet: CJK, the punctuation and quotes news pages use,
+# digits, Latin letters, layout spaces and line breaks.
+PAGE_ALPHABET = st.sampled_from(
+    list("党委员会局县市镇村社区中心昭通永善巧家红光人民政府的了在和与是")
+    + list("，。、；：！？“”‘’《》（）——…·+ \n\n\n")
+    + list("0123456789ABCxyz<>&/'\"")
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=PAGE_ALPHABET, max_size=400))
+def test_extract_any_text_gives_a_valid_graph(nlp, text) -> None:
+    from rdflib import Graph
+
+    from kg.export_rdf import serialize
+    from kg.extract import extract_page
+    from kg.graph import build_graph
+    from kg.link import Registry
+    from kg.model import PageMeta
+
+    result = extract_page(text, PageMeta(source="fuzz.txt", home_place="昭通市"), nlp)
+    page = to_gold_json(result)
+    ids = {e["id"] for e in page["entities"]}
+    assert all(r["head"] in ids for r in page["relations"])
+    for mention, _key in result.mentions:
+        assert text[mention.raw_start : mention.raw_end].replace(" ", "").replace("\n", "") == (
+            mention.text.replace(" ", "").replace("\n", "")
+        )
+    registry = Registry()
+    registry.add(result)
+    turtle = serialize(build_graph(registry.corpus()), "turtle")
+    assert len(Graph().parse(data=turtle, format="turtle")) > 0
