@@ -90,3 +90,30 @@ def test_serve_stop_ends_the_process(tmp_path):
 def test_serve_missing_graph_raises(tmp_path):
     with pytest.raises(InputError):
         serve(tmp_path / "missing", port=_free_port())
+
+
+QUERIES = sorted((Path(__file__).resolve().parent.parent / "ontology" / "queries").glob("*.rq"))
+
+
+@pytest.fixture(scope="module")
+def seed_server(seed_corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed-serve")
+    write_exports(build_graph(seed_corpus), None, out, formats=("turtle",))
+    srv = serve(out, port=_free_port())
+    yield out, srv
+    srv.stop()
+
+
+@pytest.mark.parametrize("query_file", QUERIES, ids=lambda p: p.stem)
+def test_serve_example_queries_match_the_embedded_store(seed_server, query_file):
+    from kg.query import open_store, run_query
+
+    out, srv = seed_server
+    text = query_file.read_text(encoding="utf-8")
+    local = run_query(open_store(out), text)
+    data = _select(srv.url, text)
+    assert data["head"]["vars"] == local.columns
+    remote = sorted(
+        tuple(b.get(c, {}).get("value") for c in local.columns) for b in data["results"]["bindings"]
+    )
+    assert remote == sorted(local.rows)
