@@ -233,6 +233,18 @@ def _ordinals(text: str) -> list[str]:
     return [c for c in text if c in ORDINALS]
 
 
+def without_level_infix(name: str) -> list[str]:
+    """``name`` without a town, community or village word after its stem (红光社区派出所 → 红光派出所)."""
+    out = []
+    for k in range(2, len(name) - 3):
+        for suffix, level in load_tables().levels:
+            if LEVEL_RANK.get(level, 0) not in (4, 5) or not name.startswith(suffix, k):
+                continue
+            if len(name) - k - len(suffix) >= 2:
+                out.append(name[:k] + name[k + len(suffix) :])
+    return sorted(set(out))
+
+
 def _is_subsequence(short: str, long_: str) -> bool:
     it = iter(long_)
     return all(c in it for c in short)
@@ -702,6 +714,17 @@ class _PageLinker:
                 and o[-1] in p[-3:] and o[0] in p[self._prefix_end(p):]
             ]  # fmt: skip
             targets = sorted({_follow(moves, ("ORG", p)) for p in subs})
+            if len(targets) == 1:
+                moves[("ORG", o)] = targets[0]
+        # 红光社区派出所 is 红光派出所: a level word between the name stem and the organ
+        known = set(orgs)
+        for o in orgs:
+            if ("ORG", o) in moves:
+                continue
+            targets = sorted(
+                {_follow(moves, ("ORG", v)) for v in without_level_infix(o) if v in known}
+                - {("ORG", o)}
+            )
             if len(targets) == 1:
                 moves[("ORG", o)] = targets[0]
         return moves

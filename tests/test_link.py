@@ -349,3 +349,20 @@ def test_link_term_names_from_recogniser_spans():
     assert ents["中国共产党章程"].mentions == {"党章"}
     assert not ents["两个确立"].core
     assert {k for _, k in linked.links} == {("DOCUMENT", "中国共产党章程"), ("PROGRAM", "两个确立")}
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("永善县公安局红光派出所成立。红光派出所民警值班，红光社区派出所随即落成。",
+         [("永善县公安局红光派出所", "ORG"), ("红光派出所", "ORG"), ("红光社区派出所", "ORG")],
+         ["永善县公安局红光派出所"]),
+        ("龙泉派出所民警走访，龙泉街道派出所获评先进。",
+         [("龙泉派出所", "ORG"), ("龙泉街道派出所", "ORG")], ["龙泉派出所"]),
+        ("新华村党总支召开会议，新华党总支书记讲话。",
+         [("新华村党总支", "ORG"), ("新华党总支", "ORG")], ["新华党总支"]),
+    ],
+)  # fmt: skip
+def test_link_org_level_word_infix_merges(text, spans, expected):
+    linked = link(text, spans)
+    assert canon(linked, "ORG") == expected
