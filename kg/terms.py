@@ -172,6 +172,7 @@ class TermRecognizer:
         candidates = self._titles(text, titles)
         quotes = self._quotes(text, titles)
         candidates += self._quoted_terms(text, quotes)
+        candidates += self._compound_programmes(text, quotes)
         blocked = _mask(len(text), titles + quotes)
         candidates += self._unquoted(doc, blocked)
         candidates += self._honours_after_cues(text, blocked)
@@ -262,6 +263,30 @@ class TermRecognizer:
                 )
                 if term is not None and not (term.label == "PROGRAM" and s in contrasted):
                     out.append(term)
+        return out
+
+    def _compound_programmes(self, text: str, quotes: list[tuple[int, int]]) -> list[Term]:
+        """One programme named by quotes and the words between them: “党建+”…“五个家”创建三年行动."""
+        heads = self.lex.get("compound_program_head")
+        out = []
+        for i in range(len(quotes) - 1):
+            j = i
+            while j + 1 < len(quotes):
+                gap = text[quotes[j][1] : quotes[j + 1][0]]
+                if (
+                    not 2 <= len(gap) <= self.max_modifier_len
+                    or any(ch in ALL_PUNCT or ch in "和与及或并的" for ch in gap)
+                    or any(h in gap for h in heads)
+                ):
+                    break
+                j += 1
+            if j == i:
+                continue
+            tail = _cut(text[quotes[j][1] : quotes[j][1] + 8], ALL_PUNCT)
+            ends = [k + len(h) for h in heads for k in [tail.find(h)] if k >= 0]
+            if ends:
+                start, end = quotes[i][0] + 1, quotes[j][1] + min(ends)
+                out.append(Term(start, end, "PROGRAM", strip_quotes(text[start:end])))
         return out
 
     def _honour_chain(self, text: str, chain: list[tuple[int, int]], before: str) -> Term | None:

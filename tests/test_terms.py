@@ -213,6 +213,30 @@ def test_terms_canonical_name(nlp, text, mention, canonical):
 
 
 @pytest.mark.parametrize(
+    ("text", "name", "canonical"),
+    [
+        ("持续开展“党建+”退役军人服务保障“五个家”创建三年行动，全覆盖建成站点。",
+         "党建+”退役军人服务保障“五个家”创建三年行动", "党建+退役军人服务保障五个家创建三年行动"),
+        ("实施“互联网+”政务服务“一网通办”攻坚行动。",
+         "互联网+”政务服务“一网通办”攻坚行动", "互联网+政务服务一网通办攻坚行动"),
+    ],
+)  # fmt: skip
+def test_terms_programme_spanning_quotes(nlp, text, name, canonical):
+    assert ("PROGRAM", name, canonical) in terms_of(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "unwanted"),
+    [
+        ("开展“书香机关”活动和“健康机关”活动。", "书香机关”活动和“健康机关”活动"),
+        ("“党建+”模式与“五个家”行动并进。", "党建+”模式与“五个家”行动"),
+    ],
+)
+def test_terms_separate_quoted_programmes_stay_apart(nlp, text, unwanted):
+    assert unwanted not in {m for _, m, _ in terms_of(nlp, text)}
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("为做好新一轮退耕还林还草工程，他走遍全县。", "新一轮退耕还林还草工程"),
