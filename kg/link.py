@@ -60,6 +60,7 @@ class LinkTables:
     doctrine: tuple[str, ...]
     head_nouns: tuple[str, ...]
     collectives: tuple[str, ...]
+    team_heads: tuple[str, ...]
 
 
 def _lines(name: str) -> list[str]:
@@ -97,6 +98,7 @@ def load_tables() -> LinkTables:
         doctrine=tuple(_lines("link_doctrine.txt")),
         head_nouns=tuple(sorted(_lines("link_head_nouns.txt"), key=lambda s: (-len(s), s))),
         collectives=tuple(_lines("link_collectives.txt")),
+        team_heads=tuple(sorted(_lines("link_team_heads.txt"), key=lambda s: (-len(s), s))),
     )
 
 
@@ -243,6 +245,14 @@ def without_level_infix(name: str) -> list[str]:
             if len(name) - k - len(suffix) >= 2:
                 out.append(name[:k] + name[k + len(suffix) :])
     return sorted(set(out))
+
+
+def team_stem(name: str) -> str | None:
+    """The sending organ of a work team (``X驻村工作队`` → ``X``), if ``name`` is one."""
+    for head in load_tables().team_heads:
+        if name.endswith(head) and len(name) - len(head) >= 2:
+            return name[: -len(head)]
+    return None
 
 
 def _is_subsequence(short: str, long_: str) -> bool:
@@ -727,7 +737,22 @@ class _PageLinker:
             )
             if len(targets) == 1:
                 moves[("ORG", o)] = targets[0]
+        self.merge_teams(orgs, moves)
         return moves
+
+    def merge_teams(self, orgs: list[str], moves: dict[Key, Key]) -> None:
+        """Merge one organ's work team printed two ways (X扶贫工作队, X沙地所驻村工作队)."""
+        stems = {o: team_stem(o) for o in orgs if ("ORG", o) not in moves}
+        stems = {o: s for o, s in stems.items() if s is not None}
+        # longest first, so a short name sees where its longer forms went
+        for o, stem in sorted(stems.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+            wider = [
+                p for p, s in stems.items()
+                if p != o and s.startswith(stem) and (len(p), p) > (len(o), o)
+            ]  # fmt: skip
+            targets = sorted({_follow(moves, ("ORG", p)) for p in wider} - {("ORG", o)})
+            if len(targets) == 1:
+                moves[("ORG", o)] = targets[0]
 
     def _prefix_end(self, name: str) -> int:
         chain = self.place_prefix(name)

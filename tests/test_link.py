@@ -366,3 +366,21 @@ def test_link_term_names_from_recogniser_spans():
 def test_link_org_level_word_infix_merges(text, spans, expected):
     linked = link(text, spans)
     assert canon(linked, "ORG") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("省农科院扶贫工作队进村。省农科院沙地所驻村工作队完善档案。",
+         [("省农科院扶贫工作队", "ORG"), ("省农科院沙地所驻村工作队", "ORG")],
+         ["云南省农业科学院沙地所驻村工作队"]),
+        ("市财政局驻村工作队入户走访，市财政局扶贫工作队发放物资。",
+         [("市财政局驻村工作队", "ORG"), ("市财政局扶贫工作队", "ORG")], ["昭通市财政局驻村工作队"]),
+        ("市农科院甲所工作队和市农科院乙所工作队都来了，市农科院工作队共两支。",
+         [("市农科院甲所工作队", "ORG"), ("市农科院乙所工作队", "ORG"), ("市农科院工作队", "ORG")],
+         ["昭通市农业科学院乙所工作队", "昭通市农业科学院工作队", "昭通市农业科学院甲所工作队"]),
+    ],
+)  # fmt: skip
+def test_link_work_team_printed_two_ways_merges(text, spans, expected):
+    linked = link(text, spans)
+    assert [c for c in canon(linked, "ORG") if c.endswith(("工作队", "工作组"))] == expected
