@@ -47,6 +47,7 @@ class RelateTables:
 
     posts: tuple[str, ...]
     cues: dict[str, tuple[str, ...]]
+    titles: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +75,25 @@ def load_tables() -> RelateTables:
     return RelateTables(
         posts=tuple(sorted(set(posts), key=lambda p: (-len(p), p))),
         cues={r: tuple(sorted(c, key=lambda x: (-len(x), x))) for r, c in sorted(cues.items())},
+        titles=_titles(),
     )
+
+
+def _titles() -> tuple[tuple[str, str], ...]:
+    """``(title, body)`` rows of ``relate_titles.csv``, longest title first."""
+    path = data_path("relate_titles.csv")
+    try:
+        lines = [
+            ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")
+        ]  # fmt: skip
+    except OSError as e:
+        raise ModelError(f"cannot read relation table {path}: {e}") from e
+    reader = csv.DictReader(lines)
+    if reader.fieldnames != ["title", "body"]:
+        raise ModelError(f"relate_titles.csv: header {reader.fieldnames!r}, expected title,body")
+    rows = [((r["title"] or "").strip(), (r["body"] or "").strip()) for r in reader]
+    return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -358,6 +377,13 @@ class _PageRelations:
             for tail, post in self.posts_before(m):
                 self.add("HOLDS_POST", person, tail, {"post": post},
                          self.evidence_at(m.start, m.article), merge_post=True)  # fmt: skip
+        # 习近平总书记: a title after the name that names its body by itself
+        for m, person in people:
+            for title, body in load_tables().titles:
+                if text.startswith(title, m.end):
+                    self.add("HOLDS_POST", person, ("ORG", body), {"post": title},
+                             self.evidence_at(m.start, m.article), merge_post=True)  # fmt: skip
+                    break
         # X任Y局局长: the post after an appointment cue.
         for m, k in _outermost(self.links):
             if k[0] not in ("ORG", "PLACE"):
