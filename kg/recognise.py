@@ -45,6 +45,7 @@ NOT_PREFIX = set("全本该各我两每外跨城都超这那此其上下入出�
 
 
 # -- data tables -----------------------------------------------------------------
+NUMBERED = re.compile(r"[0-9一二三四五六七八九十]*$")  # the number of a group (同心四组)
 
 
 def _words(name: str) -> list[str]:
@@ -373,9 +374,10 @@ class PlaceRecognizer:
                     chained = start in ends_at
                     if not (start in tok_starts or chained):
                         continue
-                    if not chained and any(i in tok_starts for i in range(start + 1, m.start())):
-                        break  # the name is one word (红光), not a phrase (民警陪)
                     bare = text[start : m.start()]
+                    word_end = m.start() - len(NUMBERED.search(bare).group())
+                    if not chained and any(i in tok_starts for i in range(start + 1, word_end)):
+                        break  # the name is one word (红光, 同心四), not a phrase (民警陪)
                     if not pattern.fullmatch(bare):
                         continue
                     river = bare[-1] in "河江湖溪" and suffix == "流域"
