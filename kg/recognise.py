@@ -46,6 +46,8 @@ NOT_PREFIX = set("全本该各我两每外跨城都超这那此其上下入出�
 
 # -- data tables -----------------------------------------------------------------
 NUMBERED = re.compile(r"[0-9一二三四五六七八九十]*$")  # the number of a group (同心四组)
+# an academy's institute by its short name (沙地所), not 所属/所有/所在 after the academy
+INSTITUTE = re.compile(r"(?![的各等和与及在从])[\u4e00-\u9fff]{2}所(?![属有在以谓得需])")
 
 
 def _words(name: str) -> list[str]:
@@ -417,6 +419,7 @@ class OrgTables:
     generic: frozenset[str]
     verbs: frozenset[str]
     central_cues: tuple[str, ...]
+    academies: tuple[str, ...] = ()  # academies whose institutes are <academy>XX所
 
 
 @lru_cache(maxsize=1)
@@ -437,6 +440,7 @@ def _org_tables() -> OrgTables:
         generic=frozenset(_words("organs_generic.txt")),
         verbs=frozenset(_words("organs_verbs.txt")),
         central_cues=tuple(sorted(set(_words("organs_central_cues.txt")), key=len, reverse=True)),
+        academies=tuple(sorted(set(_words("organs_institute_parents.txt")), key=len, reverse=True)),
     )
 
 
@@ -685,6 +689,8 @@ class OrgRecognizer:
         for s, e, _ in _longest_first([(s, e, None) for s, e in sorted(set(cands))]):
             while True:
                 sub = next((u for u in t.subunits if text.startswith(u, e)), None)
+                if sub is None and text[s:e].endswith(t.academies) and INSTITUTE.match(text, e):
+                    sub = INSTITUTE.match(text, e).group()  # 省农科院沙地所
                 if sub is not None:
                     e += len(sub)
                 elif (
