@@ -423,12 +423,21 @@ class _PageRelations:
         for o, k in ents:
             ends.setdefault(o.end, k)
             starts_by_end.setdefault(o.end, o.start)
+        # 李进凤与楼栋长龙才康: the post phrase starts after the person before and 与
+        people_end = {o.end for o, k in self.links if k[0] == "PERSON" and s <= o.end <= m.start}
         pieces: list[tuple[Key | None, str]] = []
         pos = m.start
         while pos > s:
             lo = pos
-            while lo > s and text[lo - 1] not in '，,。；;：:、（()）“”"' and lo not in ends:
+            while (
+                lo > s
+                and text[lo - 1] not in '，,。；;：:、（()）“”"'
+                and lo not in ends
+                and lo not in people_end
+            ):
                 lo -= 1
+            if lo in people_end and lo not in ends:
+                lo += next((len(c) for c in ("以及", "和", "与", "及") if text.startswith(c, lo)), 0)
             post = parse_posts(text[lo:pos])
             if post is None:
                 # a post word after a modifier that is itself a body's name
