@@ -243,6 +243,13 @@ class _PageRelations:
             t = t.replace(word, "")
         return bool(TIME_PREFIX.match(t))
 
+    def adverbs_only(self, text: str) -> bool:
+        """Whether ``text`` holds only adverbs that may stand without a subject (多次, 先后)."""
+        t = clean_surface(text)
+        for word in load_tables().cues.get("ADVERB", ()):
+            t = t.replace(word, "")
+        return bool(clean_surface(text)) and not t
+
     def sentence_start(self, m: Mention) -> int:
         """Start of the sentence of ``m``, not before its article's body (bylines stay out)."""
         s, _ = sentence_bounds(self.page.text, m.start)
@@ -581,6 +588,11 @@ class _PageRelations:
                 else:
                     break
             return heads[::-1]
+        if clause_start > s and self.adverbs_only(text[clause_start:end]):
+            # …的蔡文松，多次被评为…: the name that ends the clause before is the subject
+            before = _outermost(self.in_span(s, clause_start - 1, ("ORG", "PERSON")))
+            if before and before[-1][0].end == clause_start - 1:
+                return [before[-1][1]]
         if not self.opening(text[clause_start:end]) and text[clause_start:end].strip():
             return []
         subject = self.sentence_subject(s, m.start)
