@@ -363,6 +363,8 @@ class TermRecognizer:
         )
         if len(content) > 20 and not before.endswith(self.lex.get("program_before")):
             return None
+        if (has_comma or "、" in content) and after_words.startswith(self.lex.get("slogan_after")):
+            return None  # “监测精密,预报精准,服务精细”要求: a requirement or goal, not a programme
         if has_comma or "、" in content or len(content) > 20 or len(content) == 2:
             ok = program_cue and not metaphor_cue
         else:

@@ -148,6 +148,9 @@ def terms_of(nlp, text: str) -> list[tuple[str, str, str]]:
         ("他被誉为“当代愚公”。", "当代愚公", None),
         ("编制“十四五”规划。", "十四五", None),
         ("以“小网格”撬动基层治理。", "小网格", None),
+        # slogans named as a requirement or goal
+        ("聚焦“监测精密,预报精准,服务精细”要求,做好服务。", "监测精密,预报精准,服务精细", None),
+        ("围绕“守初心,担使命,谋发展”目标,筑牢堡垒。", "守初心,担使命,谋发展", None),
         ("以网格的“小平安”构建起社会的“大稳定”。", "大稳定", None),
         # quoted speech is not an entity
         ("他说：“我们多跑些腿，群众就少跑路。”", "我们多跑些腿，群众就少跑路。", None),
