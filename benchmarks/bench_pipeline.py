@@ -29,9 +29,9 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
     """Seconds spent in each stage over ``paths``, and the characters read."""
     from kg.clean import clean_page
     from kg.export_html import write_html
-    from kg.export_rdf import write_exports
+    from kg.export_rdf import write_corpus_rdf
     from kg.extract import page_meta
-    from kg.graph import build_dataset, build_graph, to_networkx
+    from kg.graph import corpus_rdf, to_networkx
     from kg.link import Registry, link_page
     from kg.model import PageResult
     from kg.read import read_page
@@ -69,11 +69,12 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
         result = PageResult(page.meta, articles, linked.entities, facts, linked.links)
         timed("link (registry)", registry.add, result)
     corpus = timed("link (registry)", registry.corpus)  # the reduce step merges here
-    graph = timed("graph", build_graph, corpus)
-    dataset = timed("graph", build_dataset, corpus)
+    # as kg.build does: the quads once (pyoxigraph terms, sorted), the networkx view from them
+    rdf = timed("graph", corpus_rdf, corpus)
+    network = timed("graph", to_networkx, rdf.view)
     with tempfile.TemporaryDirectory() as tmp:
-        timed("export (rdf)", write_exports, graph, dataset, Path(tmp))
-        timed("export (html)", lambda: write_html(to_networkx(graph), Path(tmp) / "graph.html"))
+        timed("export (rdf)", lambda: write_corpus_rdf(rdf, Path(tmp), network=network))
+        timed("export (html)", write_html, network, Path(tmp) / "graph.html")
     return dict(t), chars
 
 

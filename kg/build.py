@@ -631,21 +631,22 @@ def _export(
 ) -> list[Path]:
     """Write the graph exports into ``staging``; the files written."""
     from kg.export_html import write_html
-    from kg.export_rdf import write_exports
-    from kg.graph import build_dataset, build_graph, to_networkx
+    from kg.export_rdf import write_corpus_rdf
+    from kg.graph import corpus_rdf, to_networkx
 
     t0 = time.perf_counter()
-    graph = build_graph(corpus)
-    dataset = build_dataset(corpus)
+    rdf = corpus_rdf(corpus)  # the quads, generated once, sorted for every writer
+    network = to_networkx(rdf.view)
     timings["graph"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if formats is None:
-        written = write_exports(graph, dataset, staging)
+        written = write_corpus_rdf(rdf, staging, network=network)
     else:
-        written = write_exports(graph, dataset, staging, formats)
+        written = write_corpus_rdf(rdf, staging, formats, network=network)
+    del rdf
     timings["export_rdf"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    write_html(to_networkx(graph), staging / HTML_NAME)
+    write_html(network, staging / HTML_NAME)
     timings["export_html"] = time.perf_counter() - t0
     files = [Path(p) for p in (written or [])] + [staging / HTML_NAME]
     return sorted({p for p in files if p.is_file()})

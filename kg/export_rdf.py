@@ -1,10 +1,12 @@
 """Write the graph in every RDF format, and its networkx view as GraphML and GEXF.
 
-Every writer is a library's own (rdflib's serializers, networkx's writers);
-this module only makes their output deterministic: N-Triples and N-Quads
-lines are sorted, JSON-LD objects and value arrays are sorted, and the
-date GEXF stamps on its header is fixed. The same input gives byte-identical
-files.
+Every writer is a library's own (pyoxigraph's serializers, networkx's
+writers); this module only makes their output deterministic. The quads are
+generated once (``kg.graph.corpus_rdf``) and reach pyoxigraph sorted: the
+default graph, then the named graphs by name; subjects grouped, ``rdf:type``
+first. N-Triples and N-Quads lines are sorted, JSON-LD holds one node object
+per line in subject order, and the date GEXF stamps on its header is fixed.
+The same input gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -13,58 +15,90 @@ import io
 import json
 import logging
 import re
-import warnings
 from collections.abc import Iterable
+from itertools import groupby
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
-from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg.atomic import atomic_write_bytes
 from kg.errors import ExportError
-from kg.graph import build_dataset, build_graph, to_networkx
+from kg.graph import CorpusRdf, corpus_rdf, graph_rdf, to_networkx
 from kg.model import Corpus
-from kg.namespaces import PREFIXES
+from kg.namespaces import KGR, PREFIXES
 
 log = logging.getLogger(__name__)
 
-# format name -> (rdflib serializer, file name)
-RDF_FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("turtle", "graph.ttl"),
-    "ntriples": ("nt", "graph.nt"),
-    "jsonld": ("json-ld", "graph.jsonld"),
-    "trig": ("trig", "graph.trig"),
-    "nquads": ("nquads", "graph.nq"),
+# format name -> (pyoxigraph format, file name)
+RDF_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "graph.ttl"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "graph.nt"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "graph.jsonld"),
+    "trig": (ox.RdfFormat.TRIG, "graph.trig"),
+    "nquads": (ox.RdfFormat.N_QUADS, "graph.nq"),
 }
 NETWORK_FORMATS: dict[str, str] = {"graphml": "graph.graphml", "gexf": "graph.gexf"}
 DATASET_FORMATS = frozenset({"trig", "nquads"})
 DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "trig", "graphml", "gexf")
 ALL_FORMATS = tuple(RDF_FORMATS) + tuple(NETWORK_FORMATS)
 
-
-def _sort_jsonld(value: object) -> object:
-    """Sort JSON-LD node objects and value sets (never ``@list`` contents, which are ordered)."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@list" else _sort_jsonld(v)) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_sort_jsonld(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return value
+# Minted IRIs (kgr:org/…) have a "/" in their local part, which a prefixed
+# name must escape (kgr:org\/…); Turtle and TriG write them whole instead.
+_TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if ns != str(KGR)}
+_JSONLD_CONTEXT = dict(sorted(PREFIXES.items()))
 
 
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer with its graphs in a fixed order (default graph first, then by name).
+def _ox_serialize(
+    items: Iterable[ox.Quad] | Iterable[ox.Triple],
+    ox_format: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """pyoxigraph's serialisation of ``items`` as bytes."""
+    data = ox.serialize(items, format=ox_format, prefixes=prefixes)
+    if data is None:  # only when an output file is given
+        raise ExportError(f"pyoxigraph wrote no {ox_format} bytes")
+    return data
 
-    rdflib takes the graphs from a set, whose order changes with the hash seed.
+
+def _sorted_lines(data: bytes) -> bytes:
+    """The lines of ``data`` (unique statements) in byte order, which is code-point order for UTF-8."""
+    lines = sorted(data.splitlines())
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def _jsonld(rdf: CorpusRdf) -> bytes:
+    """pyoxigraph's JSON-LD of the triples under the project's prefixes, one node object per line."""
+    nodes = []
+    for _, group in groupby(rdf.triples(), key=lambda t: t.subject):
+        # one subject's triples make one node object: "[{…}]" without its brackets
+        nodes.append(_ox_serialize(list(group), ox.RdfFormat.JSON_LD).strip()[1:-1])
+    context = json.dumps(_JSONLD_CONTEXT, ensure_ascii=False, indent=2).encode("utf-8")
+    return b'{\n"@context": ' + context + b',\n"@graph": [\n' + b",\n".join(nodes) + b"\n]\n}\n"
+
+
+def serialize_rdf(rdf: CorpusRdf, fmt: str) -> bytes:
+    """Serialise the sorted quads of ``rdf`` (``kg.graph.corpus_rdf``) in ``fmt`` as UTF-8 bytes.
+
+    Graph formats (``turtle``, ``ntriples``, ``jsonld``) write the unique
+    triples, graph names dropped; ``trig`` and ``nquads`` write the quads.
+
+    Raises:
+        ExportError: the format is unknown.
     """
-
-    def preprocess(self) -> None:
-        default = self.default_context
-        self.contexts = sorted(
-            self.contexts, key=lambda c: (c.identifier != default, str(c.identifier))
-        )
-        super().preprocess()
+    if fmt not in RDF_FORMATS:
+        raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+    ox_format = RDF_FORMATS[fmt][0]
+    if fmt == "trig":
+        return _ox_serialize(rdf.quads, ox_format, _TURTLE_PREFIXES)
+    if fmt == "nquads":
+        return _sorted_lines(_ox_serialize(rdf.quads, ox_format))
+    if fmt == "turtle":
+        return _ox_serialize(rdf.triples(), ox_format, _TURTLE_PREFIXES)
+    if fmt == "ntriples":
+        return _sorted_lines(_ox_serialize(rdf.triples(), ox_format))
+    return _jsonld(rdf)
 
 
 def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
@@ -75,27 +109,11 @@ def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     """
     if fmt not in RDF_FORMATS:
         raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
-    name = RDF_FORMATS[fmt][0]
     if fmt in DATASET_FORMATS and not isinstance(graph, Dataset):
         raise ExportError(
             f"format {fmt!r} writes named graphs and needs an rdflib Dataset, got {type(graph).__name__}"
         )
-    if fmt == "jsonld":
-        context = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
-        data = json.loads(graph.serialize(format=name, context=context, auto_compact=True))
-        return (json.dumps(_sort_jsonld(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    if fmt == "trig":
-        buf = io.BytesIO()
-        # rdflib's own TriG writer uses its deprecated default_context
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            _SortedTrigSerializer(graph).serialize(buf, encoding="utf-8")
-        return buf.getvalue()
-    out = graph.serialize(format=name, encoding="utf-8")
-    if fmt in ("ntriples", "nquads"):
-        lines = sorted({line for line in out.decode("utf-8").splitlines() if line.strip()})
-        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    return out
+    return serialize_rdf(graph_rdf(graph), fmt)
 
 
 def _plain_attrs(attrs: dict[str, object]) -> dict[str, str]:
@@ -138,6 +156,56 @@ def serialize_network(view: nx.MultiDiGraph, fmt: str) -> bytes:
     raise ExportError(f"network format {fmt!r} is not one of {sorted(NETWORK_FORMATS)}")
 
 
+def _write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically.
+
+    Raises:
+        ExportError: the file cannot be written.
+    """
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e}") from e
+    log.info("wrote %s (%d bytes)", path, len(data))
+    return path
+
+
+def _check_formats(formats: tuple[str, ...]) -> None:
+    """Raise ExportError naming the first unknown format."""
+    for fmt in formats:
+        if fmt not in RDF_FORMATS and fmt not in NETWORK_FORMATS:
+            raise ExportError(f"export format {fmt!r} is not one of {list(ALL_FORMATS)}")
+
+
+def write_corpus_rdf(
+    rdf: CorpusRdf,
+    out_dir: Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    *,
+    network: nx.MultiDiGraph | None = None,
+) -> list[Path]:
+    """Write ``rdf`` (``kg.graph.corpus_rdf``) in ``formats`` into ``out_dir``; return the paths written.
+
+    ``network`` is ``to_networkx(rdf.view)`` when the caller already has it.
+
+    Raises:
+        ExportError: a format is unknown, or a file cannot be written.
+    """
+    formats = tuple(formats)
+    _check_formats(formats)
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    view = network
+    for fmt in formats:
+        if fmt in RDF_FORMATS:
+            written.append(_write(out_dir / RDF_FORMATS[fmt][1], serialize_rdf(rdf, fmt)))
+        else:
+            if view is None:
+                view = to_networkx(rdf.view)
+            written.append(_write(out_dir / NETWORK_FORMATS[fmt], serialize_network(view, fmt)))
+    return written
+
+
 def write_exports(
     corpus_graph: Graph,
     dataset: Dataset | None,
@@ -146,43 +214,44 @@ def write_exports(
 ) -> list[Path]:
     """Write ``corpus_graph`` (and ``dataset`` for TriG / N-Quads) into ``out_dir``; return the paths written.
 
+    ``export_corpus`` writes the same files from a corpus without building
+    rdflib graphs, much faster.
+
     Raises:
         ExportError: a format is unknown, a dataset format was asked without a dataset,
             or a file cannot be written.
     """
+    formats = tuple(formats)
+    _check_formats(formats)
     out_dir = Path(out_dir)
     written: list[Path] = []
+    from_graph: CorpusRdf | None = None
+    from_dataset: CorpusRdf | None = None
     view = None
     for fmt in formats:
-        if fmt in RDF_FORMATS:
-            source = dataset if fmt in DATASET_FORMATS else corpus_graph
-            if source is None:
+        if fmt in DATASET_FORMATS:
+            if dataset is None:
                 raise ExportError(
                     f"format {fmt!r} needs the dataset (build_dataset), none was given"
                 )
-            data = serialize(source, fmt)
-            path = out_dir / RDF_FORMATS[fmt][1]
-        elif fmt in NETWORK_FORMATS:
+            if from_dataset is None:
+                from_dataset = graph_rdf(dataset)
+            data = serialize_rdf(from_dataset, fmt)
+            written.append(_write(out_dir / RDF_FORMATS[fmt][1], data))
+        elif fmt in RDF_FORMATS:
+            if from_graph is None:
+                from_graph = graph_rdf(corpus_graph)
+            data = serialize_rdf(from_graph, fmt)
+            written.append(_write(out_dir / RDF_FORMATS[fmt][1], data))
+        else:
             if view is None:
                 view = to_networkx(corpus_graph)
-            data = serialize_network(view, fmt)
-            path = out_dir / NETWORK_FORMATS[fmt]
-        else:
-            raise ExportError(f"export format {fmt!r} is not one of {list(ALL_FORMATS)}")
-        try:
-            atomic_write_bytes(path, data)
-        except OSError as e:
-            raise ExportError(f"cannot write {path}: {e}") from e
-        log.info("wrote %s (%d bytes)", path, len(data))
-        written.append(path)
+            written.append(_write(out_dir / NETWORK_FORMATS[fmt], serialize_network(view, fmt)))
     return written
 
 
 def export_corpus(
     corpus: Corpus, out_dir: Path, formats: Iterable[str] = DEFAULT_FORMATS
 ) -> list[Path]:
-    """Build the graph (and the dataset when a format needs it) of ``corpus`` and write ``formats``."""
-    formats = tuple(formats)
-    graph = build_graph(corpus)
-    dataset = build_dataset(corpus) if DATASET_FORMATS & set(formats) else None
-    return write_exports(graph, dataset, out_dir, formats)
+    """Generate the quads of ``corpus`` once and write ``formats`` into ``out_dir``; the paths written."""
+    return write_corpus_rdf(corpus_rdf(corpus), out_dir, formats)

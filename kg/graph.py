@@ -11,22 +11,26 @@ the same triples, and the Turtle rdflib writes (sorted) is byte-identical.
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _ns
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.model import Corpus, Entity, Fact
 from kg.namespaces import (
     ENTITY_CLASSES,
-    KG,
     KGR,
-    ORG,
     ORG_KIND_CLASSES,
     RELATION_PROPERTIES,
     article_iri,
@@ -38,8 +42,34 @@ from kg.namespaces import (
     page_iri,
     post_iri,
 )
+from kg.namespaces import KG as _KG
+from kg.namespaces import ORG as _ORG
 
 log = logging.getLogger(__name__)
+
+
+class _Vocab:
+    """A namespace whose terms are built once: rdflib builds a new URIRef on every attribute access."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):  # not a term: introspection (copy, pickle, pytest) asks for these
+            raise AttributeError(name)
+        term: URIRef = getattr(self._namespace, name)
+        setattr(self, name, term)  # later lookups find the attribute and skip __getattr__
+        return term
+
+
+KG = _Vocab(_KG)
+ORG = _Vocab(_ORG)
+RDF = _Vocab(_ns.RDF)
+RDFS = _Vocab(_ns.RDFS)
+SKOS = _Vocab(_ns.SKOS)
+DCTERMS = _Vocab(_ns.DCTERMS)
+PROV = _Vocab(_ns.PROV)
+XSD = _Vocab(_ns.XSD)
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
@@ -51,6 +81,17 @@ _CLASS_TYPES = {cls: t for t, (_, cls) in ENTITY_CLASSES.items()}
 _PROPERTY_RELATIONS = {p: r for r, p in RELATION_PROPERTIES.items()}
 
 
+# Many quads repeat one page, article, entity, sentence or small number; minting an
+# IRI percent-encodes it character by character and rdflib checks every literal,
+# so the terms are built once (bounded caches; typed, so that 1 and True differ).
+_CACHE = 1 << 16
+_entity_iri = lru_cache(maxsize=_CACHE)(entity_iri)
+_page_iri = lru_cache(maxsize=_CACHE)(page_iri)
+_article_iri = lru_cache(maxsize=_CACHE)(article_iri)
+_value = lru_cache(maxsize=_CACHE, typed=True)(Literal)
+
+
+@lru_cache(maxsize=_CACHE)
 def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
@@ -160,10 +201,10 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         return
     ev = fact.evidence
     attrs = {k: v for k, v in sorted(fact.attrs.items()) if v not in (None, "")}
-    head = entity_iri(*fact.head)
+    head = _entity_iri(*fact.head)
     graph = articles.find(ev.source, ev.article) if ev else None
     if fact.tail is not None:
-        tail = entity_iri(*fact.tail)
+        tail = _entity_iri(*fact.tail)
     elif ev is not None:
         tail = articles.find(ev.source, attrs.get("article"))
     else:
@@ -183,7 +224,7 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         yield node, RDF.type, KG.Award, graph
     if fact.relation == "CREDITED":
         yield node, RDF.type, KG.Credit, graph
-    yield node, KG.relation, Literal(fact.relation), graph
+    yield node, KG.relation, _value(fact.relation), graph
     yield node, RDF.subject, head, graph
     yield node, RDF.predicate, prop, graph
     yield node, RDF.object, tail, graph
@@ -215,10 +256,10 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         )
     if ev is not None:
         yield node, PROV.wasDerivedFrom, articles.find(ev.source, ev.article), graph
-        yield node, DCTERMS.source, page_iri(ev.source), graph
+        yield node, DCTERMS.source, _page_iri(ev.source), graph
         yield node, KG.sentence, _zh(ev.sentence), graph
-        yield node, KG.rawStart, Literal(ev.start), graph
-        yield node, KG.rawEnd, Literal(ev.end), graph
+        yield node, KG.rawStart, _value(ev.start), graph
+        yield node, KG.rawEnd, _value(ev.end), graph
 
 
 def _mention_quads(corpus: Corpus, known: set[tuple[str, str]]) -> Iterator[Quad]:
@@ -229,21 +270,21 @@ def _mention_quads(corpus: Corpus, known: set[tuple[str, str]]) -> Iterator[Quad
                 "mention %r on %s links to %s, not in the corpus; skipped", m.text, source, key
             )
             continue
-        graph = article_iri(source, m.article)
+        graph = _article_iri(source, m.article)
         node = mention_iri(source, m.article, m.start, m.end, m.label, key)
         yield node, RDF.type, KG.Mention, graph
-        yield node, KG.denotes, entity_iri(*key), graph
-        yield node, PROV.value, Literal(m.text), graph
-        yield node, KG.entityType, Literal(m.label), graph
+        yield node, KG.denotes, _entity_iri(*key), graph
+        yield node, PROV.value, _value(m.text), graph
+        yield node, KG.entityType, _value(m.label), graph
         yield node, PROV.wasDerivedFrom, graph, graph
-        yield node, DCTERMS.source, page_iri(source), graph
+        yield node, DCTERMS.source, _page_iri(source), graph
         yield node, KG.sentence, _zh(m.sentence), graph
-        yield node, KG.cleanStart, Literal(m.start), graph
-        yield node, KG.cleanEnd, Literal(m.end), graph
+        yield node, KG.cleanStart, _value(m.start), graph
+        yield node, KG.cleanEnd, _value(m.end), graph
         if m.raw_start is not None and m.raw_end is not None:
-            yield node, KG.rawStart, Literal(m.raw_start), graph
-            yield node, KG.rawEnd, Literal(m.raw_end), graph
-        yield node, KG.sentenceStart, Literal(m.sentence_start), graph
+            yield node, KG.rawStart, _value(m.raw_start), graph
+            yield node, KG.rawEnd, _value(m.raw_end), graph
+        yield node, KG.sentenceStart, _value(m.sentence_start), graph
 
 
 def corpus_quads(corpus: Corpus) -> Iterator[Quad]:
@@ -287,6 +328,200 @@ def build_dataset(corpus: Corpus) -> Dataset:
     return ds
 
 
+# ---------------------------------------------------------------- pyoxigraph quads
+
+
+_RDF_TYPE = str(RDF.type)
+
+# Sort key of a quad, built from plain strings (rdflib compares its terms in
+# Python, slowly): the default graph first, then named graphs by name; within
+# a graph by subject, rdf:type first, then predicate, IRIs before literals,
+# then the object's text. The last five items are the key of the triple.
+_Key = tuple[bool, str, str, bool, str, bool, str]
+
+
+def _ox_quads(
+    quads: Iterable[tuple[Node, Node, Node, Node | None]],
+) -> tuple[list[ox.Quad], list[_Key]]:
+    """rdflib quads (graph None: the default graph) as pyoxigraph quads, with their sort keys."""
+    as_str = str.__str__
+    iris: dict[str, ox.NamedNode] = {}  # each distinct IRI converted once
+
+    def iri(value: str) -> ox.NamedNode:
+        found = iris.get(value)
+        if found is None:
+            found = iris[value] = ox.NamedNode(value)
+        return found
+
+    out: list[ox.Quad] = []
+    keys: list[_Key] = []
+    for s, p, o, g in quads:
+        literal = type(o) is Literal or isinstance(o, Literal)
+        if not (literal or isinstance(o, URIRef)) or not isinstance(s, URIRef):
+            raise InputError(f"quad ({s!r}, {p!r}, {o!r}) holds a blank node; kg mints IRIs only")
+        s_str, p_str, o_str = as_str(s), as_str(p), as_str(o)
+        if literal:
+            if o.language:  # type: ignore[union-attr, attr-defined]
+                obj: ox.NamedNode | ox.Literal = ox.Literal(o_str, language=o.language)  # type: ignore[union-attr, attr-defined]
+            elif o.datatype is not None:  # type: ignore[union-attr, attr-defined]
+                obj = ox.Literal(o_str, datatype=iri(as_str(o.datatype)))  # type: ignore[union-attr, attr-defined]
+            else:
+                obj = ox.Literal(o_str)
+            o_key = str(obj)
+        else:
+            obj = iri(o_str)
+            o_key = o_str
+        g_str = "" if g is None else as_str(g)
+        if g is None:  # a quad without a graph name is in the default graph (and builds faster)
+            out.append(ox.Quad(iri(s_str), iri(p_str), obj))
+        else:
+            out.append(ox.Quad(iri(s_str), iri(p_str), obj, iri(g_str)))
+        keys.append((g is not None, g_str, s_str, p_str != _RDF_TYPE, p_str, literal, o_key))
+    return out, keys
+
+
+def _unique_order(keys: Sequence[tuple[bool | str, ...]]) -> list[int]:
+    """Indices of ``keys`` in key order, duplicates dropped."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # type: ignore[arg-type]
+    return [i for n, i in enumerate(order) if n == 0 or keys[i] != keys[order[n - 1]]]
+
+
+def _sorted(
+    quads: Iterable[tuple[Node, Node, Node, Node | None]],
+) -> tuple[list[ox.Quad], array[int]]:
+    """Unique quads in quad order, and the indices (into them) of the unique triples in triple order."""
+    out, keys = _ox_quads(quads)
+    order = _unique_order(keys)
+    out = [out[i] for i in order]
+    keys = [keys[i] for i in order]
+    triple_keys = [k[2:] for k in keys]
+    del keys
+    return out, array("l", _unique_order(triple_keys))
+
+
+def sorted_quads(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> list[ox.Quad]:
+    """rdflib quads (graph None: the default graph) as unique pyoxigraph quads in a fixed order.
+
+    The default graph comes first, then the named graphs by name; within a
+    graph, subjects are grouped, ``rdf:type`` first.
+    """
+    return _sorted(quads)[0]
+
+
+class TripleSource(Protocol):
+    """What ``to_networkx`` reads from a graph (an rdflib ``Graph`` or a ``ViewIndex``)."""
+
+    def subjects(self, predicate: Node, object: Node) -> Iterable[Node]: ...  # noqa: A002, D102
+
+    def objects(self, subject: Node, predicate: Node) -> Iterable[Node]: ...  # noqa: D102
+
+    def value(self, subject: Node, predicate: Node) -> Node | None: ...  # noqa: D102
+
+
+_VIEW_TYPES = frozenset(str(t) for t in (*_CLASS_TYPES, KG.Fact))
+_VIEW_PREDICATES = frozenset(
+    str(p)
+    for p in (
+        RDF.subject, RDF.object, RDF.predicate, KG.relation, KG.post, KG.role, KG.year,
+        KG.sentence, SKOS.altLabel, SKOS.hiddenLabel, SKOS.prefLabel, KG.locatedIn, KG.partOf,
+    )
+)  # fmt: skip
+
+
+class ViewIndex:
+    """The few triples ``to_networkx`` reads (types, fact attributes, labels), indexed like a graph.
+
+    A light stand-in for the rdflib graph: mention triples, the bulk of a
+    corpus, are never kept. Keys are plain strings (rdflib compares terms in
+    Python, slowly); the objects kept are the rdflib terms.
+    """
+
+    def __init__(self) -> None:
+        self._by_type: dict[str, dict[Node, None]] = defaultdict(dict)
+        self._objects: dict[tuple[str, str], dict[Node, None]] = defaultdict(dict)
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        """Keep the triple if ``to_networkx`` reads it."""
+        p_str = str.__str__(p)
+        if p_str == _RDF_TYPE:
+            o_str = str.__str__(o)
+            if o_str in _VIEW_TYPES:
+                self._by_type[o_str][s] = None
+        elif p_str in _VIEW_PREDICATES:
+            self._objects[(str.__str__(s), p_str)][o] = None
+
+    def subjects(self, predicate: Node, object: Node) -> Iterable[Node]:  # noqa: A002
+        """Subjects of ``rdf:type`` ``object`` (the only predicate asked for)."""
+        if str(predicate) != _RDF_TYPE:
+            raise InputError(f"ViewIndex.subjects reads rdf:type only, got {predicate}")
+        return list(self._by_type.get(str(object), ()))
+
+    def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
+        """Objects of (``subject``, ``predicate``)."""
+        return list(self._objects.get((str(subject), str(predicate)), ()))
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        """One object of (``subject``, ``predicate``), or None."""
+        return next(iter(self._objects.get((str(subject), str(predicate)), ())), None)
+
+
+@dataclass
+class CorpusRdf:
+    """A corpus's quads, sorted for the writers, and its networkx index, from one pass.
+
+    ``triple_order`` indexes ``quads``: the unique triples (graph names
+    dropped), grouped by subject, for the formats that write one graph.
+    """
+
+    quads: list[ox.Quad]
+    triple_order: array[int]
+    view: ViewIndex
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """The unique triples, grouped by subject, ``rdf:type`` first."""
+        quads = self.quads
+        return (quads[i].triple for i in self.triple_order)
+
+
+def _rdf_of(quads: Iterable[Quad | tuple[Node, Node, Node, Node | None]]) -> CorpusRdf:
+    """Sort ``quads`` for the writers and index them for the networkx view."""
+    view = ViewIndex()
+
+    def feed() -> Iterator[tuple[Node, Node, Node, Node | None]]:
+        for quad in quads:
+            view.add(quad[0], quad[1], quad[2])
+            yield quad
+
+    ordered, triple_order = _sorted(feed())
+    return CorpusRdf(ordered, triple_order, view)
+
+
+def corpus_rdf(corpus: Corpus) -> CorpusRdf:
+    """Generate the quads of ``corpus`` once: sorted pyoxigraph quads plus the networkx index."""
+    rdf = _rdf_of(corpus_quads(corpus))
+    log.info(
+        "generated %d quads (%d triples) from %d entities and %d facts",
+        len(rdf.quads),
+        len(rdf.triple_order),
+        len(corpus.entities),
+        len(corpus.facts),
+    )
+    return rdf
+
+
+def graph_rdf(graph: Graph | Dataset) -> CorpusRdf:
+    """The quads of an rdflib graph or dataset, sorted and indexed like ``corpus_rdf``'s."""
+    if isinstance(graph, Dataset):
+        default = DATASET_DEFAULT_GRAPH_ID
+        quads: Iterable[tuple[Node, Node, Node, Node | None]] = (
+            (s, p, o, None if g == default else g)
+            for s, p, o, g in graph.quads((None, None, None, None))
+        )
+    else:
+        quads = ((s, p, o, None) for s, p, o in graph)
+    return _rdf_of(quads)
+
+
 def validate(graph: Graph) -> tuple[bool, str]:
     """Check ``graph`` against ``ontology/shapes.ttl`` (warnings do not break conformance)."""
     import pyshacl
@@ -301,12 +536,12 @@ def validate(graph: Graph) -> tuple[bool, str]:
 # ---------------------------------------------------------------- networkx view
 
 
-def _label(graph: Graph, node: Node) -> str:
+def _label(graph: TripleSource, node: Node) -> str:
     label = graph.value(node, SKOS.prefLabel)
     return str(label) if label is not None else str(node)
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
     """The entity graph as networkx: entity nodes, one edge per (relation, head, tail, label).
 
     Node attributes: ``label``, ``type``, ``aliases``, ``place``, ``evidence``;
@@ -368,4 +603,16 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     return g
 
 
-__all__ = ["KGR", "build_dataset", "build_graph", "corpus_quads", "to_networkx", "validate"]
+__all__ = [
+    "KGR",
+    "CorpusRdf",
+    "ViewIndex",
+    "build_dataset",
+    "build_graph",
+    "corpus_quads",
+    "corpus_rdf",
+    "graph_rdf",
+    "sorted_quads",
+    "to_networkx",
+    "validate",
+]

@@ -144,3 +144,81 @@ def test_export_rdf_export_corpus_writes_defaults(tmp_path):
     paths = export_corpus(handmade_corpus(), tmp_path)
     assert [p.name for p in paths] == [FILES[f] for f in DEFAULT_FORMATS]
     assert isomorphic(Graph().parse(tmp_path / "graph.ttl"), build_graph(handmade_corpus()))
+
+
+@pytest.fixture(scope="module")
+def fast_exported(tmp_path_factory):
+    from kg.export_rdf import export_corpus
+
+    out = tmp_path_factory.mktemp("fast")
+    return out, export_corpus(_hostile_corpus(), out, formats=ALL_FORMATS)
+
+
+@pytest.mark.parametrize(
+    "name,fmt", [("graph.ttl", "turtle"), ("graph.nt", "nt"), ("graph.jsonld", "json-ld")]
+)
+def test_export_rdf_fast_graph_formats_are_isomorphic_to_build_graph(fast_exported, name, fmt):
+    out, _ = fast_exported
+    back = Graph().parse(out / name, format=fmt)
+    expected = build_graph(_hostile_corpus())
+    assert len(back) == len(expected) and isomorphic(back, expected)
+
+
+@pytest.mark.parametrize("name,fmt", [("graph.trig", "trig"), ("graph.nq", "nquads")])
+def test_export_rdf_fast_dataset_formats_equal_build_dataset(fast_exported, name, fmt):
+    out, _ = fast_exported
+    back = Dataset().parse(out / name, format=fmt)
+    expected = build_dataset(_hostile_corpus())
+    assert sorted(map(str, back.quads())) == sorted(map(str, expected.quads()))
+
+
+def test_export_rdf_fast_files_equal_the_rdflib_path(exported, fast_exported):
+    """export_corpus (no rdflib graph) and write_exports (rdflib graphs) write the same bytes."""
+    (_, slow), (_, fast) = exported, fast_exported
+    for a, b in zip(sorted(slow), sorted(fast), strict=True):
+        assert a.name == b.name and a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_export_rdf_fast_files_parse_with_pyoxigraph(fast_exported):
+    import pyoxigraph as ox
+
+    out, _ = fast_exported
+    counts = {
+        name: len(list(ox.parse(path=str(out / name), format=fmt)))
+        for name, fmt in (
+            ("graph.ttl", ox.RdfFormat.TURTLE),
+            ("graph.nt", ox.RdfFormat.N_TRIPLES),
+            ("graph.jsonld", ox.RdfFormat.JSON_LD),
+            ("graph.trig", ox.RdfFormat.TRIG),
+            ("graph.nq", ox.RdfFormat.N_QUADS),
+        )
+    }
+    triples = len(build_graph(_hostile_corpus()))
+    assert counts["graph.ttl"] == counts["graph.nt"] == counts["graph.jsonld"] == triples
+    assert counts["graph.trig"] == counts["graph.nq"] >= triples
+
+
+def test_export_rdf_turtle_groups_subjects_and_uses_prefixes(fast_exported):
+    out, _ = fast_exported
+    text = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "@prefix kg: <https://w3id.org/kg/ns#> ." in text
+    assert " a kg:Organization" in text and "skos:prefLabel" in text
+    starts = [line.split(">", 1)[0][1:] for line in text.splitlines() if line.startswith("<")]
+    assert starts == sorted(set(starts))  # each subject once, in order
+
+
+def test_export_rdf_fast_is_byte_identical_across_processes(fast_exported, tmp_path):
+    out, paths = fast_exported
+    script = (
+        "import sys; sys.path.insert(0, 'tests');"
+        "from pathlib import Path;"
+        "from test_export_rdf import _hostile_corpus;"
+        "from kg.export_rdf import export_corpus, ALL_FORMATS;"
+        "c = _hostile_corpus(); c.entities.reverse(); c.facts.reverse();"
+        f"export_corpus(c, Path({str(tmp_path)!r}), formats=ALL_FORMATS)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONHASHSEED="4242")
+    subprocess.run([sys.executable, "-c", script], cwd=root, env=env, check=True)
+    for p in paths:
+        assert (tmp_path / p.name).read_bytes() == p.read_bytes(), p.name
