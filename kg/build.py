@@ -632,11 +632,12 @@ def _export(
     """Write the graph exports into ``staging``; the files written."""
     from kg.export_html import write_html
     from kg.export_rdf import write_corpus_rdf
-    from kg.graph import corpus_rdf, to_networkx
+    from kg.graph import corpus_rdf, paused_gc, to_networkx
 
     t0 = time.perf_counter()
     rdf = corpus_rdf(corpus)  # the quads, generated once, sorted for every writer
-    network = to_networkx(rdf.view)
+    with paused_gc():
+        network = to_networkx(rdf.view)
     timings["graph"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if formats is None:

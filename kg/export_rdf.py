@@ -16,7 +16,6 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from itertools import groupby
 from pathlib import Path
 
 import networkx as nx
@@ -25,7 +24,7 @@ from rdflib import Dataset, Graph
 
 from kg.atomic import atomic_write_bytes
 from kg.errors import ExportError
-from kg.graph import CorpusRdf, corpus_rdf, graph_rdf, to_networkx
+from kg.graph import CorpusRdf, corpus_rdf, graph_rdf, paused_gc, to_networkx
 from kg.model import Corpus
 from kg.namespaces import KGR, PREFIXES
 
@@ -70,12 +69,13 @@ def _sorted_lines(data: bytes) -> bytes:
 
 def _jsonld(rdf: CorpusRdf) -> bytes:
     """pyoxigraph's JSON-LD of the triples under the project's prefixes, one node object per line."""
-    nodes = []
-    for _, group in groupby(rdf.triples(), key=lambda t: t.subject):
-        # one subject's triples make one node object: "[{…}]" without its brackets
-        nodes.append(_ox_serialize(list(group), ox.RdfFormat.JSON_LD).strip()[1:-1])
+    nodes = _ox_serialize(rdf.triples(), ox.RdfFormat.JSON_LD).strip()
+    # pyoxigraph writes the node objects as one array on one line. A node ends with
+    # its last value array ("]}"), a value object with a string ('"}'), and a quote
+    # inside a string is escaped: ']},{"@id":' only ever joins two node objects.
+    nodes = nodes[1:-1].replace(b']},{"@id":', b']},\n{"@id":') if nodes != b"[]" else b""
     context = json.dumps(_JSONLD_CONTEXT, ensure_ascii=False, indent=2).encode("utf-8")
-    return b'{\n"@context": ' + context + b',\n"@graph": [\n' + b",\n".join(nodes) + b"\n]\n}\n"
+    return b'{\n"@context": ' + context + b',\n"@graph": [\n' + nodes + b"\n]\n}\n"
 
 
 def serialize_rdf(rdf: CorpusRdf, fmt: str) -> bytes:
@@ -198,11 +198,15 @@ def write_corpus_rdf(
     view = network
     for fmt in formats:
         if fmt in RDF_FORMATS:
-            written.append(_write(out_dir / RDF_FORMATS[fmt][1], serialize_rdf(rdf, fmt)))
+            with paused_gc():  # millions of lines and node objects, no cycles
+                data = serialize_rdf(rdf, fmt)
+            written.append(_write(out_dir / RDF_FORMATS[fmt][1], data))
         else:
-            if view is None:
-                view = to_networkx(rdf.view)
-            written.append(_write(out_dir / NETWORK_FORMATS[fmt], serialize_network(view, fmt)))
+            with paused_gc():
+                if view is None:
+                    view = to_networkx(rdf.view)
+                data = serialize_network(view, fmt)
+            written.append(_write(out_dir / NETWORK_FORMATS[fmt], data))
     return written
 
 

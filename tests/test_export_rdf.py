@@ -222,3 +222,14 @@ def test_export_rdf_fast_is_byte_identical_across_processes(fast_exported, tmp_p
     subprocess.run([sys.executable, "-c", script], cwd=root, env=env, check=True)
     for p in paths:
         assert (tmp_path / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_export_rdf_jsonld_has_one_node_object_per_line(fast_exported):
+    out, _ = fast_exported
+    lines = (out / "graph.jsonld").read_text(encoding="utf-8").splitlines()
+    start = lines.index('"@graph": [') + 1
+    nodes = [json.loads(line.rstrip(",")) for line in lines[start : lines.index("]", start)]]
+    ids = [n["@id"] for n in nodes]
+    assert ids == sorted(set(ids)) and len(ids) == len(
+        set(build_graph(_hostile_corpus()).subjects())
+    )
