@@ -5,7 +5,14 @@ every fact becomes a direct triple (``head kg:promotes tail``) plus a reified
 ``kg:Fact`` node carrying its attributes and its provenance (the article it
 was derived from, the sentence, raw offsets); every mention becomes a
 ``kg:Mention`` node. No blank nodes are used, so the same corpus always gives
-the same triples, and the Turtle rdflib writes (sorted) is byte-identical.
+the same triples.
+
+``corpus_quads`` generates them once. The build takes them through
+``corpus_rdf``: unique pyoxigraph quads in a fixed order (which makes every
+file written from them byte-identical) and a small index for the networkx
+view, without an rdflib graph, which for a large corpus cost most of the
+build's time and memory. ``build_graph`` and ``build_dataset`` give the same
+triples as rdflib objects, for SHACL validation, tests and notebooks.
 """
 
 from __future__ import annotations
