@@ -306,6 +306,8 @@ def corpus_quads(corpus: Corpus) -> Iterator[Quad]:
     for fact in corpus.facts:
         yield from _fact_quads(fact, articles, known)
     yield from _mention_quads(corpus, known)
+    for cached in (_entity_iri, _page_iri, _article_iri, _value, _zh):
+        cached.cache_clear()  # a long-lived process (kg serve) need not keep the last corpus's terms
 
 
 def build_graph(corpus: Corpus) -> Graph:
