@@ -742,8 +742,9 @@ class _PageLinker:
 
     def merge_teams(self, orgs: list[str], moves: dict[Key, Key]) -> None:
         """Merge one organ's work team printed two ways (X扶贫工作队, X沙地所驻村工作队)."""
-        stems = {o: team_stem(o) for o in orgs if ("ORG", o) not in moves}
-        stems = {o: s for o, s in stems.items() if s is not None}
+        stems = {
+            o: stem for o in orgs if ("ORG", o) not in moves and (stem := team_stem(o)) is not None
+        }
         # longest first, so a short name sees where its longer forms went
         for o, stem in sorted(stems.items(), key=lambda kv: (-len(kv[0]), kv[0])):
             wider = [

@@ -377,7 +377,8 @@ class PlaceRecognizer:
                     if not (start in tok_starts or chained):
                         continue
                     bare = text[start : m.start()]
-                    word_end = m.start() - len(NUMBERED.search(bare).group())
+                    number = NUMBERED.search(bare)
+                    word_end = m.start() - (len(number.group()) if number else 0)
                     if not chained and any(i in tok_starts for i in range(start + 1, word_end)):
                         break  # the name is one word (红光, 同心四), not a phrase (民警陪)
                     if not pattern.fullmatch(bare):
@@ -689,8 +690,9 @@ class OrgRecognizer:
         for s, e, _ in _longest_first([(s, e, None) for s, e in sorted(set(cands))]):
             while True:
                 sub = next((u for u in t.subunits if text.startswith(u, e)), None)
-                if sub is None and text[s:e].endswith(t.academies) and INSTITUTE.match(text, e):
-                    sub = INSTITUTE.match(text, e).group()  # 省农科院沙地所
+                institute = INSTITUTE.match(text, e) if sub is None else None
+                if institute and text[s:e].endswith(t.academies):
+                    sub = institute.group()  # 省农科院沙地所
                 if sub is not None:
                     e += len(sub)
                 elif (

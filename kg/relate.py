@@ -444,7 +444,9 @@ class _PageRelations:
             ):
                 lo -= 1
             if lo in people_end and lo not in ends:
-                lo += next((len(c) for c in ("以及", "和", "与", "及") if text.startswith(c, lo)), 0)
+                lo += next(
+                    (len(c) for c in ("以及", "和", "与", "及") if text.startswith(c, lo)), 0
+                )
             post = parse_posts(text[lo:pos])
             if post is None:
                 # a post word after a modifier that is itself a body's name
