@@ -33,8 +33,15 @@ logger = logging.getLogger(__name__)
 Key = tuple[str, str]
 
 # Bare level words that stand for "the place the article is about" (市政府, 县公安局).
-BARE_PREFIXES = (("街道", "town"), ("省", "province"), ("市", "city"), ("州", "city"),
-                 ("县", "county"), ("区", "county"), ("镇", "town"), ("乡", "town"))  # fmt: skip
+BARE_PREFIXES = (("街道", "town"), ("社区", "community"), ("省", "province"), ("市", "city"),
+                 ("州", "city"), ("县", "county"), ("区", "county"), ("镇", "town"),
+                 ("乡", "town"), ("村", "village"))  # fmt: skip
+# bare words that open a longer ordinary word, not a place (乡村振兴局)
+BARE_NOT_PREFIX = ("乡村", "村镇", "镇村", "村民小组")
+# levels a bare prefix resolves to the nearest place named before it (镇党委 -> 小草坝镇党委)
+NEAREST_LEVELS = ("town", "community", "village")
+# 该镇朝阳村: 该 + a level word refers to the last place of that level
+ANAPHOR = re.compile(r"该(街道|社区|镇|乡|县|区|市|村)$")
 CENTRAL_PARTY = ("党中央", "中央", "中共中央")
 PSEUDONYM = re.compile(r"[（(]化名[)）]")
 QUOTES = re.compile(r"[\"'“”‘’《》〈〉「」『』]")
@@ -425,6 +432,25 @@ class _PageLinker:
                 return self.place_forms[piece]
         return None
 
+    def anaphor_parent(self, m: Mention) -> str | None:
+        """The place 该镇/该县/… right before ``m`` refers to: the last of that level."""
+        hit = ANAPHOR.search(self.page.text[max(0, m.start - 4) : m.start])
+        if hit is None:
+            return None
+        word = hit.group(1)
+        lvl = dict(BARE_PREFIXES)[word]
+        before = max(0, m.start - 4) + hit.start()
+        found = [
+            k[1]
+            for o, k in self.links
+            if k[0] == "PLACE" and o.article == m.article and o.end <= before
+            and k[1] in self.places and self.places[k[1]].level == lvl
+        ]  # fmt: skip
+        # 该乡 is the last 乡 even after a 镇 of the same level
+        same = [c for c in found if c.endswith(word)]
+        pick = same or found
+        return pick[-1] if pick else None
+
     def link_places(self) -> None:
         place_ms = [m for m in self.mentions if m.label == "PLACE"]
         # Full names first, so short forms can find them.
@@ -445,7 +471,7 @@ class _PageLinker:
         for m, key in list(self.links):
             if key[0] != "PLACE":
                 continue
-            parent = self.text_parent(m)
+            parent = self.text_parent(m) or self.anaphor_parent(m)
             info = self.places[key[1]]
             if parent is None or parent == info.canonical:
                 continue
@@ -622,6 +648,8 @@ class _PageLinker:
             return "中共中央"
         prefix_place = None
         for word, lvl in BARE_PREFIXES:
+            if any(s.startswith(w) for w in BARE_NOT_PREFIX):
+                break
             if s.startswith(word) and len(s) > len(word) and levels.get(lvl):
                 if s in self.place_forms or any(
                     s.startswith(f) for f in self.place_forms if len(f) > len(word)
@@ -657,7 +685,7 @@ class _PageLinker:
         last_org: dict[int, str] = {}
         for m in sorted(org_ms, key=lambda m: m.start):
             surface = clean_surface(m.text)
-            levels = levels_of.get(m.article, {})
+            levels = {**levels_of.get(m.article, {}), **self.preceding_levels(m.start, m.article)}
             if surface in t.sub_units and m.article in last_org:
                 canonical = last_org[m.article] + surface
             else:
@@ -665,6 +693,22 @@ class _PageLinker:
             if not any(canonical.endswith(s) for s in t.sub_units):
                 last_org[m.article] = canonical
             self.links.append((m, self.add_org(canonical, surface)))
+
+    def preceding_levels(self, pos: int, article: int | None) -> dict[str, str]:
+        """The last town, community and village named before ``pos`` in its article.
+
+        A community or village counts only in the same paragraph.
+        """
+        para = self.page.text.rfind("\n", 0, pos) + 1
+        out: dict[str, str] = {}
+        for o, k in self.links:
+            if k[0] != "PLACE" or o.article != article or o.end > pos:
+                continue
+            info = self.places.get(k[1])
+            lvl = info.level if info is not None else None
+            if lvl in NEAREST_LEVELS and (lvl == "town" or o.start >= para):
+                out[lvl] = k[1]
+        return out
 
     def add_org(self, canonical: str, surface: str | None) -> Key:
         key = ("ORG", canonical)

@@ -20,7 +20,16 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from kg.errors import ModelError
-from kg.link import LinkedPage, apply_term_names, clean_surface, place_short
+from kg.link import (
+    BARE_NOT_PREFIX,
+    BARE_PREFIXES,
+    NEAREST_LEVELS,
+    LinkedPage,
+    apply_term_names,
+    clean_surface,
+    org_kind,
+    place_short,
+)
 from kg.link import load_tables as link_tables
 from kg.model import Article, CleanPage, Credit, Entity, Evidence, Fact, Mention
 from kg.resources import data_path
@@ -464,6 +473,12 @@ class _PageRelations:
         out: dict[Key, list[str]] = {}
         current: Key | None = None
         for tail, post in pieces:
+            if tail is None:
+                unit = self.unit_of_post(post, m)
+                if unit is not None:
+                    if unit[0] is not None:
+                        out.setdefault(unit[0], []).append(unit[1])
+                    continue
             if tail is not None:
                 current = tail
             if current is None:
@@ -472,6 +487,65 @@ class _PageRelations:
                     continue
             out.setdefault(current, []).append(post)
         return [(k, "、".join(v)) for k, v in out.items()]
+
+    def unit_of_post(self, post: str, m: Mention) -> tuple[Key | None, str] | None:
+        """The unit a post phrase names by itself (社区党委书记, 镇长), with the post word.
+
+        None when the phrase names no unit; ``(None, post)`` when it names one that
+        cannot be resolved (then the post is left out rather than given a wrong body).
+        """
+        if any(post.startswith(w) for w in BARE_NOT_PREFIX):
+            return None
+        word = next((w for w, _ in BARE_PREFIXES if post.startswith(w)), None)
+        if word is None:
+            return None
+        rest = post[len(word) :]
+        posts = load_tables().posts
+        ends = sorted((p for p in posts if rest.endswith(p)), key=len)
+        if not ends and post not in posts:
+            return None
+        place = self.unit_place(dict(BARE_PREFIXES)[word], m)
+        if place is None:
+            return (None, post)
+        # the shortest post word leaving an organ name (党委 + 书记), else the place itself
+        organ = next(
+            (rest[: len(rest) - len(p)] for p in ends
+             if len(p) < len(rest) and org_kind(place + rest[: len(rest) - len(p)])),
+            None,
+        )  # fmt: skip
+        if organ is None:
+            if ends and ends[-1] != rest:
+                return (None, post)
+            return (("PLACE", place), post)
+        post_word = rest[len(organ) :]
+        name = place + organ
+        key = ("ORG", name)
+        if key not in self.entities:
+            ent = Entity(type="ORG", canonical=name, mentions={word + organ}, kind=org_kind(name))
+            self.entities[key] = ent
+            self.linked.entities.append(ent)
+            self.add(
+                "LOCATED_IN", key, ("PLACE", place), evidence=self.evidence_at(m.start, m.article)
+            )
+        return (key, post_word)
+
+    def unit_place(self, level: str, m: Mention) -> str | None:
+        """The place a bare level word before ``m`` stands for: the last of that level named."""
+        text = self.page.text
+        para = text.rfind("\n", 0, m.start) + 1
+        best = None
+        for o, k in self.links:
+            ent = self.entities.get(k) if k[0] == "PLACE" else None
+            if ent is None or o.article != m.article or o.end > m.start or ent.level != level:
+                continue
+            if level in NEAREST_LEVELS and level != "town" and o.start < para:
+                continue
+            best = k[1]
+        if best is None and level not in NEAREST_LEVELS:
+            best = self.linked.article_levels.get(m.article, {}).get(level)
+        if best is None or ("PLACE", best) not in self.entities:
+            return None
+        return best
 
     def charge_after(self, m: Mention) -> Key | None:
         """The unit a person is in charge of: 楼栋长龙才康负责友善4组 -> 友善4组."""

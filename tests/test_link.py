@@ -384,3 +384,62 @@ def test_link_org_level_word_infix_merges(text, spans, expected):
 def test_link_work_team_printed_two_ways_merges(text, spans, expected):
     linked = link(text, spans)
     assert [c for c in canon(linked, "ORG") if c.endswith(("工作队", "工作组"))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "organ"),
+    [
+        (
+            "鲁甸县龙头山镇推行新办法，镇党委书记讲话。",
+            [("鲁甸县", "PLACE"), ("龙头山镇", "PLACE"), ("镇党委", "ORG")],
+            "龙头山镇党委",
+        ),
+        (
+            "巧家县白鹤滩镇和大寨镇都在行动，镇政府派人。",
+            [("巧家县", "PLACE"), ("白鹤滩镇", "PLACE"), ("大寨镇", "PLACE"), ("镇政府", "ORG")],
+            "大寨镇人民政府",
+        ),
+        (
+            "在凤凰街道青松社区，社区党委牵头。",
+            [("凤凰街道", "PLACE"), ("青松社区", "PLACE"), ("社区党委", "ORG")],
+            "青松社区党委",
+        ),
+        (
+            "大关县木杆镇石门村，村党支部带头。",
+            [("大关县", "PLACE"), ("木杆镇", "PLACE"), ("石门村", "PLACE"), ("村党支部", "ORG")],
+            "石门村党支部",
+        ),
+    ],
+)
+def test_link_bare_town_community_village_prefix_takes_the_nearest_place(text, spans, organ):
+    linked = link(text, spans)
+    assert organ in canon(linked, "ORG")
+
+
+def test_link_bare_village_prefix_without_a_village_named_stays():
+    text = "村党支部召开会议。"
+    linked = link(text, [("村党支部", "ORG")])
+    assert canon(linked, "ORG") == ["村党支部"]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "village", "parent"),
+    [
+        (
+            "盐津县青山镇推行新办法，该镇红星村获奖。",
+            [("盐津县", "PLACE"), ("青山镇", "PLACE"), ("红星村", "PLACE")],
+            "红星村",
+            "青山镇",
+        ),
+        (
+            "威信县石坎乡和绿水镇都在行动，该乡鹿鸣湾村受益。",
+            [("威信县", "PLACE"), ("石坎乡", "PLACE"), ("绿水镇", "PLACE"), ("鹿鸣湾村", "PLACE")],
+            "鹿鸣湾村",
+            "石坎乡",
+        ),
+    ],
+)
+def test_link_anaphoric_town_is_the_parent_of_the_village_after_it(text, spans, village, parent):
+    linked = link(text, spans)
+    ent = next(e for e in linked.entities if e.canonical == village)
+    assert ent.parent == parent

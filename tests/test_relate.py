@@ -202,3 +202,53 @@ def test_relate_gold_floor(seed_results):
     # measured 2026-11-23 on the seed pages: P 0.879, R 0.775, F1 0.824
     assert 2 * p * r / (p + r) >= 0.80
     assert tally["rel"]["CREDITED"]["fp"] <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        (
+            "在凤凰街道青松社区，社区党委书记赵德明介绍情况。",
+            [("凤凰街道", "PLACE"), ("青松社区", "PLACE"), ("赵德明", "PERSON")],
+            ("赵德明", "青松社区党委", "书记"),
+        ),
+        (
+            "县委组织部牵头。大关县木杆镇石门村，村党支部书记钱大勇说。",
+            [
+                ("县委组织部", "ORG"),
+                ("大关县", "PLACE"),
+                ("木杆镇", "PLACE"),
+                ("石门村", "PLACE"),
+                ("钱大勇", "PERSON"),
+            ],
+            ("钱大勇", "石门村党支部", "书记"),
+        ),
+        (
+            "县委组织部牵头。巧家县白鹤滩镇推行新办法，镇长孙志远说。",
+            [
+                ("县委组织部", "ORG"),
+                ("巧家县", "PLACE"),
+                ("白鹤滩镇", "PLACE"),
+                ("孙志远", "PERSON"),
+            ],
+            ("孙志远", "白鹤滩镇", "镇长"),
+        ),
+    ],
+)
+def test_relate_post_naming_its_unit_belongs_to_that_unit(text, spans, expected):
+    _, facts = extract(text, spans)
+    posts = triples(facts, "HOLDS_POST")
+    assert expected in posts
+    assert all(t[1] != "昭通市委组织部" for t in posts)
+
+
+def test_relate_unit_named_by_a_post_is_located_in_its_place():
+    text = "在凤凰街道青松社区，社区党委书记赵德明介绍情况。"
+    _, facts = extract(text, [("凤凰街道", "PLACE"), ("青松社区", "PLACE"), ("赵德明", "PERSON")])
+    assert ("青松社区党委", "青松社区", None) in triples(facts, "LOCATED_IN")
+
+
+def test_relate_post_naming_an_unresolved_unit_gives_no_wrong_body():
+    text = "县委组织部牵头。社区党委书记赵德明介绍情况。"
+    _, facts = extract(text, [("县委组织部", "ORG"), ("赵德明", "PERSON")])
+    assert not [t for t in triples(facts, "HOLDS_POST") if t[0] == "赵德明"]
