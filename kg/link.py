@@ -36,8 +36,6 @@ Key = tuple[str, str]
 BARE_PREFIXES = (("街道", "town"), ("社区", "community"), ("省", "province"), ("市", "city"),
                  ("州", "city"), ("县", "county"), ("区", "county"), ("镇", "town"),
                  ("乡", "town"), ("村", "village"))  # fmt: skip
-# bare words that open a longer ordinary word, not a place (乡村振兴局)
-BARE_NOT_PREFIX = ("乡村", "村镇", "镇村", "村民小组")
 # levels a bare prefix resolves to the nearest place named before it (镇党委 -> 小草坝镇党委)
 NEAREST_LEVELS = ("town", "community", "village")
 # 该镇朝阳村: 该 + a level word refers to the last place of that level
@@ -68,6 +66,7 @@ class LinkTables:
     head_nouns: tuple[str, ...]
     collectives: tuple[str, ...]
     team_heads: tuple[str, ...]
+    not_prefixes: tuple[str, ...] = ()  # 乡村…: a bare level word that is no place
 
 
 def _lines(name: str) -> list[str]:
@@ -101,6 +100,7 @@ def load_tables() -> LinkTables:
         agencies=tuple(_lines("link_agencies.txt")),
         kinds=tuple(kinds),
         levels=tuple(sorted(levels, key=lambda r: (-len(r[0]), r[0]))),
+        not_prefixes=tuple(_lines("link_bare_not_prefix.txt")),
         sub_units=tuple(sorted(_lines("link_sub_units.txt"), key=lambda s: (-len(s), s))),
         doctrine=tuple(_lines("link_doctrine.txt")),
         head_nouns=tuple(sorted(_lines("link_head_nouns.txt"), key=lambda s: (-len(s), s))),
@@ -648,7 +648,7 @@ class _PageLinker:
             return "中共中央"
         prefix_place = None
         for word, lvl in BARE_PREFIXES:
-            if any(s.startswith(w) for w in BARE_NOT_PREFIX):
+            if any(s.startswith(w) for w in load_tables().not_prefixes):
                 break
             if s.startswith(word) and len(s) > len(word) and levels.get(lvl):
                 if s in self.place_forms or any(

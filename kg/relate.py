@@ -21,7 +21,6 @@ from spacy.tokens import Doc
 
 from kg.errors import ModelError
 from kg.link import (
-    BARE_NOT_PREFIX,
     BARE_PREFIXES,
     NEAREST_LEVELS,
     LinkedPage,
@@ -494,7 +493,7 @@ class _PageRelations:
         None when the phrase names no unit; ``(None, post)`` when it names one that
         cannot be resolved (then the post is left out rather than given a wrong body).
         """
-        if any(post.startswith(w) for w in BARE_NOT_PREFIX):
+        if any(post.startswith(w) for w in link_tables().not_prefixes):
             return None
         word = next((w for w, _ in BARE_PREFIXES if post.startswith(w)), None)
         if word is None:

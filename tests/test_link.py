@@ -443,3 +443,9 @@ def test_link_anaphoric_town_is_the_parent_of_the_village_after_it(text, spans, 
     linked = link(text, spans)
     ent = next(e for e in linked.entities if e.canonical == village)
     assert ent.parent == parent
+
+
+def test_link_ordinary_word_opening_with_a_level_word_takes_no_town():
+    text = "巧家县白鹤滩镇推行新办法，乡村振兴局派人。"
+    linked = link(text, [("巧家县", "PLACE"), ("白鹤滩镇", "PLACE"), ("乡村振兴局", "ORG")])
+    assert not [c for c in canon(linked, "ORG") if c.startswith("白鹤滩镇")]
