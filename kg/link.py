@@ -471,7 +471,8 @@ class _PageLinker:
         for m, key in list(self.links):
             if key[0] != "PLACE":
                 continue
-            parent = self.text_parent(m) or self.anaphor_parent(m)
+            chained = self.text_parent(m)
+            parent = chained or self.anaphor_parent(m)
             info = self.places[key[1]]
             if parent is None or parent == info.canonical:
                 continue
@@ -479,8 +480,14 @@ class _PageLinker:
             if plevel in ("area", "natural") and info.level not in ("area", "natural"):
                 if parent not in self.areas[key]:
                     self.areas[key].append(parent)
-            elif info.parent is None and _rank(plevel) < _rank(info.level):
+            elif _rank(plevel) >= _rank(info.level):
+                continue
+            elif info.parent is None:
                 info.parent = parent
+            elif chained and parent not in self.chain_of(info.parent):
+                # the text's own chain (X县Y镇Z村) beats a namesake the gazetteer
+                # found elsewhere; the namesake's code is not this place's
+                info.parent, info.code = parent, None
         # A place the gazetteer lacks lies in the place named before it in its sentence.
         for m, key in list(self.links):
             found = self.places.get(key[1]) if key[0] == "PLACE" else None

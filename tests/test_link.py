@@ -192,6 +192,16 @@ def test_link_place_outside_gazetteer_takes_parent_from_name_chain():
     assert area.level == "area"
 
 
+def test_link_name_chain_in_text_beats_a_namesake_elsewhere():
+    # the gazetteer's only 石龙村 in 绥江县 lies in another town; the text names its own
+    text = "绥江县南岸镇石龙村开展结对共建。"
+    spans = [("绥江县", "PLACE"), ("南岸镇", "PLACE"), ("石龙村", "PLACE")]
+    places = {e.canonical: e for e in link(text, spans).entities if e.type == "PLACE"}
+    assert places["石龙村"].parent == "南岸镇"
+    assert places["石龙村"].code is None
+    assert places["南岸镇"].parent == "绥江县"
+
+
 def test_link_unsupported_short_town_name_is_dropped():
     text = "围绕中心抓党建，工作有成效。"
     linked = link(text, [("中心", "PLACE")])
