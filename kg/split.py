@@ -547,9 +547,10 @@ def _attach_extras(
                 m = _SOURCE.fullmatch(line.text)
                 assert m is not None
                 role = "供图" if m["pic"] or m["role"] == "供图" else "供稿"
-                d.credits.append(
-                    _credit(page, role, line.start + m.start("name"), line.start + m.end("name"))
-                )
+                start, end = line.start + m.start("name"), line.start + m.end("name")
+                # （通讯员 周敏 供稿）: a person with a byline role, not a body named 通讯员周敏
+                named = byline_credits(page, start, end)
+                d.credits.extend(named or [_credit(page, role, start, end)])
             continue
         if line.kind == "banner":
             _banner_credits(page, lines, i, drafts, by_words)

@@ -329,3 +329,18 @@ def test_split_leftover_title_takes_untitled_body() -> None:
     text = f"{body_a}\n\n（某局供稿）\n\n{body_b}\n\n沙坝村青花椒产业鼓起钱袋子\n通讯员 张三\n\n与众不同的标题\n通讯员 李四\n"
     articles = split_articles(_page(text))
     assert [a.title for a in articles] == ["沙坝村青花椒产业鼓起钱袋子", "与众不同的标题"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("（某局供稿）", ("供稿", "某局")),
+        ("（通讯员 周 敏 供稿）", ("通讯员", "周敏")),
+        ("（记者 王五 供稿）", ("记者", "王五")),
+    ],
+)
+def test_split_source_line_credits_a_person_by_their_role(source, expected) -> None:
+    body = "这里的变化有目共睹，干部群众齐心协力，日子越过越红火，大家都说好。" * 3
+    text = f"与众不同的标题\n\n{body}\n\n{source}\n"
+    (article,) = split_articles(_page(text))
+    assert [(c.role, c.name) for c in article.credits] == [expected]
