@@ -236,6 +236,25 @@ def _place_tables() -> tuple[
     return _automaton(sorted(words.items())), generic, short_stop, suffixes
 
 
+def _repeats(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Other occurrences of names found where context supported them.
+
+    A village or community accepted after its town (…街道万佳社区) is the same
+    place when the text names it again on its own (万佳社区被评为…).
+    """
+    taken = list(spans)
+    out: list[tuple[int, int]] = []
+    for name in sorted({text[s:e] for s, e in spans if e - s >= 3}):
+        pos = text.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            if not any(s < end and pos < e for s, e in taken):
+                out.append((pos, end))
+                taken.append((pos, end))
+            pos = text.find(name, end)
+    return out
+
+
 class PlaceRecognizer:
     """Adds PLACE spans: gazetteer names, name chains, villages and named areas."""
 
@@ -313,6 +332,7 @@ class PlaceRecognizer:
         spans = [(s, e) for s, e, _ in chosen]
         spans += self._villages(text, chosen, present, tok_starts, generic)
         spans += self._named_areas(text, spans, tok_starts, generic, suffixes)
+        spans += _repeats(text, spans)
         return sorted(set(spans))
 
     def _villages(self, text, chosen, present, tok_starts, generic) -> list[tuple[int, int]]:
