@@ -304,7 +304,9 @@ class PlaceRecognizer:
                     ok = len(name) >= 3 or supported
                 else:  # town
                     bare = name.rstrip("镇乡")
-                    ok = len(name) >= 3 and bare not in generic and (supported or aligned)
+                    # 联合镇 after 县林草局 is the verb 联合: a common word needs an ancestor nearby
+                    ok = len(name) >= 3 and bare not in generic
+                    ok = ok and (supported or aligned and bare not in words)
             else:
                 full_present = any(gaz.place(u).name in present for u in uids[:50])
                 if name in short_stop or name in generic:
@@ -330,8 +332,11 @@ class PlaceRecognizer:
                 accepted.append((start, end, rank))
         chosen = _longest_first(accepted)
         spans = [(s, e) for s, e, _ in chosen]
-        spans += self._villages(text, chosen, present, tok_starts, generic)
-        spans += self._named_areas(text, spans, tok_starts, generic, suffixes)
+        villages = self._villages(text, chosen, present, tok_starts, generic)
+        spans += villages
+        low_ends = {e: r for _, e, r in chosen if isinstance(r, int) and r >= RANK["town"]}
+        low_ends.update({e: RANK["village"] for _, e in villages})
+        spans += self._named_areas(text, spans, tok_starts, generic, suffixes, low_ends)
         spans += _repeats(text, spans)
         return sorted(set(spans))
 
@@ -379,9 +384,16 @@ class PlaceRecognizer:
                     break
         return found
 
-    def _named_areas(self, text, spans, tok_starts, generic, suffixes) -> list[tuple[int, int]]:
-        """Places named by a head word (红光安置区, 赤水河流域): the word before names them."""
+    def _named_areas(
+        self, text, spans, tok_starts, generic, suffixes, low_ends=None
+    ) -> list[tuple[int, int]]:
+        """Places named by a head word (红光安置区, 赤水河流域): the word before names them.
+
+        ``low_ends`` maps the end of a town or village span to its rank: a village
+        does not chain after a village (大火地村担任驻村), nor a town after a town.
+        """
         words = common_words()
+        low = low_ends or {}
         ends_at = {e for _, e in spans}
         found: list[tuple[int, int]] = []
         taken = {(s, e) for s, e in spans}
@@ -394,6 +406,8 @@ class PlaceRecognizer:
                     if start < 0 or not _is_name_char(text[start]):
                         break
                     chained = start in ends_at
+                    if chained and level in ("village", "town"):
+                        chained = low.get(start, RANK["county"]) < RANK[level]
                     if not (start in tok_starts or chained):
                         continue
                     bare = text[start : m.start()]

@@ -40,6 +40,8 @@ def spans(nlp, text: str, label: str) -> list[str]:
             "宣威市板桥街道东风社区建起议事厅。今年，东风社区被评为先进。",
             ["宣威市", "板桥街道", "东风社区", "东风社区"],
         ),
+        ("县水务局联合镇团委开展巡河", []),
+        ("宣威市板桥街道东风社区担任驻村第一书记", ["宣威市", "板桥街道", "东风社区"]),
     ],
 )
 def test_recognise_places(nlp, text, expected):
@@ -95,6 +97,8 @@ def test_recognise_orgs(nlp, text, expected):
         ("提升管理水平", []),
         ("书记、局长", []),
         ("党员干部高度重视", []),
+        ("医院护士长周丽娟说", ["周丽娟"]),
+        ("该行行长吴敏介绍", ["吴敏"]),
     ],
 )
 def test_recognise_persons(nlp, text, expected):
