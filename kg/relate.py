@@ -87,6 +87,29 @@ def load_tables() -> RelateTables:
     )
 
 
+@lru_cache(maxsize=1)
+def anaphors() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """``(anaphor, label, endings)`` rows of ``relate_anaphors.csv``, longest anaphor first."""
+    path = data_path("relate_anaphors.csv")
+    try:
+        lines = [
+            ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")
+        ]  # fmt: skip
+    except OSError as e:
+        raise ModelError(f"cannot read relation table {path}: {e}") from e
+    reader = csv.DictReader(lines)
+    if reader.fieldnames != ["anaphor", "label", "endings"]:
+        raise ModelError(
+            f"relate_anaphors.csv: header {reader.fieldnames!r}, expected anaphor,label,endings"
+        )
+    rows = [
+        (r["anaphor"].strip(), r["label"].strip(), tuple(e for e in r["endings"].split(";") if e))
+        for r in reader
+    ]
+    return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
+
+
 def _titles() -> tuple[tuple[str, str], ...]:
     """``(title, body)`` rows of ``relate_titles.csv``, longest title first."""
     path = data_path("relate_titles.csv")
@@ -668,10 +691,29 @@ class _PageRelations:
             before = _outermost(self.in_span(s, clause_start - 1, ("ORG", "PERSON")))
             if before and before[-1][0].end == clause_start - 1:
                 return [before[-1][1]]
+        ref = self.anaphor_ref(m, clause_start, end)
+        if ref is not None:
+            return [ref]
         if not self.opening(text[clause_start:end]) and text[clause_start:end].strip():
             return []
         subject = self.sentence_subject(s, m.start)
         return [subject] if subject is not None else []
+
+    def anaphor_ref(self, m: Mention, start: int, end: int) -> Key | None:
+        """What a clause opening with an anaphor (该局, 该所) refers to: the nearest earlier match."""
+        lead = clean_surface(self.page.text[start:end])
+        for word, label, endings in anaphors():
+            at = lead.find(word)
+            if at < 0 or not self.opening(lead[:at]) or not self.opening(lead[at + len(word) :]):
+                continue
+            found = [
+                (o.start, k)
+                for o, k in self.links
+                if o.article == m.article and o.end <= start and k[0] == label
+                and k[1].endswith(endings)
+            ]  # fmt: skip
+            return max(found)[1] if found else None
+        return None
 
     def sentence_subject(self, s: int, limit: int) -> Key | None:
         """The name a sentence opens with (after a date), if any."""
