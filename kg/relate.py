@@ -556,13 +556,17 @@ class _PageRelations:
         text = self.page.text
         para = text.rfind("\n", 0, m.start) + 1
         best = None
+        earlier: set[str] = set()
         for o, k in self.links:
             ent = self.entities.get(k) if k[0] == "PLACE" else None
             if ent is None or o.article != m.article or o.end > m.start or ent.level != level:
                 continue
+            earlier.add(k[1])
             if level in NEAREST_LEVELS and level != "town" and o.start < para:
                 continue
             best = k[1]
+        if best is None and len(earlier) == 1:
+            best = next(iter(earlier))  # the one village the article names, paragraphs before
         if best is None and level not in NEAREST_LEVELS:
             best = self.linked.article_levels.get(m.article, {}).get(level)
         if best is None or ("PLACE", best) not in self.entities:

@@ -91,6 +91,12 @@ def test_relate_parse_posts(text, post):
         ("网格员张三和组长李四负责新华3组的走访。",
          [("张三", "PERSON"), ("李四", "PERSON"), ("新华3组", "PLACE")],
          {("张三", "新华3组", "网格员"), ("李四", "新华3组", "组长")}),
+        ("走进会泽县青山村，产业兴旺。\n村党支部书记王强介绍情况。",
+         [("会泽县", "PLACE"), ("青山村", "PLACE"), ("王强", "PERSON")],
+         {("王强", "青山村党支部", "书记")}),
+        ("会泽县青山村和石门村结对。\n村党支部书记王强介绍情况。",
+         [("会泽县", "PLACE"), ("青山村", "PLACE"), ("石门村", "PLACE"), ("王强", "PERSON")],
+         set()),
     ],
 )  # fmt: skip
 def test_relate_holds_post(text, spans, expected):
