@@ -679,8 +679,9 @@ class _PageRelations:
         cands = _outermost(self.in_span(clause_start, end, ("ORG", "PERSON", "PLACE")))
         if cands:
             last_m, last_k = cands[-1]
-            if text[last_m.end : end].strip() and bei >= 0:
-                return []  # 6家单位被评为…: a collective, not a named body
+            gap = text[last_m.end : end]
+            if gap.strip() and not self.opening(gap) and bei >= 0:
+                return []  # 6家单位被评为…: a collective, not a named body (a date may stand)
             heads = [last_k]
             nxt = last_m
             for o, k in reversed(cands[:-1]):

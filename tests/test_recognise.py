@@ -73,6 +73,8 @@ def test_recognise_places(nlp, text, expected):
         ("辽宁省农科院沙地所专家王海新", ["辽宁省农科院沙地所"]),
         ("省农科院植保所研究员", ["省农科院植保所"]),
         ("省农科院所属研究所", ["省农科院"]),
+        ("石门法庭巡回审判", ["石门法庭"]),
+        ("会泽农商银行发放贷款", ["会泽农商银行"]),
     ],
 )
 def test_recognise_orgs(nlp, text, expected):

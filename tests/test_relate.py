@@ -131,6 +131,8 @@ def test_relate_holds_post(text, spans, expected):
          {("青山村", "文明村", "2021")}),
         ("石门派出所开展巡逻。该局被评为“平安单位”。",
          [("石门派出所", "ORG"), ("平安单位", "HONOR")], set()),
+        ("青山法庭2022年被省高院评为“先进法庭”。",
+         [("青山法庭", "ORG"), ("先进法庭", "HONOR")], {("青山法庭", "先进法庭", "2022")}),
     ],
 )  # fmt: skip
 def test_relate_awarded(text, spans, expected):
