@@ -110,6 +110,18 @@ def anaphors() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
 
+@lru_cache(maxsize=1)
+def _party_units() -> tuple[str, ...]:
+    """Party sub-units of a body (党组, 机关党委) from organs_subunits.txt, longest first."""
+    path = data_path("organs_subunits.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise ModelError(f"cannot read sub-unit table {path}: {e}") from e
+    words = {w for ln in lines if not ln.startswith("#") for w in ln.split() if "党" in w}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
 def _titles() -> tuple[tuple[str, str], ...]:
     """``(title, body)`` rows of ``relate_titles.csv``, longest title first."""
     path = data_path("relate_titles.csv")
@@ -501,6 +513,10 @@ class _PageRelations:
                     if unit[0] is not None:
                         out.setdefault(unit[0], []).append(unit[1])
                     continue
+                headed = self.unit_by_head(post, m)
+                if headed is not None:
+                    out.setdefault(headed[0], []).append(headed[1])
+                    continue
             if tail is not None:
                 current = tail
             if current is None:
@@ -550,6 +566,43 @@ class _PageRelations:
                 "LOCATED_IN", key, ("PLACE", place), evidence=self.evidence_at(m.start, m.article)
             )
         return (key, post_word)
+
+    def unit_by_head(self, post: str, m: Mention) -> tuple[Key, str] | None:
+        """The body a post names by its head (局党组书记, 局长, 该行行长): the nearest earlier one.
+
+        ``局党组书记`` goes to the last …局党组 named before (post 书记), ``局长`` and
+        ``该局局长`` to the last …局; heads and name endings are those of relate_anaphors.csv.
+        """
+        posts = load_tables().posts
+        org_anaphors = [(a, ends) for a, label, ends in anaphors() if label == "ORG"]
+        heads = {a[1:]: ends for a, ends in org_anaphors}
+        said = next((a for a, _ in org_anaphors if post.startswith(a)), None)
+        if said is not None:  # 该行行长: the anaphor, then the post
+            post = post[len(said) :]
+        wants: tuple[str, ...] = ()
+        word = post
+        for n in (2, 1):
+            endings = heads.get(post[:n])
+            if endings is None:
+                continue
+            rest = post[n:]
+            sub = next(
+                (u for u in _party_units() if rest.startswith(u) and rest[len(u) :] in posts), None
+            )
+            if sub is not None:
+                wants, word = tuple(e + sub for e in endings), rest[len(sub) :]
+            elif post in posts:
+                wants = endings
+            break
+        if not wants:
+            return None
+        found = [
+            (o.start, k)
+            for o, k in self.links
+            if o.article == m.article and o.end <= m.start and k[0] == "ORG"
+            and k[1].endswith(wants)
+        ]  # fmt: skip
+        return (max(found)[1], word) if found else None
 
     def unit_place(self, level: str, m: Mention) -> str | None:
         """The place a bare level word before ``m`` stands for: the last of that level named."""
