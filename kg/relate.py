@@ -378,6 +378,8 @@ class _PageRelations:
             parents = [
                 o for o in orgs if o != key and name.startswith(o[1]) and len(o[1]) < len(name)
             ]
+            if not parents:
+                parents = self.parents_below_chain(key, orgs)
             if parents:
                 parent = max(parents, key=lambda o: len(o[1]))
                 self.add("SUB_ORG_OF", key, parent, evidence=self.evidence_for(key))
@@ -391,6 +393,23 @@ class _PageRelations:
                         break
             if place is not None:
                 self.add("LOCATED_IN", key, ("PLACE", place), evidence=self.evidence_for(key))
+
+    def parents_below_chain(self, key: Key, orgs: list[Key]) -> list[Key]:
+        """Parents of an organ printed with its place chain (沈阳市铁西区委组织部 → 铁西区委)."""
+        name = key[1]
+        places = sorted(
+            (k[1] for k in self.entities if k[0] == "PLACE"), key=lambda p: (-len(p), p)
+        )
+        for p in places:
+            short = name[len(p) :]
+            if not name.startswith(p) or not any(short.startswith(q) for q in places):
+                continue
+            found = [
+                o for o in orgs if o != key and short.startswith(o[1]) and len(o[1]) < len(short)
+            ]
+            if found:
+                return found
+        return []
 
     def place_forms(self) -> dict[str, str]:
         forms: dict[str, str] = {}

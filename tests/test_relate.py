@@ -181,6 +181,24 @@ def test_relate_structure_from_names():
     assert max(located.values()) == 1  # the most specific place only
 
 
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("曲靖市麒麟区委召开会议，曲靖市麒麟区委组织部部署。",
+         [("曲靖市", "PLACE"), ("麒麟区", "PLACE"), ("曲靖市麒麟区委", "ORG"),
+          ("曲靖市", "PLACE"), ("麒麟区", "PLACE"), ("曲靖市麒麟区委组织部", "ORG")],
+         {("曲靖市麒麟区委组织部", "曲靖市麒麟区委", None)}),
+        ("区委召开会议，曲靖市麒麟区委组织部部署。",
+         [("区委", "ORG"), ("曲靖市", "PLACE"), ("麒麟区", "PLACE"),
+          ("曲靖市麒麟区委组织部", "ORG")],
+         {("曲靖市麒麟区委组织部", "麒麟区委", None)}),
+    ],
+)  # fmt: skip
+def test_relate_sub_org_printed_with_its_place_chain(text, spans, expected):
+    _, facts = extract(text, spans, home="曲靖市")
+    assert triples(facts, "SUB_ORG_OF") == expected
+
+
 def test_relate_credited_and_evidence_offsets():
     text = "巧家县林业和草原局推进工作。"
     credits = [Credit("通讯员", "张顺富", 0, 2), Credit("供稿", "市政务服务管理局", 0, 2)]
