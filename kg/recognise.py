@@ -384,6 +384,17 @@ class PlaceRecognizer:
                     break
         return found
 
+    @staticmethod
+    def _led_village(text: str, start: int, end: int, bare: str) -> bool:
+        """Whether an unlisted village follows a lead word (在保工社区，) and is no common word."""
+        leads = _words("gazetteer/village_lead_words.txt")
+        if not any(text.endswith(w, 0, start) for w in leads) or bare in common_words():
+            return False
+        nxt = text[end : end + 3]
+        return nxt[:1] in "，,。；;、" or nxt.startswith(
+            ("党委", "党总支", "党支部", "居委会", "村委会")
+        )
+
     def _named_areas(
         self, text, spans, tok_starts, generic, suffixes, low_ends=None
     ) -> list[tuple[int, int]]:
@@ -419,6 +430,14 @@ class PlaceRecognizer:
                         continue
                     river = bare[-1] in "河江湖溪" and suffix == "流域"
                     if bare in generic or bare[:1] in generic or (bare in words and not river):
+                        break
+                    if (
+                        level == "village"
+                        and not chained
+                        and self._led_village(text, start, m.end(), bare)
+                    ):
+                        found.append((start, m.end()))
+                        taken.add((start, m.end()))
                         break
                     if level in ("village", "town") and not chained:
                         break
