@@ -87,10 +87,13 @@ def load_tables() -> RelateTables:
     )
 
 
-@lru_cache(maxsize=1)
-def anaphors() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """``(anaphor, label, endings)`` rows of ``relate_anaphors.csv``, longest anaphor first."""
-    path = data_path("relate_anaphors.csv")
+def _read_table(name: str, header: list[str]) -> list[dict[str, str]]:
+    """Rows of a CSV table in kg/data (``#`` lines are comments).
+
+    Raises:
+        ModelError: the file cannot be read or its header is not ``header``.
+    """
+    path = data_path(name)
     try:
         lines = [
             ln for ln in path.read_text(encoding="utf-8").splitlines()
@@ -99,13 +102,17 @@ def anaphors() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     except OSError as e:
         raise ModelError(f"cannot read relation table {path}: {e}") from e
     reader = csv.DictReader(lines)
-    if reader.fieldnames != ["anaphor", "label", "endings"]:
-        raise ModelError(
-            f"relate_anaphors.csv: header {reader.fieldnames!r}, expected anaphor,label,endings"
-        )
+    if reader.fieldnames != header:
+        raise ModelError(f"{name}: header {reader.fieldnames!r}, expected {','.join(header)}")
+    return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+@lru_cache(maxsize=1)
+def anaphors() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """``(anaphor, label, endings)`` rows of ``relate_anaphors.csv``, longest anaphor first."""
     rows = [
-        (r["anaphor"].strip(), r["label"].strip(), tuple(e for e in r["endings"].split(";") if e))
-        for r in reader
+        (r["anaphor"], r["label"], tuple(e for e in r["endings"].split(";") if e))
+        for r in _read_table("relate_anaphors.csv", ["anaphor", "label", "endings"])
     ]
     return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
@@ -124,18 +131,7 @@ def _party_units() -> tuple[str, ...]:
 
 def _titles() -> tuple[tuple[str, str], ...]:
     """``(title, body)`` rows of ``relate_titles.csv``, longest title first."""
-    path = data_path("relate_titles.csv")
-    try:
-        lines = [
-            ln for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")
-        ]  # fmt: skip
-    except OSError as e:
-        raise ModelError(f"cannot read relation table {path}: {e}") from e
-    reader = csv.DictReader(lines)
-    if reader.fieldnames != ["title", "body"]:
-        raise ModelError(f"relate_titles.csv: header {reader.fieldnames!r}, expected title,body")
-    rows = [((r["title"] or "").strip(), (r["body"] or "").strip()) for r in reader]
+    rows = [(r["title"], r["body"]) for r in _read_table("relate_titles.csv", ["title", "body"])]
     return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
 
