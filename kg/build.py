@@ -21,11 +21,13 @@ import multiprocessing
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,12 +37,26 @@ from spacy.language import Language
 from tqdm import tqdm
 
 import kg
-from kg.atomic import atomic_write_text
-from kg.cache import PageCache, page_key
+from kg.atomic import atomic_write_bytes, atomic_write_text
+from kg.cache import PageCache, page_key, pipeline_version
 from kg.errors import InputError, KgError
 from kg.extract import MANIFEST, extract_page, page_meta, read_manifest, to_gold_json
-from kg.link import Registry
-from kg.model import PageMeta, PageResult
+from kg.graph import Key, paused_gc
+from kg.link import Links, link_entities, page_keys
+from kg.model import Entity, PageMeta, PageResult
+from kg.parts import (
+    STORE_NAME,
+    PageLinks,
+    Part,
+    PartStore,
+    bucket_digest,
+    bucket_part,
+    entity_buckets,
+    newspapers_digest,
+    newspapers_part,
+    page_digest,
+    page_part,
+)
 from kg.read import MAX_BYTES, decode_page, read_page_bytes
 
 logger = logging.getLogger(__name__)
@@ -75,6 +91,9 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     cached: int = 0  # pages whose extraction came from the cache
     extracted: int = 0
+    parts: int = 0  # parts of the graph (kg.parts): newspapers, entity buckets, pages
+    parts_made: int = 0  # parts serialised in this build (the rest were kept from the last)
+    quads: int = 0
     entities: int = 0
     facts: int = 0
     chars: int = 0
@@ -123,6 +142,7 @@ class _Page:
     text: str | None = None
     key: str | None = None
     result: PageResult | None = None
+    links: PageLinks | None = None
     error: str | None = None
     needs_extract: bool = False
     batch: _Batch | None = None
@@ -241,13 +261,77 @@ def _build_locked(
     max_chars: int,
     partition_size: int,
 ) -> BuildReport:
+    from kg.export_rdf import ALL_FORMATS, DEFAULT_FORMATS, RDF_FORMATS
+
     report = BuildReport()
     t_start = time.perf_counter()
+    formats = tuple(DEFAULT_FORMATS if formats is None else formats)
+    for fmt in formats:
+        if fmt not in ALL_FORMATS:
+            raise InputError(f"export format {fmt!r} is not one of {list(ALL_FORMATS)}")
     staging = out_dir / STAGING_NAME
     if staging.exists():
         logger.info("removing %s left by an interrupted build", staging)
         shutil.rmtree(staging)
     (staging / PAGES_DIR).mkdir(parents=True)
+    with ExitStack() as stack:
+        fresh = cache is None  # extract every page, keep nothing once built
+        if cache is None:
+            cache = PageCache(
+                Path(
+                    stack.enter_context(tempfile.TemporaryDirectory(prefix=".kg-tmp-", dir=out_dir))
+                )
+            )
+        store = stack.enter_context(PartStore(cache.folder / STORE_NAME))
+        report = _build_in(
+            paths, out_dir, staging, report, cache=cache, store=store, fresh=fresh,
+            formats=formats, rdf_formats=tuple(f for f in formats if f in RDF_FORMATS),
+            workers=workers, engine=engine, scheduler=scheduler, strict=strict,
+            progress=progress, nlp=nlp, max_bytes=max_bytes, max_chars=max_chars,
+            partition_size=partition_size,
+        )  # fmt: skip
+    report.timings["total"] = time.perf_counter() - t_start
+    logger.info(
+        "built %d page(s) (%d from cache), skipped %d, %d entities, %d facts in %.1f s",
+        report.pages_ok, report.cached, len(report.skipped), report.entities, report.facts,
+        report.timings["total"],
+    )  # fmt: skip
+    return report
+
+
+@dataclass
+class _Built:
+    """A page that built: what the link and graph stages need of it."""
+
+    meta: PageMeta
+    path: Path
+    key: str
+    entities: list[Entity]
+    keys: frozenset[Key]
+
+
+def _build_in(
+    paths: list[Path],
+    out_dir: Path,
+    staging: Path,
+    report: BuildReport,
+    *,
+    cache: PageCache,
+    store: PartStore,
+    fresh: bool,
+    formats: tuple[str, ...],
+    rdf_formats: tuple[str, ...],
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    strict: bool,
+    progress: bool | None,
+    nlp: Language | None,
+    max_bytes: int,
+    max_chars: int,
+    partition_size: int,
+) -> BuildReport:
+    """Extract (or find) every page, link them, make the graph's missing parts, write the outputs."""
 
     def skip(file: str, reason: str) -> None:
         if strict:
@@ -256,7 +340,8 @@ def _build_locked(
         report.skipped.append((file, reason))
 
     pages = collect_pages(paths, on_problem=skip)
-    timings = {"read": 0.0, "extract": 0.0, "link": 0.0, "write_pages": 0.0}
+    timings = report.timings
+    timings.update({"read": 0.0, "extract": 0.0, "link": 0.0, "write_pages": 0.0})
 
     def prepared() -> Iterator[_Page]:
         for page in pages:
@@ -275,53 +360,52 @@ def _build_locked(
             else:
                 report.encodings[page.meta.source] = encoding
                 report.chars += len(page.text)
-                if cache is not None:
-                    page.key = page_key(data, page.meta)
-                    page.result = cache.get(page.key)
+                page.key = page_key(data, page.meta)
+                if not fresh and cache.has(page.key):
+                    page.links = store.get_links(page.key)
+                    if page.links is None:
+                        page.result = cache.get(page.key)
             timings["read"] += time.perf_counter() - t0
             yield page
 
     n_todo = len(pages)
-    if engine == "local" and workers is None and cache is not None and n_todo >= POOL_MIN_PAGES:
+    if engine == "local" and workers is None and not fresh and n_todo >= POOL_MIN_PAGES:
         n_todo = _count_uncached(pages, cache, max_bytes)  # a rebuild may need no pool
     runner = _make_runner(
         engine, workers=workers, scheduler=scheduler, nlp=nlp, n_pages=n_todo,
         partition_size=partition_size,
     )  # fmt: skip
-    registry = Registry()
     show = progress if progress is not None else sys.stderr.isatty()
+    built: list[_Built] = []
     t_extract = time.perf_counter()
-    with runner, tqdm(total=len(pages), unit="page", disable=not show, desc="build") as bar:
+    with runner, tqdm(total=len(pages), unit="page", disable=not show, desc="extract") as bar:
         for page in runner.ordered(prepared()):
             bar.update(1)
             if page.error is not None:
                 skip(str(page.path), _strip_path(page.error, page.path))
                 continue
-            assert page.result is not None
-            if not page.needs_extract:
-                report.cached += 1
-            else:
-                report.extracted += 1
-                if cache is not None and page.key is not None:
+            assert page.key is not None
+            found = page.links
+            if found is None:
+                assert page.result is not None
+                if page.needs_extract:
+                    report.extracted += 1
                     cache.put(page.key, page.result)
+                else:
+                    report.cached += 1
+                found = _page_links(page.result)
+                store.put_links(page.key, found)
+            else:
+                report.cached += 1
             t0 = time.perf_counter()
-            registry.add(page.result)
-            timings["link"] += time.perf_counter() - t0
-            t0 = time.perf_counter()
-            doc = json.dumps(to_gold_json(page.result), ensure_ascii=False, indent=2)
-            atomic_write_text(staging / PAGES_DIR / f"{page.path.stem}.json", doc + "\n")
+            _stage_page_file(out_dir, staging, page.path.stem, found.page_json)
             timings["write_pages"] += time.perf_counter() - t0
+            built.append(_Built(page.meta, page.path, page.key, found.entities, found.keys))
             report.pages_ok += 1
-            report.pages[page.meta.source] = {
-                "chars": len(page.text or ""),
-                "articles": len(page.result.articles),
-                "entities": len(page.result.entities),
-                "facts": len(page.result.facts),
-            }
-            page.text = None
-            page.result = None  # keep memory flat: only the registry grows
-    timings["extract"] = time.perf_counter() - t_extract - timings["read"] - timings["link"]
-    timings["extract"] -= timings["write_pages"]
+            report.pages[page.meta.source] = {"chars": len(page.text or ""), **found.counts}
+            page.text = page.result = page.links = None  # memory stays flat: only entities grow
+    store.commit()
+    timings["extract"] = time.perf_counter() - t_extract - timings["read"] - timings["write_pages"]
 
     if report.pages_ok == 0:
         shutil.rmtree(staging, ignore_errors=True)
@@ -331,25 +415,108 @@ def _build_locked(
             f"({len(report.skipped)} problem(s){': ' + reasons if reasons else ''}); "
             f"{out_dir} is left as it was"
         )
-    corpus = registry.corpus()
-    report.entities = len(corpus.entities)
-    report.facts = len(corpus.facts)
-    written = _export(corpus, staging, formats, timings)
-    page_files = sorted((staging / PAGES_DIR).glob("*.json"))
+    t0 = time.perf_counter()
+    links = link_entities((b.meta.source, b.entities) for b in built)
+    report.entities = len(links.entities)
+    timings["link"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    plans = _plan_parts(built, links, formats)
+    missing = [(d, make) for d, make in plans if not store.has_part(d)]
+    with tqdm(total=len(missing), unit="part", disable=not show, desc="graph") as bar:
+        for n, (dig, make) in enumerate(missing, 1):
+            store.put_part(dig, make(cache, links, formats))
+            bar.update(1)
+            if n % 500 == 0:
+                store.commit()
+    store.commit()
+    report.parts_made = len(missing)
+    timings["graph"] = time.perf_counter() - t0
+
+    report.parts = len(plans)
+
+    def parts() -> Iterator[Part]:
+        for dig, make in plans:
+            part = store.get_part(dig)
+            if part is None:  # damaged since it was checked: make it again
+                part = make(cache, links, formats)
+                store.put_part(dig, part)
+            yield part
+
+    written = _export(parts(), staging, formats, rdf_formats, report)
+    if not fresh:
+        store.prune({d for d, _ in plans}, {b.key for b in built})
+    page_files = [out_dir / PAGES_DIR / f"{b.path.stem}.json" for b in built]
     report.outputs = sorted(
-        [out_dir / p.relative_to(staging) for p in written + page_files] + [out_dir / REPORT_NAME]
+        [out_dir / p.relative_to(staging) for p in written] + page_files + [out_dir / REPORT_NAME]
     )
     doc = json.dumps(report.to_json(out_dir), ensure_ascii=False, indent=2, sort_keys=True)
     atomic_write_text(staging / REPORT_NAME, doc + "\n")
     _publish(staging, out_dir, keep_pages={p.name for p in page_files})
-    timings["total"] = time.perf_counter() - t_start
-    report.timings = timings
-    logger.info(
-        "built %d page(s) (%d from cache), skipped %d, %d entities, %d facts in %.1f s",
-        report.pages_ok, report.cached, len(report.skipped), report.entities, report.facts,
-        timings["total"],
-    )  # fmt: skip
     return report
+
+
+def _page_links(result: PageResult) -> PageLinks:
+    """What later builds need of one extracted page."""
+    doc = json.dumps(to_gold_json(result), ensure_ascii=False, indent=2) + "\n"
+    counts = {
+        "articles": len(result.articles),
+        "entities": len(result.entities),
+        "facts": len(result.facts),
+    }
+    return PageLinks(result.entities, frozenset(page_keys(result)), doc, counts)
+
+
+def _stage_page_file(out_dir: Path, staging: Path, stem: str, text: str) -> None:
+    """Stage ``pages/<stem>.json`` unless the output folder already holds exactly ``text``."""
+    data = text.encode("utf-8")
+    current = out_dir / PAGES_DIR / f"{stem}.json"
+    try:
+        if current.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write_bytes(staging / PAGES_DIR / f"{stem}.json", data)
+
+
+_Maker = Callable[[PageCache, Links, tuple[str, ...]], Part]
+
+
+def _plan_parts(
+    built: list[_Built], links: Links, formats: tuple[str, ...]
+) -> list[tuple[str, _Maker]]:
+    """Every part of the graph in file order (newspapers, entity buckets, pages), as (digest, maker)."""
+    version = pipeline_version()
+    names = sorted({b.meta.newspaper for b in built if b.meta.newspaper})
+    plans: list[tuple[str, _Maker]] = [
+        (newspapers_digest(version, formats, names), lambda c, lk, f: newspapers_part(names, f))
+    ]
+    for name, ents in entity_buckets(links).items():
+        plans.append(
+            (
+                bucket_digest(version, formats, name, ents, links),
+                lambda c, lk, f, ents=ents: bucket_part(ents, lk, f),  # type: ignore[misc]
+            )
+        )
+    for b in sorted(built, key=lambda b: b.meta.source):
+        plans.append(
+            (
+                page_digest(version, formats, b.key, b.meta, b.keys, links),
+                lambda c, lk, f, b=b: page_part(_cached_result(c, b), lk, f),  # type: ignore[misc]
+            )
+        )
+    return plans
+
+
+def _cached_result(cache: PageCache, built: _Built) -> PageResult:
+    """The extraction result of a built page, from the cache (extracted again if the entry is gone)."""
+    result = cache.get(built.key)
+    if result is None:
+        logger.warning("%s: cached result missing; extracting the page again", built.path)
+        text, _ = decode_page(read_page_bytes(built.path), built.path)
+        result = extract_page(text, built.meta, _worker_nlp())
+        cache.put(built.key, result)
+    return result
 
 
 def collect_pages(paths: Iterable[Path], *, on_problem: Callable[[str, str], None]) -> list[_Page]:
@@ -517,7 +684,7 @@ class _Runner:
 
         for page in pages:
             pending.append(page)
-            if page.error is None and page.result is None:
+            if page.error is None and page.result is None and page.links is None:
                 page.needs_extract = True
                 batch.append(page)
                 if len(batch) >= self.batch_size:
@@ -545,18 +712,28 @@ class _LocalRunner(_Runner):
 
 
 class _PoolRunner(_Runner):
-    """Extraction in a pool of processes, each loading the pipeline once."""
+    """Extraction in a pool of processes.
 
-    def __init__(self, workers: int) -> None:
+    Where the platform can fork, the pipeline is loaded once, here, and the
+    workers are forked from this process: they start at once and share the
+    model's memory. Elsewhere each worker is spawned and loads its own.
+    """
+
+    def __init__(self, workers: int, nlp: Language | None) -> None:
         super().__init__(window=4 * workers)
         self.workers = workers
+        self._nlp = nlp
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
         if self._pool is None:  # started on first need: a cached rebuild starts none
+            global _WORKER_NLP
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            if method == "fork" and _WORKER_NLP is None:
+                _WORKER_NLP = self._nlp or _worker_nlp()
             self._pool = ProcessPoolExecutor(
                 self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
             )
         future: Future[list[PageResult | str]] = self._pool.submit(extract_batch, batch)
@@ -620,37 +797,51 @@ def _make_runner(
         workers = 1 if n_pages < POOL_MIN_PAGES else min(cores, n_pages // PAGES_PER_WORKER)
     if workers <= 1:
         return _LocalRunner(nlp)
-    return _PoolRunner(workers)
+    return _PoolRunner(workers, nlp)
 
 
 # -- outputs -------------------------------------------------------------------
 
 
 def _export(
-    corpus: Any, staging: Path, formats: Sequence[str] | None, timings: dict[str, float]
+    parts: Iterable[Part],
+    staging: Path,
+    formats: tuple[str, ...],
+    rdf_formats: tuple[str, ...],
+    report: BuildReport,
 ) -> list[Path]:
-    """Write the graph exports into ``staging``; the files written."""
+    """Write the RDF files by joining the parts, then the network files and the HTML page."""
     from kg.export_html import write_html
-    from kg.export_rdf import write_corpus_rdf
-    from kg.graph import corpus_rdf, paused_gc, to_networkx
+    from kg.export_rdf import NETWORK_FORMATS, serialize_network, write_chunks
+    from kg.graph import ViewIndex, to_networkx
 
     t0 = time.perf_counter()
-    rdf = corpus_rdf(corpus)  # the quads, generated once, sorted for every writer
-    with paused_gc():
-        network = to_networkx(rdf.view)
-    timings["graph"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    if formats is None:
-        written = write_corpus_rdf(rdf, staging, network=network)
-    else:
-        written = write_corpus_rdf(rdf, staging, formats, network=network)
-    del rdf
+    view = ViewIndex()
+
+    def chunks() -> Iterator[dict[str, bytes]]:
+        for part in parts:
+            for s, p, o in part.view:
+                view.add(s, p, o)
+            report.facts += part.facts
+            report.quads += part.quads
+            yield part.chunks
+
+    written = write_chunks(chunks(), staging, rdf_formats)
+    timings = report.timings
     timings["export_rdf"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with paused_gc():
+        network = to_networkx(view)
+        for fmt in formats:
+            if fmt in NETWORK_FORMATS:
+                path = staging / NETWORK_FORMATS[fmt]
+                atomic_write_bytes(path, serialize_network(network, fmt))
+                written.append(path)
+    timings["export_network"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_html(network, staging / HTML_NAME)
     timings["export_html"] = time.perf_counter() - t0
-    files = [Path(p) for p in (written or [])] + [staging / HTML_NAME]
-    return sorted({p for p in files if p.is_file()})
+    return sorted([*written, staging / HTML_NAME])
 
 
 def _publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:

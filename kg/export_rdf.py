@@ -16,13 +16,14 @@ import json
 import logging
 import re
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.atomic import atomic_write_bytes
+from kg.atomic import atomic_write_bytes, atomic_writer
 from kg.errors import ExportError
 from kg.graph import CorpusRdf, corpus_rdf, graph_rdf, paused_gc, to_networkx
 from kg.model import Corpus
@@ -99,6 +100,101 @@ def serialize_rdf(rdf: CorpusRdf, fmt: str) -> bytes:
     if fmt == "ntriples":
         return _sorted_lines(_ox_serialize(rdf.triples(), ox_format))
     return _jsonld(rdf)
+
+
+# -- a file in parts ---------------------------------------------------------------
+#
+# A large build writes each format as parts joined in a fixed order (newspapers,
+# buckets of entities, pages), each part serialised once and kept between builds
+# (kg.parts). A part is the file's body for its quads: no prefix lines, no JSON-LD
+# wrapper. Joined, they parse to the same graph as the file written whole: a triple
+# two parts state (one fact read on two pages) is written twice, which RDF reads
+# as one, and a JSON-LD node split over two parts is merged by any JSON-LD reader.
+
+
+def _prefix_lines(ox_format: ox.RdfFormat) -> bytes:
+    """The ``@prefix`` lines pyoxigraph writes first in Turtle or TriG."""
+    probe = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))
+    items: list[ox.Triple] | list[ox.Quad] = [probe]
+    if ox_format == ox.RdfFormat.TRIG:
+        items = [ox.Quad(probe.subject, probe.predicate, probe.object)]
+    data = _ox_serialize(items, ox_format, _TURTLE_PREFIXES)
+    return b"".join(line + b"\n" for line in data.splitlines() if line.startswith(b"@prefix "))
+
+
+def serialize_chunk(rdf: CorpusRdf, fmt: str) -> bytes:
+    """The body ``rdf``'s quads make in a ``fmt`` file that ``write_chunks`` joins; b"" for none.
+
+    Raises:
+        ExportError: the format is unknown.
+    """
+    if fmt not in RDF_FORMATS:
+        raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+    if not rdf.quads:
+        return b""
+    ox_format = RDF_FORMATS[fmt][0]
+    if fmt in ("turtle", "trig"):
+        items = rdf.quads if fmt == "trig" else rdf.triples()
+        data = _ox_serialize(items, ox_format, _TURTLE_PREFIXES)
+        header = _prefix_lines(ox_format)
+        if not data.startswith(header):
+            raise ExportError(f"pyoxigraph's {fmt} does not start with the expected prefixes")
+        return data[len(header) :]
+    if fmt == "jsonld":
+        nodes = _ox_serialize(rdf.triples(), ox_format).strip()
+        return nodes[1:-1].replace(b']},{"@id":', b']},\n{"@id":') + b"\n"
+    return serialize_rdf(rdf, fmt)  # N-Triples, N-Quads: lines, sorted
+
+
+def _document_frame(fmt: str) -> tuple[bytes, bytes, bytes]:
+    """What a ``fmt`` file holds before, between and after its parts."""
+    if fmt in ("turtle", "trig"):
+        return _prefix_lines(RDF_FORMATS[fmt][0]), b"", b""
+    if fmt == "jsonld":
+        context = json.dumps(_JSONLD_CONTEXT, ensure_ascii=False, indent=2).encode("utf-8")
+        return b'{\n"@context": ' + context + b',\n"@graph": [\n', b",\n", b"]\n}\n"
+    return b"", b"", b""
+
+
+def write_chunks(
+    chunks: Iterable[dict[str, bytes]], out_dir: Path, formats: Iterable[str]
+) -> list[Path]:
+    """Write each RDF format of ``formats`` as its parts joined: ``chunks`` gives, in file order,
+    each part's bodies by format (``serialize_chunk``). Files are written as the parts stream by.
+
+    Raises:
+        ExportError: a format is unknown or not an RDF format, or a file cannot be written.
+    """
+    formats = tuple(formats)
+    for fmt in formats:
+        if fmt not in RDF_FORMATS:
+            raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+    paths = {fmt: Path(out_dir) / RDF_FORMATS[fmt][1] for fmt in formats}
+    frames = {fmt: _document_frame(fmt) for fmt in formats}
+    started = dict.fromkeys(formats, False)
+    try:
+        with ExitStack() as stack:
+            files = {fmt: stack.enter_context(atomic_writer(paths[fmt])) for fmt in formats}
+            for fmt in formats:
+                files[fmt].write(frames[fmt][0])
+            for chunk in chunks:
+                for fmt in formats:
+                    body = chunk.get(fmt, b"")
+                    if not body:
+                        continue
+                    if started[fmt] and frames[fmt][1]:
+                        files[fmt].write(frames[fmt][1])
+                    files[fmt].write(body[:-1] if frames[fmt][1] else body)  # no newline before ","
+                    started[fmt] = True
+            for fmt in formats:
+                if frames[fmt][1]:
+                    files[fmt].write(b"\n")
+                files[fmt].write(frames[fmt][2])
+    except OSError as e:
+        raise ExportError(f"cannot write {out_dir}: {e}") from e
+    for fmt in formats:
+        log.info("wrote %s", paths[fmt])
+    return [paths[fmt] for fmt in formats]
 
 
 def serialize(graph: Graph | Dataset, fmt: str) -> bytes:

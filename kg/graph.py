@@ -21,7 +21,7 @@ import gc
 import logging
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,7 +36,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.model import Corpus, Entity, Fact
+from kg.model import Article, Corpus, Entity, Fact, Mention, PageMeta
 from kg.namespaces import (
     ENTITY_CLASSES,
     KGR,
@@ -85,6 +85,7 @@ SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "kg.ttl"
 
 Quad = tuple[URIRef, URIRef, Node, URIRef | None]  # graph None: the default graph
+Key = tuple[str, str]  # Entity.key
 
 _CLASS_TYPES = {cls: t for t, (_, cls) in ENTITY_CLASSES.items()}
 _PROPERTY_RELATIONS = {p: r for r, p in RELATION_PROPERTIES.items()}
@@ -105,7 +106,7 @@ def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def _entity_quads(ent: Entity, known: set[tuple[str, str]]) -> Iterator[Quad]:
+def _entity_quads(ent: Entity, known: Set[Key]) -> Iterator[Quad]:
     """Triples describing one entity (type, labels, place attributes)."""
     iri = entity_iri(ent.type, ent.canonical)
     yield iri, RDF.type, ENTITY_CLASSES[ent.type][1], None
@@ -140,51 +141,61 @@ def _entity_quads(ent: Entity, known: set[tuple[str, str]]) -> Iterator[Quad]:
                 )
 
 
+def _newspaper_quads(name: str) -> Iterator[Quad]:
+    """The node of one newspaper."""
+    paper = newspaper_iri(name)
+    yield paper, RDF.type, KG.Newspaper, None
+    yield paper, SKOS.prefLabel, _zh(name), None
+
+
+def _page_quads(meta: PageMeta, articles: Iterable[Article], known: Set[Key]) -> Iterator[Quad]:
+    """Triples describing one page and its articles (the newspaper node aside)."""
+    page = page_iri(meta.source)
+    yield page, RDF.type, KG.Page, None
+    yield page, DCTERMS.identifier, Literal(meta.source), None
+    if meta.date:
+        yield page, DCTERMS.date, Literal(meta.date, datatype=XSD.date), None
+    if meta.newspaper:
+        yield page, DCTERMS.isPartOf, newspaper_iri(meta.newspaper), None
+    if meta.page_no:
+        yield page, KG.pageNumber, Literal(meta.page_no), None
+    if meta.column:
+        yield page, KG.column, _zh(meta.column), None
+    if meta.home_place and ("PLACE", meta.home_place) in known:
+        yield page, KG.homePlace, entity_iri("PLACE", meta.home_place), None
+    for art in articles:
+        a = article_iri(meta.source, art.index)
+        yield a, RDF.type, KG.Article, None
+        yield a, DCTERMS.isPartOf, page, None
+        yield a, KG.articleIndex, Literal(art.index), None
+        yield a, DCTERMS.title, _zh(art.title), None
+        if meta.date:
+            yield a, DCTERMS.date, Literal(meta.date, datatype=XSD.date), None
+        if art.kicker:
+            yield a, KG.kicker, _zh(art.kicker), None
+        if art.subtitle:
+            yield a, KG.subtitle, _zh(art.subtitle), None
+        if art.byline:
+            yield a, KG.byline, _zh(art.byline), None
+        yield a, KG.titlePrinted, Literal(bool(art.title_printed)), None
+
+
 def _source_quads(corpus: Corpus) -> Iterator[Quad]:
     """Triples describing pages, newspapers and articles."""
     known = {e.key for e in corpus.entities}
     for meta in sorted(corpus.pages, key=lambda m: m.source):
-        page = page_iri(meta.source)
-        yield page, RDF.type, KG.Page, None
-        yield page, DCTERMS.identifier, Literal(meta.source), None
-        if meta.date:
-            yield page, DCTERMS.date, Literal(meta.date, datatype=XSD.date), None
-        if meta.newspaper:
-            paper = newspaper_iri(meta.newspaper)
-            yield page, DCTERMS.isPartOf, paper, None
-            yield paper, RDF.type, KG.Newspaper, None
-            yield paper, SKOS.prefLabel, _zh(meta.newspaper), None
-        if meta.page_no:
-            yield page, KG.pageNumber, Literal(meta.page_no), None
-        if meta.column:
-            yield page, KG.column, _zh(meta.column), None
-        if meta.home_place and ("PLACE", meta.home_place) in known:
-            yield page, KG.homePlace, entity_iri("PLACE", meta.home_place), None
-        for art in corpus.articles.get(meta.source, []):
-            a = article_iri(meta.source, art.index)
-            yield a, RDF.type, KG.Article, None
-            yield a, DCTERMS.isPartOf, page, None
-            yield a, KG.articleIndex, Literal(art.index), None
-            yield a, DCTERMS.title, _zh(art.title), None
-            if meta.date:
-                yield a, DCTERMS.date, Literal(meta.date, datatype=XSD.date), None
-            if art.kicker:
-                yield a, KG.kicker, _zh(art.kicker), None
-            if art.subtitle:
-                yield a, KG.subtitle, _zh(art.subtitle), None
-            if art.byline:
-                yield a, KG.byline, _zh(art.byline), None
-            yield a, KG.titlePrinted, Literal(bool(art.title_printed)), None
+        yield from _page_quads(meta, corpus.articles.get(meta.source, []), known)
+    for name in sorted({m.newspaper for m in corpus.pages if m.newspaper}):
+        yield from _newspaper_quads(name)
 
 
 class _ArticleIndex:
     """Find the article IRI a piece of evidence belongs to."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, articles: dict[str, list[Article]]) -> None:
         self._by_title: dict[tuple[str, str], URIRef] = {}
-        self._pages = {m.source for m in corpus.pages} | set(corpus.articles)
-        for source in sorted(corpus.articles):
-            for art in corpus.articles[source]:
+        for source in sorted(articles):
+            for art in articles[source]:
                 self._by_title.setdefault((source, art.title), article_iri(source, art.index))
 
     def find(self, source: str, title: str | None) -> URIRef:
@@ -194,7 +205,7 @@ class _ArticleIndex:
         return page_iri(source)
 
 
-def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]) -> Iterator[Quad]:
+def _fact_quads(fact: Fact, articles: _ArticleIndex, known: Set[Key]) -> Iterator[Quad]:
     """The direct triple, the reified fact node and its provenance for one fact."""
     if fact.relation not in RELATION_PROPERTIES:
         raise InputError(
@@ -271,9 +282,9 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: set[tuple[str, str]]
         yield node, KG.rawEnd, _value(ev.end), graph
 
 
-def _mention_quads(corpus: Corpus, known: set[tuple[str, str]]) -> Iterator[Quad]:
+def _mention_quads(mentions: Iterable[tuple[Mention, str, Key]], known: Set[Key]) -> Iterator[Quad]:
     """A ``kg:Mention`` node per linked mention, in the graph of its article."""
-    for m, source, key in corpus.mentions:
+    for m, source, key in mentions:
         if key not in known:
             log.warning(
                 "mention %r on %s links to %s, not in the corpus; skipped", m.text, source, key
@@ -300,14 +311,51 @@ def corpus_quads(corpus: Corpus) -> Iterator[Quad]:
     """Every triple of the corpus, with the article graph it belongs to (None: default graph)."""
     known = {e.key for e in corpus.entities}
     yield from _source_quads(corpus)
-    for ent in sorted(corpus.entities, key=lambda e: e.key):
-        yield from _entity_quads(ent, known)
-    articles = _ArticleIndex(corpus)
+    yield from entity_quads(sorted(corpus.entities, key=lambda e: e.key), known)
+    articles = _ArticleIndex(corpus.articles)
     for fact in corpus.facts:
         yield from _fact_quads(fact, articles, known)
-    yield from _mention_quads(corpus, known)
+    yield from _mention_quads(corpus.mentions, known)
+    clear_term_caches()
+
+
+def clear_term_caches() -> None:
+    """Drop the cached terms (a long-lived process, such as kg serve, need not keep the last corpus's)."""
     for cached in (_entity_iri, _page_iri, _article_iri, _value, _zh):
-        cached.cache_clear()  # a long-lived process (kg serve) need not keep the last corpus's terms
+        cached.cache_clear()
+
+
+def entity_quads(entities: Iterable[Entity], known: Set[Key]) -> Iterator[Quad]:
+    """The triples of ``entities`` (all in the default graph); ``known``: every entity key of the corpus."""
+    for ent in entities:
+        yield from _entity_quads(ent, known)
+
+
+def newspaper_quads(names: Iterable[str]) -> Iterator[Quad]:
+    """The nodes of the newspapers ``names``."""
+    for name in names:
+        yield from _newspaper_quads(name)
+
+
+def page_quads(
+    meta: PageMeta,
+    articles: list[Article],
+    facts: Iterable[Fact],
+    mentions: Iterable[tuple[Mention, str, Key]],
+    known: Set[Key],
+) -> Iterator[Quad]:
+    """Every triple one page gives the corpus: its page and article nodes, facts and mentions.
+
+    ``facts`` and ``mentions`` carry the corpus's keys (``kg.link.Links.page``);
+    ``known`` is every entity key of the corpus. No two pages give the same
+    quad, so the corpus's quads are those of its pages, its entities
+    (``entity_quads``) and its newspapers (``newspaper_quads``).
+    """
+    yield from _page_quads(meta, articles, known)
+    index = _ArticleIndex({meta.source: articles})
+    for fact in facts:
+        yield from _fact_quads(fact, index, known)
+    yield from _mention_quads(mentions, known)
 
 
 def build_graph(corpus: Corpus) -> Graph:
@@ -460,19 +508,25 @@ class ViewIndex:
     Python, slowly); the objects kept are the rdflib terms.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep: bool = False) -> None:
         self._by_type: dict[str, dict[Node, None]] = defaultdict(dict)
         self._objects: dict[tuple[str, str], dict[Node, None]] = defaultdict(dict)
+        self.kept: list[tuple[Node, Node, Node]] | None = [] if keep else None
 
     def add(self, s: Node, p: Node, o: Node) -> None:
-        """Keep the triple if ``to_networkx`` reads it."""
+        """Keep the triple if ``to_networkx`` reads it (and in ``kept``, when asked to)."""
         p_str = str.__str__(p)
         if p_str == _RDF_TYPE:
             o_str = str.__str__(o)
-            if o_str in _VIEW_TYPES:
-                self._by_type[o_str][s] = None
+            if o_str not in _VIEW_TYPES:
+                return
+            self._by_type[o_str][s] = None
         elif p_str in _VIEW_PREDICATES:
             self._objects[(str.__str__(s), p_str)][o] = None
+        else:
+            return
+        if self.kept is not None:
+            self.kept.append((s, p, o))
 
     def subjects(self, predicate: Node, object: Node) -> Iterable[Node]:  # noqa: A002
         """Subjects of ``rdf:type`` ``object`` (the only predicate asked for)."""
@@ -525,9 +579,15 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _rdf_of(quads: Iterable[Quad | tuple[Node, Node, Node, Node | None]]) -> CorpusRdf:
-    """Sort ``quads`` for the writers and index them for the networkx view."""
-    view = ViewIndex()
+def _rdf_of(
+    quads: Iterable[Quad | tuple[Node, Node, Node, Node | None]], *, keep_view: bool = False
+) -> CorpusRdf:
+    """Sort ``quads`` for the writers and index them for the networkx view.
+
+    ``keep_view`` also lists the view's triples (``rdf.view.kept``), to store
+    with a part of the graph (``kg.parts``).
+    """
+    view = ViewIndex(keep=keep_view)
 
     def feed() -> Iterator[tuple[Node, Node, Node, Node | None]]:
         for quad in quads:
@@ -537,6 +597,13 @@ def _rdf_of(quads: Iterable[Quad | tuple[Node, Node, Node, Node | None]]) -> Cor
     with paused_gc():
         ordered, triple_order = _sorted(feed())
     return CorpusRdf(ordered, triple_order, view)
+
+
+def quads_rdf(
+    quads: Iterable[tuple[Node, Node, Node, Node | None]], *, keep_view: bool = False
+) -> CorpusRdf:
+    """``quads`` (rdflib terms, graph None: the default graph) sorted and indexed like ``corpus_rdf``'s."""
+    return _rdf_of(quads, keep_view=keep_view)
 
 
 def corpus_rdf(corpus: Corpus) -> CorpusRdf:
@@ -655,7 +722,11 @@ __all__ = [
     "corpus_quads",
     "corpus_rdf",
     "graph_rdf",
+    "entity_quads",
+    "newspaper_quads",
+    "page_quads",
     "paused_gc",
+    "quads_rdf",
     "sorted_quads",
     "to_networkx",
     "validate",

@@ -1133,12 +1133,77 @@ def link_page(page: CleanPage, articles: list[Article], mentions: list[Mention])
     return _PageLinker(page, articles, mentions).link()
 
 
+@dataclass
+class Links:
+    """The corpus's entities after cross-page merging, and how page-level keys map onto them."""
+
+    entities: dict[Key, Entity]  # final key -> merged entity, every key of the corpus
+    moves: dict[Key, Key]  # page-level key -> the key it was merged into
+
+    def follow(self, key: Key) -> Key:
+        """The final key of a page-level ``key``."""
+        return _follow(self.moves, key)
+
+    def page(self, result: PageResult) -> tuple[list[Fact], list[tuple[Mention, str, Key]]]:
+        """The facts and mentions of one page with their keys moved to the final entities.
+
+        A fact whose head and tail became one entity is dropped, and so is a
+        repeat of one fact (same relation, ends, attributes and evidence).
+        """
+        facts: list[Fact] = []
+        seen: set[tuple] = set()
+        for f in result.facts:
+            head = self.follow(f.head)
+            tail = self.follow(f.tail) if f.tail is not None else None
+            if head == tail:
+                continue
+            fact = replace(f, head=head, tail=tail, attrs=dict(f.attrs))
+            sig = (fact.relation, head, tail, tuple(sorted(fact.attrs.items())), fact.evidence)
+            if sig not in seen:
+                seen.add(sig)
+                facts.append(fact)
+        source = result.meta.source
+        mentions = [(m, source, self.follow(k)) for m, k in result.mentions]
+        return facts, mentions
+
+
+def page_keys(result: PageResult) -> set[Key]:
+    """Every entity key a page's facts and mentions name (what its graph depends on)."""
+    keys = {k for _, k in result.mentions}
+    for f in result.facts:
+        keys.add(f.head)
+        if f.tail is not None:
+            keys.add(f.tail)
+    return keys
+
+
+def link_entities(pages: Iterable[tuple[str, Iterable[Entity]]]) -> Links:
+    """Merge the entities of every page (``(source, entities)``) into one node per entity.
+
+    The same key on several pages is one entity (names seen anywhere become
+    its aliases; attributes come from the first page, by source, that has
+    them); then organ misprints and terms written two ways across pages are
+    moved onto one key. The result does not depend on the order of ``pages``.
+    """
+    merged: dict[Key, Entity] = {}
+    for _, entities in sorted(pages, key=lambda p: p[0]):
+        for ent in sorted(entities, key=lambda e: e.key):
+            _merge_into(merged, ent.key, ent)
+    moves = _cross_page_moves(merged)
+    final: dict[Key, Entity] = {}
+    for key in sorted(merged):
+        _merge_into(final, _follow(moves, key), merged[key])
+    return Links(entities={k: final[k] for k in sorted(final)}, moves=moves)
+
+
 class Registry:
-    """The entities linked so far, across pages: the reduce step of a build.
+    """The pages linked so far: the reduce step of a build, for a corpus held in memory.
 
     Pages may be added in any order; ``corpus()`` sorts them by source and
     merges the same entity seen on several pages (same key, an organ name
     misprinted on one page, a programme written two ways) into one node.
+    A build does the same page by page (``link_entities``, ``Links.page``)
+    without holding every page.
     """
 
     def __init__(self) -> None:
@@ -1153,37 +1218,20 @@ class Registry:
     def corpus(self) -> Corpus:
         """Every page added so far, linked across pages."""
         results = [self._results[s] for s in sorted(self._results)]
-        merged: dict[Key, Entity] = {}
-        for res in results:
-            for ent in sorted(res.entities, key=lambda e: e.key):
-                _merge_into(merged, ent.key, ent)
-        moves = _cross_page_moves(merged)
-        final: dict[Key, Entity] = {}
-        for key in sorted(merged):
-            _merge_into(final, _follow(moves, key), merged[key])
+        links = link_entities((r.meta.source, r.entities) for r in results)
         facts: list[Fact] = []
-        seen: set[tuple] = set()
+        mentions: list[tuple[Mention, str, Key]] = []
         for res in results:
-            for f in res.facts:
-                head = _follow(moves, f.head)
-                tail = _follow(moves, f.tail) if f.tail is not None else None
-                if head == tail:
-                    continue
-                fact = replace(f, head=head, tail=tail, attrs=dict(f.attrs))
-                sig = (fact.relation, head, tail, tuple(sorted(fact.attrs.items())), fact.evidence)
-                if sig not in seen:
-                    seen.add(sig)
-                    facts.append(fact)
-        corpus = Corpus(
+            page_facts, page_mentions = links.page(res)
+            facts.extend(page_facts)
+            mentions.extend(page_mentions)
+        return Corpus(
             pages=[r.meta for r in results],
             articles={r.meta.source: r.articles for r in results},
-            entities=[final[k] for k in sorted(final)],
+            entities=list(links.entities.values()),
             facts=facts,
-            mentions=[
-                (m, r.meta.source, _follow(moves, k)) for r in results for m, k in r.mentions
-            ],
+            mentions=mentions,
         )
-        return corpus
 
 
 def _merge_into(store: dict[Key, Entity], key: Key, ent: Entity) -> None:

@@ -73,10 +73,15 @@ def test_cache_rebuild_extracts_only_new_or_changed_pages(
     out = tmp_path / "out"
     first = build([corpus], out, nlp=nlp)
     assert (first.extracted, first.cached) == (2, 0)
+    assert first.parts_made == first.parts > 2
+    again = build([corpus], out, nlp=nlp)
+    assert (again.extracted, again.parts_made) == (0, 0)  # nothing changed: every part is kept
 
     _copy_head(PAGES[2], corpus)  # add a page
     added = build([corpus], out, nlp=nlp)
     assert (added.extracted, added.cached) == (1, 2)
+    # its own part and the entity buckets it touched; the two other pages' parts are kept
+    assert 1 <= added.parts_made < added.parts - 2
 
     page = corpus / PAGES[0]
     page.write_text(

@@ -1,0 +1,254 @@
+"""The graph in parts, kept between builds, so that a rebuild redoes only what changed.
+
+A corpus's quads are those of its newspapers, its entities and its pages
+(``kg.graph.page_quads``: no two pages give the same quad). Each is made
+into a *part*: one per page, one per bucket of entities (their type and the
+first character of their name), one for the newspapers. A part is named by
+a digest of everything its quads depend on: for a page, its cache key (its
+bytes, manifest row and kg's code) and the corpus keys its mentions and facts
+link to; for a bucket, its merged entities. Parts are stored, serialised in
+every format the build writes (``kg.export_rdf.serialize_chunk``) together
+with the few triples of the networkx view, in one SQLite file beside the page
+cache.
+
+A build works out every part's digest (no quads needed), makes the parts the
+store lacks, and writes each file by joining the parts in a fixed order
+(``kg.export_rdf.write_chunks``). After one page is added to a large corpus
+a rebuild serialises that page and the entity buckets it touched and copies
+the rest. The same corpus gives the same parts whatever the build history,
+so the files are byte-identical to a clean build's.
+
+The store also keeps, per page cache key, what linking needs from a page
+(its entities and the keys it names) and its page file (the gold-format
+JSON), so a rebuild reads no extraction result of an unchanged page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib.term import Node
+
+from kg.export_rdf import RDF_FORMATS, serialize_chunk
+from kg.graph import (
+    Key,
+    Quad,
+    entity_quads,
+    newspaper_quads,
+    page_quads,
+    paused_gc,
+    quads_rdf,
+)
+from kg.link import Links
+from kg.model import Entity, PageMeta, PageResult
+
+logger = logging.getLogger(__name__)
+
+PART_FORMAT = 1  # change when a part's layout or contents change
+STORE_NAME = "parts.sqlite"
+
+ViewTriple = tuple[Node, Node, Node]
+
+
+@dataclass
+class Part:
+    """One part of the graph: its body in each format, its view triples, counts."""
+
+    chunks: dict[str, bytes]
+    view: list[ViewTriple]
+    quads: int
+    facts: int = 0
+
+
+@dataclass
+class PageLinks:
+    """What a build needs of an extracted page without reading its result again."""
+
+    entities: list[Entity]
+    keys: frozenset[Key]  # entity keys its facts and mentions name
+    page_json: str  # the page file (gold format), written to pages/
+    counts: dict[str, int] = field(default_factory=dict)  # articles, entities, facts
+
+
+@dataclass(frozen=True)
+class PartPlan:
+    """A part of this build: its digest, and what makes it if the store lacks it."""
+
+    name: str  # "newspapers", "entities/<type>/<char>", "page/<source>"
+    digest: str
+
+
+def digest(*values: object) -> str:
+    """A stable digest of plain values (str, int, bool, None, tuples of them)."""
+    return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=20).hexdigest()
+
+
+def entity_bucket(key: Key) -> str:
+    """The part an entity's triples go to: its type and the first character of its name."""
+    return f"entities/{key[0]}/{key[1][:1]}"
+
+
+def _entity_signature(ent: Entity, known: frozenset[Key] | dict[Key, Entity]) -> tuple:
+    return (
+        ent.type, ent.canonical, tuple(sorted(ent.mentions)), ent.parent,
+        ent.parent is not None and ("PLACE", ent.parent) in known,
+        ent.level, ent.code, ent.kind, ent.core, ent.pseudonym,
+    )  # fmt: skip
+
+
+def page_digest(
+    version: str, formats: Sequence[str], cache_key: str, meta: PageMeta, keys: Iterable[Key],
+    links: Links,
+) -> str:  # fmt: skip
+    """The digest of a page's part: its content key and where each key it names now links."""
+    linked = tuple(sorted((k, t, t in links.entities) for k in keys for t in (links.follow(k),)))
+    home = bool(meta.home_place) and ("PLACE", meta.home_place) in links.entities
+    return digest(PART_FORMAT, version, tuple(formats), "page", cache_key, linked, home)
+
+
+def entity_buckets(links: Links) -> dict[str, list[Entity]]:
+    """The corpus's entities by part, each list in key order."""
+    buckets: dict[str, list[Entity]] = defaultdict(list)
+    for key, ent in links.entities.items():  # in key order
+        buckets[entity_bucket(key)].append(ent)
+    return dict(sorted(buckets.items()))
+
+
+def bucket_digest(
+    version: str, formats: Sequence[str], name: str, entities: list[Entity], links: Links
+) -> str:
+    """The digest of one bucket of entities."""
+    sigs = tuple(_entity_signature(e, links.entities) for e in entities)
+    return digest(PART_FORMAT, version, tuple(formats), name, sigs)
+
+
+def newspapers_digest(version: str, formats: Sequence[str], names: Sequence[str]) -> str:
+    """The digest of the newspapers' part."""
+    return digest(PART_FORMAT, version, tuple(formats), "newspapers", tuple(names))
+
+
+def make_part(quads: Iterable[Quad], formats: Sequence[str], *, facts: int = 0) -> Part:
+    """Serialise ``quads`` in each RDF format of ``formats`` and keep their view triples."""
+    with paused_gc():
+        rdf = quads_rdf(quads, keep_view=True)
+        chunks = {fmt: serialize_chunk(rdf, fmt) for fmt in formats if fmt in RDF_FORMATS}
+    return Part(chunks=chunks, view=rdf.view.kept or [], quads=len(rdf.quads), facts=facts)
+
+
+def page_part(result: PageResult, links: Links, formats: Sequence[str]) -> Part:
+    """The part of one page: its page and article nodes, its facts and its mentions."""
+    facts, mentions = links.page(result)
+    known = links.entities.keys()
+    quads = page_quads(result.meta, result.articles, facts, mentions, known)
+    return make_part(quads, formats, facts=len(facts))
+
+
+def bucket_part(entities: list[Entity], links: Links, formats: Sequence[str]) -> Part:
+    """The part of one bucket of entities."""
+    return make_part(entity_quads(entities, links.entities.keys()), formats)
+
+
+def newspapers_part(names: Sequence[str], formats: Sequence[str]) -> Part:
+    """The part of the newspapers."""
+    return make_part(newspaper_quads(names), formats)
+
+
+class PartStore:
+    """Parts by digest and page links by cache key, in one SQLite file.
+
+    Entries are pickles, trusted like the page cache (see ``kg.cache``); a
+    damaged entry reads as missing and is made again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(str(path))
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS parts (digest TEXT PRIMARY KEY, data BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, data BLOB)")
+        self._db.commit()
+
+    def close(self) -> None:
+        """Commit and close the file."""
+        self._db.commit()
+        self._db.close()
+
+    def __enter__(self) -> PartStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _get(self, table: str, key: str) -> object | None:
+        row = self._db.execute(_SQL[table]["get"], (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as e:
+            logger.warning(
+                "%s: %s entry %s is damaged (%s); making it again", self.path, table, key, e
+            )
+            return None
+
+    def _put(self, table: str, key: str, value: object) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._db.execute(_SQL[table]["put"], (key, data))
+
+    def has_part(self, key: str) -> bool:
+        """Whether a part with digest ``key`` is stored."""
+        return (
+            self._db.execute("SELECT 1 FROM parts WHERE digest = ?", (key,)).fetchone() is not None
+        )
+
+    def get_part(self, key: str) -> Part | None:
+        """The part with digest ``key``, or None."""
+        part = self._get("parts", key)
+        return part if isinstance(part, Part) else None
+
+    def put_part(self, key: str, part: Part) -> None:
+        """Store ``part`` under its digest."""
+        self._put("parts", key, part)
+
+    def get_links(self, key: str) -> PageLinks | None:
+        """The links of the page with cache key ``key``, or None."""
+        links = self._get("links", key)
+        return links if isinstance(links, PageLinks) else None
+
+    def put_links(self, key: str, links: PageLinks) -> None:
+        """Store a page's links under its cache key."""
+        self._put("links", key, links)
+
+    def commit(self) -> None:
+        """Make what was stored so far durable."""
+        self._db.commit()
+
+    def prune(self, parts: set[str], links: set[str]) -> int:
+        """Delete the parts and links this build did not use; the number deleted."""
+        removed = 0
+        for table, keep in (("parts", parts), ("links", links)):
+            stale = [(k,) for (k,) in self._db.execute(_SQL[table]["keys"]) if k not in keep]
+            self._db.executemany(_SQL[table]["delete"], stale)
+            removed += len(stale)
+        self._db.commit()
+        return removed
+
+
+_SQL = {
+    table: {
+        "get": f"SELECT data FROM {table} WHERE {column} = ?",
+        "put": f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+        "keys": f"SELECT {column} FROM {table}",
+        "delete": f"DELETE FROM {table} WHERE {column} = ?",
+    }
+    for table, column in (("parts", "digest"), ("links", "key"))
+}
