@@ -424,12 +424,10 @@ def _build_in(
     plans = _plan_parts(built, links, formats)
     missing = [(d, make) for d, make in plans if not store.has_part(d)]
     with tqdm(total=len(missing), unit="part", disable=not show, desc="graph") as bar:
-        for n, (dig, make) in enumerate(missing, 1):
-            store.put_part(dig, make(cache, links, formats))
-            bar.update(1)
-            if n % 500 == 0:
-                store.commit()
-    store.commit()
+        for done in _make_parts(
+            missing, cache, links, formats, store, workers if engine == "local" else None
+        ):
+            bar.update(done)
     report.parts_made = len(missing)
     timings["graph"] = time.perf_counter() - t0
 
@@ -506,6 +504,62 @@ def _plan_parts(
             )
         )
     return plans
+
+
+# Many parts are made in worker processes forked after linking, which inherit the
+# jobs, the cache and the links from here: only index ranges go to them, and each
+# stores its parts in the part store itself (SQLite serialises the writes).
+_PART_JOBS: tuple[list[tuple[str, _Maker]], PageCache, Links, tuple[str, ...], Path] | None = None
+PARTS_PER_TASK = 16
+POOL_MIN_PARTS = 64
+
+
+def _make_part_range(start: int, stop: int) -> int:
+    """Worker: make and store the parts of jobs[start:stop]; how many."""
+    assert _PART_JOBS is not None
+    jobs, cache, links, formats, path = _PART_JOBS
+    with PartStore(path) as store:
+        for dig, make in jobs[start:stop]:
+            store.put_part(dig, make(cache, links, formats))
+    return stop - start
+
+
+def _make_parts(
+    jobs: list[tuple[str, _Maker]],
+    cache: PageCache,
+    links: Links,
+    formats: tuple[str, ...],
+    store: PartStore,
+    workers: int | None,
+) -> Iterator[int]:
+    """Make and store each job's part; yields how many were done as they finish.
+
+    Many parts are made by forked workers (``workers``, None: one per core),
+    a few in this process.
+    """
+    global _PART_JOBS
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= POOL_MIN_PARTS else 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for n, (dig, make) in enumerate(jobs, 1):
+            store.put_part(dig, make(cache, links, formats))
+            if n % 500 == 0:
+                store.commit()
+            yield 1
+        store.commit()
+        return
+    store.commit()
+    _PART_JOBS = (jobs, cache, links, formats, store.path)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [
+                pool.submit(_make_part_range, start, min(start + PARTS_PER_TASK, len(jobs)))
+                for start in range(0, len(jobs), PARTS_PER_TASK)
+            ]
+            for future in futures:
+                yield future.result()
+    finally:
+        _PART_JOBS = None
 
 
 def _cached_result(cache: PageCache, built: _Built) -> PageResult:
@@ -869,13 +923,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path)
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--formats", help="comma-separated export formats (default: the usual set)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         report = build(
             args.paths, args.out_dir, workers=args.workers, engine=args.engine,
             scheduler=args.scheduler, cache_dir=args.cache_dir, use_cache=not args.no_cache,
-            strict=args.strict,
+            strict=args.strict, formats=args.formats.split(",") if args.formats else None,
         )  # fmt: skip
     except KgError as e:
         sys.stderr.write(f"error: {e}\n")

@@ -170,7 +170,9 @@ class PartStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(str(path))
+        # Each write commits at once (autocommit): several workers write parts at once,
+        # and a transaction held open by one would stall the others.
+        self._db = sqlite3.connect(str(path), timeout=600, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS parts (digest TEXT PRIMARY KEY, data BLOB)")
