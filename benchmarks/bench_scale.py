@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -107,7 +108,14 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as scratch:
             tmp = args.keep / str(target) if args.keep else Path(scratch)
             src = tmp / "corpus"
-            pages, articles, chars = generate(src, target)
+            sizes = tmp / "corpus.json"  # a kept corpus is generated once
+            if sizes.is_file():
+                pages, articles, chars = json.loads(sizes.read_text(encoding="utf-8"))
+                shutil.rmtree(tmp / "out", ignore_errors=True)
+                (src / f"gen_{pages:06d}.txt").unlink(missing_ok=True)
+            else:
+                pages, articles, chars = generate(src, target)
+                sizes.write_text(json.dumps([pages, articles, chars]), encoding="utf-8")
             out = tmp / "out"
             clean = run_build(out, src, args.workers, args.formats)
             (src / f"gen_{pages:06d}.txt").write_bytes((tmp / "extra.txt").read_bytes())

@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,8 +43,8 @@ from kg.cache import PageCache, page_key, pipeline_version
 from kg.errors import InputError, KgError
 from kg.extract import MANIFEST, extract_page, page_meta, read_manifest, to_gold_json
 from kg.graph import Key, paused_gc
-from kg.link import Links, link_entities, page_keys
-from kg.model import Entity, PageMeta, PageResult
+from kg.link import Linker, Links, page_keys
+from kg.model import PageMeta, PageResult
 from kg.parts import (
     STORE_NAME,
     PageLinks,
@@ -56,6 +57,7 @@ from kg.parts import (
     newspapers_part,
     page_digest,
     page_part,
+    sync_store,
 )
 from kg.read import MAX_BYTES, decode_page, read_page_bytes
 
@@ -67,6 +69,7 @@ CACHE_NAME = ".kg-cache"
 PAGES_DIR = "pages"
 REPORT_NAME = "report.json"
 HTML_NAME = "graph.html"
+STORE_DIR = "store"  # the Oxigraph store a build keeps when asked (--store)
 # Below this many pages to extract a process pool costs more than it saves:
 # each worker loads the pipeline (~8-10 s) and 40 pages built no faster with
 # 2 workers than with 1 (benchmarks/README.md).
@@ -94,6 +97,7 @@ class BuildReport:
     parts: int = 0  # parts of the graph (kg.parts): newspapers, entity buckets, pages
     parts_made: int = 0  # parts serialised in this build (the rest were kept from the last)
     quads: int = 0
+    store_sync: tuple[int, int] | None = None  # parts removed from and added to the store
     entities: int = 0
     facts: int = 0
     chars: int = 0
@@ -113,6 +117,9 @@ class BuildReport:
             f"({rate:,.0f} chars/s)",
             *(f"  {p.name}" for p in self.outputs if p.parent.name != "pages"),
         ]
+        if self.store_sync is not None:
+            gone, new = self.store_sync
+            lines.append(f"  {STORE_DIR}/ (Oxigraph store: {new} part(s) loaded, {gone} removed)")
         if self.skipped:
             lines.append(f"skipped {len(self.skipped)}:")
             lines.extend(f"  {f}: {r}" for f, r in self.skipped)
@@ -190,6 +197,7 @@ def build(
     max_bytes: int = MAX_BYTES,
     max_chars: int = MAX_CHARS,
     partition_size: int = 8,
+    sparql_store: bool = False,
 ) -> BuildReport:
     """Build the graph and page files of ``paths`` (page files or folders) in ``out_dir``.
 
@@ -213,6 +221,8 @@ def build(
         max_chars: most characters a page may hold after decoding; a newspaper
             page holds under 20,000, and extraction time grows with length.
         partition_size: pages per Dask task.
+        sparql_store: also keep ``out_dir/store``, an Oxigraph store of the
+            graph for ``kg query`` and ``kg serve``, updated part by part.
 
     Raises:
         InputError: another build holds ``out_dir``, no page could be built
@@ -240,6 +250,7 @@ def build(
             cache=PageCache(cache_dir or out_dir / CACHE_NAME) if use_cache else None,
             strict=strict, progress=progress, formats=formats, nlp=nlp,
             max_bytes=max_bytes, max_chars=max_chars, partition_size=partition_size,
+            sparql_store=sparql_store,
         )  # fmt: skip
     finally:
         lock.release()
@@ -260,6 +271,7 @@ def _build_locked(
     max_bytes: int,
     max_chars: int,
     partition_size: int,
+    sparql_store: bool,
 ) -> BuildReport:
     from kg.export_rdf import ALL_FORMATS, DEFAULT_FORMATS, RDF_FORMATS
 
@@ -286,6 +298,7 @@ def _build_locked(
         report = _build_in(
             paths, out_dir, staging, report, cache=cache, store=store, fresh=fresh,
             formats=formats, rdf_formats=tuple(f for f in formats if f in RDF_FORMATS),
+            sparql_store=sparql_store,
             workers=workers, engine=engine, scheduler=scheduler, strict=strict,
             progress=progress, nlp=nlp, max_bytes=max_bytes, max_chars=max_chars,
             partition_size=partition_size,
@@ -306,8 +319,25 @@ class _Built:
     meta: PageMeta
     path: Path
     key: str
-    entities: list[Entity]
-    keys: frozenset[Key]
+    keys: array[int]  # the entity keys its facts and mentions name, as _KeyIds numbers
+
+
+class _KeyIds:
+    """Entity keys as small numbers: a page's keys are held until linking ends."""
+
+    def __init__(self) -> None:
+        self._ids: dict[Key, int] = {}
+        self.keys: list[Key] = []
+
+    def encode(self, keys: Iterable[Key]) -> array[int]:
+        out = array("i")
+        for key in keys:
+            n = self._ids.get(key)
+            if n is None:
+                n = self._ids[key] = len(self.keys)
+                self.keys.append(key)
+            out.append(n)
+        return out
 
 
 def _build_in(
@@ -321,6 +351,7 @@ def _build_in(
     fresh: bool,
     formats: tuple[str, ...],
     rdf_formats: tuple[str, ...],
+    sparql_store: bool,
     workers: int | None,
     engine: str,
     scheduler: str | None,
@@ -377,6 +408,8 @@ def _build_in(
     )  # fmt: skip
     show = progress if progress is not None else sys.stderr.isatty()
     built: list[_Built] = []
+    linker = Linker()
+    key_ids = _KeyIds()
     t_extract = time.perf_counter()
     with runner, tqdm(total=len(pages), unit="page", disable=not show, desc="extract") as bar:
         for page in runner.ordered(prepared()):
@@ -400,10 +433,12 @@ def _build_in(
             t0 = time.perf_counter()
             _stage_page_file(out_dir, staging, page.path.stem, found.page_json)
             timings["write_pages"] += time.perf_counter() - t0
-            built.append(_Built(page.meta, page.path, page.key, found.entities, found.keys))
+            built.append(_Built(page.meta, page.path, page.key, key_ids.encode(found.keys)))
             report.pages_ok += 1
             report.pages[page.meta.source] = {"chars": len(page.text or ""), **found.counts}
-            page.text = page.result = page.links = None  # memory stays flat: only entities grow
+            linker.add(page.meta.source, found.entities)
+            # memory stays flat: only the merged entities grow
+            page.text = page.result = page.links = page.batch = None
     store.commit()
     timings["extract"] = time.perf_counter() - t_extract - timings["read"] - timings["write_pages"]
 
@@ -416,12 +451,14 @@ def _build_in(
             f"{out_dir} is left as it was"
         )
     t0 = time.perf_counter()
-    links = link_entities((b.meta.source, b.entities) for b in built)
+    links = linker.links()
     report.entities = len(links.entities)
     timings["link"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    plans = _plan_parts(built, links, formats)
+    if sparql_store and "nquads" not in formats:  # the store is loaded from N-Quads chunks
+        formats = (*formats, "nquads")
+    plans = _plan_parts(built, key_ids.keys, links, formats)
     missing = [(d, make) for d, make in plans if not store.has_part(d)]
     with tqdm(total=len(missing), unit="part", disable=not show, desc="graph") as bar:
         for done in _make_parts(
@@ -442,6 +479,10 @@ def _build_in(
             yield part
 
     written = _export(parts(), staging, formats, rdf_formats, report)
+    if sparql_store:
+        t0 = time.perf_counter()
+        report.store_sync = sync_store(out_dir / STORE_DIR, store, [d for d, _ in plans])
+        timings["store"] = time.perf_counter() - t0
     if not fresh:
         store.prune({d for d, _ in plans}, {b.key for b in built})
     page_files = [out_dir / PAGES_DIR / f"{b.path.stem}.json" for b in built]
@@ -481,7 +522,7 @@ _Maker = Callable[[PageCache, Links, tuple[str, ...]], Part]
 
 
 def _plan_parts(
-    built: list[_Built], links: Links, formats: tuple[str, ...]
+    built: list[_Built], keys: list[Key], links: Links, formats: tuple[str, ...]
 ) -> list[tuple[str, _Maker]]:
     """Every part of the graph in file order (newspapers, entity buckets, pages), as (digest, maker)."""
     version = pipeline_version()
@@ -499,7 +540,7 @@ def _plan_parts(
     for b in sorted(built, key=lambda b: b.meta.source):
         plans.append(
             (
-                page_digest(version, formats, b.key, b.meta, b.keys, links),
+                page_digest(version, formats, b.key, b.meta, [keys[i] for i in b.keys], links),
                 lambda c, lk, f, b=b: page_part(_cached_result(c, b), lk, f),  # type: ignore[misc]
             )
         )
@@ -790,8 +831,11 @@ class _PoolRunner(_Runner):
                 mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
             )
-        future: Future[list[PageResult | str]] = self._pool.submit(extract_batch, batch)
-        return future
+            future: Future[list[PageResult | str]] = self._pool.submit(extract_batch, batch)
+            if method == "fork":  # every worker is forked by now: this process needs no pipeline
+                _WORKER_NLP = None
+            return future
+        return self._pool.submit(extract_batch, batch)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -67,6 +67,21 @@ def setup() -> None:
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option("--strict", is_flag=True, help="Stop at the first page that cannot be used.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every page, ignoring the cache.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["turtle", "ntriples", "jsonld", "trig", "nquads", "graphml", "gexf"]),
+    help="An export format to write; repeat for several (default: all but nquads). "
+    "graph.html and pages/ are always written.",
+)
+@click.option(
+    "--store",
+    "sparql_store",
+    is_flag=True,
+    help="Also keep OUT/store, an Oxigraph store of the graph for kg query and kg serve, "
+    "updated page by page on rebuilds.",
+)
 def build(
     sources: tuple[Path, ...],
     out_dir: Path,
@@ -75,6 +90,8 @@ def build(
     scheduler: str | None,
     strict: bool,
     no_cache: bool,
+    formats: tuple[str, ...],
+    sparql_store: bool,
 ) -> None:
     """Build the graph of every page in SOURCES (files or folders of *.txt)."""
     from kg.build import build as run_build
@@ -89,6 +106,8 @@ def build(
         scheduler=scheduler,
         strict=strict,
         use_cache=not no_cache,
+        formats=formats or None,
+        sparql_store=sparql_store,
     )
     click.echo(report.summary())
     if report.skipped:

@@ -1177,6 +1177,40 @@ def page_keys(result: PageResult) -> set[Key]:
     return keys
 
 
+class Linker:
+    """Links pages' entities as the pages stream by: the reduce step of a build.
+
+    Pages must come in order of their source (file name), so that merged
+    attributes come from the first page, by source, that has them, as in
+    ``link_entities``. Only the merged entities are held, not the pages.
+    """
+
+    def __init__(self) -> None:
+        self._merged: dict[Key, Entity] = {}
+        self._last: str | None = None
+
+    def add(self, source: str, entities: Iterable[Entity]) -> None:
+        """Merge one page's entities.
+
+        Raises:
+            ValueError: ``source`` does not sort after the page added before.
+        """
+        if self._last is not None and source <= self._last:
+            raise ValueError(f"page {source!r} added after {self._last!r}; add pages in order")
+        self._last = source
+        for ent in sorted(entities, key=lambda e: e.key):
+            _merge_into(self._merged, ent.key, ent)
+
+    def links(self) -> Links:
+        """The final entities: organ misprints and terms written two ways moved onto one key."""
+        merged = self._merged
+        moves = _cross_page_moves(merged)
+        final: dict[Key, Entity] = {}
+        for key in sorted(merged):
+            _merge_into(final, _follow(moves, key), merged[key])
+        return Links(entities={k: final[k] for k in sorted(final)}, moves=moves)
+
+
 def link_entities(pages: Iterable[tuple[str, Iterable[Entity]]]) -> Links:
     """Merge the entities of every page (``(source, entities)``) into one node per entity.
 
@@ -1185,15 +1219,10 @@ def link_entities(pages: Iterable[tuple[str, Iterable[Entity]]]) -> Links:
     them); then organ misprints and terms written two ways across pages are
     moved onto one key. The result does not depend on the order of ``pages``.
     """
-    merged: dict[Key, Entity] = {}
-    for _, entities in sorted(pages, key=lambda p: p[0]):
-        for ent in sorted(entities, key=lambda e: e.key):
-            _merge_into(merged, ent.key, ent)
-    moves = _cross_page_moves(merged)
-    final: dict[Key, Entity] = {}
-    for key in sorted(merged):
-        _merge_into(final, _follow(moves, key), merged[key])
-    return Links(entities={k: final[k] for k in sorted(final)}, moves=moves)
+    linker = Linker()
+    for source, entities in sorted(pages, key=lambda p: p[0]):
+        linker.add(source, entities)
+    return linker.links()
 
 
 class Registry:

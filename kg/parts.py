@@ -26,11 +26,12 @@ JSON), so a rebuild reads no extraction result of an unchanged page.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import pickle
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,3 +255,98 @@ _SQL = {
     }
     for table, column in (("parts", "digest"), ("links", "key"))
 }
+
+
+# -- the SPARQL store ---------------------------------------------------------------
+
+STORE_STAMP = "kg-parts.txt"  # in a store kept by the build: the parts it holds
+
+
+class _ChunkStream(io.RawIOBase):
+    """The N-Quads chunks of parts as one readable stream, for a bulk load."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = chunk
+        n = min(len(target), len(self._buffer))
+        target[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+
+def sync_store(folder: Path, parts: PartStore, digests: Sequence[str]) -> tuple[int, int]:
+    """Make the Oxigraph store in ``folder`` hold exactly the quads of the parts ``digests``.
+
+    The store records which parts it holds; a later build removes the quads
+    of the parts that went (no two parts share a quad) and adds those of the
+    new ones, so adding a page to a large corpus touches that page's quads
+    and the entity buckets it changed. A store with no record, one an
+    interrupted sync left, or one whose old parts are gone, is loaded again
+    whole (bulk load). The parts must hold N-Quads chunks.
+
+    Returns:
+        (parts removed, parts added).
+
+    Raises:
+        InputError: ``folder`` holds an Oxigraph store kg did not make.
+    """
+    import pyoxigraph as ox
+
+    from kg.atomic import atomic_write_text
+    from kg.errors import InputError
+
+    stamp = folder / STORE_STAMP
+    if (folder / "CURRENT").is_file() and not stamp.is_file():
+        raise InputError(f"{folder} holds an Oxigraph store kg did not make; not changing it")
+    folder.mkdir(parents=True, exist_ok=True)
+    held: list[str] | None = None
+    if stamp.is_file():
+        lines = stamp.read_text(encoding="utf-8").split()
+        if lines[:1] == ["complete"]:
+            held = lines[1:]
+    wanted = list(digests)
+    gone = sorted(set(held) - set(wanted)) if held is not None else []
+    new = [d for d in wanted if held is None or d not in set(held)]
+    old_parts = [parts.get_part(d) for d in gone]
+    if any(p is None or "nquads" not in p.chunks for p in old_parts):
+        held, gone, new, old_parts = None, [], wanted, []
+    atomic_write_text(stamp, "interrupted\n")
+    store = ox.Store(str(folder))
+    try:
+        if held is None:
+            store.clear()
+
+            def chunks() -> Iterator[bytes]:
+                for key in wanted:
+                    part = parts.get_part(key)
+                    if part is None or "nquads" not in part.chunks:
+                        raise InputError(f"part {key} has no N-Quads chunk to load")
+                    yield part.chunks["nquads"]
+
+            stream = io.BufferedReader(_ChunkStream(chunks()), buffer_size=1 << 20)
+            store.bulk_load(input=stream, format=ox.RdfFormat.N_QUADS)
+        else:
+            for part in old_parts:
+                assert part is not None
+                for quad in ox.parse(part.chunks["nquads"], format=ox.RdfFormat.N_QUADS):
+                    store.remove(quad)
+            for key in new:
+                part = parts.get_part(key)
+                if part is None or "nquads" not in part.chunks:
+                    raise InputError(f"part {key} has no N-Quads chunk to load")
+                store.load(part.chunks["nquads"], format=ox.RdfFormat.N_QUADS)
+        store.flush()
+    finally:
+        del store  # closes the database before the stamp says it is complete
+    atomic_write_text(stamp, "complete\n" + "\n".join(wanted) + "\n")
+    return len(gone), len(new)

@@ -194,3 +194,43 @@ def test_build_atomic_write_gives_normal_permissions(tmp_path) -> None:
     atomic_write_text(target, "图")
     assert target.stat().st_mode & 0o777 == file_mode()
     assert target.read_text(encoding="utf-8") == "图"
+
+
+def _nquads(data: bytes) -> set[str]:
+    import pyoxigraph as ox
+
+    return {str(q) for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)}
+
+
+def test_build_store_follows_rebuilds_part_by_part(tmp_path: Path, nlp) -> None:
+    import pyoxigraph as ox
+
+    out = tmp_path / "out"
+    first = build(TWO[:1], out, nlp=nlp, sparql_store=True, formats=["turtle", "nquads"])
+    assert first.store_sync == (0, first.parts)  # a new store: every part loaded
+    store_quads = {str(q) for q in ox.Store(str(out / "store"))}
+    assert store_quads == _nquads((out / "graph.nq").read_bytes()) and len(store_quads) > 1000
+
+    second = build(TWO, out, nlp=nlp, sparql_store=True, formats=["turtle", "nquads"])
+    assert second.store_sync is not None
+    gone, new = second.store_sync
+    assert 1 <= new < second.parts and gone < first.parts  # only what the added page changed
+    store_quads = {str(q) for q in ox.Store(str(out / "store"))}
+    assert store_quads == _nquads((out / "graph.nq").read_bytes())
+
+    (out / "store" / "kg-parts.txt").write_text("interrupted\n", encoding="utf-8")
+    third = build(TWO, out, nlp=nlp, sparql_store=True, formats=["turtle", "nquads"])
+    assert third.store_sync == (0, third.parts)  # an interrupted sync: loaded again whole
+    assert {str(q) for q in ox.Store(str(out / "store"))} == store_quads
+
+
+def test_build_store_leaves_a_foreign_store_alone(tmp_path: Path, nlp) -> None:
+    import pyoxigraph as ox
+
+    (tmp_path / "out").mkdir()
+    foreign = ox.Store(str(tmp_path / "out" / "store"))
+    foreign.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c")))
+    foreign.flush()
+    del foreign
+    with pytest.raises(InputError, match="kg did not make"):
+        build(TWO[:1], tmp_path / "out", nlp=nlp, sparql_store=True)

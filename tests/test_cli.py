@@ -112,3 +112,21 @@ def test_cli_missing_source_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["build", "no/such/folder", "-o", "x"])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_cli_build_writes_only_the_formats_asked(tmp_path) -> None:
+    done = run(
+        "build", str(SEED_PAGE), "-o", str(tmp_path), "--format", "turtle", "--format", "nquads"
+    )
+    assert done.returncode == 0, done.stderr
+    files = sorted(p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert files == ["graph.html", "graph.nq", "graph.ttl", "report.json"]
+    quads = (tmp_path / "graph.nq").read_text(encoding="utf-8").splitlines()
+    assert quads and all(line.endswith(" .") for line in quads)
+
+
+def test_cli_build_format_choices_are_the_exporters() -> None:
+    from kg.export_rdf import ALL_FORMATS
+
+    option = next(p for p in main.commands["build"].params if p.name == "formats")
+    assert sorted(option.type.choices) == sorted(ALL_FORMATS)
