@@ -39,7 +39,7 @@ from tqdm import tqdm
 
 import kg
 from kg.atomic import atomic_write_bytes, atomic_write_text
-from kg.cache import PageCache, page_key, pipeline_version
+from kg.cache import PageCache, graph_version, page_key
 from kg.errors import InputError, KgError
 from kg.extract import MANIFEST, extract_page, page_meta, read_manifest, to_gold_json
 from kg.graph import Key, paused_gc
@@ -525,7 +525,7 @@ def _plan_parts(
     built: list[_Built], keys: list[Key], links: Links, formats: tuple[str, ...]
 ) -> list[tuple[str, _Maker]]:
     """Every part of the graph in file order (newspapers, entity buckets, pages), as (digest, maker)."""
-    version = pipeline_version()
+    version = graph_version()
     names = sorted({b.meta.newspaper for b in built if b.meta.newspaper})
     plans: list[tuple[str, _Maker]] = [
         (newspapers_digest(version, formats, names), lambda c, lk, f: newspapers_part(names, f))

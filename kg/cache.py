@@ -30,17 +30,41 @@ logger = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 
 
-@lru_cache(maxsize=1)
-def pipeline_version() -> str:
-    """A string that changes whenever kg's version, code or data files change."""
-    root = Path(kg.__file__).resolve().parent
+# The modules a page's extraction runs (tests/test_cache.py checks the list against
+# what importing them loads): a change to any of them, or to kg/data, gives every
+# page a new key. Changing how the graph is built or written (build, parts, export)
+# keeps the extraction cache and renews the graph's parts (``graph_version``).
+EXTRACTION_MODULES = (
+    "__init__", "atomic", "clean", "errors", "extract", "gazetteer", "link", "model", "read",
+    "recognise", "relate", "resources", "split", "terms",
+)  # fmt: skip
+GRAPH_MODULES = ("export_rdf", "graph", "namespaces", "parts")
+
+
+def _digest_files(files: list[Path], root: Path) -> str:
     digest = hashlib.sha256()
-    files = sorted(root.glob("*.py")) + sorted(p for p in (root / "data").rglob("*") if p.is_file())
     for f in files:
         digest.update(f.relative_to(root).as_posix().encode("utf-8") + b"\0")
         digest.update(f.read_bytes())
         digest.update(b"\0")
-    return f"kg-{kg.__version__}-c{CACHE_FORMAT}-{digest.hexdigest()[:16]}"
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """A string that changes whenever kg's version, its extraction code or its data files change."""
+    root = Path(kg.__file__).resolve().parent
+    files = [root / f"{m}.py" for m in EXTRACTION_MODULES]
+    files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
+    return f"kg-{kg.__version__}-c{CACHE_FORMAT}-{_digest_files(files, root)}"
+
+
+@lru_cache(maxsize=1)
+def graph_version() -> str:
+    """``pipeline_version`` plus the code that turns results into quads and serialisations."""
+    root = Path(kg.__file__).resolve().parent
+    files = [root / f"{m}.py" for m in GRAPH_MODULES]
+    return f"{pipeline_version()}-g{_digest_files(files, root)}"
 
 
 def page_key(data: bytes, meta: PageMeta, version: str | None = None) -> str:

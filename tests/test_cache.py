@@ -110,3 +110,24 @@ def test_cache_counts_pages_still_to_extract(tmp_path: Path) -> None:
     cache.put(page_key((src / "a.txt").read_bytes(), pages[0].meta), result)
     assert cache.has(page_key((src / "a.txt").read_bytes(), pages[0].meta))
     assert _count_uncached(pages, cache, 1000) == 1
+
+
+@pytest.mark.parametrize(
+    ("imports", "listed"),
+    [
+        ("kg.read, kg.extract, kg.recognise", "EXTRACTION_MODULES"),
+        ("kg.parts", "EXTRACTION_MODULES + GRAPH_MODULES"),
+    ],
+)
+def test_cache_versions_hash_every_module_the_stage_loads(imports: str, listed: str) -> None:
+    """A module the extraction (or the graph's parts) runs but the version skips would leave stale entries."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys, {imports}; from kg.cache import EXTRACTION_MODULES, GRAPH_MODULES; "
+        f"names = {{m.split('.')[1] for m in sys.modules if m.startswith('kg.')}}; "
+        f"print(sorted(names - set({listed}) - {{'cache'}}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
