@@ -43,13 +43,13 @@ def run_build(
     out: Path, source: Path, workers: int | None, formats: str | None = None
 ) -> dict[str, float]:
     """Run one build in a subprocess; wall seconds and peak memory (MB)."""
-    cmd = [sys.executable, "-m", "kg.build", str(out), str(source)]
+    cmd = [sys.executable, "-m", "kg.build", str(out), str(source), "--timings"]
     if workers:
         cmd += ["--workers", str(workers)]
     if formats:
         cmd += ["--formats", formats]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     root = psutil.Process(proc.pid)
     peak_tree = peak_one = 0
     while proc.poll() is None:
@@ -64,9 +64,16 @@ def run_build(
         time.sleep(0.5)
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    out_text = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
     if proc.returncode not in (0, 1):
         raise SystemExit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": wall, "peak_rss_mb": peak_tree / 2**20, "peak_process_mb": peak_one / 2**20}
+    stages = json.loads(out_text.strip().splitlines()[-1]) if out_text.strip() else {}
+    return {
+        "seconds": wall,
+        "peak_rss_mb": peak_tree / 2**20,
+        "peak_process_mb": peak_one / 2**20,
+        **stages,
+    }
 
 
 def generate(folder: Path, articles: int) -> tuple[int, int, int]:

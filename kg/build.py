@@ -918,8 +918,7 @@ def _export(
 
     def chunks() -> Iterator[dict[str, bytes]]:
         for part in parts:
-            for s, p, o in part.view:
-                view.add(s, p, o)
+            view.extend(part.view)
             report.facts += part.facts
             report.quads += part.quads
             yield part.chunks
@@ -968,6 +967,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--strict", action="store_true")
     parser.add_argument("--formats", help="comma-separated export formats (default: the usual set)")
+    parser.add_argument("--timings", action="store_true", help="print seconds per stage as JSON")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -981,6 +981,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for file, reason in report.skipped:
         sys.stderr.write(f"skipped {file}: {reason}\n")
+    if args.timings:
+        counts = {"extracted": report.extracted, "parts": report.parts, "made": report.parts_made}
+        sys.stdout.write(json.dumps({"timings": report.timings, **counts}) + "\n")
     return 1 if report.skipped else 0
 
 

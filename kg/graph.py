@@ -26,11 +26,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib import namespace as _ns
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
@@ -481,13 +481,13 @@ def sorted_quads(quads: Iterable[tuple[Node, Node, Node, Node | None]]) -> list[
 
 
 class TripleSource(Protocol):
-    """What ``to_networkx`` reads from a graph (an rdflib ``Graph`` or a ``ViewIndex``)."""
+    """What ``to_networkx`` reads: an rdflib ``Graph`` (terms) or a ``ViewIndex`` (strings)."""
 
-    def subjects(self, predicate: Node, object: Node) -> Iterable[Node]: ...  # noqa: A002, D102
+    def subjects(self, predicate: Any, object: Any) -> Iterable[Any]: ...  # noqa: A002, D102
 
-    def objects(self, subject: Node, predicate: Node) -> Iterable[Node]: ...  # noqa: D102
+    def objects(self, subject: Any, predicate: Any) -> Iterable[Any]: ...  # noqa: D102
 
-    def value(self, subject: Node, predicate: Node) -> Node | None: ...  # noqa: D102
+    def value(self, subject: Any, predicate: Any) -> Any: ...  # noqa: D102
 
 
 _VIEW_TYPES = frozenset(str(t) for t in (*_CLASS_TYPES, KG.Fact))
@@ -504,41 +504,50 @@ class ViewIndex:
     """The few triples ``to_networkx`` reads (types, fact attributes, labels), indexed like a graph.
 
     A light stand-in for the rdflib graph: mention triples, the bulk of a
-    corpus, are never kept. Keys are plain strings (rdflib compares terms in
-    Python, slowly); the objects kept are the rdflib terms.
+    corpus, are never kept, and every term is held as a plain string (an
+    IRI, or a literal's text), which is all the view reads and far cheaper
+    to keep, pickle and compare than rdflib terms.
     """
 
     def __init__(self, *, keep: bool = False) -> None:
-        self._by_type: dict[str, dict[Node, None]] = defaultdict(dict)
-        self._objects: dict[tuple[str, str], dict[Node, None]] = defaultdict(dict)
-        self.kept: list[tuple[Node, Node, Node]] | None = [] if keep else None
+        self._by_type: dict[str, dict[str, None]] = defaultdict(dict)
+        self._objects: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+        self.kept: list[tuple[str, str, str]] | None = [] if keep else None
 
     def add(self, s: Node, p: Node, o: Node) -> None:
         """Keep the triple if ``to_networkx`` reads it (and in ``kept``, when asked to)."""
         p_str = str.__str__(p)
+        o_str = str.__str__(o)
         if p_str == _RDF_TYPE:
-            o_str = str.__str__(o)
             if o_str not in _VIEW_TYPES:
                 return
-            self._by_type[o_str][s] = None
-        elif p_str in _VIEW_PREDICATES:
-            self._objects[(str.__str__(s), p_str)][o] = None
-        else:
+        elif p_str not in _VIEW_PREDICATES:
             return
+        triple = (str.__str__(s), p_str, o_str)
+        self.extend((triple,))
         if self.kept is not None:
-            self.kept.append((s, p, o))
+            self.kept.append(triple)
 
-    def subjects(self, predicate: Node, object: Node) -> Iterable[Node]:  # noqa: A002
+    def extend(self, triples: Iterable[tuple[str, str, str]]) -> None:
+        """Add triples another index kept (``kept``), without checking them again."""
+        by_type, objects = self._by_type, self._objects
+        for s, p, o in triples:
+            if p == _RDF_TYPE:
+                by_type[o][s] = None
+            else:
+                objects[(s, p)][o] = None
+
+    def subjects(self, predicate: Node, object: Node) -> Iterable[str]:  # noqa: A002
         """Subjects of ``rdf:type`` ``object`` (the only predicate asked for)."""
         if str(predicate) != _RDF_TYPE:
             raise InputError(f"ViewIndex.subjects reads rdf:type only, got {predicate}")
         return list(self._by_type.get(str(object), ()))
 
-    def objects(self, subject: Node, predicate: Node) -> Iterable[Node]:
+    def objects(self, subject: Node | str, predicate: Node) -> Iterable[str]:
         """Objects of (``subject``, ``predicate``)."""
         return list(self._objects.get((str(subject), str(predicate)), ()))
 
-    def value(self, subject: Node, predicate: Node) -> Node | None:
+    def value(self, subject: Node | str, predicate: Node) -> str | None:
         """One object of (``subject``, ``predicate``), or None."""
         return next(iter(self._objects.get((str(subject), str(predicate)), ())), None)
 
@@ -646,7 +655,7 @@ def validate(graph: Graph) -> tuple[bool, str]:
 # ---------------------------------------------------------------- networkx view
 
 
-def _label(graph: TripleSource, node: Node) -> str:
+def _label(graph: TripleSource, node: Node | str) -> str:
     label = graph.value(node, SKOS.prefLabel)
     return str(label) if label is not None else str(node)
 
@@ -658,13 +667,13 @@ def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
     edge attributes: ``relation``, ``label``, ``evidence``. Credits (whose
     tail is an article, not an entity) add evidence to their head only.
     """
-    types: dict[URIRef, str] = {}
+    types: dict[Node | str, str] = {}  # rdflib terms from a graph, strings from a ViewIndex
     for cls, code in _CLASS_TYPES.items():
         for node in graph.subjects(RDF.type, cls):
-            if isinstance(node, URIRef):
+            if not isinstance(node, Literal | BNode):
                 types[node] = code
     edges: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
-    node_evidence: dict[URIRef, set[str]] = defaultdict(set)
+    node_evidence: dict[Node | str, set[str]] = defaultdict(set)
     for fact in graph.subjects(RDF.type, KG.Fact):
         head = graph.value(fact, RDF.subject)
         tail = graph.value(fact, RDF.object)
@@ -682,7 +691,7 @@ def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
         )
         sentence = graph.value(fact, KG.sentence)
         for end in (head, tail):
-            if isinstance(end, URIRef) and end in types and sentence is not None:
+            if end is not None and end in types and sentence is not None:
                 node_evidence[end].add(str(sentence))
         if head in types and tail in types:
             ev = edges[(str(head), str(tail), relation, label)]

@@ -35,8 +35,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib.term import Node
-
 from kg.export_rdf import RDF_FORMATS, serialize_chunk
 from kg.graph import (
     Key,
@@ -55,7 +53,7 @@ logger = logging.getLogger(__name__)
 PART_FORMAT = 1  # change when a part's layout or contents change
 STORE_NAME = "parts.sqlite"
 
-ViewTriple = tuple[Node, Node, Node]
+ViewTriple = tuple[str, str, str]  # kg.graph.ViewIndex.kept
 
 
 @dataclass
