@@ -910,7 +910,7 @@ def _export(
 ) -> list[Path]:
     """Write the RDF files by joining the parts, then the network files and the HTML page."""
     from kg.export_html import write_html
-    from kg.export_rdf import NETWORK_FORMATS, serialize_network, write_chunks
+    from kg.export_rdf import NETWORK_FORMATS, plain_network, serialize_network, write_chunks
     from kg.graph import ViewIndex, to_networkx
 
     t0 = time.perf_counter()
@@ -929,11 +929,13 @@ def _export(
     t0 = time.perf_counter()
     with paused_gc():
         network = to_networkx(view)
-        for fmt in formats:
-            if fmt in NETWORK_FORMATS:
-                path = staging / NETWORK_FORMATS[fmt]
-                atomic_write_bytes(path, serialize_network(network, fmt))
-                written.append(path)
+        wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
+        plain = plain_network(network) if wanted else None
+        for fmt in wanted:
+            path = staging / NETWORK_FORMATS[fmt]
+            atomic_write_bytes(path, serialize_network(plain, fmt, plain=True))
+            written.append(path)
+        del plain
     timings["export_network"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_html(network, staging / HTML_NAME)

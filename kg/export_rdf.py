@@ -237,9 +237,12 @@ def plain_network(view: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return g
 
 
-def serialize_network(view: nx.MultiDiGraph, fmt: str) -> bytes:
-    """Write the networkx view as GraphML or GEXF bytes (deterministic)."""
-    g = plain_network(view)
+def serialize_network(view: nx.MultiDiGraph, fmt: str, *, plain: bool = False) -> bytes:
+    """Write the networkx view as GraphML or GEXF bytes (deterministic).
+
+    ``plain``: ``view`` is already ``plain_network``'s copy (made once for both formats).
+    """
+    g = view if plain else plain_network(view)
     if fmt == "graphml":
         buf = io.BytesIO()
         nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
@@ -247,7 +250,7 @@ def serialize_network(view: nx.MultiDiGraph, fmt: str) -> bytes:
     if fmt == "gexf":
         text = "\n".join(nx.generate_gexf(g, encoding="utf-8", prettyprint=True)) + "\n"
         # GEXF stamps today's date on its header; a fixed value keeps builds byte-identical.
-        text = re.sub(r'lastmodifieddate="[^"]*"', 'lastmodifieddate="1970-01-01"', text)
+        text = re.sub(r'lastmodifieddate="[^"]*"', 'lastmodifieddate="1970-01-01"', text, count=1)
         return text.encode("utf-8")
     raise ExportError(f"network format {fmt!r} is not one of {sorted(NETWORK_FORMATS)}")
 
