@@ -66,6 +66,7 @@ logger = logging.getLogger(__name__)
 LOCK_NAME = ".kg-build.lock"
 STAGING_NAME = ".kg-staging"
 CACHE_NAME = ".kg-cache"
+TMP_PREFIX = ".kg-tmp-"  # a --no-cache build's page results and parts, removed at its end
 PAGES_DIR = "pages"
 REPORT_NAME = "report.json"
 HTML_NAME = "graph.html"
@@ -282,16 +283,17 @@ def _build_locked(
         if fmt not in ALL_FORMATS:
             raise InputError(f"export format {fmt!r} is not one of {list(ALL_FORMATS)}")
     staging = out_dir / STAGING_NAME
-    if staging.exists():
-        logger.info("removing %s left by an interrupted build", staging)
-        shutil.rmtree(staging)
+    for left in sorted([staging, *out_dir.glob(f"{TMP_PREFIX}*")]):
+        if left.exists():
+            logger.info("removing %s left by an interrupted build", left)
+            shutil.rmtree(left)
     (staging / PAGES_DIR).mkdir(parents=True)
     with ExitStack() as stack:
         fresh = cache is None  # extract every page, keep nothing once built
         if cache is None:
             cache = PageCache(
                 Path(
-                    stack.enter_context(tempfile.TemporaryDirectory(prefix=".kg-tmp-", dir=out_dir))
+                    stack.enter_context(tempfile.TemporaryDirectory(prefix=TMP_PREFIX, dir=out_dir))
                 )
             )
         store = stack.enter_context(PartStore(cache.folder / STORE_NAME))

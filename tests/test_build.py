@@ -234,3 +234,13 @@ def test_build_store_leaves_a_foreign_store_alone(tmp_path: Path, nlp) -> None:
     del foreign
     with pytest.raises(InputError, match="kg did not make"):
         build(TWO[:1], tmp_path / "out", nlp=nlp, sparql_store=True)
+
+
+def test_build_removes_what_an_interrupted_build_left(tmp_path: Path, nlp) -> None:
+    out = tmp_path / "out"
+    for left in (out / ".kg-staging" / "pages", out / ".kg-tmp-abc123"):
+        left.mkdir(parents=True)
+        (left / "half.json").write_text("{", encoding="utf-8")
+    build(TWO[:1], out, nlp=nlp, use_cache=False)
+    assert not (out / ".kg-staging").exists() and not list(out.glob(".kg-tmp-*"))
+    assert (out / "graph.ttl").is_file()
