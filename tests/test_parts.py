@@ -17,12 +17,13 @@ from kg.graph import (
     newspaper_quads,
     page_quads,
 )
-from kg.link import link_entities
+from kg.link import Links, link_entities, page_keys
 from kg.parts import (
     PartStore,
     bucket_part,
     entity_buckets,
     newspapers_part,
+    page_digest,
     page_part,
 )
 
@@ -108,3 +109,16 @@ def test_parts_store_round_trip_damage_and_prune(linked, tmp_path: Path) -> None
         assert store.prune({"a"}, set()) == 1 and not store.has_part("b")
     with PartStore(tmp_path / "parts.sqlite") as store:  # kept on disk
         assert store.get_part("a") == part
+
+
+def test_parts_page_digest_changes_when_a_key_it_names_links_elsewhere(linked) -> None:
+    """A page added later can move an entity an earlier page names: that page's part is remade."""
+    results, links = linked
+    page = results[0]
+    keys = sorted(page_keys(page))
+    before = page_digest("v", FORMATS, "key", page.meta, keys, links)
+    moved = Links(links.entities, {**links.moves, keys[0]: ("ORG", "别的机关")})
+    assert page_digest("v", FORMATS, "key", page.meta, keys, moved) != before
+    elsewhere = Links(links.entities, {**links.moves, ("ORG", "不在此页"): ("ORG", "别的机关")})
+    assert page_digest("v", FORMATS, "key", page.meta, keys, elsewhere) == before
+    assert page_digest("v", FORMATS, "other key", page.meta, keys, links) != before
