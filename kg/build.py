@@ -1,17 +1,21 @@
-"""Build a knowledge graph from page files: read, extract, link, export.
+"""Build a knowledge graph from page files: read, extract, link, make the graph's parts, export.
 
 Pages stream through the build one at a time: each is read, extracted (in
-this process, in a process pool, or as Dask tasks) and handed to the
-``Registry`` in a fixed order, so memory stays flat but for the registry and
-the result is the same whichever engine ran. A page that cannot be read or
-extracted is reported (file, reason) and skipped; the others still build.
+this process, in a pool of forked processes, or as Dask tasks) or found in
+the page cache, and its entities are merged by the ``Linker`` in a fixed
+order; nothing else of a page is kept, so memory stays flat but for the
+merged entities, and the result is the same whichever engine ran. A page
+that cannot be read or extracted is reported (file, reason) and skipped;
+the others still build. Then the graph is made as parts (``kg.parts``): the
+parts whose inputs did not change since the last build are kept, the others
+are made (by forked workers when there are many), and every output file is
+the parts joined in a fixed order.
 
 Outputs go to a staging folder inside ``out_dir`` and are moved into place
 file by file with atomic renames, under a lock, so a killed build leaves each
 output either complete and new or as the previous build left it, and two
 builds never write one folder at once.
 """
-
 from __future__ import annotations
 
 import argparse
