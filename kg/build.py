@@ -16,6 +16,7 @@ file by file with atomic renames, under a lock, so a killed build leaves each
 output either complete and new or as the previous build left it, and two
 builds never write one folder at once.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -203,6 +204,7 @@ def build(
     max_chars: int = MAX_CHARS,
     partition_size: int = 8,
     sparql_store: bool = False,
+    html_max_nodes: int = 5000,
 ) -> BuildReport:
     """Build the graph and page files of ``paths`` (page files or folders) in ``out_dir``.
 
@@ -228,6 +230,7 @@ def build(
         partition_size: pages per Dask task.
         sparql_store: also keep ``out_dir/store``, an Oxigraph store of the
             graph for ``kg query`` and ``kg serve``, updated part by part.
+        html_max_nodes: most entities ``graph.html`` draws (the best-connected).
 
     Raises:
         InputError: another build holds ``out_dir``, no page could be built
@@ -255,7 +258,7 @@ def build(
             cache=PageCache(cache_dir or out_dir / CACHE_NAME) if use_cache else None,
             strict=strict, progress=progress, formats=formats, nlp=nlp,
             max_bytes=max_bytes, max_chars=max_chars, partition_size=partition_size,
-            sparql_store=sparql_store,
+            sparql_store=sparql_store, html_max_nodes=html_max_nodes,
         )  # fmt: skip
     finally:
         lock.release()
@@ -277,6 +280,7 @@ def _build_locked(
     max_chars: int,
     partition_size: int,
     sparql_store: bool,
+    html_max_nodes: int,
 ) -> BuildReport:
     from kg.export_rdf import ALL_FORMATS, DEFAULT_FORMATS, RDF_FORMATS
 
@@ -304,7 +308,7 @@ def _build_locked(
         report = _build_in(
             paths, out_dir, staging, report, cache=cache, store=store, fresh=fresh,
             formats=formats, rdf_formats=tuple(f for f in formats if f in RDF_FORMATS),
-            sparql_store=sparql_store,
+            sparql_store=sparql_store, html_max_nodes=html_max_nodes,
             workers=workers, engine=engine, scheduler=scheduler, strict=strict,
             progress=progress, nlp=nlp, max_bytes=max_bytes, max_chars=max_chars,
             partition_size=partition_size,
@@ -358,6 +362,7 @@ def _build_in(
     formats: tuple[str, ...],
     rdf_formats: tuple[str, ...],
     sparql_store: bool,
+    html_max_nodes: int,
     workers: int | None,
     engine: str,
     scheduler: str | None,
@@ -484,7 +489,13 @@ def _build_in(
                 store.put_part(dig, part)
             yield part
 
-    written = _export(parts(), staging, formats, rdf_formats, report)
+    def views() -> Iterator[list[tuple[str, str, str]]]:
+        for dig, _ in plans:
+            yield store.get_view(dig) or []
+
+    written = _export(
+        parts(), views, staging, formats, rdf_formats, report, html_max_nodes=html_max_nodes
+    )
     if sparql_store:
         t0 = time.perf_counter()
         report.store_sync = sync_store(out_dir / STORE_DIR, store, [d for d, _ in plans])
@@ -909,22 +920,36 @@ def _make_runner(
 
 def _export(
     parts: Iterable[Part],
+    views: Callable[[], Iterable[list[tuple[str, str, str]]]],
     staging: Path,
     formats: tuple[str, ...],
     rdf_formats: tuple[str, ...],
     report: BuildReport,
+    html_max_nodes: int,
 ) -> list[Path]:
-    """Write the RDF files by joining the parts, then the network files and the HTML page."""
+    """Write the RDF files by joining the parts, then the network files and the HTML page.
+
+    GraphML and GEXF need the whole networkx view. Without them only the
+    page's nodes are drawn: entities are counted while the RDF files are
+    written (``DegreeCount``), then the view of the best-connected ones is
+    read again from the parts (``views()``), so the view's memory does not
+    grow with the corpus.
+    """
     from kg.export_html import write_html
     from kg.export_rdf import NETWORK_FORMATS, plain_network, serialize_network, write_chunks
-    from kg.graph import ViewIndex, to_networkx
+    from kg.graph import DegreeCount, ViewIndex, to_networkx, view_for
 
     t0 = time.perf_counter()
+    wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
     view = ViewIndex()
+    counts = DegreeCount()
 
     def chunks() -> Iterator[dict[str, bytes]]:
         for part in parts:
-            view.extend(part.view)
+            if wanted:
+                view.extend(part.view)
+            else:
+                counts.add(part.view)
             report.facts += part.facts
             report.quads += part.quads
             yield part.chunks
@@ -933,9 +958,14 @@ def _export(
     timings = report.timings
     timings["export_rdf"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    whole = None
     with paused_gc():
+        if not wanted:
+            drawn = counts.best(html_max_nodes)
+            for triples in views():
+                view.extend(view_for(triples, drawn))
+            whole = (len(counts.entities), counts.degree)
         network = to_networkx(view)
-        wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
         plain = plain_network(network) if wanted else None
         for fmt in wanted:
             path = staging / NETWORK_FORMATS[fmt]
@@ -944,7 +974,7 @@ def _export(
         del plain
     timings["export_network"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    write_html(network, staging / HTML_NAME)
+    write_html(network, staging / HTML_NAME, max_nodes=html_max_nodes, whole=whole)
     timings["export_html"] = time.perf_counter() - t0
     return sorted([*written, staging / HTML_NAME])
 

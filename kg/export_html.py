@@ -19,6 +19,7 @@ import json
 import logging
 import math
 import re
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,7 @@ def _strings(value: Any) -> list[str]:
 
 def _payload(
     graph: nx.MultiDiGraph,
-    full: nx.MultiDiGraph,
+    degree_of: Callable[[str], int],
     *,
     notice: str,
     large: bool,
@@ -190,7 +191,7 @@ def _payload(
         attrs = graph.nodes[node]
         kind = str(attrs.get("type") or "OTHER")
         type_counts[kind] = type_counts.get(kind, 0) + 1
-        degree = full.degree(node)
+        degree = degree_of(node)  # in the whole graph: a node's size does not change when capped
         item: dict[str, Any] = {
             "id": i,
             "iri": node,
@@ -247,6 +248,7 @@ def render_html(
     depth: int = 2,
     max_nodes: int = 5000,
     physics_limit: int = 1500,
+    whole: tuple[int, Mapping[str, int]] | None = None,
 ) -> str:
     """The interactive page of ``nxgraph`` as one self-contained HTML string.
 
@@ -260,6 +262,9 @@ def render_html(
         max_nodes: above this many nodes only the highest-degree ones are kept.
         physics_limit: above this many nodes physics is off and positions are
             computed here.
+        whole: when ``nxgraph`` holds only the best-connected nodes of a larger
+            graph (a large build draws no more), that graph's node count and
+            degrees, so the page is the one the whole graph would give.
 
     Raises:
         InputError: ``focus`` names no entity, or a limit is not positive.
@@ -277,9 +282,10 @@ def render_html(
             f"Neighbourhood of {_label(nxgraph, centre)} within {depth} step(s): "
             f"{graph.number_of_nodes()} of {nxgraph.number_of_nodes()} entities."
         )
-    total = graph.number_of_nodes()
+    total = graph.number_of_nodes() if whole is None else whole[0]
     if total > max_nodes:
-        graph = _cap(graph, max_nodes)
+        if graph.number_of_nodes() > max_nodes:
+            graph = _cap(graph, max_nodes)
         notices.append(
             f"Showing the {max_nodes:,} best-connected of {total:,} entities "
             f"({graph.number_of_edges():,} relations); render with focus=… to see one neighbourhood."
@@ -289,7 +295,8 @@ def render_html(
     if large:
         notices.append("Large graph: layout precomputed, physics off, edge labels in tooltips.")
     styles = load_styles()
-    data = _payload(graph, nxgraph, notice=" ".join(notices), large=large, styles=styles)
+    degrees = nxgraph.degree if whole is None else (lambda n: whole[1].get(n, 0))
+    data = _payload(graph, degrees, notice=" ".join(notices), large=large, styles=styles)
     vis_js, vis_css = _vis_assets()
     parts = {
         "TITLE": html.escape(title),

@@ -18,6 +18,7 @@ triples as rdflib objects, for SHACL validation, tests and notebooks.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 from array import array
 from collections import defaultdict
@@ -552,6 +553,88 @@ class ViewIndex:
         return next(iter(self._objects.get((str(subject), str(predicate)), ())), None)
 
 
+_ENTITY_TYPES = frozenset(str(t) for t in _CLASS_TYPES)
+_FACT = str(KG.Fact)
+_SUBJECT, _OBJECT, _PREDICATE = str(RDF.subject), str(RDF.object), str(RDF.predicate)
+_RELATION, _SENTENCE = str(KG.relation), str(KG.sentence)
+_EDGE_LABELS = (str(KG.post), str(KG.role), str(KG.year))
+_FACT_ATTRIBUTES = frozenset((_SUBJECT, _OBJECT, _PREDICATE, _RELATION, _SENTENCE, *_EDGE_LABELS))
+_PREF_LABEL = str(SKOS.prefLabel)
+
+
+class DegreeCount:
+    """Each entity's degree in ``to_networkx``'s graph, counted from view triples part by part.
+
+    Lets a large build pick the best-connected entities for its HTML page
+    without holding the whole view. Parts that type entities must be added
+    before the parts whose facts name them (a build adds the entity buckets
+    before the pages).
+    """
+
+    def __init__(self) -> None:
+        self.entities: set[str] = set()
+        self.degree: dict[str, int] = defaultdict(int)
+        self._edges: set[bytes] = set()  # digests of (head, tail, relation, label) seen
+
+    def add(self, triples: Iterable[tuple[str, str, str]]) -> None:
+        """Count the entities and the new edges of one part's view triples."""
+        facts: dict[str, dict[str, str]] = defaultdict(dict)
+        typed_facts: set[str] = set()
+        for s, p, o in triples:
+            if p == _RDF_TYPE:
+                if o in _ENTITY_TYPES:
+                    self.entities.add(s)
+                elif o == _FACT:
+                    typed_facts.add(s)
+            elif p in _FACT_ATTRIBUTES:
+                facts[s].setdefault(p, o)  # the first value, as ViewIndex.value gives
+        for fact in sorted(typed_facts):
+            attrs = facts.get(fact, {})
+            head, tail = attrs.get(_SUBJECT), attrs.get(_OBJECT)
+            if head not in self.entities or tail not in self.entities:
+                continue
+            relation = attrs.get(_RELATION) or _PROPERTY_RELATIONS.get(
+                URIRef(attrs.get(_PREDICATE, "")), ""
+            )
+            label = next((attrs[p] for p in _EDGE_LABELS if p in attrs), "")
+            key = "\0".join((head, tail, relation, label)).encode("utf-8")
+            edge = hashlib.blake2b(key, digest_size=12).digest()
+            if edge not in self._edges:
+                self._edges.add(edge)
+                self.degree[head] += 1
+                self.degree[tail] += 1
+
+    def best(self, n: int) -> set[str]:
+        """The ``n`` entities of highest degree (ties by IRI), as ``kg.export_html`` ranks them."""
+        return set(sorted(self.entities, key=lambda e: (-self.degree.get(e, 0), e))[:n])
+
+
+def view_for(
+    triples: Iterable[tuple[str, str, str]], nodes: Set[str]
+) -> list[tuple[str, str, str]]:
+    """The view triples ``to_networkx`` needs to draw ``nodes`` with every attribute they have.
+
+    Kept: the types, aliases and places of ``nodes``, the facts that touch
+    one of them, and every preferred label (a node's place is shown by its label).
+    """
+    triples = list(triples)
+    facts = {s for s, p, o in triples if p in (_SUBJECT, _OBJECT) and o in nodes}
+    kept = []
+    for t in triples:
+        s, p, o = t
+        if p == _RDF_TYPE:
+            keep = s in facts if o == _FACT else s in nodes
+        elif p == _PREF_LABEL:
+            keep = True
+        elif p in _FACT_ATTRIBUTES:
+            keep = s in facts
+        else:
+            keep = s in nodes
+        if keep:
+            kept.append(t)
+    return kept
+
+
 @dataclass
 class CorpusRdf:
     """A corpus's quads, sorted for the writers, and its networkx index, from one pass.
@@ -725,6 +808,7 @@ def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
 __all__ = [
     "KGR",
     "CorpusRdf",
+    "DegreeCount",
     "ViewIndex",
     "build_dataset",
     "build_graph",
@@ -739,4 +823,5 @@ __all__ = [
     "sorted_quads",
     "to_networkx",
     "validate",
+    "view_for",
 ]

@@ -32,7 +32,7 @@ import pickle
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.export_rdf import RDF_FORMATS, serialize_chunk
@@ -50,7 +50,7 @@ from kg.model import Entity, PageMeta, PageResult
 
 logger = logging.getLogger(__name__)
 
-PART_FORMAT = 1  # change when a part's layout or contents change
+PART_FORMAT = 2  # change when a part's layout or contents change
 STORE_NAME = "parts.sqlite"
 
 ViewTriple = tuple[str, str, str]  # kg.graph.ViewIndex.kept
@@ -176,6 +176,8 @@ class PartStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS parts (digest TEXT PRIMARY KEY, data BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, data BLOB)")
+        # a part's view triples apart from its chunks: the HTML page's second pass reads only these
+        self._db.execute("CREATE TABLE IF NOT EXISTS views (digest TEXT PRIMARY KEY, data BLOB)")
         self._db.commit()
 
     def close(self) -> None:
@@ -214,11 +216,20 @@ class PartStore:
     def get_part(self, key: str) -> Part | None:
         """The part with digest ``key``, or None."""
         part = self._get("parts", key)
-        return part if isinstance(part, Part) else None
+        view = self.get_view(key)
+        if not isinstance(part, Part) or view is None:
+            return None
+        return replace(part, view=view)
+
+    def get_view(self, key: str) -> list[ViewTriple] | None:
+        """The view triples of the part with digest ``key``, or None."""
+        view = self._get("views", key)
+        return view if isinstance(view, list) else None
 
     def put_part(self, key: str, part: Part) -> None:
         """Store ``part`` under its digest."""
-        self._put("parts", key, part)
+        self._put("parts", key, replace(part, view=[]))
+        self._put("views", key, part.view)
 
     def get_links(self, key: str) -> PageLinks | None:
         """The links of the page with cache key ``key``, or None."""
@@ -236,10 +247,10 @@ class PartStore:
     def prune(self, parts: set[str], links: set[str]) -> int:
         """Delete the parts and links this build did not use; the number deleted."""
         removed = 0
-        for table, keep in (("parts", parts), ("links", links)):
+        for table, keep in (("parts", parts), ("views", parts), ("links", links)):
             stale = [(k,) for (k,) in self._db.execute(_SQL[table]["keys"]) if k not in keep]
             self._db.executemany(_SQL[table]["delete"], stale)
-            removed += len(stale)
+            removed += len(stale) if table != "views" else 0
         self._db.commit()
         return removed
 
@@ -251,7 +262,7 @@ _SQL = {
         "keys": f"SELECT {column} FROM {table}",
         "delete": f"DELETE FROM {table} WHERE {column} = ?",
     }
-    for table, column in (("parts", "digest"), ("links", "key"))
+    for table, column in (("parts", "digest"), ("views", "digest"), ("links", "key"))
 }
 
 

@@ -244,3 +244,16 @@ def test_build_removes_what_an_interrupted_build_left(tmp_path: Path, nlp) -> No
     build(TWO[:1], out, nlp=nlp, use_cache=False)
     assert not (out / ".kg-staging").exists() and not list(out.glob(".kg-tmp-*"))
     assert (out / "graph.ttl").is_file()
+
+
+@pytest.mark.parametrize("cap", [40, 5000])
+def test_build_page_without_network_files_is_the_page_of_the_whole_view(
+    tmp_path: Path, nlp, cap: int
+) -> None:
+    """Without GraphML/GEXF the page is drawn from the best-connected entities' view only: same bytes."""
+    whole = build(TWO, tmp_path / "whole", nlp=nlp, html_max_nodes=cap)
+    lean = build(TWO, tmp_path / "lean", nlp=nlp, html_max_nodes=cap, formats=["turtle"])
+    assert whole.entities == lean.entities and (cap < whole.entities) == (cap == 40)
+    page = (tmp_path / "whole" / "graph.html").read_bytes()
+    assert page == (tmp_path / "lean" / "graph.html").read_bytes()
+    assert (b"best-connected of" in page) == (cap == 40)
