@@ -2,7 +2,8 @@
 
 ``extract_page`` is the map step of a build; it needs no state but the spaCy
 pipeline, so pages can be extracted in any order, in parallel or on a
-cluster, and merged afterwards by ``kg.link.Registry``.
+cluster, and linked afterwards (``kg.link.Linker`` in a build,
+``kg.link.Registry`` for a corpus held in memory).
 """
 
 from __future__ import annotations

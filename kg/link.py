@@ -4,9 +4,10 @@
 names (GUIDELINES.md, "Canonical names"): places get their full name, level,
 code and parent from the gazetteer (or from a name chain in the text), organs
 get their place resolved and their abbreviations expanded, bare sub-units
-(``党组``) are attached to the organ named before them. ``Registry`` is the
-reduce step: it merges the pages' entities into one corpus, deterministically
-and independently of the order pages are added in.
+(``党组``) are attached to the organ named before them. ``link_entities``
+(``Linker`` as pages stream) is the reduce step: it merges the pages'
+entities, deterministically and independently of the order of the pages;
+``Registry`` does the same for a corpus held in memory.
 """
 
 from __future__ import annotations
