@@ -324,8 +324,9 @@ def sync_store(folder: Path, parts: PartStore, digests: Sequence[str]) -> tuple[
         if lines[:1] == ["complete"]:
             held = lines[1:]
     wanted = list(digests)
-    gone = sorted(set(held) - set(wanted)) if held is not None else []
-    new = [d for d in wanted if held is None or d not in set(held)]
+    held_set = set(held or ())
+    gone = sorted(held_set - set(wanted)) if held is not None else []
+    new = [d for d in wanted if d not in held_set]
     old_parts = [parts.get_part(d) for d in gone]
     if any(p is None or "nquads" not in p.chunks for p in old_parts):
         held, gone, new, old_parts = None, [], wanted, []
