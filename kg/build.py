@@ -450,7 +450,6 @@ def _build_in(
             linker.add(page.meta.source, found.entities)
             # memory stays flat: only the merged entities grow
             page.text = page.result = page.links = page.batch = None
-    store.commit()
     timings["extract"] = time.perf_counter() - t_extract - timings["read"] - timings["write_pages"]
 
     if report.pages_ok == 0:
@@ -599,14 +598,10 @@ def _make_parts(
     if workers is None:
         workers = (os.cpu_count() or 1) if len(jobs) >= POOL_MIN_PARTS else 1
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for n, (dig, make) in enumerate(jobs, 1):
+        for dig, make in jobs:
             store.put_part(dig, make(cache, links, formats))
-            if n % 500 == 0:
-                store.commit()
             yield 1
-        store.commit()
         return
-    store.commit()
     _PART_JOBS = (jobs, cache, links, formats, store.path)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:

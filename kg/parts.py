@@ -178,11 +178,9 @@ class PartStore:
         self._db.execute("CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, data BLOB)")
         # a part's view triples apart from its chunks: the HTML page's second pass reads only these
         self._db.execute("CREATE TABLE IF NOT EXISTS views (digest TEXT PRIMARY KEY, data BLOB)")
-        self._db.commit()
 
     def close(self) -> None:
-        """Commit and close the file."""
-        self._db.commit()
+        """Close the file (every write is already committed)."""
         self._db.close()
 
     def __enter__(self) -> PartStore:
@@ -240,10 +238,6 @@ class PartStore:
         """Store a page's links under its cache key."""
         self._put("links", key, links)
 
-    def commit(self) -> None:
-        """Make what was stored so far durable."""
-        self._db.commit()
-
     def prune(self, parts: set[str], links: set[str]) -> int:
         """Delete the parts and links this build did not use; the number deleted."""
         removed = 0
@@ -251,7 +245,6 @@ class PartStore:
             stale = [(k,) for (k,) in self._db.execute(_SQL[table]["keys"]) if k not in keep]
             self._db.executemany(_SQL[table]["delete"], stale)
             removed += len(stale) if table != "views" else 0
-        self._db.commit()
         return removed
 
 
