@@ -40,18 +40,30 @@ def _memory(proc: psutil.Process) -> tuple[int, int]:
 
 
 def run_build(
-    out: Path, source: Path, workers: int | None, formats: str | None = None
+    out: Path,
+    source: Path,
+    workers: int | None,
+    formats: str | None = None,
+    log: Path | None = None,
 ) -> dict[str, float]:
-    """Run one build in a subprocess; wall seconds and peak memory (MB)."""
+    """Run one build in a subprocess; wall seconds and peak memory (MB).
+
+    With ``log``, the build's stderr goes to ``log`` and the memory samples
+    (seconds, tree PSS MB, largest RSS MB, processes) to ``log`` + ``.csv``
+    every 10 s, so a long run can be watched and its memory curve kept.
+    """
     cmd = [sys.executable, "-m", "kg.build", str(out), str(source), "--timings"]
     if workers:
         cmd += ["--workers", str(workers)]
     if formats:
         cmd += ["--formats", formats]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err_file = log.open("wb") if log else None
+    curve = log.with_name(log.name + ".csv").open("w", encoding="utf-8") if log else None
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file or subprocess.PIPE)
     root = psutil.Process(proc.pid)
     peak_tree = peak_one = 0
+    next_sample = 0.0
     while proc.poll() is None:
         try:
             procs = [root, *root.children(recursive=True)]
@@ -61,9 +73,21 @@ def run_build(
         if mem:
             peak_tree = max(peak_tree, sum(pss for pss, _ in mem))
             peak_one = max(peak_one, max(rss for _, rss in mem))
+            now = time.perf_counter() - t0
+            if curve and now >= next_sample:
+                tree, one = sum(pss for pss, _ in mem), max(rss for _, rss in mem)
+                curve.write(f"{now:.0f},{tree / 2**20:.0f},{one / 2**20:.0f},{len(mem)}\n")
+                curve.flush()
+                next_sample = now + 10
         time.sleep(0.5)
     wall = time.perf_counter() - t0
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if err_file and curve:
+        err_file.close()
+        curve.close()
+    if log:
+        err = log.read_text("utf-8", "replace")
+    else:
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     out_text = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
     if proc.returncode not in (0, 1):
         raise SystemExit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
@@ -107,7 +131,10 @@ def main() -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--workers", type=int, default=None, help="default: the build's own choice")
     parser.add_argument("--formats", help="comma-separated export formats (default: the build's)")
-    parser.add_argument("--keep", type=Path, help="keep the corpus and output in this folder")
+    parser.add_argument(
+        "--keep", type=Path,
+        help="keep the corpus, output, build logs and memory curves (*.log.csv) in this folder",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     results = []
@@ -124,9 +151,14 @@ def main() -> int:
                 pages, articles, chars = generate(src, target)
                 sizes.write_text(json.dumps([pages, articles, chars]), encoding="utf-8")
             out = tmp / "out"
-            clean = run_build(out, src, args.workers, args.formats)
+            logs = args.keep / str(target) if args.keep else None
+            clean = run_build(
+                out, src, args.workers, args.formats, logs / "clean.log" if logs else None
+            )
             (src / f"gen_{pages:06d}.txt").write_bytes((tmp / "extra.txt").read_bytes())
-            incremental = run_build(out, src, args.workers, args.formats)
+            incremental = run_build(
+                out, src, args.workers, args.formats, logs / "incremental.log" if logs else None
+            )
             report = json.loads((out / "report.json").read_text(encoding="utf-8"))
         row = {
             "articles": articles, "pages": pages, "chars": chars, "workers": args.workers,
