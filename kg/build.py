@@ -76,9 +76,10 @@ PAGES_DIR = "pages"
 REPORT_NAME = "report.json"
 HTML_NAME = "graph.html"
 STORE_DIR = "store"  # the Oxigraph store a build keeps when asked (--store)
-# Below this many pages to extract a process pool costs more than it saves:
-# each worker loads the pipeline (~8-10 s) and 40 pages built no faster with
-# 2 workers than with 1 (benchmarks/README.md).
+# Below this many pages a process pool costs more than it saves: 40 pages
+# built no faster with 2 workers than with 1 (benchmarks/README.md). The pool
+# starts when a page first needs extracting, so a rebuild that finds every
+# page cached starts none.
 POOL_MIN_PAGES = 100
 PAGES_PER_WORKER = 20
 MAX_CHARS = 200_000
@@ -410,11 +411,8 @@ def _build_in(
             timings["read"] += time.perf_counter() - t0
             yield page
 
-    n_todo = len(pages)
-    if engine == "local" and workers is None and not fresh and n_todo >= POOL_MIN_PAGES:
-        n_todo = _count_uncached(pages, cache, max_bytes)  # a rebuild may need no pool
     runner = _make_runner(
-        engine, workers=workers, scheduler=scheduler, nlp=nlp, n_pages=n_todo,
+        engine, workers=workers, scheduler=scheduler, nlp=nlp, n_pages=len(pages),
         partition_size=partition_size,
     )  # fmt: skip
     show = progress if progress is not None else sys.stderr.isatty()
@@ -679,18 +677,6 @@ def collect_pages(paths: Iterable[Path], *, on_problem: Callable[[str, str], Non
     return pages
 
 
-def _count_uncached(pages: list[_Page], cache: PageCache, max_bytes: int) -> int:
-    """How many pages the cache does not hold (reads each file once, keeps nothing)."""
-    todo = 0
-    for page in pages:
-        try:
-            data = read_page_bytes(page.path, max_bytes=max_bytes)
-        except InputError:
-            continue
-        todo += not cache.has(page_key(data, page.meta))
-    return todo
-
-
 def _strip_path(message: str, path: Path) -> str:
     """``message`` without a leading ``"<path>: "`` (the report names the file)."""
     prefix = f"{path}: "
@@ -758,6 +744,10 @@ class _Runner:
     def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
         raise NotImplementedError
 
+    def alone(self, text: str, meta: PageMeta) -> PageResult | str:
+        """Extract again, by itself, a page whose worker process died; the reason if it fails."""
+        return "the worker process extracting this page died"
+
     def ordered(self, pages: Iterable[_Page]) -> Iterator[_Page]:
         """Extract the pages that need it; yield every page in input order.
 
@@ -781,8 +771,8 @@ class _Runner:
                 assert p.batch is not None
                 try:
                     outcome = p.batch.get(p.slot)
-                except BrokenProcessPool as e:
-                    outcome = f"worker process died ({e})"
+                except BrokenProcessPool:
+                    outcome = self.alone(p.text or "", p.meta)
                 if isinstance(outcome, str):
                     p.error = outcome
                 else:
@@ -824,6 +814,12 @@ class _PoolRunner(_Runner):
     Where the platform can fork, the pipeline is loaded once, here, and the
     workers are forked from this process: they start at once and share the
     model's memory. Elsewhere each worker is spawned and loads its own.
+
+    A worker that dies (killed for memory, a crash in native code) breaks
+    the pool and fails every page in flight with it, though at most one of
+    them killed it. Those pages are extracted again one by one in a process
+    of their own (``alone``), so only a page that kills its worker again is
+    skipped; later pages go to a new pool.
     """
 
     def __init__(self, workers: int, nlp: Language | None) -> None:
@@ -831,27 +827,53 @@ class _PoolRunner(_Runner):
         self.workers = workers
         self._nlp = nlp
         self._pool: ProcessPoolExecutor | None = None
+        self._lone: ProcessPoolExecutor | None = None
+
+    def _start(
+        self, workers: int, batch: list[tuple[str, PageMeta]]
+    ) -> tuple[ProcessPoolExecutor, _Future]:
+        """A new pool of ``workers`` processes, and the future of ``batch``, its first task."""
+        global _WORKER_NLP
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork" and _WORKER_NLP is None:
+            _WORKER_NLP = self._nlp or _worker_nlp()
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker
+        )
+        future: Future[list[PageResult | str]] = pool.submit(extract_batch, batch)
+        if method == "fork":  # every worker is forked by now: this process needs no pipeline
+            _WORKER_NLP = None
+        return pool, future
 
     def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
-        if self._pool is None:  # started on first need: a cached rebuild starts none
-            global _WORKER_NLP
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            if method == "fork" and _WORKER_NLP is None:
-                _WORKER_NLP = self._nlp or _worker_nlp()
-            self._pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context(method),
-                initializer=_init_worker,
+        if self._pool is not None:  # started on first need: a cached rebuild starts none
+            try:
+                return self._pool.submit(extract_batch, batch)
+            except BrokenProcessPool:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool, future = self._start(self.workers, batch)
+        return future
+
+    def alone(self, text: str, meta: PageMeta) -> PageResult | str:
+        logger.warning("a worker process died: extracting %s again on its own", meta.source)
+        if self._lone is None:
+            self._lone, future = self._start(1, [(text, meta)])
+        else:
+            future = self._lone.submit(extract_batch, [(text, meta)])
+        try:
+            return future.result()[0]
+        except BrokenProcessPool:
+            self._lone.shutdown(wait=False, cancel_futures=True)
+            self._lone = None
+            return (
+                "the worker process extracting this page died, twice (killed for lack of "
+                "memory, or a crash in native code); the other pages were built"
             )
-            future: Future[list[PageResult | str]] = self._pool.submit(extract_batch, batch)
-            if method == "fork":  # every worker is forked by now: this process needs no pipeline
-                _WORKER_NLP = None
-            return future
-        return self._pool.submit(extract_batch, batch)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        for pool in (self._pool, self._lone):
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
 
 
 class _DaskRunner(_Runner):

@@ -95,23 +95,6 @@ def test_cache_rebuild_extracts_only_new_or_changed_pages(
     assert _files(out) == _files(clean)
 
 
-def test_cache_counts_pages_still_to_extract(tmp_path: Path) -> None:
-    from kg.build import _count_uncached, collect_pages
-
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "a.txt").write_text("党建工作", encoding="utf-8")
-    (src / "b.txt").write_text("组织工作", encoding="utf-8")
-    (src / "c.txt").write_bytes(b"")  # unreadable pages are not counted
-    pages = collect_pages([src], on_problem=lambda f, r: None)
-    cache = PageCache(tmp_path / "cache")
-    assert _count_uncached(pages, cache, 1000) == 2
-    result = PageResult(meta=pages[0].meta, articles=[], entities=[], facts=[])
-    cache.put(page_key((src / "a.txt").read_bytes(), pages[0].meta), result)
-    assert cache.has(page_key((src / "a.txt").read_bytes(), pages[0].meta))
-    assert _count_uncached(pages, cache, 1000) == 1
-
-
 @pytest.mark.parametrize(
     ("imports", "listed"),
     [

@@ -130,3 +130,43 @@ def test_faults_killed_build_never_leaves_a_corrupt_graph(hostile, nlp) -> None:
     assert _run(out, new_input, cache).wait(timeout=120) == 0
     for name in ("graph.ttl", "report.json"):
         assert (out / name).read_bytes() == new[name]
+
+
+@pytest.mark.slow
+def test_faults_a_page_that_kills_its_worker_is_skipped_alone(
+    nlp, tmp_path: Path, monkeypatch
+) -> None:
+    """A worker that dies fails every page in flight; only the page that killed it is lost."""
+    import os
+
+    import kg.build
+
+    src = tmp_path / "src"
+    src.mkdir()
+    pages = sorted(SEEDS.glob("*.txt"))[:2]
+    for page in pages:
+        (src / page.name).write_bytes(page.read_bytes())
+    poison = src / "001_poison.txt"
+    poison.write_text("本报讯 毒页\n\n这一页让抽取它的进程退出。\n", encoding="utf-8")
+    real = kg.build.extract_page
+
+    def dies_on_poison(text, meta, nlp_):
+        if "毒页" in text:
+            os._exit(9)  # as a worker killed for memory: no exception, the process is gone
+        return real(text, meta, nlp_)
+
+    monkeypatch.setattr(kg.build, "extract_page", dies_on_poison)  # forked workers inherit it
+    out = tmp_path / "out"
+    report = build([src], out, nlp=nlp, workers=2, use_cache=False)
+
+    assert [f for f, _ in report.skipped] == [str(poison)]
+    assert "died, twice" in report.skipped[0][1]
+    assert report.pages_ok == len(pages) and report.extracted == len(pages)
+    monkeypatch.setattr(kg.build, "extract_page", real)
+    poison.unlink()
+    alone = build([src], tmp_path / "alone", nlp=nlp, use_cache=False)
+    for page in pages:
+        name = f"pages/{page.stem}.json"
+        assert (out / name).read_bytes() == (tmp_path / "alone" / name).read_bytes()
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "alone" / "graph.ttl").read_bytes()
+    assert alone.entities == report.entities
