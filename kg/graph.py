@@ -22,10 +22,10 @@ import hashlib
 import logging
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -555,11 +555,18 @@ class ViewIndex:
 
 _ENTITY_TYPES = frozenset(str(t) for t in _CLASS_TYPES)
 _FACT = str(KG.Fact)
-_SUBJECT, _OBJECT, _PREDICATE = str(RDF.subject), str(RDF.object), str(RDF.predicate)
-_RELATION, _SENTENCE = str(KG.relation), str(KG.sentence)
-_EDGE_LABELS = (str(KG.post), str(KG.role), str(KG.year))
-_FACT_ATTRIBUTES = frozenset((_SUBJECT, _OBJECT, _PREDICATE, _RELATION, _SENTENCE, *_EDGE_LABELS))
+_SUBJECT, _OBJECT = str(RDF.subject), str(RDF.object)
+_FACT_ATTRIBUTES = frozenset(
+    str(p)
+    for p in (
+        RDF.subject, RDF.object, RDF.predicate, KG.relation, KG.sentence, KG.post, KG.role, KG.year
+    )
+)  # fmt: skip
 _PREF_LABEL = str(SKOS.prefLabel)
+
+
+def _attribute(attrs: dict[str, str], predicate: URIRef) -> str | None:
+    return attrs.get(str(predicate))
 
 
 class DegreeCount:
@@ -590,14 +597,10 @@ class DegreeCount:
                 facts[s].setdefault(p, o)  # the first value, as ViewIndex.value gives
         for fact in sorted(typed_facts):
             attrs = facts.get(fact, {})
-            head, tail = attrs.get(_SUBJECT), attrs.get(_OBJECT)
+            head, tail, relation, label = _fact_edge(partial(_attribute, attrs))
             if head not in self.entities or tail not in self.entities:
                 continue
-            relation = attrs.get(_RELATION) or _PROPERTY_RELATIONS.get(
-                URIRef(attrs.get(_PREDICATE, "")), ""
-            )
-            label = next((attrs[p] for p in _EDGE_LABELS if p in attrs), "")
-            key = "\0".join((head, tail, relation, label)).encode("utf-8")
+            key = "\0".join((str(head), str(tail), relation, label)).encode("utf-8")
             edge = hashlib.blake2b(key, digest_size=12).digest()
             if edge not in self._edges:
                 self._edges.add(edge)
@@ -738,6 +741,20 @@ def validate(graph: Graph) -> tuple[bool, str]:
 # ---------------------------------------------------------------- networkx view
 
 
+def _fact_edge(value: Callable[[URIRef], Any]) -> tuple[Any, Any, str, str]:
+    """A fact's edge in the networkx view: (head, tail, relation, label).
+
+    ``value(p)`` gives the fact's (first) object for predicate ``p``. The
+    relation is ``kg:relation``, else the one the fact's predicate stands for;
+    the label is its post, role or year, the first it has. ``to_networkx``
+    and ``DegreeCount`` both draw edges by this rule.
+    """
+    predicate = value(RDF.predicate)
+    relation = str(value(KG.relation) or _PROPERTY_RELATIONS.get(URIRef(str(predicate)), ""))
+    label = next((str(v) for p in (KG.post, KG.role, KG.year) if (v := value(p)) is not None), "")
+    return value(RDF.subject), value(RDF.object), relation, label
+
+
 def _label(graph: TripleSource, node: Node | str) -> str:
     label = graph.value(node, SKOS.prefLabel)
     return str(label) if label is not None else str(node)
@@ -758,20 +775,7 @@ def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
     edges: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
     node_evidence: dict[Node | str, set[str]] = defaultdict(set)
     for fact in graph.subjects(RDF.type, KG.Fact):
-        head = graph.value(fact, RDF.subject)
-        tail = graph.value(fact, RDF.object)
-        predicate = graph.value(fact, RDF.predicate)
-        relation = str(
-            graph.value(fact, KG.relation) or _PROPERTY_RELATIONS.get(URIRef(str(predicate)), "")
-        )
-        label = next(
-            (
-                str(val)
-                for p in (KG.post, KG.role, KG.year)
-                if (val := graph.value(fact, p)) is not None
-            ),
-            "",
-        )
+        head, tail, relation, label = _fact_edge(partial(graph.value, fact))
         sentence = graph.value(fact, KG.sentence)
         for end in (head, tail):
             if end is not None and end in types and sentence is not None:
