@@ -609,6 +609,12 @@ def _make_parts(
             ]
             for future in futures:
                 yield future.result()
+    except BrokenProcessPool:  # a worker died (killed for memory?): what it left is made here
+        logger.warning("a worker making the graph's parts died; making the rest in this process")
+        for dig, make in jobs:
+            if not store.has_part(dig):
+                store.put_part(dig, make(cache, links, formats))
+                yield 1
     finally:
         _PART_JOBS = None
 

@@ -170,3 +170,33 @@ def test_faults_a_page_that_kills_its_worker_is_skipped_alone(
         assert (out / name).read_bytes() == (tmp_path / "alone" / name).read_bytes()
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "alone" / "graph.ttl").read_bytes()
     assert alone.entities == report.entities
+
+
+@pytest.mark.slow
+def test_faults_a_dead_parts_worker_leaves_the_build_whole(
+    nlp, tmp_path: Path, monkeypatch
+) -> None:
+    """The graph's parts that a dying worker did not make are made in the build's own process."""
+    import os
+
+    import kg.build
+    from kg.parts import PartStore
+
+    pages = sorted(SEEDS.glob("*.txt"))[:2]
+    parent = os.getpid()
+
+    class DyingStore(PartStore):
+        def put_part(self, key, part) -> None:
+            if os.getpid() != parent:
+                os._exit(9)  # a parts worker, killed
+            super().put_part(key, part)
+
+    monkeypatch.setattr(kg.build, "PartStore", DyingStore)  # forked workers inherit it
+    out = tmp_path / "out"
+    report = build(pages, out, nlp=nlp, workers=2)
+    assert not report.skipped and report.parts_made == report.parts > kg.build.PARTS_PER_TASK
+    monkeypatch.setattr(kg.build, "PartStore", PartStore)
+    clean = tmp_path / "clean"
+    build(pages, clean, nlp=nlp, workers=2, use_cache=False)
+    for name in ("graph.ttl", "graph.trig", "graph.html"):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
