@@ -192,6 +192,24 @@ def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
     click.echo(format_result(result, fmt))
 
 
+@main.command(name="export")
+@click.argument("source", type=EXISTING)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nquads", "trig", "turtle", "ntriples"]),
+    required=True,
+    help="nquads and trig keep each page's named graph; turtle and ntriples hold their union.",
+)
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(path_type=Path))
+def export(source: Path, fmt: str, out_path: Path) -> None:
+    """Write SOURCE (a store from `kg build --store`, an output folder or a graph file) as one RDF file."""
+    from kg.query import export_graph, open_store
+
+    export_graph(open_store(source), out_path, fmt)
+    click.echo(f"wrote {out_path}")
+
+
 @main.command()
 @click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(

@@ -3,7 +3,8 @@
 ``open_store`` loads ``graph.ttl`` (or any RDF file, or an output folder
 holding one) into an Oxigraph store, in memory or persisted in a folder
 that later runs reopen without loading again; ``run_query`` runs SELECT,
-ASK, CONSTRUCT or DESCRIBE and returns plain strings for the formatters.
+ASK, CONSTRUCT or DESCRIBE and returns plain strings for the formatters;
+``export_graph`` writes a store (``kg build --store``) out as an RDF file.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.atomic import atomic_write_text
+from kg.atomic import atomic_write_text, atomic_writer
 from kg.errors import InputError, QueryError
 from kg.namespaces import PREFIXES
 
@@ -141,6 +142,44 @@ def open_store(source: Path, *, store_dir: Path | None = None) -> ox.Store:
         store.flush()
         stamp_store(store_dir, graph_file)
     return store
+
+
+# export format -> Oxigraph format; the first two keep the named graphs (one per page)
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+}
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def export_graph(store: ox.Store, path: Path, fmt: str) -> None:
+    """Write ``store`` to ``path`` in ``fmt`` (a key of ``EXPORT_FORMATS``), atomically.
+
+    N-Quads and TriG hold every quad with its named graph, streamed from the
+    store; Turtle and N-Triples hold the union of the graphs, each triple
+    once (as ``graph.ttl`` does), which needs a DISTINCT pass over the store.
+
+    Raises:
+        InputError: the format is unknown or ``path`` cannot be written.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"export format {fmt!r} is not one of {list(EXPORT_FORMATS)}")
+    rdf_format = EXPORT_FORMATS[fmt]
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give the file to write")
+    try:
+        with atomic_writer(path) as out:
+            if rdf_format.supports_datasets:
+                store.dump(out, rdf_format, prefixes=PREFIXES)
+            else:
+                result = store.query(_UNION, use_default_graph_as_union=True)
+                assert isinstance(result, ox.QueryTriples)
+                ox.serialize(result, out, rdf_format, prefixes=PREFIXES)
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e}") from e
+    log.info("wrote %s (%s)", path, fmt)
 
 
 def _term(term: Any) -> str | None:

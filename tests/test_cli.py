@@ -130,3 +130,41 @@ def test_cli_build_format_choices_are_the_exporters() -> None:
 
     option = next(p for p in main.commands["build"].params if p.name == "formats")
     assert sorted(option.type.choices) == sorted(ALL_FORMATS)
+
+
+def test_cli_export_writes_the_store_as_the_build_wrote_it(tmp_path) -> None:
+    """``kg build --store`` then ``kg export``: the store's quads and their union, as files."""
+    from rdflib import Dataset, Graph
+    from rdflib.compare import isomorphic
+
+    out = tmp_path / "out"
+    done = run(
+        "build",
+        str(SEED_PAGE),
+        "-o",
+        str(out),
+        "--store",
+        "--format",
+        "turtle",
+        "--format",
+        "nquads",
+    )
+    assert done.returncode == 0, done.stderr
+    nq, ttl = tmp_path / "x.nq", tmp_path / "x.ttl"
+    for fmt, path in (("nquads", nq), ("turtle", ttl)):
+        done = run("export", str(out / "store"), "--format", fmt, "-o", str(path))
+        assert done.returncode == 0, done.stderr
+    built, exported = Dataset(), Dataset()
+    built.parse(out / "graph.nq", format="nquads")
+    exported.parse(nq, format="nquads")
+    assert len(exported) > 1000
+    assert sorted(map(str, exported.quads())) == sorted(map(str, built.quads()))
+    union = Graph().parse(ttl, format="turtle")
+    assert isomorphic(union, Graph().parse(out / "graph.ttl", format="turtle"))
+
+
+def test_cli_export_format_choices_are_the_exporters() -> None:
+    from kg.query import EXPORT_FORMATS
+
+    option = next(p for p in main.commands["export"].params if p.name == "fmt")
+    assert list(option.type.choices) == list(EXPORT_FORMATS)

@@ -198,3 +198,15 @@ def test_query_persisted_store_reloads_when_graph_changes(tmp_path):
     s = open_store(tmp_path / "out", store_dir=store_dir)
     assert len(s) < before
     assert len(run_query(s, "SELECT ?f WHERE { ?f a kg:Fact }").rows) == 1
+
+
+def test_query_export_refuses_unknown_formats_and_folders(store, tmp_path):
+    from kg.query import export_graph
+
+    with pytest.raises(InputError, match="'rdfxml' is not one of"):
+        export_graph(store, tmp_path / "x.rdf", "rdfxml")
+    with pytest.raises(InputError, match="is a folder"):
+        export_graph(store, tmp_path, "nquads")
+    export_graph(store, tmp_path / "x.trig", "trig")
+    again = open_store(tmp_path / "x.trig")
+    assert len(again) == len(store) > 100
