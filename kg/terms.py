@@ -183,9 +183,10 @@ class TermRecognizer:
 
     def _repeats(self, doc: Doc, terms: list[Term], blocked: bytearray) -> list[Term]:
         """Unquoted repeats of a quoted programme (“五型机关” … 五型机关建设), on token bounds."""
+        text = doc.text  # spaCy joins every token's text on each call: once only
         names: dict[str, Term] = {}
         for t in terms:
-            name = doc.text[t.start : t.end]
+            name = text[t.start : t.end]
             if t.label == "PROGRAM" and len(name) >= 3 and name == strip_quotes(name):
                 names.setdefault(name, t)
         if not names:
@@ -196,7 +197,7 @@ class TermRecognizer:
         starts = {t.idx for t in doc}
         ends = {t.idx + len(t.text) for t in doc}
         out = []
-        for m in pattern.finditer(doc.text):
+        for m in pattern.finditer(text):
             s, e = m.span()
             if s in starts and e in ends and not _overlaps(s, e, blocked):
                 t = names[m.group()]
@@ -426,7 +427,7 @@ class TermRecognizer:
                 if not self._specific(modifier, self.lex.head_min.get((kind, m.group()), 4)):
                     continue
                 if m.group().endswith(self.lex.get("platform_head")) and not self._proper(
-                    doc, token_at, start, name_starts
+                    doc, text, token_at, start, name_starts
                 ):
                     continue
                 out.append(Term(start, he, label, text[start:he]))
@@ -456,10 +457,10 @@ class TermRecognizer:
         return start
 
     def _proper(
-        self, doc: Doc, token_at: dict[int, int], start: int, name_starts: set[int]
+        self, doc: Doc, text: str, token_at: dict[int, int], start: int, name_starts: set[int]
     ) -> bool:
         """Whether a name starts with a place or body (云南…平台), not a description."""
-        if start in name_starts or doc.text.startswith(self.lex.get("proper_prefix"), start):
+        if start in name_starts or text.startswith(self.lex.get("proper_prefix"), start):
             return True
         first = doc[token_at[start]].text if start in token_at else ""
         return len(first) >= 2 and first.endswith(self.lex.get("place_suffix"))
