@@ -954,13 +954,14 @@ def _export(
 
     GraphML and GEXF need the whole networkx view. Without them only the
     page's nodes are drawn: entities are counted while the RDF files are
-    written (``DegreeCount``), then the view of the best-connected ones is
-    read again from the parts (``views()``), so the view's memory does not
-    grow with the corpus.
+    written (``DegreeCount``), then the best-connected ones' nodes and edges,
+    with the few sentences the page shows, are read again from the parts
+    (``views()``, ``DrawnView``), so the memory this takes does not grow with
+    the corpus's facts.
     """
-    from kg.export_html import write_html
+    from kg.export_html import MAX_EDGE_EVIDENCE, MAX_EVIDENCE, write_html
     from kg.export_rdf import NETWORK_FORMATS, plain_network, serialize_network, write_chunks
-    from kg.graph import DegreeCount, ViewIndex, to_networkx, view_for
+    from kg.graph import DegreeCount, DrawnView, ViewIndex, to_networkx
 
     t0 = time.perf_counter()
     wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
@@ -983,12 +984,18 @@ def _export(
     t0 = time.perf_counter()
     whole = None
     with paused_gc():
-        if not wanted:
-            drawn = counts.best(html_max_nodes)
+        if wanted:
+            network = to_networkx(view)
+        else:
+            drawn = DrawnView(
+                counts.best(html_max_nodes),
+                node_evidence=MAX_EVIDENCE,
+                edge_evidence=MAX_EDGE_EVIDENCE,
+            )
             for triples in views():
-                view.extend(view_for(triples, drawn))
+                drawn.add(triples)
+            network = drawn.to_networkx()
             whole = (len(counts.entities), counts.degree)
-        network = to_networkx(view)
         plain = plain_network(network) if wanted else None
         for fmt in wanted:
             path = staging / NETWORK_FORMATS[fmt]

@@ -36,8 +36,8 @@ _ASSETS = resources.files("kg") / "data" / "html"
 _VIS = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
 _TOKEN = re.compile(r"\{\{KG:([A-Z_]+)\}\}")
 _SOURCE_MAP = re.compile(r"^[ \t]*//[#@] ?sourceMappingURL=.*$", re.MULTILINE)
-_MAX_EVIDENCE = 10  # source sentences kept per node or edge in the page
-_MAX_EDGE_EVIDENCE = 5
+MAX_EVIDENCE = 10  # source sentences the page shows per node
+MAX_EDGE_EVIDENCE = 5  # and per edge
 _SEED_LAYOUT_ABOVE = 300  # nodes; larger graphs start physics from computed positions
 _LAYOUT_SCALE = 90.0  # pixels per unit of the Fruchterman-Reingold ideal distance
 
@@ -199,7 +199,7 @@ def _payload(
             "type": kind,
             "aliases": sorted(set(_strings(attrs.get("aliases"))) - {_label(graph, node)}),
             "place": str(attrs["place"]) if attrs.get("place") else None,
-            "evidence": _strings(attrs.get("evidence"))[:_MAX_EVIDENCE],
+            "evidence": _strings(attrs.get("evidence"))[:MAX_EVIDENCE],
             "size": round(min(40.0, 8.0 + 4.0 * math.sqrt(degree)), 1),
         }
         if positions is not None:
@@ -222,7 +222,7 @@ def _payload(
             "to": v,
             "rel": rel,
             "label": label,
-            "evidence": evidence[:_MAX_EDGE_EVIDENCE],
+            "evidence": evidence[:MAX_EDGE_EVIDENCE],
         }
         for i, (u, v, rel, label, evidence) in enumerate(rows)
     ]

@@ -21,6 +21,7 @@ import gc
 import hashlib
 import logging
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Set
 from contextlib import contextmanager
@@ -554,19 +555,45 @@ class ViewIndex:
 
 
 _ENTITY_TYPES = frozenset(str(t) for t in _CLASS_TYPES)
+_CLASS_RANK = {
+    str(cls): i for i, cls in enumerate(_CLASS_TYPES)
+}  # the last type wins, as in to_networkx
+_CLASS_CODES = list(_CLASS_TYPES.values())
 _FACT = str(KG.Fact)
-_SUBJECT, _OBJECT = str(RDF.subject), str(RDF.object)
 _FACT_ATTRIBUTES = frozenset(
     str(p)
     for p in (
         RDF.subject, RDF.object, RDF.predicate, KG.relation, KG.sentence, KG.post, KG.role, KG.year
     )
 )  # fmt: skip
+_ATTRIBUTE_KEYS = {URIRef(p): p for p in _FACT_ATTRIBUTES}  # _fact_edge asks by term
 _PREF_LABEL = str(SKOS.prefLabel)
+_ALIASES = frozenset(str(p) for p in (SKOS.altLabel, SKOS.hiddenLabel))
+_PLACES = frozenset(str(p) for p in (KG.locatedIn, KG.partOf))
+_SENTENCE = str(KG.sentence)
 
 
 def _attribute(attrs: dict[str, str], predicate: URIRef) -> str | None:
-    return attrs.get(str(predicate))
+    return attrs.get(_ATTRIBUTE_KEYS[predicate])
+
+
+def _facts_of(
+    triples: Iterable[tuple[str, str, str]],
+) -> tuple[list[tuple[str, dict[str, str]]], list[tuple[str, str, str]]]:
+    """One part's view triples as its facts, sorted, each with its first value per attribute
+    (as ``ViewIndex.value`` gives), and the triples that are not about a fact."""
+    attrs: dict[str, dict[str, str]] = defaultdict(dict)
+    typed: set[str] = set()
+    rest = []
+    for t in triples:
+        s, p, o = t
+        if p == _RDF_TYPE and o == _FACT:
+            typed.add(s)
+        elif p in _FACT_ATTRIBUTES:
+            attrs[s].setdefault(p, o)
+        else:
+            rest.append(t)
+    return [(fact, attrs.get(fact, {})) for fact in sorted(typed)], rest
 
 
 class DegreeCount:
@@ -585,18 +612,11 @@ class DegreeCount:
 
     def add(self, triples: Iterable[tuple[str, str, str]]) -> None:
         """Count the entities and the new edges of one part's view triples."""
-        facts: dict[str, dict[str, str]] = defaultdict(dict)
-        typed_facts: set[str] = set()
-        for s, p, o in triples:
-            if p == _RDF_TYPE:
-                if o in _ENTITY_TYPES:
-                    self.entities.add(s)
-                elif o == _FACT:
-                    typed_facts.add(s)
-            elif p in _FACT_ATTRIBUTES:
-                facts[s].setdefault(p, o)  # the first value, as ViewIndex.value gives
-        for fact in sorted(typed_facts):
-            attrs = facts.get(fact, {})
+        facts, rest = _facts_of(triples)
+        for s, p, o in rest:
+            if p == _RDF_TYPE and o in _ENTITY_TYPES:
+                self.entities.add(s)
+        for _, attrs in facts:
             head, tail, relation, label = _fact_edge(partial(_attribute, attrs))
             if head not in self.entities or tail not in self.entities:
                 continue
@@ -612,30 +632,85 @@ class DegreeCount:
         return set(sorted(self.entities, key=lambda e: (-self.degree.get(e, 0), e))[:n])
 
 
-def view_for(
-    triples: Iterable[tuple[str, str, str]], nodes: Set[str]
-) -> list[tuple[str, str, str]]:
-    """The view triples ``to_networkx`` needs to draw ``nodes`` with every attribute they have.
+def _keep_least(kept: list[str], item: str, k: int) -> None:
+    """Keep in ``kept`` (sorted) the ``k`` least distinct strings offered."""
+    if len(kept) >= k and (not kept or item >= kept[-1]):
+        return
+    i = bisect_left(kept, item)
+    if i < len(kept) and kept[i] == item:
+        return
+    kept.insert(i, item)
+    if len(kept) > k:
+        kept.pop()
 
-    Kept: the types, aliases and places of ``nodes``, the facts that touch
-    one of them, and every preferred label (a node's place is shown by its label).
+
+class DrawnView:
+    """``to_networkx``'s graph of some entities only, built from view triples part by part.
+
+    What a large build's HTML page draws: the chosen entities (the
+    best-connected, ``DegreeCount.best``), the edges among them, and for
+    each node and edge only the first ``node_evidence`` / ``edge_evidence``
+    of its sorted source sentences, the ones the page shows. Each part's
+    facts are reduced to edges as they come, so memory grows with the chosen
+    nodes and their edges, not with the corpus's facts.
     """
-    triples = list(triples)
-    facts = {s for s, p, o in triples if p in (_SUBJECT, _OBJECT) and o in nodes}
-    kept = []
-    for t in triples:
-        s, p, o = t
-        if p == _RDF_TYPE:
-            keep = s in facts if o == _FACT else s in nodes
-        elif p == _PREF_LABEL:
-            keep = True
-        elif p in _FACT_ATTRIBUTES:
-            keep = s in facts
-        else:
-            keep = s in nodes
-        if keep:
-            kept.append(t)
-    return kept
+
+    def __init__(self, nodes: Set[str], *, node_evidence: int, edge_evidence: int) -> None:
+        self._nodes = {n: n for n in nodes}  # one string per node, shared by its edges
+        self._node_evidence_max = node_evidence
+        self._edge_evidence_max = edge_evidence
+        self._rank: dict[str, int] = {}  # node -> rank of its class in _CLASS_TYPES
+        self._labels: dict[str, str] = {}  # every subject's first preferred label (places show it)
+        self._aliases: dict[str, set[str]] = defaultdict(set)
+        self._places: dict[str, set[str]] = defaultdict(set)
+        self._evidence: dict[str, list[str]] = defaultdict(list)
+        self._edges: dict[tuple[str, str, str, str], list[str]] = {}
+
+    def add(self, triples: Iterable[tuple[str, str, str]]) -> None:
+        """Take what the chosen nodes need from one part's view triples."""
+        nodes = self._nodes
+        facts, rest = _facts_of(triples)
+        for s, p, o in rest:
+            if p == _PREF_LABEL:
+                self._labels.setdefault(s, o)
+            elif s not in nodes:
+                continue
+            elif p == _RDF_TYPE:
+                if (rank := _CLASS_RANK.get(o)) is not None:
+                    self._rank[s] = max(rank, self._rank.get(s, rank))
+            elif p in _ALIASES:
+                self._aliases[s].add(o)
+            elif p in _PLACES:
+                self._places[s].add(o)
+        for _, attrs in facts:
+            head, tail, relation, label = _fact_edge(partial(_attribute, attrs))
+            sentence = attrs.get(_SENTENCE)
+            if sentence is not None:
+                for end in {head, tail} & nodes.keys():
+                    _keep_least(self._evidence[end], sentence, self._node_evidence_max)
+            if head in nodes and tail in nodes:
+                edge = (nodes[head], nodes[tail], relation, label)
+                kept = self._edges.setdefault(edge, [])
+                if sentence is not None:
+                    _keep_least(kept, sentence, self._edge_evidence_max)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The chosen nodes and their edges, with the attributes ``to_networkx`` gives them."""
+        labels = self._labels
+        g = nx.MultiDiGraph()
+        for node in sorted(self._rank):
+            places = sorted(labels.get(p, p) for p in self._places.get(node, ()))
+            g.add_node(
+                node,
+                label=labels.get(node, node),
+                type=_CLASS_CODES[self._rank[node]],
+                aliases=sorted(self._aliases.get(node, ())),
+                place=places[0] if places else None,
+                evidence=list(self._evidence.get(node, ())),
+            )
+        for (u, v, rel, lab), sentences in sorted(self._edges.items()):
+            g.add_edge(u, v, key=f"{rel}|{lab}", relation=rel, label=lab, evidence=list(sentences))
+        return g
 
 
 @dataclass
@@ -813,6 +888,7 @@ __all__ = [
     "KGR",
     "CorpusRdf",
     "DegreeCount",
+    "DrawnView",
     "ViewIndex",
     "build_dataset",
     "build_graph",
@@ -827,5 +903,4 @@ __all__ = [
     "sorted_quads",
     "to_networkx",
     "validate",
-    "view_for",
 ]

@@ -20,17 +20,20 @@ from kg.atomic import atomic_write_bytes
 from kg.errors import InputError
 from kg.export_rdf import serialize_rdf
 from kg.graph import (
+    DegreeCount,
+    DrawnView,
     ViewIndex,
     build_dataset,
     build_graph,
     corpus_quads,
     corpus_rdf,
     graph_rdf,
+    quads_rdf,
     to_networkx,
     validate,
 )
 from kg.model import Fact
-from kg.namespaces import KG, ORG, article_iri, entity_iri, page_iri
+from kg.namespaces import ENTITY_CLASSES, KG, ORG, article_iri, entity_iri, page_iri
 
 sys.path.insert(0, str(Path(__file__).parent))
 from golden.handmade import S1, SOURCE, TITLE1, handmade_corpus  # noqa: E402
@@ -177,6 +180,47 @@ def test_graph_networkx_view_from_index_equals_view_from_graph(graph):
     assert sorted(from_index.edges(keys=True, data=True)) == sorted(
         from_graph.edges(keys=True, data=True)
     )
+
+
+def _cut(graph, nodes, node_evidence, edge_evidence):
+    """``graph`` restricted to ``nodes``, each node and edge keeping its first sentences."""
+    cut = graph.subgraph(nodes).copy()
+    for _, data in cut.nodes(data=True):
+        data["evidence"] = data["evidence"][:node_evidence]
+    for _, _, data in cut.edges(data=True):
+        data["evidence"] = data["evidence"][:edge_evidence]
+    return cut
+
+
+def test_graph_drawn_view_is_the_whole_view_cut_to_its_nodes(seed_corpus):
+    """A large build's page view, fed part by part, equals the whole view cut to the chosen nodes."""
+    kept = quads_rdf(corpus_quads(seed_corpus), keep_view=True).view.kept
+    whole = to_networkx(_index(kept))
+    types = {str(cls) for _, cls in ENTITY_CLASSES.values()}
+    first = [t for t in kept if t[1] == str(RDF.type) and t[2] in types]
+    by_subject: dict[int, list] = {0: first, 1: [], 2: [], 3: []}
+    for t in sorted(set(kept) - set(first)):
+        by_subject[1 + sum(map(ord, t[0])) % 3].append(t)  # a fact's triples stay in one part
+    counts = DegreeCount()
+    for part in by_subject.values():
+        counts.add(part)
+    assert counts.degree == {n: d for n, d in whole.degree if d}
+    nodes = counts.best(30)
+    assert nodes == set(sorted(whole, key=lambda n: (-whole.degree(n), n))[:30])
+    drawn = DrawnView(nodes, node_evidence=2, edge_evidence=1)
+    for part in by_subject.values():
+        drawn.add(part)
+    got, want = drawn.to_networkx(), _cut(whole, nodes, 2, 1)
+    assert max(len(d["evidence"]) for _, d in whole.subgraph(nodes).nodes(data=True)) > 2
+    assert sorted(got.nodes(data=True)) == sorted(want.nodes(data=True))
+    assert sorted(got.edges(keys=True, data=True)) == sorted(want.edges(keys=True, data=True))
+    assert got.number_of_edges() > 30
+
+
+def _index(triples):
+    index = ViewIndex()
+    index.extend(triples)
+    return index
 
 
 def test_graph_view_index_reads_type_subjects_only():
