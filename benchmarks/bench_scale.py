@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_scale.py --articles 1000
     .venv/bin/python benchmarks/bench_scale.py --articles 1000 10000 --workers 2
+    .venv/bin/python benchmarks/bench_scale.py --articles 1000 --keep /tmp/kept --again
 
 For each size, pages are generated from the seeds (kg.corpusgen) until they
 hold that many articles (counted by kg.split), then ``python -m kg.build``
@@ -126,6 +127,22 @@ def generate(folder: Path, articles: int) -> tuple[int, int, int]:
     return n, total, chars
 
 
+def again(keep: Path, sizes: list[int], workers: int | None, formats: str | None) -> int:
+    """Rebuild each kept build from its cache; print and keep (``again.json``) the figures."""
+    for target in sizes:
+        tmp = keep / str(target)
+        if not (tmp / "out" / "report.json").is_file():
+            raise SystemExit(f"no kept build in {tmp}: run with --keep {keep} first")
+        row = run_build(tmp / "out", tmp / "corpus", workers, formats, tmp / "again.log")
+        (tmp / "again.json").write_text(json.dumps(row, indent=2) + "\n", encoding="utf-8")
+        sys.stdout.write(
+            f"{target} articles, rebuilt from the cache: {row['seconds']:.1f} s, "
+            f"peak {row['peak_rss_mb']:.0f} MB (PSS of the tree; largest process RSS "
+            f"{row['peak_process_mb']:.0f} MB); stages {json.dumps(row.get('timings', {}))}\n"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
@@ -135,8 +152,17 @@ def main() -> int:
         "--keep", type=Path,
         help="keep the corpus, output, build logs and memory curves (*.log.csv) in this folder",
     )  # fmt: skip
+    parser.add_argument(
+        "--again", action="store_true",
+        help="with --keep: rebuild a kept build from its cache, no page changed (measures a "
+        "change to the graph or export stages at scale without extracting again)",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if args.again:
+        if not args.keep:
+            parser.error("--again needs --keep FOLDER (a folder an earlier run kept)")
+        return again(args.keep, args.articles, args.workers, args.formats)
     results = []
     for target in args.articles:
         with tempfile.TemporaryDirectory() as scratch:
