@@ -83,6 +83,10 @@ STORE_DIR = "store"  # the Oxigraph store a build keeps when asked (--store)
 POOL_MIN_PAGES = 100
 PAGES_PER_WORKER = 20
 MAX_CHARS = 200_000
+# Above this many facts the default formats leave GraphML and GEXF out: networkx
+# holds the whole graph for them, with every evidence sentence (~1 GB at 190k
+# facts, 10k articles), which would take a 100k-article build far past 4 GB.
+NETWORK_MAX_FACTS = 200_000
 
 
 @dataclass
@@ -95,6 +99,7 @@ class BuildReport:
 
     pages_ok: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    left_out: dict[str, str] = field(default_factory=dict)  # default format not written -> why
     encodings: dict[str, str] = field(default_factory=dict)  # page name -> encoding
     pages: dict[str, dict[str, int]] = field(default_factory=dict)  # name -> counts
     timings: dict[str, float] = field(default_factory=dict)
@@ -124,6 +129,7 @@ class BuildReport:
             f"({rate:,.0f} chars/s)",
             *(f"  {p.name}" for p in self.outputs if p.parent.name != "pages"),
         ]
+        lines.extend(f"  not written: {fmt} ({why})" for fmt, why in self.left_out.items())
         if self.store_sync is not None:
             gone, new = self.store_sync
             lines.append(f"  {STORE_DIR}/ (Oxigraph store: {new} part(s) loaded, {gone} removed)")
@@ -134,7 +140,9 @@ class BuildReport:
 
     def to_json(self, out_dir: Path) -> dict[str, Any]:
         """The deterministic part of the report (no timings, no cache counts)."""
+        left_out = {"left_out": dict(self.left_out)} if self.left_out else {}
         return {
+            **left_out,
             "kg_version": kg.__version__,
             "pages_ok": self.pages_ok,
             "encodings": dict(sorted(self.encodings.items())),
@@ -287,6 +295,7 @@ def _build_locked(
 
     report = BuildReport()
     t_start = time.perf_counter()
+    defaulted = formats is None
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
     for fmt in formats:
         if fmt not in ALL_FORMATS:
@@ -308,7 +317,8 @@ def _build_locked(
         store = stack.enter_context(PartStore(cache.folder / STORE_NAME))
         report = _build_in(
             paths, out_dir, staging, report, cache=cache, store=store, fresh=fresh,
-            formats=formats, rdf_formats=tuple(f for f in formats if f in RDF_FORMATS),
+            formats=formats, defaulted=defaulted,
+            rdf_formats=tuple(f for f in formats if f in RDF_FORMATS),
             sparql_store=sparql_store, html_max_nodes=html_max_nodes,
             workers=workers, engine=engine, scheduler=scheduler, strict=strict,
             progress=progress, nlp=nlp, max_bytes=max_bytes, max_chars=max_chars,
@@ -361,6 +371,7 @@ def _build_in(
     store: PartStore,
     fresh: bool,
     formats: tuple[str, ...],
+    defaulted: bool,
     rdf_formats: tuple[str, ...],
     sparql_store: bool,
     html_max_nodes: int,
@@ -462,6 +473,8 @@ def _build_in(
     links = linker.links()
     report.entities = len(links.entities)
     timings["link"] = time.perf_counter() - t0
+    if defaulted:
+        formats = _without_network_files(formats, report)
 
     t0 = time.perf_counter()
     if sparql_store and "nquads" not in formats:  # the store is loaded from N-Quads chunks
@@ -507,6 +520,24 @@ def _build_in(
     atomic_write_text(staging / REPORT_NAME, doc + "\n")
     _publish(staging, out_dir, keep_pages={p.name for p in page_files})
     return report
+
+
+def _without_network_files(formats: tuple[str, ...], report: BuildReport) -> tuple[str, ...]:
+    """The default formats, less GraphML and GEXF when the graph is too large for them."""
+    from kg.export_rdf import NETWORK_FORMATS
+
+    facts = sum(counts.get("facts", 0) for counts in report.pages.values())
+    if facts <= NETWORK_MAX_FACTS:
+        return formats
+    why = (
+        f"{facts:,} facts; networkx holds the whole graph to write it (~1 GB per 200,000 facts), "
+        "so the default leaves it out above 200,000: ask for it with --formats to write it anyway"
+    )
+    for fmt in formats:
+        if fmt in NETWORK_FORMATS:
+            report.left_out[fmt] = why
+            logger.warning("not writing %s: %s", NETWORK_FORMATS[fmt], why)
+    return tuple(f for f in formats if f not in NETWORK_FORMATS)
 
 
 def _page_links(result: PageResult) -> PageLinks:
@@ -1009,6 +1040,12 @@ def _export(
     return sorted([*written, staging / HTML_NAME])
 
 
+def _output_names() -> frozenset[str]:
+    from kg.export_rdf import NETWORK_FORMATS, RDF_FORMATS
+
+    return frozenset([*(name for _, name in RDF_FORMATS.values()), *NETWORK_FORMATS.values()])
+
+
 def _publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
     """Move every staged file into ``out_dir`` (atomic renames), the report last."""
     staged = sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith("."))
@@ -1020,6 +1057,9 @@ def _publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
     for old in sorted((out_dir / PAGES_DIR).glob("*.json")):
         if old.name not in keep_pages:
             old.unlink()
+    written = {p.name for p in staged}
+    for name in _output_names() - written:  # a format the last build wrote and this one did not
+        (out_dir / name).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
 
 

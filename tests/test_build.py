@@ -257,3 +257,29 @@ def test_build_page_without_network_files_is_the_page_of_the_whole_view(
     page = (tmp_path / "whole" / "graph.html").read_bytes()
     assert page == (tmp_path / "lean" / "graph.html").read_bytes()
     assert (b"best-connected of" in page) == (cap == 40)
+
+
+def test_build_default_leaves_network_files_out_of_a_large_graph(
+    tmp_path: Path, nlp, monkeypatch
+) -> None:
+    """Above NETWORK_MAX_FACTS the default skips GraphML/GEXF, says so, and removes old ones."""
+    out = tmp_path / "out"
+    build(TWO, out, nlp=nlp)
+    assert (out / "graph.graphml").is_file() and (out / "graph.gexf").is_file()
+    monkeypatch.setattr("kg.build.NETWORK_MAX_FACTS", 10)
+    report = build(TWO, out, nlp=nlp)
+    assert sorted(report.left_out) == ["gexf", "graphml"]
+    assert "--formats" in report.left_out["graphml"]
+    assert "not written: graphml" in report.summary()
+    assert not (out / "graph.graphml").exists() and not (out / "graph.gexf").exists()
+    assert (out / "graph.ttl").is_file() and (out / "graph.html").is_file()
+    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert sorted(doc["left_out"]) == ["gexf", "graphml"]
+    assert "graph.graphml" not in doc["outputs"]
+    asked = build(TWO, out, nlp=nlp, formats=["turtle", "graphml"])
+    assert not asked.left_out and (out / "graph.graphml").is_file()
+    assert sorted(p.name for p in out.glob("graph.*")) == [
+        "graph.graphml",
+        "graph.html",
+        "graph.ttl",
+    ]
