@@ -72,8 +72,8 @@ def setup() -> None:
     "formats",
     multiple=True,
     type=click.Choice(["turtle", "ntriples", "jsonld", "trig", "nquads", "graphml", "gexf"]),
-    help="An export format to write; repeat for several (default: all but nquads). "
-    "graph.html and pages/ are always written.",
+    help="An export format to write; repeat for several (default: all but nquads, and "
+    "graphml/gexf only up to 200,000 facts). graph.html and pages/ are always written.",
 )
 @click.option(
     "--store",
