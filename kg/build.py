@@ -529,12 +529,13 @@ def _without_network_files(formats: tuple[str, ...], report: BuildReport) -> tup
     facts = sum(counts.get("facts", 0) for counts in report.pages.values())
     if facts <= NETWORK_MAX_FACTS:
         return formats
-    why = (
-        f"{facts:,} facts; networkx holds the whole graph to write it (~1 GB per 200,000 facts), "
-        "so the default leaves it out above 200,000: ask for it with --formats to write it anyway"
-    )
     for fmt in formats:
         if fmt in NETWORK_FORMATS:
+            why = (
+                f"{facts:,} facts; networkx holds the whole graph to write it (~1 GB per 200,000 "
+                f"facts), so the default leaves it out above {NETWORK_MAX_FACTS:,}: "
+                f"kg build --format {fmt} … writes it anyway"
+            )
             report.left_out[fmt] = why
             logger.warning("not writing %s: %s", NETWORK_FORMATS[fmt], why)
     return tuple(f for f in formats if f not in NETWORK_FORMATS)

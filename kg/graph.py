@@ -555,9 +555,8 @@ class ViewIndex:
 
 
 _ENTITY_TYPES = frozenset(str(t) for t in _CLASS_TYPES)
-_CLASS_RANK = {
-    str(cls): i for i, cls in enumerate(_CLASS_TYPES)
-}  # the last type wins, as in to_networkx
+# An entity with two classes gets the later one's code, as in to_networkx.
+_CLASS_RANK = {str(cls): i for i, cls in enumerate(_CLASS_TYPES)}
 _CLASS_CODES = list(_CLASS_TYPES.values())
 _FACT = str(KG.Fact)
 _FACT_ATTRIBUTES = frozenset(
@@ -579,9 +578,11 @@ def _attribute(attrs: dict[str, str], predicate: URIRef) -> str | None:
 
 def _facts_of(
     triples: Iterable[tuple[str, str, str]],
-) -> tuple[list[tuple[str, dict[str, str]]], list[tuple[str, str, str]]]:
-    """One part's view triples as its facts, sorted, each with its first value per attribute
-    (as ``ViewIndex.value`` gives), and the triples that are not about a fact."""
+) -> tuple[list[dict[str, str]], list[tuple[str, str, str]]]:
+    """One part's facts (in IRI order) and the triples that are not about a fact.
+
+    Each fact is given as its first value per attribute, as ``ViewIndex.value`` gives.
+    """
     attrs: dict[str, dict[str, str]] = defaultdict(dict)
     typed: set[str] = set()
     rest = []
@@ -593,7 +594,7 @@ def _facts_of(
             attrs[s].setdefault(p, o)
         else:
             rest.append(t)
-    return [(fact, attrs.get(fact, {})) for fact in sorted(typed)], rest
+    return [attrs.get(fact, {}) for fact in sorted(typed)], rest
 
 
 class DegreeCount:
@@ -616,7 +617,7 @@ class DegreeCount:
         for s, p, o in rest:
             if p == _RDF_TYPE and o in _ENTITY_TYPES:
                 self.entities.add(s)
-        for _, attrs in facts:
+        for attrs in facts:
             head, tail, relation, label = _fact_edge(partial(_attribute, attrs))
             if head not in self.entities or tail not in self.entities:
                 continue
@@ -682,7 +683,7 @@ class DrawnView:
                 self._aliases[s].add(o)
             elif p in _PLACES:
                 self._places[s].add(o)
-        for _, attrs in facts:
+        for attrs in facts:
             head, tail, relation, label = _fact_edge(partial(_attribute, attrs))
             sentence = attrs.get(_SENTENCE)
             if sentence is not None:
