@@ -23,7 +23,7 @@ import logging
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -698,20 +698,18 @@ class DrawnView:
     def to_networkx(self) -> nx.MultiDiGraph:
         """The chosen nodes and their edges, with the attributes ``to_networkx`` gives them."""
         labels = self._labels
-        g = nx.MultiDiGraph()
-        for node in sorted(self._rank):
-            places = sorted(labels.get(p, p) for p in self._places.get(node, ()))
-            g.add_node(
+        nodes = (
+            (
                 node,
-                label=labels.get(node, node),
-                type=_CLASS_CODES[self._rank[node]],
-                aliases=sorted(self._aliases.get(node, ())),
-                place=places[0] if places else None,
-                evidence=list(self._evidence.get(node, ())),
+                labels.get(node, node),
+                _CLASS_CODES[self._rank[node]],
+                self._aliases.get(node, ()),
+                [labels.get(p, p) for p in self._places.get(node, ())],
+                self._evidence.get(node, ()),
             )
-        for (u, v, rel, lab), sentences in sorted(self._edges.items()):
-            g.add_edge(u, v, key=f"{rel}|{lab}", relation=rel, label=lab, evidence=list(sentences))
-        return g
+            for node in sorted(self._rank)
+        )
+        return _view(nodes, self._edges)
 
 
 @dataclass
@@ -836,6 +834,33 @@ def _label(graph: TripleSource, node: Node | str) -> str:
     return str(label) if label is not None else str(node)
 
 
+def _view(
+    nodes: Iterable[tuple[str, str, str, Iterable[str], Iterable[str], Iterable[str]]],
+    edges: Mapping[tuple[str, str, str, str], Iterable[str]],
+) -> nx.MultiDiGraph:
+    """The networkx view from its nodes and edges, each attribute in canonical order.
+
+    ``nodes``: (node, label, type, aliases, place labels, sentences) in the
+    order to add them; ``edges``: (head, tail, relation, label) -> sentences.
+    A node's place is the least of its place labels.
+    """
+    g = nx.MultiDiGraph()
+    for node, label, code, aliases, places, sentences in nodes:
+        g.add_node(
+            node,
+            label=label,
+            type=code,
+            aliases=sorted(set(aliases)),
+            place=min(places, default=None),
+            evidence=sorted(set(sentences)),
+        )
+    for (u, v, rel, lab), sentences in sorted(edges.items()):
+        g.add_edge(
+            u, v, key=f"{rel}|{lab}", relation=rel, label=lab, evidence=sorted(set(sentences))
+        )
+    return g
+
+
 def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
     """The entity graph as networkx: entity nodes, one edge per (relation, head, tail, label).
 
@@ -860,29 +885,22 @@ def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
             ev = edges[(str(head), str(tail), relation, label)]
             if sentence is not None:
                 ev.append(str(sentence))
-    g = nx.MultiDiGraph()
-    for node in sorted(types, key=str):
-        aliases = {
-            str(a) for p in (SKOS.altLabel, SKOS.hiddenLabel) for a in graph.objects(node, p)
-        }
-        places = sorted(
-            _label(graph, p)
-            for prop in (KG.locatedIn, KG.partOf)
-            for p in graph.objects(node, prop)
-        )
-        g.add_node(
+    nodes = (
+        (
             str(node),
-            label=_label(graph, node),
-            type=types[node],
-            aliases=sorted(aliases),
-            place=places[0] if places else None,
-            evidence=sorted(node_evidence.get(node, ())),
+            _label(graph, node),
+            types[node],
+            [str(a) for p in (SKOS.altLabel, SKOS.hiddenLabel) for a in graph.objects(node, p)],
+            [
+                _label(graph, p)
+                for prop in (KG.locatedIn, KG.partOf)
+                for p in graph.objects(node, prop)
+            ],
+            node_evidence.get(node, ()),
         )
-    for (u, v, rel, lab), sentences in sorted(edges.items()):
-        g.add_edge(
-            u, v, key=f"{rel}|{lab}", relation=rel, label=lab, evidence=sorted(set(sentences))
-        )
-    return g
+        for node in sorted(types, key=str)
+    )
+    return _view(nodes, edges)
 
 
 __all__ = [
