@@ -168,3 +168,15 @@ def test_cli_export_format_choices_are_the_exporters() -> None:
 
     option = next(p for p in main.commands["export"].params if p.name == "fmt")
     assert list(option.type.choices) == list(EXPORT_FORMATS)
+
+
+def test_cli_build_format_option_matches_the_build() -> None:
+    # The CLI spells these out so that `kg --help` does not import kg.build (spaCy).
+    from kg.build import NETWORK_MAX_FACTS
+    from kg.export_rdf import ALL_FORMATS, DEFAULT_FORMATS
+
+    option = next(p for p in main.commands["build"].params if p.name == "formats")
+    assert list(option.type.choices) == list(ALL_FORMATS)
+    assert f"{NETWORK_MAX_FACTS:,} facts" in option.help
+    left_out = [f for f in ALL_FORMATS if f not in DEFAULT_FORMATS]
+    assert left_out == ["nquads"] and "all but nquads" in option.help
