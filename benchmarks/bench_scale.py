@@ -12,7 +12,8 @@ every 2 s over the build process and its workers (sum of the tree, and the
 largest single process). Each sample reads every process's smaps_rollup,
 a page-table walk: sampled every 0.5 s, this script took ~15 s of CPU from
 a 1k-article build on two busy cores; every 2 s, 2-3 s (``sampler_cpu_seconds``
-in the results). The tree's figure sums PSS (proportional set size), so memory the forked workers share with the parent (the pipeline's model) is
+in the results). The tree's figure sums PSS (proportional set size), so
+memory the forked workers share with the parent (the pipeline's model) is
 counted once; the largest process's figure is its RSS.
 """
 
