@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export_html import render_html, write_html
+from kg.export.html import render_html, write_html
 from kg.model import ENTITY_TYPES, RELATION_TYPES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -138,7 +138,7 @@ def screenshot(graph_path: Path, png: Path, *, search: str | None = None) -> int
     from playwright.sync_api import sync_playwright
 
     from kg.explore import load_graph
-    from kg.graph import to_networkx
+    from kg.graph.rdf import to_networkx
 
     view = to_networkx(load_graph(graph_path))
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:

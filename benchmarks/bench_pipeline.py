@@ -27,17 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], int]:
     """Seconds spent in each stage over ``paths``, and the characters read."""
-    from kg.clean import clean_page
-    from kg.export_html import write_html
-    from kg.export_rdf import write_corpus_rdf
+    from kg.export.html import write_html
+    from kg.export.rdf import write_corpus_rdf
     from kg.extract import page_meta
-    from kg.graph import corpus_rdf, to_networkx
-    from kg.link import Registry, link_page
+    from kg.graph.rdf import corpus_rdf, to_networkx
+    from kg.link.page import link_page
+    from kg.link.registry import Registry
     from kg.model import PageResult
-    from kg.read import read_page
-    from kg.recognise import mentions_of
-    from kg.relate import relate_page
-    from kg.split import split_articles
+    from kg.recognise.pipeline import mentions_of
+    from kg.relate.page import relate_page
+    from kg.text.clean import clean_page
+    from kg.text.read import read_page
+    from kg.text.split import split_articles
 
     t: dict[str, float] = defaultdict(float)
     chars = 0
@@ -69,7 +70,7 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
         result = PageResult(page.meta, articles, linked.entities, facts, linked.links)
         timed("link (registry)", registry.add, result)
     corpus = timed("link (registry)", registry.corpus)  # the reduce step merges here
-    # as kg.build does: the quads once (pyoxigraph terms, sorted), the networkx view from them
+    # as kg.corpus.build does: the quads once (pyoxigraph terms, sorted), the networkx view from them
     rdf = timed("graph", corpus_rdf, corpus)
     network = timed("graph", to_networkx, rdf.view)
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,7 +101,7 @@ def lac_rate(texts: list[str], repeats: int) -> float | None:
 
 def build_time(paths: list[Path], workers: int) -> float:
     """Wall time of a build of ``paths`` (no cache) with ``workers`` processes."""
-    from kg.build import build
+    from kg.corpus.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -118,9 +119,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
-    from kg.corpusgen import generate_corpus
+    from kg.corpus.generate import generate_corpus
     from kg.extract import iter_pages, read_manifest
-    from kg.recognise import build_nlp
+    from kg.recognise.pipeline import build_nlp
 
     t0 = time.perf_counter()
     nlp = build_nlp()
@@ -155,10 +156,10 @@ def main() -> int:
         sys.stdout.write(f"| **all stages** | {total:.3f} | {chars / total:,.0f} |\n")
         results[label] = {"pages": len(paths), "chars": chars, "seconds": med}
         if label == "seeds":
-            from kg.clean import clean_page
             from kg.extract import page_meta
-            from kg.read import read_page
-            from kg.split import split_articles
+            from kg.text.clean import clean_page
+            from kg.text.read import read_page
+            from kg.text.split import split_articles
 
             texts = []
             for p in paths:

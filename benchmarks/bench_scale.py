@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/bench_scale.py --articles 1000 10000 --workers 2
     .venv/bin/python benchmarks/bench_scale.py --articles 1000 --keep /tmp/kept --again
 
-For each size, pages are generated from the seeds (kg.corpusgen) until they
-hold that many articles (counted by kg.split), then ``python -m kg.build``
+For each size, pages are generated from the seeds (kg.corpus.generate) until they
+hold that many articles (counted by kg.text.split), then ``python -m kg.corpus.build``
 runs in a subprocess: a clean build (empty cache), then a rebuild after one
 more page is added (the cache holds every other page). Peak memory is sampled
 every 2 s over the build process and its workers (sum of the tree, and the
@@ -57,7 +57,7 @@ def run_build(
     (seconds, tree PSS MB, largest RSS MB, processes) to ``log`` + ``.csv``
     every 10 s, so a long run can be watched and its memory curve kept.
     """
-    cmd = [sys.executable, "-m", "kg.build", str(out), str(source), "--timings"]
+    cmd = [sys.executable, "-m", "kg.corpus.build", str(out), str(source), "--timings"]
     if workers:
         cmd += ["--workers", str(workers)]
     if formats:
@@ -112,11 +112,11 @@ def run_build(
 
 def generate(folder: Path, articles: int) -> tuple[int, int, int]:
     """Generate pages into ``folder`` until they hold ``articles``; (pages, articles, chars)."""
-    from kg.clean import clean_page
-    from kg.corpusgen import CorpusGenerator, load_seeds, place_names
-    from kg.gazetteer import Gazetteer
+    from kg.corpus.generate import CorpusGenerator, load_seeds, place_names
+    from kg.lexicon.gazetteer import Gazetteer
     from kg.model import PageMeta
-    from kg.split import split_articles
+    from kg.text.clean import clean_page
+    from kg.text.split import split_articles
 
     gen = CorpusGenerator(load_seeds(ROOT / "seeds"), place_names(Gazetteer.load()))
     folder.mkdir(parents=True)

@@ -6,7 +6,7 @@ Synthesises a graph of at least ``--triples`` triples with the shapes of the
 seed graph (the hand-made corpus of tests/golden/handmade.py, replicated
 with new names: each replica is a county with its towns, agencies, police
 station, people, posts, awards, documents; programmes come from a shared
-pool so they appear in many places), builds it with kg.graph.build_graph,
+pool so they appear in many places), builds it with kg.graph.rdf.build_graph,
 loads its N-Triples into Oxigraph, and runs every ontology/queries/*.rq on
 both stores. rdflib queries run in a forked child killed after ``--timeout``
 seconds, reported as "> N s".
@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from golden.handmade import handmade_corpus  # noqa: E402
 
-from kg.export_rdf import serialize  # noqa: E402
-from kg.graph import build_graph  # noqa: E402
+from kg.export.rdf import serialize  # noqa: E402
+from kg.graph.namespaces import PREFIXES  # noqa: E402
+from kg.graph.rdf import build_graph  # noqa: E402
 from kg.model import Corpus, Entity, Fact, Mention  # noqa: E402
-from kg.namespaces import PREFIXES  # noqa: E402
-from kg.query import run_query  # noqa: E402
+from kg.store.query import run_query  # noqa: E402
 
 SHARED = {"云南省", "昭通市"}  # the province and city every replica lies in
 PROGRAMME_POOL = 400

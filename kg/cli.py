@@ -94,7 +94,7 @@ def build(
     sparql_store: bool,
 ) -> None:
     """Build the graph of every page in SOURCES (files or folders of *.txt)."""
-    from kg.build import build as run_build
+    from kg.corpus.build import build as run_build
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
@@ -186,7 +186,7 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
 )
 def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
     """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store)."""
-    from kg.query import format_result, open_store, read_query, run_query
+    from kg.store.query import format_result, open_store, read_query, run_query
 
     result = run_query(open_store(source, store_dir=store_dir), read_query(query))
     click.echo(format_result(result, fmt))
@@ -204,7 +204,7 @@ def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
 @click.option("-o", "--out", "out_path", required=True, type=click.Path(path_type=Path))
 def export(source: Path, fmt: str, out_path: Path) -> None:
     """Write SOURCE (a store from `kg build --store`, an output folder or a graph file) as one RDF file."""
-    from kg.query import export_graph, open_store
+    from kg.store.query import export_graph, open_store
 
     export_graph(open_store(source), out_path, fmt)
     click.echo(f"wrote {out_path}")
@@ -221,7 +221,7 @@ def export(source: Path, fmt: str, out_path: Path) -> None:
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 def serve(output_dir: Path, host: str, port: int) -> None:
     """Serve the graph in OUTPUT_DIR as a read-only SPARQL endpoint."""
-    from kg.serve import serve as run_serve
+    from kg.store.serve import serve as run_serve
 
     server = run_serve(output_dir, host=host, port=port)
     click.echo(f"SPARQL endpoint (read-only) at {server.url}; Ctrl-C stops it")
@@ -239,8 +239,8 @@ def serve(output_dir: Path, host: str, port: int) -> None:
 def html(source: Path, out_path: Path, focus: str | None, depth: int) -> None:
     """Write the interactive graph page of SOURCE (graph.ttl or an output folder)."""
     from kg.explore import load_graph
-    from kg.export_html import write_html
-    from kg.graph import to_networkx
+    from kg.export.html import write_html
+    from kg.graph.rdf import to_networkx
 
     write_html(to_networkx(load_graph(source)), out_path, focus=focus, depth=depth)
     click.echo(f"wrote {out_path}")

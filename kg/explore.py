@@ -83,7 +83,7 @@ def ensure_built(
         return graph_file(output)
     except InputError:
         log.info("no graph in %s; building %s into a temporary folder", output, seeds)
-    from kg.build import build
+    from kg.corpus.build import build
 
     out_dir = Path(tempfile.mkdtemp(prefix="kg-explore-"))
     build([Path(seeds)], out_dir, progress=False)
@@ -131,7 +131,7 @@ def run_example(store: Any, name: str) -> Table:
         InputError: no such query.
         QueryError: the query fails.
     """
-    from kg.query import compact_iri, run_query
+    from kg.store.query import compact_iri, run_query
 
     path = Path(name) if name.endswith(".rq") else example_queries().get(name)
     if path is None or not path.is_file():
@@ -228,6 +228,6 @@ def show_graph(nxgraph: nx.MultiDiGraph, *, height: int = 650, **kw: Any) -> Any
     """The interactive page of ``nxgraph`` as an IPython ``HTML`` object (``render_html`` options in ``kw``)."""
     from IPython.display import HTML
 
-    from kg.export_html import render_html
+    from kg.export.html import render_html
 
     return HTML(iframe(render_html(nxgraph, **kw), height=height))

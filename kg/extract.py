@@ -2,8 +2,8 @@
 
 ``extract_page`` is the map step of a build; it needs no state but the spaCy
 pipeline, so pages can be extracted in any order, in parallel or on a
-cluster, and linked afterwards (``kg.link.Linker`` in a build,
-``kg.link.Registry`` for a corpus held in memory).
+cluster, and linked afterwards (``kg.link.registry.Linker`` in a build,
+``kg.link.registry.Registry`` for a corpus held in memory).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any
 
 from spacy.language import Language
 
-from kg.clean import clean_page
 from kg.errors import InputError
-from kg.link import link_page
+from kg.link.page import link_page
 from kg.model import Article, CleanPage, Corpus, Entity, PageMeta, PageResult
-from kg.recognise import mentions_of
-from kg.relate import relate_page
-from kg.split import split_articles
+from kg.recognise.pipeline import mentions_of
+from kg.relate.page import relate_page
+from kg.text.clean import clean_page
+from kg.text.split import split_articles
 
 logger = logging.getLogger(__name__)
 
@@ -219,8 +219,8 @@ def extract_files(
     import json
 
     from kg.atomic import atomic_write_text
-    from kg.read import read_page
-    from kg.recognise import build_nlp
+    from kg.recognise.pipeline import build_nlp
+    from kg.text.read import read_page
 
     nlp = nlp or build_nlp()
     manifests: dict[Path, dict[str, PageMeta]] = {}

@@ -3,8 +3,8 @@
 
 usage: python scripts/eval_recognise.py [--show]
 
-Cleans and splits each seed page (kg.clean, kg.split), runs
-``kg.recognise.build_nlp`` over every article (and the text between them) and prints, per type,
+Cleans and splits each seed page (kg.text.clean, kg.text.split), runs
+``kg.recognise.pipeline.build_nlp`` over every article (and the text between them) and prints, per type,
 precision and recall of the distinct (type, mention string) pairs of each
 page against the mentions in tests/gold/*.json. Names that only the page
 furniture holds (the editor line: 责编, 组版, 校对) are credits, read by the
@@ -21,10 +21,10 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from kg.clean import clean_page
+from kg.text.clean import clean_page
 from kg.model import PageMeta
-from kg.recognise import build_nlp
-from kg.split import split_articles
+from kg.recognise.pipeline import build_nlp
+from kg.text.split import split_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPES = ("ORG", "PLACE", "PERSON")

@@ -14,7 +14,7 @@ GOLD = Path(__file__).resolve().parent / "gold"
 @pytest.fixture(scope="session")
 def nlp():
     """The full recognition pipeline, loaded once (pkuseg takes a few seconds)."""
-    from kg.recognise import build_nlp
+    from kg.recognise.pipeline import build_nlp
 
     return build_nlp()
 
@@ -34,7 +34,7 @@ def seed_results(nlp):
 @pytest.fixture(scope="session")
 def seed_corpus(seed_results):
     """The seed pages linked into one corpus."""
-    from kg.link import Registry
+    from kg.link.registry import Registry
 
     registry = Registry()
     for name in sorted(seed_results):

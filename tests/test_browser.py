@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.export_html import write_html
+from kg.export.html import write_html
 from kg.model import ENTITY_TYPES, RELATION_TYPES
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -196,7 +196,7 @@ def test_browser_large_graph_without_physics(browser, tmp_path):
 
 
 def test_browser_seed_graph(browser, tmp_path, seed_corpus):
-    from kg.graph import build_graph, to_networkx
+    from kg.graph.rdf import build_graph, to_networkx
 
     view = to_networkx(build_graph(seed_corpus))
     s = open_page(
@@ -226,7 +226,7 @@ def test_browser_double_click_shows_neighbourhood(browser, tmp_path):
 
 def test_browser_page_draws_inside_notebook_iframe(browser, tmp_path):
     from kg.explore import iframe
-    from kg.export_html import render_html
+    from kg.export.html import render_html
 
     holder = tmp_path / "notebook.html"
     holder.write_text(

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.build import LOCK_NAME, _LocalRunner, _make_runner, _PoolRunner, build, collect_pages
+from kg.corpus.build import LOCK_NAME, _LocalRunner, _make_runner, _PoolRunner, build, collect_pages
 from kg.errors import InputError
 from kg.extract import to_gold_json
 
@@ -170,7 +170,7 @@ def test_build_dask_gives_isomorphic_graph(built, tmp_path: Path) -> None:
 
 
 def test_build_corpusgen_renames_places_deterministically() -> None:
-    from kg.corpusgen import CorpusGenerator, PlaceName, load_seeds
+    from kg.corpus.generate import CorpusGenerator, PlaceName, load_seeds
 
     places = [
         PlaceName("昭通市", "昭通", 2),
@@ -266,7 +266,7 @@ def test_build_default_leaves_network_files_out_of_a_large_graph(
     out = tmp_path / "out"
     build(TWO, out, nlp=nlp)
     assert (out / "graph.graphml").is_file() and (out / "graph.gexf").is_file()
-    monkeypatch.setattr("kg.build.NETWORK_MAX_FACTS", 10)
+    monkeypatch.setattr("kg.corpus.build.NETWORK_MAX_FACTS", 10)
     report = build(TWO, out, nlp=nlp)
     assert sorted(report.left_out) == ["gexf", "graphml"]
     assert "--format graphml" in report.left_out["graphml"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.cache import PageCache, page_key, pipeline_version
+from kg.corpus.build import build
+from kg.corpus.cache import PageCache, page_key, pipeline_version
 from kg.model import PageMeta, PageResult
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +98,8 @@ def test_cache_rebuild_extracts_only_new_or_changed_pages(
 @pytest.mark.parametrize(
     ("imports", "listed"),
     [
-        ("kg.read, kg.extract, kg.recognise", "EXTRACTION_MODULES"),
-        ("kg.parts", "EXTRACTION_MODULES + GRAPH_MODULES"),
+        ("kg.text.read, kg.extract, kg.recognise.pipeline", "EXTRACTION_MODULES"),
+        ("kg.corpus.parts", "EXTRACTION_MODULES + GRAPH_MODULES"),
     ],
 )
 def test_cache_versions_hash_every_module_the_stage_loads(imports: str, listed: str) -> None:
@@ -108,9 +108,9 @@ def test_cache_versions_hash_every_module_the_stage_loads(imports: str, listed: 
     import sys
 
     code = (
-        f"import sys, {imports}; from kg.cache import EXTRACTION_MODULES, GRAPH_MODULES; "
-        f"names = {{m.split('.')[1] for m in sys.modules if m.startswith('kg.')}}; "
-        f"print(sorted(names - set({listed}) - {{'cache'}}))"
+        f"import sys, {imports}; from kg.corpus.cache import EXTRACTION_MODULES, GRAPH_MODULES; "
+        f"names = {{m.split('.', 1)[1] for m in sys.modules if m.startswith('kg.')}}; "
+        f"print(sorted(names - set({listed}) - {{'corpus', 'corpus.cache'}}))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

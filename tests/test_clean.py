@@ -1,4 +1,4 @@
-"""Tests of kg.clean: each step on a case table, properties, and the seed pages."""
+"""Tests of kg.text.clean: each step on a case table, properties, and the seed pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.clean import (
+from kg.model import PageMeta
+from kg.text.clean import (
     Traced,
     clean_page,
     clean_traced,
@@ -22,7 +23,6 @@ from kg.clean import (
     remove_layout_spaces,
     width,
 )
-from kg.model import PageMeta
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

@@ -126,7 +126,7 @@ def test_cli_build_writes_only_the_formats_asked(tmp_path) -> None:
 
 
 def test_cli_build_format_choices_are_the_exporters() -> None:
-    from kg.export_rdf import ALL_FORMATS
+    from kg.export.rdf import ALL_FORMATS
 
     option = next(p for p in main.commands["build"].params if p.name == "formats")
     assert sorted(option.type.choices) == sorted(ALL_FORMATS)
@@ -164,16 +164,16 @@ def test_cli_export_writes_the_store_as_the_build_wrote_it(tmp_path) -> None:
 
 
 def test_cli_export_format_choices_are_the_exporters() -> None:
-    from kg.query import EXPORT_FORMATS
+    from kg.store.query import EXPORT_FORMATS
 
     option = next(p for p in main.commands["export"].params if p.name == "fmt")
     assert list(option.type.choices) == list(EXPORT_FORMATS)
 
 
 def test_cli_build_format_option_matches_the_build() -> None:
-    # The CLI spells these out so that `kg --help` does not import kg.build (spaCy).
-    from kg.build import NETWORK_MAX_FACTS
-    from kg.export_rdf import ALL_FORMATS, DEFAULT_FORMATS
+    # The CLI spells these out so that `kg --help` does not import kg.corpus.build (spaCy).
+    from kg.corpus.build import NETWORK_MAX_FACTS
+    from kg.export.rdf import ALL_FORMATS, DEFAULT_FORMATS
 
     option = next(p for p in main.commands["build"].params if p.name == "formats")
     assert list(option.type.choices) == list(ALL_FORMATS)

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from kg.errors import InputError
-from kg.export_html import layout_positions, render_html, script_json, write_html
+from kg.export.html import layout_positions, render_html, script_json, write_html
 from kg.model import ENTITY_TYPES, RELATION_TYPES
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
@@ -19,7 +19,7 @@ DATA = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>'
 
 
 def synthetic(n: int, *, extra: int = 0, names: dict[int, str] | None = None) -> nx.MultiDiGraph:
-    """A chain-and-hub graph of ``n`` entities with the attributes of ``kg.graph.to_networkx``."""
+    """A chain-and-hub graph of ``n`` entities with the attributes of ``kg.graph.rdf.to_networkx``."""
     g = nx.MultiDiGraph()
     for i in range(n):
         g.add_node(
@@ -163,7 +163,7 @@ def test_export_html_write_utf8(tmp_path):
 
 
 def test_export_html_seed_graph(seed_corpus):
-    from kg.graph import build_graph, to_networkx
+    from kg.graph.rdf import build_graph, to_networkx
 
     view = to_networkx(build_graph(seed_corpus))
     data = page_data(render_html(view, title="seeds"))

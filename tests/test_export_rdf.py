@@ -1,4 +1,4 @@
-"""Tests of kg.export_rdf: every format parses back, round trips, and is byte-identical run to run."""
+"""Tests of kg.export.rdf: every format parses back, round trips, and is byte-identical run to run."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.errors import ExportError
-from kg.export_rdf import ALL_FORMATS, serialize, write_exports
-from kg.graph import build_dataset, build_graph
+from kg.export.rdf import ALL_FORMATS, serialize, write_exports
+from kg.graph.rdf import build_dataset, build_graph
 from kg.model import Entity
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -108,8 +108,8 @@ def test_export_rdf_is_byte_identical_across_processes(exported, tmp_path):
         "import sys; sys.path.insert(0, 'tests');"
         "from pathlib import Path;"
         "from test_export_rdf import _hostile_corpus;"
-        "from kg.graph import build_graph, build_dataset;"
-        "from kg.export_rdf import write_exports, ALL_FORMATS;"
+        "from kg.graph.rdf import build_graph, build_dataset;"
+        "from kg.export.rdf import write_exports, ALL_FORMATS;"
         "c = _hostile_corpus();"
         f"write_exports(build_graph(c), build_dataset(c), Path({str(tmp_path)!r}), formats=ALL_FORMATS)"
     )
@@ -139,7 +139,7 @@ def test_export_rdf_rejects_unknown_format(tmp_path):
 
 
 def test_export_rdf_export_corpus_writes_defaults(tmp_path):
-    from kg.export_rdf import DEFAULT_FORMATS, export_corpus
+    from kg.export.rdf import DEFAULT_FORMATS, export_corpus
 
     paths = export_corpus(handmade_corpus(), tmp_path)
     assert [p.name for p in paths] == [FILES[f] for f in DEFAULT_FORMATS]
@@ -148,7 +148,7 @@ def test_export_rdf_export_corpus_writes_defaults(tmp_path):
 
 @pytest.fixture(scope="module")
 def fast_exported(tmp_path_factory):
-    from kg.export_rdf import export_corpus
+    from kg.export.rdf import export_corpus
 
     out = tmp_path_factory.mktemp("fast")
     return out, export_corpus(_hostile_corpus(), out, formats=ALL_FORMATS)
@@ -213,7 +213,7 @@ def test_export_rdf_fast_is_byte_identical_across_processes(fast_exported, tmp_p
         "import sys; sys.path.insert(0, 'tests');"
         "from pathlib import Path;"
         "from test_export_rdf import _hostile_corpus;"
-        "from kg.export_rdf import export_corpus, ALL_FORMATS;"
+        "from kg.export.rdf import export_corpus, ALL_FORMATS;"
         "c = _hostile_corpus(); c.entities.reverse(); c.facts.reverse();"
         f"export_corpus(c, Path({str(tmp_path)!r}), formats=ALL_FORMATS)"
     )

@@ -125,10 +125,10 @@ PAGE_ALPHABET = st.sampled_from(
 def test_extract_any_text_gives_a_valid_graph(nlp, text) -> None:
     from rdflib import Graph
 
-    from kg.export_rdf import serialize
+    from kg.export.rdf import serialize
     from kg.extract import extract_page
-    from kg.graph import build_graph
-    from kg.link import Registry
+    from kg.graph.rdf import build_graph
+    from kg.link.registry import Registry
     from kg.model import PageMeta
 
     result = extract_page(text, PageMeta(source="fuzz.txt", home_place="昭通市"), nlp)

@@ -1,4 +1,4 @@
-"""Tests of kg.gazetteer: the five-level table, short forms, context resolution."""
+"""Tests of kg.lexicon.gazetteer: the five-level table, short forms, context resolution."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kg.gazetteer import Gazetteer, Place
+from kg.lexicon.gazetteer import Gazetteer, Place
 
 
 @pytest.fixture(scope="module")

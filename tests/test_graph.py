@@ -1,7 +1,7 @@
-"""Tests of kg.graph: the RDF graph, dataset, networkx view and SHACL validation.
+"""Tests of kg.graph.rdf: the RDF graph, dataset, networkx view and SHACL validation.
 
 Golden file: tests/golden/handmade.ttl is the Turtle the build writes for the
-hand-made corpus (pyoxigraph's writer, via kg.graph.corpus_rdf); regenerate it after an intended change with KG_UPDATE_GOLDEN=1 pytest tests/test_graph.py.
+hand-made corpus (pyoxigraph's writer, via kg.graph.rdf.corpus_rdf); regenerate it after an intended change with KG_UPDATE_GOLDEN=1 pytest tests/test_graph.py.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from kg.atomic import atomic_write_bytes
 from kg.errors import InputError
-from kg.export_rdf import serialize_rdf
-from kg.graph import (
+from kg.export.rdf import serialize_rdf
+from kg.graph.namespaces import ENTITY_CLASSES, KG, ORG, article_iri, entity_iri, page_iri
+from kg.graph.rdf import (
     DegreeCount,
     DrawnView,
     ViewIndex,
@@ -33,7 +34,6 @@ from kg.graph import (
     validate,
 )
 from kg.model import Fact
-from kg.namespaces import ENTITY_CLASSES, KG, ORG, article_iri, entity_iri, page_iri
 
 sys.path.insert(0, str(Path(__file__).parent))
 from golden.handmade import S1, SOURCE, TITLE1, handmade_corpus  # noqa: E402
@@ -231,7 +231,7 @@ def test_graph_view_index_reads_type_subjects_only():
 def test_graph_skips_fact_with_unknown_entity(caplog):
     c = handmade_corpus()
     c.facts.append(Fact("PROMOTES", ("ORG", "不存在的机构"), ("PROGRAM", "警网融合")))
-    with caplog.at_level(logging.WARNING, logger="kg.graph"):
+    with caplog.at_level(logging.WARNING, logger="kg.graph.rdf"):
         g = build_graph(c)
     assert entity_iri("ORG", "不存在的机构") not in set(g.subjects())
     assert "不存在的机构" in caplog.text

@@ -9,8 +9,7 @@ import pytest
 from spacy.tokens import Span
 
 from kg.extract import to_gold_json
-from kg.link import (
-    Registry,
+from kg.link.page import (
     expand_abbreviations,
     fix_misprint,
     is_doctrine,
@@ -19,6 +18,7 @@ from kg.link import (
     org_kind,
     place_level,
 )
+from kg.link.registry import Registry
 from kg.model import Article, CleanPage, Credit, Entity, Fact, Mention, PageMeta, PageResult
 
 GOLD = Path(__file__).resolve().parent / "gold"
@@ -331,8 +331,8 @@ def test_link_gold_floors(seed_results):
 def test_link_term_names_from_recogniser_spans():
     import spacy
 
-    import kg.terms  # noqa: F401  (registers the span extensions)
-    from kg.link import apply_term_names
+    import kg.recognise.terms  # noqa: F401  (registers the span extensions)
+    from kg.link.page import apply_term_names
 
     text = "认真学习党章，落实“两个确立”。"
     nlp = spacy.blank("zh")

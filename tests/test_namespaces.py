@@ -1,4 +1,4 @@
-"""Tests of kg.namespaces: one prefix table, stable and always-valid IRIs."""
+"""Tests of kg.graph.namespaces: one prefix table, stable and always-valid IRIs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import InputError
-from kg.namespaces import (
+from kg.graph.namespaces import (
     KG,
     KGR,
     PREFIXES,

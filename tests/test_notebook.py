@@ -21,7 +21,7 @@ NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 @pytest.fixture(scope="module")
 def built(seed_corpus, tmp_path_factory) -> Path:
     """The seed corpus's graph written where ``kg build`` would put it."""
-    from kg.graph import build_graph
+    from kg.graph.rdf import build_graph
 
     out = tmp_path_factory.mktemp("kg-output")
     build_graph(seed_corpus).serialize(out / "graph.ttl", format="turtle", encoding="utf-8")

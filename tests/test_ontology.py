@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.graph import ONTOLOGY_PATH, SHAPES_PATH, build_graph
-from kg.namespaces import ENTITY_CLASSES, KG, ORG_KIND_CLASSES, RELATION_PROPERTIES
-from kg.ontology_doc import DOC_PATH, load_ontology, render
+from kg.export.ontology_doc import DOC_PATH, load_ontology, render
+from kg.graph.namespaces import ENTITY_CLASSES, KG, ORG_KIND_CLASSES, RELATION_PROPERTIES
+from kg.graph.rdf import ONTOLOGY_PATH, SHAPES_PATH, build_graph
 
 sys.path.insert(0, str(Path(__file__).parent))
 from golden.handmade import handmade_corpus  # noqa: E402
@@ -72,7 +72,7 @@ def test_ontology_shapes_parse():
 
 
 def test_ontology_doc_is_up_to_date(ontology):
-    """docs/ontology.md must be regenerated (python -m kg.ontology_doc) after editing kg.ttl."""
+    """docs/ontology.md must be regenerated (python -m kg.export.ontology_doc) after editing kg.ttl."""
     assert DOC_PATH.read_text(encoding="utf-8") == render(ontology)
 
 

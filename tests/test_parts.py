@@ -8,17 +8,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.export_rdf import RDF_FORMATS, write_chunks
-from kg.graph import (
-    build_dataset,
-    build_graph,
-    corpus_quads,
-    entity_quads,
-    newspaper_quads,
-    page_quads,
-)
-from kg.link import Links, link_entities, page_keys
-from kg.parts import (
+from kg.corpus.parts import (
     PartStore,
     bucket_part,
     entity_buckets,
@@ -26,6 +16,16 @@ from kg.parts import (
     page_digest,
     page_part,
 )
+from kg.export.rdf import RDF_FORMATS, write_chunks
+from kg.graph.rdf import (
+    build_dataset,
+    build_graph,
+    corpus_quads,
+    entity_quads,
+    newspaper_quads,
+    page_quads,
+)
+from kg.link.registry import Links, link_entities, page_keys
 
 FORMATS = tuple(RDF_FORMATS)
 

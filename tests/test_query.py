@@ -1,4 +1,4 @@
-"""Tests of kg.query: loading stores, running SPARQL, formatting, and the example queries."""
+"""Tests of kg.store.query: loading stores, running SPARQL, formatting, and the example queries."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError, QueryError
-from kg.export_rdf import write_exports
-from kg.graph import build_dataset, build_graph
-from kg.query import (
+from kg.export.rdf import write_exports
+from kg.graph.rdf import build_dataset, build_graph
+from kg.store.query import (
     compact_iri,
     format_csv,
     format_json,
@@ -201,7 +201,7 @@ def test_query_persisted_store_reloads_when_graph_changes(tmp_path):
 
 
 def test_query_export_refuses_unknown_formats_and_folders(store, tmp_path):
-    from kg.query import export_graph
+    from kg.store.query import export_graph
 
     with pytest.raises(InputError, match="'rdfxml' is not one of"):
         export_graph(store, tmp_path / "x.rdf", "rdfxml")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read import decode_page, read_page
+from kg.text.read import decode_page, read_page
 
 TEXT = (
     "昭通市政务服务管理局党组坚持落实“围绕中心抓党建，抓好党建促业务”一条工作主线。\n"

@@ -1,4 +1,4 @@
-"""Tests of kg.recognise: the ORG / PLACE / PERSON components and exact spans."""
+"""Tests of kg.recognise.pipeline: the ORG / PLACE / PERSON components and exact spans."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.model import Article, CleanPage, PageMeta
-from kg.recognise import SPANS_KEY, mentions_of
+from kg.recognise.pipeline import SPANS_KEY, mentions_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

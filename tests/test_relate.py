@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kg.extract import to_gold_json
-from kg.link import link_page
+from kg.link.page import link_page
 from kg.model import Article, CleanPage, Credit, Mention, PageMeta
-from kg.relate import parse_posts, relate_page, sentence_bounds
+from kg.relate.page import parse_posts, relate_page, sentence_bounds
 
 GOLD = Path(__file__).resolve().parent / "gold"
 

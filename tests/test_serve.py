@@ -1,4 +1,4 @@
-"""Tests of kg.serve: a real read-only Oxigraph SPARQL endpoint on a free local port."""
+"""Tests of kg.store.serve: a real read-only Oxigraph SPARQL endpoint on a free local port."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.export_rdf import write_exports
-from kg.graph import build_graph
-from kg.serve import serve
+from kg.export.rdf import write_exports
+from kg.graph.rdf import build_graph
+from kg.store.serve import serve
 
 sys.path.insert(0, str(Path(__file__).parent))
 from golden.handmade import handmade_corpus  # noqa: E402
@@ -106,7 +106,7 @@ def seed_server(seed_corpus, tmp_path_factory):
 
 @pytest.mark.parametrize("query_file", QUERIES, ids=lambda p: p.stem)
 def test_serve_example_queries_match_the_embedded_store(seed_server, query_file):
-    from kg.query import open_store, run_query
+    from kg.store.query import open_store, run_query
 
     out, srv = seed_server
     text = query_file.read_text(encoding="utf-8")

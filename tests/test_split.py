@@ -1,4 +1,4 @@
-"""Tests of kg.split: article heads, bodies, credits and captions."""
+"""Tests of kg.text.split: article heads, bodies, credits and captions."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.clean import clean_page
 from kg.model import Article, CleanPage, PageMeta
-from kg.split import byline_credits, split_articles
+from kg.text.clean import clean_page
+from kg.text.split import byline_credits, split_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))

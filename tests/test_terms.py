@@ -1,4 +1,4 @@
-"""Tests of kg.terms: programmes, honours and documents.
+"""Tests of kg.recognise.terms: programmes, honours and documents.
 
 Run ``python tests/test_terms.py`` to print the per-type figures on the seeds.
 """
@@ -16,11 +16,11 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-import kg.terms  # noqa: F401  (registers the kg_terms factory)
-from kg.clean import clean_page
+import kg.recognise.terms  # noqa: F401  (registers the kg_terms factory)
 from kg.errors import ModelError
 from kg.model import PageMeta
 from kg.resources import pkuseg_model_dir
+from kg.text.clean import clean_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -306,7 +306,7 @@ def test_terms_split_tokens_inside_a_mention(nlp):
     doc = nlp.make_doc("巧家县被评为先进工作者。")
     assert doc.char_span(1, 3) is None
     doc.spans["kg"] = [doc.char_span(0, 3, label="PLACE")]
-    kg.terms._add_spans(doc, [kg.terms.Term(1, 3, "HONOR", "家县")], "kg")
+    kg.recognise.terms._add_spans(doc, [kg.recognise.terms.Term(1, 3, "HONOR", "家县")], "kg")
     assert [(s.label_, s.text) for s in doc.spans["kg"]] == [("PLACE", "巧家县"), ("HONOR", "家县")]
     assert doc.spans["kg"][1]._.canonical == "家县"
 
@@ -334,9 +334,9 @@ def test_terms_lexicon_errors_name_the_file(tmp_path):
     bad = tmp_path / "lex.csv"
     bad.write_text("kind,term,min\nunquoted_program_head,工程,many\n", encoding="utf-8")
     with pytest.raises(ModelError, match="lex.csv"):
-        kg.terms.Lexicon.load(bad)
+        kg.recognise.terms.Lexicon.load(bad)
     with pytest.raises(ModelError, match="missing.csv"):
-        kg.terms.Lexicon.load(tmp_path / "missing.csv")
+        kg.recognise.terms.Lexicon.load(tmp_path / "missing.csv")
 
 
 def test_terms_seed_scores_above_floor(nlp):

@@ -4,7 +4,7 @@ Places, organisations and persons are found on characters (Aho-Corasick
 over the gazetteer and the organ tables, compiled regexes for the rest), so
 segmentation errors cannot cut a name; the tokens are then split at every
 span boundary, so each span in ``doc.spans["kg"]`` is exactly the matched
-text. PROGRAM, HONOR and DOCUMENT come from ``kg.terms``.
+text. PROGRAM, HONOR and DOCUMENT come from ``kg.recognise.terms``.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import kg.terms  # noqa: F401  (registers the kg_terms factory)
+import kg.recognise.terms  # noqa: F401  (registers the kg_terms factory)
 from kg.errors import ModelError
-from kg.gazetteer import RANK, VILLAGE_SUFFIXES, Gazetteer
+from kg.lexicon.gazetteer import RANK, VILLAGE_SUFFIXES, Gazetteer
 from kg.model import Article, CleanPage, Mention
 from kg.resources import data_path, pkuseg_model_dir
 

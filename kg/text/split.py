@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from kg.clean import SPACE, credit_roles, is_byline_start, is_cjk, width
 from kg.model import Article, CleanPage, Credit
 from kg.resources import data_path
+from kg.text.clean import SPACE, credit_roles, is_byline_start, is_cjk, width
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Every writer is a library's own (pyoxigraph's serializers, networkx's
 writers); this module only makes their output deterministic. The quads are
-generated once (``kg.graph.corpus_rdf``) and reach pyoxigraph sorted: the
+generated once (``kg.graph.rdf.corpus_rdf``) and reach pyoxigraph sorted: the
 default graph, then the named graphs by name; subjects grouped, ``rdf:type``
 first. N-Triples and N-Quads lines are sorted, JSON-LD holds one node object
 per line in subject order, and the date GEXF stamps on its header is fixed.
@@ -25,9 +25,9 @@ from rdflib import Dataset, Graph
 
 from kg.atomic import atomic_write_bytes, atomic_writer
 from kg.errors import ExportError
-from kg.graph import CorpusRdf, corpus_rdf, graph_rdf, paused_gc, to_networkx
+from kg.graph.namespaces import KGR, PREFIXES
+from kg.graph.rdf import CorpusRdf, corpus_rdf, graph_rdf, paused_gc, to_networkx
 from kg.model import Corpus
-from kg.namespaces import KGR, PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _jsonld(rdf: CorpusRdf) -> bytes:
 
 
 def serialize_rdf(rdf: CorpusRdf, fmt: str) -> bytes:
-    """Serialise the sorted quads of ``rdf`` (``kg.graph.corpus_rdf``) in ``fmt`` as UTF-8 bytes.
+    """Serialise the sorted quads of ``rdf`` (``kg.graph.rdf.corpus_rdf``) in ``fmt`` as UTF-8 bytes.
 
     Graph formats (``turtle``, ``ntriples``, ``jsonld``) write the unique
     triples, graph names dropped; ``trig`` and ``nquads`` write the quads.
@@ -106,7 +106,7 @@ def serialize_rdf(rdf: CorpusRdf, fmt: str) -> bytes:
 #
 # A large build writes each format as parts joined in a fixed order (newspapers,
 # buckets of entities, pages), each part serialised once and kept between builds
-# (kg.parts). A part is the file's body for its quads: no prefix lines, no JSON-LD
+# (kg.corpus.parts). A part is the file's body for its quads: no prefix lines, no JSON-LD
 # wrapper. Joined, they parse to the same graph as the file written whole: a triple
 # two parts state (one fact read on two pages) is written twice, which RDF reads
 # as one, and a JSON-LD node split over two parts is merged by any JSON-LD reader.
@@ -283,7 +283,7 @@ def write_corpus_rdf(
     *,
     network: nx.MultiDiGraph | None = None,
 ) -> list[Path]:
-    """Write ``rdf`` (``kg.graph.corpus_rdf``) in ``formats`` into ``out_dir``; return the paths written.
+    """Write ``rdf`` (``kg.graph.rdf.corpus_rdf``) in ``formats`` into ``out_dir``; return the paths written.
 
     ``network`` is ``to_networkx(rdf.view)`` when the caller already has it.
 

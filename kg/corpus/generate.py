@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.atomic import atomic_write_text
 from kg.extract import MANIFEST, MANIFEST_FIELDS, iter_pages, read_manifest
-from kg.gazetteer import Gazetteer
+from kg.lexicon.gazetteer import Gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -159,10 +159,10 @@ def generate_corpus(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.corpusgen SEEDS OUT N``: write N generated pages."""
+    """``python -m kg.corpus.generate SEEDS OUT N``: write N generated pages."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m kg.corpusgen", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m kg.corpus.generate", description=__doc__)
     parser.add_argument("seeds", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("pages", type=int)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from kg.errors import ModelError
-from kg.link import (
+from kg.link.page import (
     BARE_PREFIXES,
     NEAREST_LEVELS,
     LinkedPage,
@@ -29,7 +29,7 @@ from kg.link import (
     org_kind,
     place_short,
 )
-from kg.link import load_tables as link_tables
+from kg.link.page import load_tables as link_tables
 from kg.model import Article, CleanPage, Credit, Entity, Evidence, Fact, Mention
 from kg.resources import data_path
 

@@ -1,19 +1,19 @@
 """The graph in parts, kept between builds, so that a rebuild redoes only what changed.
 
 A corpus's quads are those of its newspapers, its entities and its pages
-(``kg.graph.page_quads``: no two pages give the same quad). Each is made
+(``kg.graph.rdf.page_quads``: no two pages give the same quad). Each is made
 into a *part*: one per page, one per bucket of entities (their type and the
 first character of their name), one for the newspapers. A part is named by
 a digest of everything its quads depend on: for a page, its cache key (its
 bytes, manifest row and kg's code) and the corpus keys its mentions and facts
 link to; for a bucket, its merged entities. Parts are stored, serialised in
-every format the build writes (``kg.export_rdf.serialize_chunk``) together
+every format the build writes (``kg.export.rdf.serialize_chunk``) together
 with the few triples of the networkx view, in one SQLite file beside the page
 cache.
 
 A build works out every part's digest (no quads needed), makes the parts the
 store lacks, and writes each file by joining the parts in a fixed order
-(``kg.export_rdf.write_chunks``). After one page is added to a large corpus
+(``kg.export.rdf.write_chunks``). After one page is added to a large corpus
 a rebuild serialises that page and the entity buckets it touched and copies
 the rest. The same corpus gives the same parts whatever the build history,
 so the files are byte-identical to a clean build's.
@@ -35,8 +35,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kg.export_rdf import RDF_FORMATS, serialize_chunk
-from kg.graph import (
+from kg.export.rdf import RDF_FORMATS, serialize_chunk
+from kg.graph.rdf import (
     Key,
     Quad,
     entity_quads,
@@ -45,7 +45,7 @@ from kg.graph import (
     paused_gc,
     quads_rdf,
 )
-from kg.link import Links
+from kg.link.registry import Links
 from kg.model import Entity, PageMeta, PageResult
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 PART_FORMAT = 2  # change when a part's layout or contents change
 STORE_NAME = "parts.sqlite"
 
-ViewTriple = tuple[str, str, str]  # kg.graph.ViewIndex.kept
+ViewTriple = tuple[str, str, str]  # kg.graph.rdf.ViewIndex.kept
 
 
 @dataclass
@@ -162,7 +162,7 @@ def newspapers_part(names: Sequence[str], formats: Sequence[str]) -> Part:
 class PartStore:
     """Parts by digest and page links by cache key, in one SQLite file.
 
-    Entries are pickles, trusted like the page cache (see ``kg.cache``); a
+    Entries are pickles, trusted like the page cache (see ``kg.corpus.cache``); a
     damaged entry reads as missing and is made again.
     """
 

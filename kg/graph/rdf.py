@@ -38,8 +38,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.model import Article, Corpus, Entity, Fact, Mention, PageMeta
-from kg.namespaces import (
+from kg.graph.namespaces import (
     ENTITY_CLASSES,
     KGR,
     ORG_KIND_CLASSES,
@@ -53,8 +52,9 @@ from kg.namespaces import (
     page_iri,
     post_iri,
 )
-from kg.namespaces import KG as _KG
-from kg.namespaces import ORG as _ORG
+from kg.graph.namespaces import KG as _KG
+from kg.graph.namespaces import ORG as _ORG
+from kg.model import Article, Corpus, Entity, Fact, Mention, PageMeta
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ DCTERMS = _Vocab(_ns.DCTERMS)
 PROV = _Vocab(_ns.PROV)
 XSD = _Vocab(_ns.XSD)
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "kg.ttl"
 
@@ -348,7 +348,7 @@ def page_quads(
 ) -> Iterator[Quad]:
     """Every triple one page gives the corpus: its page and article nodes, facts and mentions.
 
-    ``facts`` and ``mentions`` carry the corpus's keys (``kg.link.Links.page``);
+    ``facts`` and ``mentions`` carry the corpus's keys (``kg.link.registry.Links.page``);
     ``known`` is every entity key of the corpus. No two pages give the same
     quad, so the corpus's quads are those of its pages, its entities
     (``entity_quads``) and its newspapers (``newspaper_quads``).
@@ -629,7 +629,7 @@ class DegreeCount:
                 self.degree[tail] += 1
 
     def best(self, n: int) -> set[str]:
-        """The ``n`` entities of highest degree (ties by IRI), as ``kg.export_html`` ranks them."""
+        """The ``n`` entities of highest degree (ties by IRI), as ``kg.export.html`` ranks them."""
         return set(sorted(self.entities, key=lambda e: (-self.degree.get(e, 0), e))[:n])
 
 
@@ -754,7 +754,7 @@ def _rdf_of(
     """Sort ``quads`` for the writers and index them for the networkx view.
 
     ``keep_view`` also lists the view's triples (``rdf.view.kept``), to store
-    with a part of the graph (``kg.parts``).
+    with a part of the graph (``kg.corpus.parts``).
     """
     view = ViewIndex(keep=keep_view)
 

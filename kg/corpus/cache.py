@@ -35,10 +35,23 @@ CACHE_FORMAT = 1
 # page a new key. Changing how the graph is built or written (build, parts, export)
 # keeps the extraction cache and renews the graph's parts (``graph_version``).
 EXTRACTION_MODULES = (
-    "__init__", "atomic", "clean", "errors", "extract", "gazetteer", "link", "model", "read",
-    "recognise", "relate", "resources", "split", "terms",
+    "__init__", "atomic", "errors", "extract", "model", "resources",
+    "lexicon", "lexicon.gazetteer",
+    "link", "link.page",
+    "recognise", "recognise.pipeline", "recognise.terms",
+    "relate", "relate.page",
+    "text", "text.clean", "text.read", "text.split",
 )  # fmt: skip
-GRAPH_MODULES = ("export_rdf", "graph", "namespaces", "parts")
+GRAPH_MODULES = (
+    "corpus", "corpus.parts", "export", "export.rdf", "graph", "graph.namespaces", "graph.rdf",
+    "link.registry",
+)  # fmt: skip
+
+
+def _module_file(root: Path, name: str) -> Path:
+    """The source file of module ``kg.<name>`` (a package's ``__init__.py``)."""
+    path = root / name.replace(".", "/")
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
 def _digest_files(files: list[Path], root: Path) -> str:
@@ -54,7 +67,7 @@ def _digest_files(files: list[Path], root: Path) -> str:
 def pipeline_version() -> str:
     """A string that changes whenever kg's version, its extraction code or its data files change."""
     root = Path(kg.__file__).resolve().parent
-    files = [root / f"{m}.py" for m in EXTRACTION_MODULES]
+    files = [_module_file(root, m) for m in EXTRACTION_MODULES]
     files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
     return f"kg-{kg.__version__}-c{CACHE_FORMAT}-{_digest_files(files, root)}"
 
@@ -63,7 +76,7 @@ def pipeline_version() -> str:
 def graph_version() -> str:
     """``pipeline_version`` plus the code that turns results into quads and serialisations."""
     root = Path(kg.__file__).resolve().parent
-    files = [root / f"{m}.py" for m in GRAPH_MODULES]
+    files = [_module_file(root, m) for m in GRAPH_MODULES]
     return f"{pipeline_version()}-g{_digest_files(files, root)}"
 
 

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from kg.errors import InputError, KgError
-from kg.query import STAMP_FILE, _graph_file, _is_store_dir, stamp_store, store_is_current
+from kg.store.query import STAMP_FILE, _graph_file, _is_store_dir, stamp_store, store_is_current
 
 log = logging.getLogger(__name__)
 

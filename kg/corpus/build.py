@@ -6,7 +6,7 @@ the page cache, and its entities are merged by the ``Linker`` in a fixed
 order; nothing else of a page is kept, so memory stays flat but for the
 merged entities, and the result is the same whichever engine ran. A page
 that cannot be read or extracted is reported (file, reason) and skipped;
-the others still build. Then the graph is made as parts (``kg.parts``): the
+the others still build. Then the graph is made as parts (``kg.corpus.parts``): the
 parts whose inputs did not change since the last build are kept, the others
 are made (by forked workers when there are many), and every output file is
 the parts joined in a fixed order.
@@ -44,13 +44,8 @@ from tqdm import tqdm
 
 import kg
 from kg.atomic import atomic_write_bytes, atomic_write_text
-from kg.cache import PageCache, graph_version, page_key
-from kg.errors import InputError, KgError
-from kg.extract import MANIFEST, extract_page, page_meta, read_manifest, to_gold_json
-from kg.graph import Key, paused_gc
-from kg.link import Linker, Links, page_keys
-from kg.model import PageMeta, PageResult
-from kg.parts import (
+from kg.corpus.cache import PageCache, graph_version, page_key
+from kg.corpus.parts import (
     STORE_NAME,
     PageLinks,
     Part,
@@ -64,7 +59,12 @@ from kg.parts import (
     page_part,
     sync_store,
 )
-from kg.read import MAX_BYTES, decode_page, read_page_bytes
+from kg.errors import InputError, KgError
+from kg.extract import MANIFEST, extract_page, page_meta, read_manifest, to_gold_json
+from kg.graph.rdf import Key, paused_gc
+from kg.link.registry import Linker, Links, page_keys
+from kg.model import PageMeta, PageResult
+from kg.text.read import MAX_BYTES, decode_page, read_page_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     cached: int = 0  # pages whose extraction came from the cache
     extracted: int = 0
-    parts: int = 0  # parts of the graph (kg.parts): newspapers, entity buckets, pages
+    parts: int = 0  # parts of the graph (kg.corpus.parts): newspapers, entity buckets, pages
     parts_made: int = 0  # parts serialised in this build (the rest were kept from the last)
     quads: int = 0
     store_sync: tuple[int, int] | None = None  # parts removed from and added to the store
@@ -291,7 +291,7 @@ def _build_locked(
     sparql_store: bool,
     html_max_nodes: int,
 ) -> BuildReport:
-    from kg.export_rdf import ALL_FORMATS, DEFAULT_FORMATS, RDF_FORMATS
+    from kg.export.rdf import ALL_FORMATS, DEFAULT_FORMATS, RDF_FORMATS
 
     report = BuildReport()
     t_start = time.perf_counter()
@@ -524,7 +524,7 @@ def _build_in(
 
 def _without_network_files(formats: tuple[str, ...], report: BuildReport) -> tuple[str, ...]:
     """The default formats, less GraphML and GEXF when the graph is too large for them."""
-    from kg.export_rdf import NETWORK_FORMATS
+    from kg.export.rdf import NETWORK_FORMATS
 
     facts = sum(counts.get("facts", 0) for counts in report.pages.values())
     if facts <= NETWORK_MAX_FACTS:
@@ -730,7 +730,7 @@ def _worker_nlp() -> Language:
     """The pipeline of this worker process, loaded on first use."""
     global _WORKER_NLP
     if _WORKER_NLP is None:
-        from kg.recognise import build_nlp
+        from kg.recognise.pipeline import build_nlp
 
         _WORKER_NLP = build_nlp()
     return _WORKER_NLP
@@ -840,7 +840,7 @@ class _LocalRunner(_Runner):
 
     def submit(self, batch: list[tuple[str, PageMeta]]) -> _Future:
         if self._nlp is None:
-            from kg.recognise import build_nlp
+            from kg.recognise.pipeline import build_nlp
 
             self._nlp = build_nlp()
         return _Done(extract_batch(batch, self._nlp))
@@ -991,9 +991,9 @@ def _export(
     (``views()``, ``DrawnView``), so the memory this takes does not grow with
     the corpus's facts.
     """
-    from kg.export_html import MAX_EDGE_EVIDENCE, MAX_EVIDENCE, write_html
-    from kg.export_rdf import NETWORK_FORMATS, plain_network, serialize_network, write_chunks
-    from kg.graph import DegreeCount, DrawnView, ViewIndex, to_networkx
+    from kg.export.html import MAX_EDGE_EVIDENCE, MAX_EVIDENCE, write_html
+    from kg.export.rdf import NETWORK_FORMATS, plain_network, serialize_network, write_chunks
+    from kg.graph.rdf import DegreeCount, DrawnView, ViewIndex, to_networkx
 
     t0 = time.perf_counter()
     wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
@@ -1042,7 +1042,7 @@ def _export(
 
 
 def _output_names() -> frozenset[str]:
-    from kg.export_rdf import NETWORK_FORMATS, RDF_FORMATS
+    from kg.export.rdf import NETWORK_FORMATS, RDF_FORMATS
 
     return frozenset([*(name for _, name in RDF_FORMATS.values()), *NETWORK_FORMATS.values()])
 
@@ -1065,8 +1065,8 @@ def _publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kg.build OUT PATH…``: a bare entry point for scripts and tests."""
-    parser = argparse.ArgumentParser(prog="python -m kg.build", description=__doc__)
+    """``python -m kg.corpus.build OUT PATH…``: a bare entry point for scripts and tests."""
+    parser = argparse.ArgumentParser(prog="python -m kg.corpus.build", description=__doc__)
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("paths", type=Path, nargs="+")
     parser.add_argument("--workers", type=int)

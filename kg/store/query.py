@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from kg.atomic import atomic_write_text, atomic_writer
 from kg.errors import InputError, QueryError
-from kg.namespaces import PREFIXES
+from kg.graph.namespaces import PREFIXES
 
 log = logging.getLogger(__name__)
 

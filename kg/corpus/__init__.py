@@ -1,0 +1,1 @@
+"""Corpus builds: inputs, extraction engines, the page cache and the graph in parts."""

@@ -1,0 +1,1 @@
+"""Exporters: RDF files, the network files, the interactive HTML page, the ontology's docs."""

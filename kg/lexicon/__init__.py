@@ -1,0 +1,1 @@
+"""Knowledge as data: the gazetteer and the tables of organs, people, roles and terms."""

@@ -1,0 +1,1 @@
+"""Recognition: the spaCy ``zh`` pipeline and its components, which mark entity spans."""

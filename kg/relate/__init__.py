@@ -1,0 +1,1 @@
+"""Relations: the facts a linked page states, each with its evidence sentence."""
