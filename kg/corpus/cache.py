@@ -43,7 +43,9 @@ EXTRACTION_MODULES = (
     "text", "text.clean", "text.read", "text.split",
 )  # fmt: skip
 GRAPH_MODULES = (
-    "corpus", "corpus.parts", "export", "export.rdf", "graph", "graph.namespaces", "graph.rdf",
+    "corpus", "corpus.parts", "export", "export.rdf",
+    "graph", "graph.namespaces", "graph.oxigraph", "graph.quads", "graph.rdf", "graph.terms",
+    "graph.view",
     "link.registry",
 )  # fmt: skip
 

@@ -253,7 +253,7 @@ def render_html(
     """The interactive page of ``nxgraph`` as one self-contained HTML string.
 
     Args:
-        nxgraph: the graph (``kg.graph.rdf.to_networkx``): nodes keyed by IRI with
+        nxgraph: the graph (``kg.graph.view.to_networkx``): nodes keyed by IRI with
             ``label``, ``type``, ``aliases``, ``place``, ``evidence``; edges with
             ``relation``, ``label``, ``evidence``.
         title: page title and heading (shown as text).

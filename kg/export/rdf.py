@@ -26,7 +26,9 @@ from rdflib import Dataset, Graph
 from kg.atomic import atomic_write_bytes, atomic_writer
 from kg.errors import ExportError
 from kg.graph.namespaces import KGR, PREFIXES
-from kg.graph.rdf import CorpusRdf, corpus_rdf, graph_rdf, paused_gc, to_networkx
+from kg.graph.oxigraph import paused_gc
+from kg.graph.rdf import CorpusRdf, corpus_rdf, graph_rdf
+from kg.graph.view import to_networkx
 from kg.model import Corpus
 
 log = logging.getLogger(__name__)
