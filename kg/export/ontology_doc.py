@@ -56,8 +56,8 @@ def _terms(graph: Graph, kind: URIRef) -> list[URIRef]:
     )
 
 
-def render(graph: Graph) -> str:
-    """The Markdown page describing the ontology ``graph``."""
+def _header(graph: Graph) -> list[str]:
+    """The page's title, the ontology's comment, the namespaces and the prefix table."""
     lines = [
         "# The kg ontology",
         "",
@@ -79,31 +79,41 @@ def render(graph: Graph) -> str:
         "| prefix | namespace |",
         "| --- | --- |",
     ]
-    lines += [f"| `{p}:` | `{ns}` |" for p, ns in PREFIXES.items()]
-    sections = (
-        ("Classes", OWL.Class, RDFS.subClassOf, "subclass of"),
-        ("Object properties", OWL.ObjectProperty, RDFS.subPropertyOf, "subproperty of"),
-        ("Datatype properties", OWL.DatatypeProperty, RDFS.subPropertyOf, "subproperty of"),
-    )
-    for title, kind, parent_prop, parent_word in sections:
+    return lines + [f"| `{p}:` | `{ns}` |" for p, ns in PREFIXES.items()]
+
+
+def _term(graph: Graph, term: URIRef, parent_prop: URIRef, parent_word: str) -> list[str]:
+    """One class or property: labels, comment, parents, domain, range and example."""
+    lines = [f"### {_curie(graph, term)}", ""]
+    lines.append(f"**{_label(graph, term, 'zh')}** · {_label(graph, term, 'en')}")
+    lines += ["", _one(graph, term, RDFS.comment), ""]
+    parents = sorted(_curie(graph, p) for p in graph.objects(term, parent_prop))
+    if parents:
+        lines.append(f"- {parent_word}: " + ", ".join(f"`{p}`" for p in parents))
+    for name, prop in (("domain", RDFS.domain), ("range", RDFS.range)):
+        values = sorted(_curie(graph, v) for v in graph.objects(term, prop))
+        if values:
+            lines.append(f"- {name}: " + ", ".join(f"`{v}`" for v in values))
+    example = _one(graph, term, SKOS.example)
+    if example:
+        lines.append(f"- example: `{example}`")
+    return [*lines, ""]
+
+
+_SECTIONS = (
+    ("Classes", OWL.Class, RDFS.subClassOf, "subclass of"),
+    ("Object properties", OWL.ObjectProperty, RDFS.subPropertyOf, "subproperty of"),
+    ("Datatype properties", OWL.DatatypeProperty, RDFS.subPropertyOf, "subproperty of"),
+)
+
+
+def render(graph: Graph) -> str:
+    """The Markdown page describing the ontology ``graph``."""
+    lines = _header(graph)
+    for title, kind, parent_prop, parent_word in _SECTIONS:
         lines += ["", f"## {title}", ""]
         for term in _terms(graph, kind):
-            lines += [f"### {_curie(graph, term)}", ""]
-            lines.append(f"**{_label(graph, term, 'zh')}** · {_label(graph, term, 'en')}")
-            lines += ["", _one(graph, term, RDFS.comment), ""]
-            facts = []
-            parents = sorted(_curie(graph, p) for p in graph.objects(term, parent_prop))
-            if parents:
-                facts.append(f"- {parent_word}: " + ", ".join(f"`{p}`" for p in parents))
-            for name, prop in (("domain", RDFS.domain), ("range", RDFS.range)):
-                values = sorted(_curie(graph, v) for v in graph.objects(term, prop))
-                if values:
-                    facts.append(f"- {name}: " + ", ".join(f"`{v}`" for v in values))
-            example = _one(graph, term, SKOS.example)
-            if example:
-                facts.append(f"- example: `{example}`")
-            lines += facts
-            lines.append("")
+            lines += _term(graph, term, parent_prop, parent_word)
         while lines and lines[-1] == "":
             lines.pop()
     lines += ["", "## Reused terms", "", "| term | how kg uses it |", "| --- | --- |"]
