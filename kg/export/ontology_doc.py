@@ -15,7 +15,17 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg.atomic import atomic_write_text
-from kg.graph.namespaces import KG, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, SKOS, bind_namespaces
+from kg.graph.namespaces import (
+    KG,
+    ONTOLOGY,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+    bind_namespaces,
+    curie,
+)
 from kg.graph.rdf import ONTOLOGY_PATH
 
 log = logging.getLogger(__name__)
@@ -23,13 +33,11 @@ log = logging.getLogger(__name__)
 DOC_PATH = ONTOLOGY_PATH.parent.parent / "docs" / "ontology.md"
 
 
-def _curie(graph: Graph, term: object) -> str:
-    """A term as ``prefix:name`` when a project prefix covers it."""
+def _curie(term: object) -> str:
+    """A term as ``prefix:name`` when a project prefix covers it, else ``<iri>``."""
     text = str(term)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(str(ns)) and text != str(ns):
-            return f"{prefix}:{text[len(str(ns)) :]}"
-    return f"<{text}>"
+    short = curie(text)
+    return short if short is not None and not short.endswith(":") else f"<{text}>"
 
 
 def _label(graph: Graph, term: Node, lang: str) -> str:
@@ -84,14 +92,14 @@ def _header(graph: Graph) -> list[str]:
 
 def _term(graph: Graph, term: URIRef, parent_prop: URIRef, parent_word: str) -> list[str]:
     """One class or property: labels, comment, parents, domain, range and example."""
-    lines = [f"### {_curie(graph, term)}", ""]
+    lines = [f"### {_curie(term)}", ""]
     lines.append(f"**{_label(graph, term, 'zh')}** · {_label(graph, term, 'en')}")
     lines += ["", _one(graph, term, RDFS.comment), ""]
-    parents = sorted(_curie(graph, p) for p in graph.objects(term, parent_prop))
+    parents = sorted(_curie(p) for p in graph.objects(term, parent_prop))
     if parents:
         lines.append(f"- {parent_word}: " + ", ".join(f"`{p}`" for p in parents))
     for name, prop in (("domain", RDFS.domain), ("range", RDFS.range)):
-        values = sorted(_curie(graph, v) for v in graph.objects(term, prop))
+        values = sorted(_curie(v) for v in graph.objects(term, prop))
         if values:
             lines.append(f"- {name}: " + ", ".join(f"`{v}`" for v in values))
     example = _one(graph, term, SKOS.example)
@@ -119,9 +127,9 @@ def render(graph: Graph) -> str:
     lines += ["", "## Reused terms", "", "| term | how kg uses it |", "| --- | --- |"]
     reused = sorted(
         (t for t in graph.subjects(SKOS.scopeNote, None) if not str(t).startswith(str(KG))),
-        key=lambda t: _curie(graph, t),
+        key=_curie,
     )
-    lines += [f"| `{_curie(graph, t)}` | {_cell(_one(graph, t, SKOS.scopeNote))} |" for t in reused]
+    lines += [f"| `{_curie(t)}` | {_cell(_one(graph, t, SKOS.scopeNote))} |" for t in reused]
     return "\n".join(lines) + "\n"
 
 

@@ -85,6 +85,15 @@ RELATION_PROPERTIES: dict[str, URIRef] = {
 }
 
 
+def curie(iri: str) -> str | None:
+    """``iri`` as ``prefix:local`` under the longest project namespace it starts with, or None."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return None
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
+
+
 def bind_namespaces(graph: Graph) -> Graph:
     """Bind every project prefix on ``graph`` (replacing rdflib's defaults) and return it."""
     for prefix, ns in PREFIXES.items():
@@ -188,6 +197,7 @@ __all__ = [
     "XSD",
     "article_iri",
     "bind_namespaces",
+    "curie",
     "entity_iri",
     "fact_iri",
     "iri_segment",
