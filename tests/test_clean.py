@@ -1,4 +1,4 @@
-"""Tests of kg.text.clean: each step on a case table, properties, and the seed pages."""
+"""Tests of kg.text.clean: each step on a case table (join_lines: test_paragraphs.py), properties, and the seed pages."""
 
 from __future__ import annotations
 
@@ -11,18 +11,14 @@ from hypothesis import strategies as st
 
 from kg.model import PageMeta
 from kg.text.clean import (
-    Traced,
     clean_page,
     clean_traced,
-    delete_spans,
     drop_furniture,
-    join_lines,
     normalise_whitespace,
-    read_furniture,
     rebuild_vertical,
     remove_layout_spaces,
-    width,
 )
+from kg.text.traced import Traced
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -87,60 +83,6 @@ def test_clean_rebuild_vertical(raw: str, expected: str) -> None:
     assert _run(rebuild_vertical, raw) == expected
 
 
-COLUMN = (
-    "2022年以来，昭通市政务服务\n"
-    "管理局党组坚持落实“围绕中心抓\n"
-    "党建，抓好党建促业务”一条工作\n"
-    "主线、聚焦“建一流队伍、创一流业\n"
-    "绩、树一流形象”三项目标要求、紧\n"
-    "盯“政治建设、政务服务、机关党\n"
-    "建”三个重点任务的“133”工作思\n"
-    "路，制定创建方案，健全工作机制。\n"
-)
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        # a column paragraph becomes one line
-        (COLUMN, COLUMN.replace("\n", "", COLUMN.count("\n") - 1)),
-        # a break after sentence-final punctuation stays
-        ("第一句话说完了。\n第二句话开始", "第一句话说完了。\n第二句话开始"),
-        # short title lines keep their breaks; the body under them is joined
-        (
-            "理清思路部署\n开创“1+1+N”创先争优格局\n\n" + COLUMN,
-            "理清思路部署\n开创“1+1+N”创先争优格局\n\n"
-            + COLUMN.replace("\n", "", COLUMN.count("\n") - 1),
-        ),
-        # kicker and subtitle lines are never joined
-        ("昭通市政务服务管理局——\n坚持工作思路", "昭通市政务服务管理局——\n坚持工作思路"),
-        ("奋楫扬帆启新程\n——昭通市直机关工作综述", "奋楫扬帆启新程\n——昭通市直机关工作综述"),
-        # a long paragraph line cut mid-sentence continues after the blank line
-        (
-            "据悉" + "平台" * 25 + "网格化管\n\n理和指挥平台。",
-            "据悉" + "平台" * 25 + "网格化管理和指挥平台。",
-        ),
-        # an open book-title mark continues
-        (
-            "印发《昭通市招标投标领域公平竞争\n\n审查工作方案》。",
-            "印发《昭通市招标投标领域公平竞争审查工作方案》。",
-        ),
-        # a short title line alone does not swallow the next paragraph
-        (
-            "坚持“133”工作思路 积极推进创先争优\n\n今年以来，",
-            "坚持“133”工作思路 积极推进创先争优\n\n今年以来，",
-        ),
-        # a source line stays apart
-        (
-            "（昭通市政务服务管理局供稿）\n\n1992年7月，",
-            "（昭通市政务服务管理局供稿）\n\n1992年7月，",
-        ),
-    ],
-)
-def test_clean_join_lines(raw: str, expected: str) -> None:
-    assert _run(join_lines, raw) == expected
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -161,42 +103,7 @@ def test_clean_remove_layout_spaces(raw: str, expected: str) -> None:
     assert _run(remove_layout_spaces, raw) == expected
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [("正文", 2.0), ("ab", 1.0), ("“1”个", 2.5), ("", 0.0)],
-)
-def test_clean_width(line: str, expected: float) -> None:
-    assert width(line) == expected
-
-
-def test_clean_delete_spans_keeps_offsets() -> None:
-    doc = delete_spans(Traced.of("abcdef"), [(1, 2), (3, 5)])
-    assert doc.text == "acf"
-    assert list(doc.offsets) == [0, 2, 5]
-
-
-# ---------------------------------------------------------------- furniture
-
-
-def test_clean_read_furniture_meta_and_credits() -> None:
-    raw = (
-        "\n32022年11月22日 星期二\n\n"
-        "责编：毛利涛 组版：谢 红 校对：王文富 投稿电话：0870-3191969\n\n"
-        "阅读昭通·党建\nZHAOTONG RIBAO\n"
-    )
-    found, credits = read_furniture(raw)
-    assert found == {
-        "date": "2022-11-22",
-        "page_no": "3",
-        "column": "党建",
-        "newspaper": "昭通日报",
-    }
-    assert [(c.role, c.name) for c in credits] == [
-        ("责编", "毛利涛"),
-        ("组版", "谢红"),
-        ("校对", "王文富"),
-    ]
-    assert [raw[c.start : c.end] for c in credits] == ["毛利涛", "谢 红", "王文富"]
+# ---------------------------------------------------------------- page metadata
 
 
 def test_clean_page_fills_only_missing_meta() -> None:

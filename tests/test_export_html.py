@@ -19,7 +19,7 @@ DATA = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>'
 
 
 def synthetic(n: int, *, extra: int = 0, names: dict[int, str] | None = None) -> nx.MultiDiGraph:
-    """A chain-and-hub graph of ``n`` entities with the attributes of ``kg.graph.rdf.to_networkx``."""
+    """A chain-and-hub graph of ``n`` entities with the attributes of ``kg.graph.view.to_networkx``."""
     g = nx.MultiDiGraph()
     for i in range(n):
         g.add_node(

@@ -1,4 +1,4 @@
-"""Tests of kg.graph.rdf: the RDF graph, dataset, networkx view and SHACL validation.
+"""Tests of kg.graph.rdf and kg.graph.quads: the RDF graph, dataset, sorted quads and SHACL validation.
 
 Golden file: tests/golden/handmade.ttl is the Turtle the build writes for the
 hand-made corpus (pyoxigraph's writer, via kg.graph.rdf.corpus_rdf); regenerate it after an intended change with KG_UPDATE_GOLDEN=1 pytest tests/test_graph.py.
@@ -17,26 +17,20 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from kg.atomic import atomic_write_bytes
-from kg.errors import InputError
 from kg.export.rdf import serialize_rdf
-from kg.graph.namespaces import ENTITY_CLASSES, KG, ORG, article_iri, entity_iri, page_iri
+from kg.graph.namespaces import KG, ORG, article_iri, entity_iri, page_iri
+from kg.graph.quads import corpus_quads
 from kg.graph.rdf import (
-    DegreeCount,
-    DrawnView,
-    ViewIndex,
     build_dataset,
     build_graph,
-    corpus_quads,
     corpus_rdf,
     graph_rdf,
-    quads_rdf,
-    to_networkx,
     validate,
 )
 from kg.model import Fact
 
 sys.path.insert(0, str(Path(__file__).parent))
-from golden.handmade import S1, SOURCE, TITLE1, handmade_corpus  # noqa: E402
+from golden.handmade import SOURCE, handmade_corpus  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "handmade.ttl"
 
@@ -173,65 +167,10 @@ def test_graph_corpus_rdf_is_the_same_from_an_rdflib_dataset():
     assert list(a.triple_order) == list(b.triple_order)
 
 
-def test_graph_networkx_view_from_index_equals_view_from_graph(graph):
-    from_index = to_networkx(corpus_rdf(handmade_corpus()).view)
-    from_graph = to_networkx(graph)
-    assert sorted(from_index.nodes(data=True)) == sorted(from_graph.nodes(data=True))
-    assert sorted(from_index.edges(keys=True, data=True)) == sorted(
-        from_graph.edges(keys=True, data=True)
-    )
-
-
-def _cut(graph, nodes, node_evidence, edge_evidence):
-    """``graph`` restricted to ``nodes``, each node and edge keeping its first sentences."""
-    cut = graph.subgraph(nodes).copy()
-    for _, data in cut.nodes(data=True):
-        data["evidence"] = data["evidence"][:node_evidence]
-    for _, _, data in cut.edges(data=True):
-        data["evidence"] = data["evidence"][:edge_evidence]
-    return cut
-
-
-def test_graph_drawn_view_is_the_whole_view_cut_to_its_nodes(seed_corpus):
-    """A large build's page view, fed part by part, equals the whole view cut to the chosen nodes."""
-    kept = quads_rdf(corpus_quads(seed_corpus), keep_view=True).view.kept
-    whole = to_networkx(_index(kept))
-    types = {str(cls) for _, cls in ENTITY_CLASSES.values()}
-    first = [t for t in kept if t[1] == str(RDF.type) and t[2] in types]
-    by_subject: dict[int, list] = {0: first, 1: [], 2: [], 3: []}
-    for t in sorted(set(kept) - set(first)):
-        by_subject[1 + sum(map(ord, t[0])) % 3].append(t)  # a fact's triples stay in one part
-    counts = DegreeCount()
-    for part in by_subject.values():
-        counts.add(part)
-    assert counts.degree == {n: d for n, d in whole.degree if d}
-    nodes = counts.best(30)
-    assert nodes == set(sorted(whole, key=lambda n: (-whole.degree(n), n))[:30])
-    drawn = DrawnView(nodes, node_evidence=2, edge_evidence=1)
-    for part in by_subject.values():
-        drawn.add(part)
-    got, want = drawn.to_networkx(), _cut(whole, nodes, 2, 1)
-    assert max(len(d["evidence"]) for _, d in whole.subgraph(nodes).nodes(data=True)) > 2
-    assert sorted(got.nodes(data=True)) == sorted(want.nodes(data=True))
-    assert sorted(got.edges(keys=True, data=True)) == sorted(want.edges(keys=True, data=True))
-    assert got.number_of_edges() > 30
-
-
-def _index(triples):
-    index = ViewIndex()
-    index.extend(triples)
-    return index
-
-
-def test_graph_view_index_reads_type_subjects_only():
-    with pytest.raises(InputError, match="rdf:type"):
-        ViewIndex().subjects(SKOS.prefLabel, KG.Fact)
-
-
 def test_graph_skips_fact_with_unknown_entity(caplog):
     c = handmade_corpus()
     c.facts.append(Fact("PROMOTES", ("ORG", "不存在的机构"), ("PROGRAM", "警网融合")))
-    with caplog.at_level(logging.WARNING, logger="kg.graph.rdf"):
+    with caplog.at_level(logging.WARNING, logger="kg.graph.quads"):
         g = build_graph(c)
     assert entity_iri("ORG", "不存在的机构") not in set(g.subjects())
     assert "不存在的机构" in caplog.text
@@ -250,31 +189,6 @@ def test_graph_dataset_has_one_graph_per_article():
     assert len(list(art1.subjects(RDF.type, KG.Fact))) == 8
     assert (entity_iri("ORG", "红光派出所"), RDF.type, KG.Organization) in ds.default_graph
     assert len(list(ds.default_graph.subjects(RDF.type, KG.Fact))) == 0
-
-
-def test_graph_networkx_view(graph):
-    g = to_networkx(graph)
-    assert g.number_of_nodes() == 16
-    station = g.nodes[str(entity_iri("ORG", "红光派出所"))]
-    assert station["label"] == "红光派出所"
-    assert station["type"] == "ORG"
-    assert station["aliases"] == ["派出所"]
-    assert station["place"] == "红光安置区"
-    assert station["evidence"] == [S1]
-    edges = {
-        (g.nodes[u]["label"], g.nodes[v]["label"], d["relation"], d["label"])
-        for u, v, d in g.edges(data=True)
-    }
-    assert ("刘永旺", "红光派出所", "HOLDS_POST", "所长") in edges
-    assert ("红光派出所", "枫桥式公安派出所", "AWARDED", "2022") in edges
-    assert ("昭通市政务服务管理局", "133工作思路", "PROMOTES", "") in edges
-    assert len(edges) == 11  # the credit's tail is an article, not an entity node
-    (d,) = g.get_edge_data(
-        str(entity_iri("PERSON", "刘永旺")), str(entity_iri("ORG", "红光派出所"))
-    ).values()
-    assert d["evidence"] == [S1]
-    assert g.nodes[str(entity_iri("PERSON", "张顺富"))]["evidence"] == ["通讯员 张顺富"]
-    assert TITLE1
 
 
 def test_graph_handmade_conforms_to_shapes(graph):

@@ -16,6 +16,7 @@ from kg.graph.namespaces import (
     PREFIXES,
     article_iri,
     bind_namespaces,
+    curie,
     entity_iri,
     fact_iri,
     iri_segment,
@@ -106,3 +107,17 @@ def test_namespaces_bind_replaces_defaults():
     for prefix, ns in PREFIXES.items():
         assert bound[prefix] == str(ns)
     assert bound["schema"] == "https://schema.org/"
+
+
+@pytest.mark.parametrize(
+    ("iri", "expected"),
+    [
+        ("https://w3id.org/kg/ns#Fact", "kg:Fact"),
+        ("https://w3id.org/kg/id/org/昭通市委", "kgr:org/昭通市委"),
+        ("http://www.w3.org/2004/02/skos/core#prefLabel", "skos:prefLabel"),
+        ("https://w3id.org/kg/ns#", "kg:"),
+        ("https://example.org/x", None),
+    ],
+)
+def test_namespaces_curie(iri: str, expected: str | None) -> None:
+    assert curie(iri) == expected

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kg.model import Article, CleanPage, PageMeta
 from kg.text.clean import clean_page
-from kg.text.split import byline_credits, split_articles
+from kg.text.split import split_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
@@ -174,28 +174,6 @@ def test_split_banner_credits_go_to_the_article_they_head(seeds) -> None:  # typ
 
 
 # ---------------------------------------------------------------- rules
-
-
-@pytest.mark.parametrize(
-    ("byline", "expected"),
-    [
-        ("记者 毛利涛 通讯员 瞿小英 文/图", [("记者", "毛利涛"), ("通讯员", "瞿小英")]),
-        ("本报记者 曲宏 文并摄", [("记者", "曲宏")]),
-        ("通讯员 田明", [("通讯员", "田明")]),
-        ("◆通讯员张顺富", [("通讯员", "张顺富")]),
-        ("通讯员张俊文/图", [("通讯员", "张俊")]),
-        ("本报讯 记者侯悦林报道", [("记者", "侯悦林")]),
-        ("沈小平", [("记者", "沈小平")]),
-        ("记者 张三 李四", [("记者", "张三"), ("记者", "李四")]),
-    ],
-)
-def test_split_byline_credits(byline: str, expected: list[tuple[str, str]]) -> None:
-    page = CleanPage(
-        meta=PageMeta(source="b.txt"), raw=byline, text=byline, offsets=list(range(len(byline)))
-    )
-    credits = byline_credits(page, 0, len(byline))
-    assert [(c.role, c.name) for c in credits] == expected
-    assert all(byline[c.start : c.end] == c.name for c in credits)
 
 
 BODY = "今年以来，某县坚持以人民为中心，创新工作思路，推进基层治理，群众满意度不断提升。" * 3

@@ -40,10 +40,14 @@ EXTRACTION_MODULES = (
     "link", "link.page",
     "recognise", "recognise.pipeline", "recognise.terms",
     "relate", "relate.page",
-    "text", "text.clean", "text.read", "text.split",
+    "text", "text.bylines", "text.chars", "text.clean", "text.furniture", "text.heads",
+    "text.lines", "text.pairing", "text.paragraphs", "text.read", "text.split", "text.tables",
+    "text.traced",
 )  # fmt: skip
 GRAPH_MODULES = (
-    "corpus", "corpus.parts", "export", "export.rdf", "graph", "graph.namespaces", "graph.rdf",
+    "corpus", "corpus.parts", "export", "export.rdf",
+    "graph", "graph.namespaces", "graph.oxigraph", "graph.quads", "graph.rdf", "graph.terms",
+    "graph.view",
     "link.registry",
 )  # fmt: skip
 

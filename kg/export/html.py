@@ -20,9 +20,10 @@ import logging
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 import numpy as np
@@ -172,31 +173,21 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-def _payload(
-    graph: nx.MultiDiGraph,
-    degree_of: Callable[[str], int],
-    *,
-    notice: str,
-    large: bool,
-    styles: dict[str, dict[str, str]],
-) -> dict[str, Any]:
-    """The page's JSON: nodes (by index), edges, type counts, styles and the notice."""
-    order = sorted(graph.nodes)
-    index = {node: i for i, node in enumerate(order)}
+def _node_items(
+    graph: nx.MultiDiGraph, order: list[str], degree_of: Callable[[str], int], *, large: bool
+) -> list[dict[str, Any]]:
+    """The page's nodes, by index in ``order``, sized by degree (and placed, for large graphs)."""
     # Above a few hundred nodes vis-network's own start takes seconds; start it from ours.
     positions = layout_positions(graph, order) if large or len(order) > _SEED_LAYOUT_ABOVE else None
     nodes = []
-    type_counts: dict[str, int] = {}
     for i, node in enumerate(order):
         attrs = graph.nodes[node]
-        kind = str(attrs.get("type") or "OTHER")
-        type_counts[kind] = type_counts.get(kind, 0) + 1
         degree = degree_of(node)  # in the whole graph: a node's size does not change when capped
         item: dict[str, Any] = {
             "id": i,
             "iri": node,
             "label": _label(graph, node),
-            "type": kind,
+            "type": _kind(attrs),
             "aliases": sorted(set(_strings(attrs.get("aliases"))) - {_label(graph, node)}),
             "place": str(attrs["place"]) if attrs.get("place") else None,
             "evidence": _strings(attrs.get("evidence"))[:MAX_EVIDENCE],
@@ -205,6 +196,15 @@ def _payload(
         if positions is not None:
             item["x"], item["y"] = int(positions[i][0]), int(positions[i][1])
         nodes.append(item)
+    return nodes
+
+
+def _kind(attrs: Mapping[str, Any]) -> str:
+    return str(attrs.get("type") or "OTHER")
+
+
+def _edge_items(graph: nx.MultiDiGraph, index: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The page's edges between node indices, in a fixed order."""
     rows = sorted(
         (
             index[u],
@@ -215,7 +215,7 @@ def _payload(
         )
         for u, v, d in graph.edges(data=True)
     )
-    edges = [
+    return [
         {
             "id": i,
             "from": u,
@@ -226,12 +226,28 @@ def _payload(
         }
         for i, (u, v, rel, label, evidence) in enumerate(rows)
     ]
+
+
+def _payload(
+    graph: nx.MultiDiGraph,
+    degree_of: Callable[[str], int],
+    *,
+    notice: str,
+    large: bool,
+    styles: dict[str, dict[str, str]],
+) -> dict[str, Any]:
+    """The page's JSON: nodes (by index), edges, type counts, styles and the notice."""
+    order = sorted(graph.nodes)
+    type_counts: dict[str, int] = {}
+    for node in order:
+        kind = _kind(graph.nodes[node])
+        type_counts[kind] = type_counts.get(kind, 0) + 1
     ordered_types = [t for t in styles if t in type_counts] + sorted(
         t for t in type_counts if t not in styles
     )
     return {
-        "nodes": nodes,
-        "edges": edges,
+        "nodes": _node_items(graph, order, degree_of, large=large),
+        "edges": _edge_items(graph, {node: i for i, node in enumerate(order)}),
         "type_counts": type_counts,
         "type_order": ordered_types,
         "styles": styles,
@@ -240,49 +256,63 @@ def _payload(
     }
 
 
-def render_html(
-    nxgraph: nx.MultiDiGraph,
-    *,
-    title: str = "kg",
-    focus: str | None = None,
-    depth: int = 2,
-    max_nodes: int = 5000,
-    physics_limit: int = 1500,
-    whole: tuple[int, Mapping[str, int]] | None = None,
-) -> str:
-    """The interactive page of ``nxgraph`` as one self-contained HTML string.
+@dataclass(frozen=True)
+class PageOptions:
+    """What the page shows of a graph, and how.
 
-    Args:
-        nxgraph: the graph (``kg.graph.rdf.to_networkx``): nodes keyed by IRI with
-            ``label``, ``type``, ``aliases``, ``place``, ``evidence``; edges with
-            ``relation``, ``label``, ``evidence``.
+    Attributes:
         title: page title and heading (shown as text).
         focus: label or IRI of an entity; only its neighbourhood is shown.
         depth: radius of the neighbourhood, in edges of either direction.
         max_nodes: above this many nodes only the highest-degree ones are kept.
         physics_limit: above this many nodes physics is off and positions are
             computed here.
-        whole: when ``nxgraph`` holds only the best-connected nodes of a larger
+        whole: when the graph holds only the best-connected nodes of a larger
             graph (a large build draws no more), that graph's node count and
             degrees, so the page is the one the whole graph would give.
 
     Raises:
-        InputError: ``focus`` names no entity, or a limit is not positive.
+        InputError: a limit is not positive.
     """
-    if depth < 0:
-        raise InputError(f"depth must be 0 or more, got {depth}")
-    if max_nodes < 1:
-        raise InputError(f"max_nodes must be at least 1, got {max_nodes}")
+
+    title: str = "kg"
+    focus: str | None = None
+    depth: int = 2
+    max_nodes: int = 5000
+    physics_limit: int = 1500
+    whole: tuple[int, Mapping[str, int]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.depth < 0:
+            raise InputError(f"depth must be 0 or more, got {self.depth}")
+        if self.max_nodes < 1:
+            raise InputError(f"max_nodes must be at least 1, got {self.max_nodes}")
+
+
+class PageKeywords(TypedDict, total=False):
+    """The fields of :class:`PageOptions`, as keywords of ``render_html`` and ``write_html``."""
+
+    title: str
+    focus: str | None
+    depth: int
+    max_nodes: int
+    physics_limit: int
+    whole: tuple[int, Mapping[str, int]] | None
+
+
+def _shown(nxgraph: nx.MultiDiGraph, options: PageOptions) -> tuple[nx.MultiDiGraph, list[str]]:
+    """The part of ``nxgraph`` the page draws (a neighbourhood, a cap), and notices saying so."""
     graph = nxgraph
     notices = []
-    if focus is not None:
-        centre = find_node(graph, focus)
-        graph = nx.ego_graph(graph, centre, radius=depth, undirected=True)
+    if options.focus is not None:
+        centre = find_node(graph, options.focus)
+        graph = nx.ego_graph(graph, centre, radius=options.depth, undirected=True)
         notices.append(
-            f"Neighbourhood of {_label(nxgraph, centre)} within {depth} step(s): "
+            f"Neighbourhood of {_label(nxgraph, centre)} within {options.depth} step(s): "
             f"{graph.number_of_nodes()} of {nxgraph.number_of_nodes()} entities."
         )
-    total = graph.number_of_nodes() if whole is None else whole[0]
+    total = graph.number_of_nodes() if options.whole is None else options.whole[0]
+    max_nodes = options.max_nodes
     if total > max_nodes:
         if graph.number_of_nodes() > max_nodes:
             graph = _cap(graph, max_nodes)
@@ -291,15 +321,32 @@ def render_html(
             f"({graph.number_of_edges():,} relations); render with focus=… to see one neighbourhood."
         )
         log.warning("graph page capped at %d of %d nodes", max_nodes, total)
-    large = graph.number_of_nodes() > physics_limit
+    return graph, notices
+
+
+def render_html(nxgraph: nx.MultiDiGraph, **options: Unpack[PageKeywords]) -> str:
+    """The interactive page of ``nxgraph`` as one self-contained HTML string.
+
+    Args:
+        nxgraph: the graph (``kg.graph.view.to_networkx``): nodes keyed by IRI with
+            ``label``, ``type``, ``aliases``, ``place``, ``evidence``; edges with
+            ``relation``, ``label``, ``evidence``.
+        **options: what to show and how (:class:`PageOptions`).
+
+    Raises:
+        InputError: ``focus`` names no entity, or a limit is not positive.
+    """
+    page = PageOptions(**options)
+    graph, notices = _shown(nxgraph, page)
+    large = graph.number_of_nodes() > page.physics_limit
     if large:
         notices.append("Large graph: layout precomputed, physics off, edge labels in tooltips.")
-    styles = load_styles()
+    whole = page.whole
     degrees = nxgraph.degree if whole is None else (lambda n: whole[1].get(n, 0))
-    data = _payload(graph, degrees, notice=" ".join(notices), large=large, styles=styles)
+    data = _payload(graph, degrees, notice=" ".join(notices), large=large, styles=load_styles())
     vis_js, vis_css = _vis_assets()
     parts = {
-        "TITLE": html.escape(title),
+        "TITLE": html.escape(page.title),
         "VIS_CSS": vis_css,
         "PAGE_CSS": _asset("page.css"),
         "DATA": script_json(data),
@@ -309,14 +356,14 @@ def render_html(
     return _TOKEN.sub(lambda m: parts[m.group(1)], _asset("page.html"))
 
 
-def write_html(nxgraph: nx.MultiDiGraph, path: str | Path, **kw: Any) -> Path:
+def write_html(nxgraph: nx.MultiDiGraph, path: str | Path, **options: Unpack[PageKeywords]) -> Path:
     """Write :func:`render_html`'s page to ``path`` as UTF-8, atomically.
 
     Raises:
         ExportError: the file cannot be written.
     """
     path = Path(path)
-    page = render_html(nxgraph, **kw)
+    page = render_html(nxgraph, **options)
     try:
         atomic_write_text(path, page)
     except OSError as e:

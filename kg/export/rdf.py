@@ -26,7 +26,9 @@ from rdflib import Dataset, Graph
 from kg.atomic import atomic_write_bytes, atomic_writer
 from kg.errors import ExportError
 from kg.graph.namespaces import KGR, PREFIXES
-from kg.graph.rdf import CorpusRdf, corpus_rdf, graph_rdf, paused_gc, to_networkx
+from kg.graph.oxigraph import paused_gc
+from kg.graph.rdf import CorpusRdf, corpus_rdf, graph_rdf
+from kg.graph.view import to_networkx
 from kg.model import Corpus
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,11 @@ ALL_FORMATS = tuple(RDF_FORMATS) + tuple(NETWORK_FORMATS)
 # name must escape (kgr:org\/…); Turtle and TriG write them whole instead.
 _TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if ns != str(KGR)}
 _JSONLD_CONTEXT = dict(sorted(PREFIXES.items()))
+_JSONLD_OPEN = (
+    b'{\n"@context": '
+    + json.dumps(_JSONLD_CONTEXT, ensure_ascii=False, indent=2).encode("utf-8")
+    + b',\n"@graph": [\n'
+)
 
 
 def _ox_serialize(
@@ -68,15 +75,24 @@ def _sorted_lines(data: bytes) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def _jsonld(rdf: CorpusRdf) -> bytes:
-    """pyoxigraph's JSON-LD of the triples under the project's prefixes, one node object per line."""
+def _check_rdf_format(fmt: str) -> None:
+    """Raise ExportError unless ``fmt`` is an RDF format."""
+    if fmt not in RDF_FORMATS:
+        raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+
+
+def _jsonld_nodes(rdf: CorpusRdf) -> bytes:
+    """pyoxigraph's JSON-LD node objects of the triples, one a line, without the enclosing array."""
     nodes = _ox_serialize(rdf.triples(), ox.RdfFormat.JSON_LD).strip()
     # pyoxigraph writes the node objects as one array on one line. A node ends with
     # its last value array ("]}"), a value object with a string ('"}'), and a quote
     # inside a string is escaped: ']},{"@id":' only ever joins two node objects.
-    nodes = nodes[1:-1].replace(b']},{"@id":', b']},\n{"@id":') if nodes != b"[]" else b""
-    context = json.dumps(_JSONLD_CONTEXT, ensure_ascii=False, indent=2).encode("utf-8")
-    return b'{\n"@context": ' + context + b',\n"@graph": [\n' + nodes + b"\n]\n}\n"
+    return nodes[1:-1].replace(b']},{"@id":', b']},\n{"@id":') if nodes != b"[]" else b""
+
+
+def _jsonld(rdf: CorpusRdf) -> bytes:
+    """pyoxigraph's JSON-LD of the triples under the project's prefixes, one node object per line."""
+    return _JSONLD_OPEN + _jsonld_nodes(rdf) + b"\n]\n}\n"
 
 
 def serialize_rdf(rdf: CorpusRdf, fmt: str) -> bytes:
@@ -88,8 +104,7 @@ def serialize_rdf(rdf: CorpusRdf, fmt: str) -> bytes:
     Raises:
         ExportError: the format is unknown.
     """
-    if fmt not in RDF_FORMATS:
-        raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+    _check_rdf_format(fmt)
     ox_format = RDF_FORMATS[fmt][0]
     if fmt == "trig":
         return _ox_serialize(rdf.quads, ox_format, _TURTLE_PREFIXES)
@@ -128,8 +143,7 @@ def serialize_chunk(rdf: CorpusRdf, fmt: str) -> bytes:
     Raises:
         ExportError: the format is unknown.
     """
-    if fmt not in RDF_FORMATS:
-        raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+    _check_rdf_format(fmt)
     if not rdf.quads:
         return b""
     ox_format = RDF_FORMATS[fmt][0]
@@ -141,8 +155,7 @@ def serialize_chunk(rdf: CorpusRdf, fmt: str) -> bytes:
             raise ExportError(f"pyoxigraph's {fmt} does not start with the expected prefixes")
         return data[len(header) :]
     if fmt == "jsonld":
-        nodes = _ox_serialize(rdf.triples(), ox_format).strip()
-        return nodes[1:-1].replace(b']},{"@id":', b']},\n{"@id":') + b"\n"
+        return _jsonld_nodes(rdf) + b"\n"
     return serialize_rdf(rdf, fmt)  # N-Triples, N-Quads: lines, sorted
 
 
@@ -151,8 +164,7 @@ def _document_frame(fmt: str) -> tuple[bytes, bytes, bytes]:
     if fmt in ("turtle", "trig"):
         return _prefix_lines(RDF_FORMATS[fmt][0]), b"", b""
     if fmt == "jsonld":
-        context = json.dumps(_JSONLD_CONTEXT, ensure_ascii=False, indent=2).encode("utf-8")
-        return b'{\n"@context": ' + context + b',\n"@graph": [\n', b",\n", b"]\n}\n"
+        return _JSONLD_OPEN, b",\n", b"]\n}\n"
     return b"", b"", b""
 
 
@@ -167,8 +179,7 @@ def write_chunks(
     """
     formats = tuple(formats)
     for fmt in formats:
-        if fmt not in RDF_FORMATS:
-            raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+        _check_rdf_format(fmt)
     paths = {fmt: Path(out_dir) / RDF_FORMATS[fmt][1] for fmt in formats}
     frames = {fmt: _document_frame(fmt) for fmt in formats}
     started = dict.fromkeys(formats, False)
@@ -203,8 +214,7 @@ def serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     Raises:
         ExportError: the format is unknown, or needs a dataset and got a plain graph.
     """
-    if fmt not in RDF_FORMATS:
-        raise ExportError(f"RDF format {fmt!r} is not one of {sorted(RDF_FORMATS)}")
+    _check_rdf_format(fmt)
     if fmt in DATASET_FORMATS and not isinstance(graph, Dataset):
         raise ExportError(
             f"format {fmt!r} writes named graphs and needs an rdflib Dataset, got {type(graph).__name__}"

@@ -24,10 +24,13 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from kg.errors import InputError
 
+# The W3C vocabularies imported above are bound under the prefixes below too:
+# modules take them (and ours) from here, never from rdflib.namespace.
 KG = Namespace("https://w3id.org/kg/ns#")
 KGR = Namespace("https://w3id.org/kg/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+ONTOLOGY = URIRef(str(KG).rstrip("#"))  # the owl:Ontology node of ontology/kg.ttl
 
 # prefix -> namespace IRI, the one table every graph, store and formatter binds
 PREFIXES: dict[str, str] = {
@@ -80,6 +83,15 @@ RELATION_PROPERTIES: dict[str, URIRef] = {
     "AWARDED": KG.awarded,
     "ISSUED": KG.issued,
 }
+
+
+def curie(iri: str) -> str | None:
+    """``iri`` as ``prefix:local`` under the longest project namespace it starts with, or None."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return None
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
 
 
 def bind_namespaces(graph: Graph) -> Graph:
@@ -163,3 +175,34 @@ def mention_iri(*parts: object) -> URIRef:
 def post_iri(holder_of: URIRef, title: str) -> URIRef:
     """The IRI of an ``org:Post``: one post title in one organisation or place."""
     return KGR[f"post/{_digest((str(holder_of), title))}"]
+
+
+__all__ = [
+    "DCTERMS",
+    "ENTITY_CLASSES",
+    "KG",
+    "KGR",
+    "ONTOLOGY",
+    "ORG",
+    "ORG_KIND_CLASSES",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "RELATION_PROPERTIES",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "XSD",
+    "article_iri",
+    "bind_namespaces",
+    "curie",
+    "entity_iri",
+    "fact_iri",
+    "iri_segment",
+    "mention_iri",
+    "newspaper_iri",
+    "page_iri",
+    "post_iri",
+]

@@ -131,6 +131,31 @@ def decode_page(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
 
 
 def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
+    """The text of ``data`` and its encoding: by byte-order mark, else UTF-8, else a legacy one."""
+    by_bom = _decode_bom(data, path)
+    if by_bom is not None:
+        return by_bom
+    _refuse_binary(data, path)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    _refuse_damaged_utf8(data, path, utf8_error)
+    legacy = _decode_legacy(data, path)
+    if legacy is not None:
+        return legacy
+    raise InputError(
+        f"{path}: not valid UTF-8 (byte {utf8_error.start}), UTF-16 or GB18030, "
+        "and no other encoding gives readable text"
+    )
+
+
+def _decode_bom(data: bytes, path: Path | str) -> tuple[str, str] | None:
+    """The text and encoding a byte-order mark announces, or None without one.
+
+    Raises:
+        InputError: the bytes after the mark are not in its encoding.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -141,6 +166,11 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
                     f"{codec} at byte {e.start}"
                 ) from e
             return text.lstrip("\ufeff"), "utf-8-sig" if codec == "utf-8-sig" else _bom_name(bom)
+    return None
+
+
+def _refuse_binary(data: bytes, path: Path | str) -> None:
+    """Raise InputError for a known binary format or NUL bytes."""
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
             raise InputError(f"{path}: is {what}, expected page text")
@@ -149,20 +179,25 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
             f"{path}: contains NUL bytes (binary, or UTF-16 without a byte-order mark), "
             "expected page text"
         )
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as e:
-        utf8_error = e
-    # Mostly-valid UTF-8 with a few broken bytes is a damaged file, not GBK:
-    # read as GB18030 it would turn into plausible-looking nonsense.
+
+
+def _refuse_damaged_utf8(data: bytes, path: Path | str, error: UnicodeDecodeError) -> None:
+    """Raise InputError for mostly-valid UTF-8 with a few broken bytes: a damaged file, not GBK.
+
+    Read as GB18030 it would turn into plausible-looking nonsense.
+    """
     lossy = data.decode("utf-8", errors="replace")
     bad = lossy.count("\ufffd")
     wide = sum(1 for c in lossy if ord(c) > 0x7F) - bad
     if wide >= 10 * bad:
         raise InputError(
-            f"{path}: invalid UTF-8 at byte {utf8_error.start} "
+            f"{path}: invalid UTF-8 at byte {error.start} "
             f"({bad} bad sequence(s) in otherwise UTF-8 text); expected UTF-8, UTF-16 or GB18030"
         )
+
+
+def _decode_legacy(data: bytes, path: Path | str) -> tuple[str, str] | None:
+    """GB18030, else charset-normalizer's confident guess, when it reads as Chinese text."""
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -176,10 +211,7 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
         if _plausible(text) >= MIN_PLAUSIBLE:
             logger.info("%s: guessed encoding %s (chaos %.2f)", path, best.encoding, best.chaos)
             return text, best.encoding
-    raise InputError(
-        f"{path}: not valid UTF-8 (byte {utf8_error.start}), UTF-16 or GB18030, "
-        "and no other encoding gives readable text"
-    )
+    return None
 
 
 def _plausible(text: str) -> float:

@@ -1,0 +1,121 @@
+"""Page furniture: the date line, page name, masthead, editor line and banners around the articles.
+
+:func:`read_furniture` reads the page metadata and the page credits printed
+in it, before the ``drop_furniture`` cleaning step deletes its lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache, lru_cache
+
+from kg.model import Credit
+from kg.text.chars import SPACE, is_cjk, line_spans, token_len
+from kg.text.tables import Furniture, furniture
+
+logger = logging.getLogger(__name__)
+
+FURNITURE_MAX = 120  # no furniture line is longer (characters)
+
+
+@cache
+def _editor_role_re() -> re.Pattern[str]:
+    words = sorted(furniture().page_roles, key=len, reverse=True)
+    return re.compile(f"({'|'.join(map(re.escape, words))})[:：]")
+
+
+def is_editor_line(line: str) -> bool:
+    """A page editor line: two or more page roles followed by a colon."""
+    return len(_editor_role_re().findall(line)) >= 2
+
+
+@lru_cache(maxsize=4096)
+def is_furniture_line(line: str) -> bool:
+    """A line that is page furniture only (date, page name, masthead, banner…)."""
+    s = line.strip(SPACE)
+    if not s or len(s) > FURNITURE_MAX:
+        return False
+    if any(p in s for p in "，。、；"):
+        return False  # furniture has no clause punctuation; most body lines do
+    f = furniture()
+    if f.masthead.fullmatch(s) or f.banner.fullmatch(s) or f.lines.fullmatch(s):
+        return True
+    if is_editor_line(s):
+        return True
+    rest = f.pagename.sub("", f.date.sub("", s))
+    return rest != s and not rest.strip(SPACE + "0123456789")
+
+
+def read_furniture(raw: str) -> tuple[dict[str, str], list[Credit]]:
+    """Page metadata and page-level credits printed in the furniture.
+
+    Returns:
+        The metadata found (keys of :class:`PageMeta`: ``date``, ``page_no``,
+        ``newspaper``, ``column``) and the editor-line credits, whose offsets
+        point at the names in ``raw``.
+    """
+    f = furniture()
+    found: dict[str, str] = {}
+    credits: list[Credit] = []
+    for start, end in line_spans(raw):
+        s = raw[start:end].strip(SPACE)
+        if not s or not is_furniture_line(s):
+            continue
+        _read_meta(f, s, found)
+        if is_editor_line(s):
+            credits.extend(_editor_credits(raw, start, end))
+    if "column" not in found and "banner" in found:
+        found["column"] = found["banner"]
+    found.pop("banner", None)
+    return found, credits
+
+
+def _read_meta(f: Furniture, s: str, found: dict[str, str]) -> None:
+    """Add to ``found`` what one furniture line ``s`` tells of the page (first value wins)."""
+    date = f.date.search(s)
+    if date and "date" not in found:
+        y, mo, d = int(date["y"]), int(date["m"]), int(date["d"])
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            found["date"] = f"{y:04d}-{mo:02d}-{d:02d}"
+            if date["page"]:
+                found.setdefault("page_no", str(int(date["page"])))
+    page = f.pagename.search(s)
+    if page and page["column"]:
+        found.setdefault("column", page["column"])
+    mast = f.masthead.fullmatch(s)
+    if mast:
+        name = f.mastheads.get(s)
+        if name:
+            found.setdefault("newspaper", name)
+        else:
+            logger.info("masthead %r not in furniture_mastheads.csv", s)
+    banner = f.banner.fullmatch(s)
+    if banner and banner["column"] and not mast:
+        found.setdefault("banner", banner["column"])
+
+
+def _editor_credits(raw: str, start: int, end: int) -> list[Credit]:
+    """Credits of an editor line ``责编：毛利涛 组版：谢 红 校对：王文富 投稿电话：…``."""
+    roles = furniture().page_roles
+    line = raw[start:end]
+    credits = []
+    for m in _editor_role_re().finditer(line):
+        i, j = _name_span(line, m.end())
+        name = "".join(c for c in line[i:j] if c not in SPACE)
+        if 2 <= len(name) <= 4:
+            credits.append(Credit(roles[m.group(1)], name, start + i, start + j))
+    return credits
+
+
+def _name_span(line: str, i: int) -> tuple[int, int]:
+    """The name after a role at ``i``: CJK characters, single layout spaces allowed between them."""
+    while i < len(line) and line[i] in SPACE:
+        i += 1
+    j = i
+    while j < len(line) and (
+        is_cjk(line[j])
+        or (j > i and line[j] in SPACE and token_len(line, j + 1, 1) == 1 and is_cjk(line[j + 1]))
+    ):
+        j += 1
+    return i, j

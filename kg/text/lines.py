@@ -1,0 +1,127 @@
+"""The lines of a clean page and what each looks like (splitting's first pass).
+
+Each non-empty line is classified by layout cues: its width, its final
+punctuation, dashes, byline role words, the blank lines around it and the
+width of the raw column it was joined from. The kinds: ``body``, ``short``
+(a title-like line), ``caption``, ``byline``, ``tail`` (``文/图``),
+``kicker``, ``subtitle``, ``source`` (``（X供稿）``) and ``banner``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from kg.model import CleanPage
+from kg.text.bylines import is_byline_start, lead_byline
+from kg.text.chars import SPACE, width
+from kg.text.tables import roles
+
+TITLE_MAX = 40.0  # widest title line, in CJK characters
+CAPTION_MAX = 45.0  # widest photo caption
+SENTENCE_END = "。！？!?…"
+
+_SOURCE = re.compile(
+    r"[（(](?P<pic>图片由|照片由|图由)?(?P<name>[^（()）]{2,30}?)(?P<role>供稿|供图|提供)[)）]"
+)
+_TAIL = re.compile(r"[文图摄并/\\／、\s]+")
+
+
+@dataclass
+class Line:
+    """One non-empty line of the clean text with its layout features."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    gap: int  # blank lines before it
+    kind: str = "body"  # body, short, caption, byline, tail, kicker, subtitle, source, banner
+    lead_byline: int = 0  # length of a byline opening a body line ("本报讯 记者X报道 ")
+    column: float = 0.0  # raw column width of the lines it was joined from
+    last_width: float = 0.0  # width of its last raw line
+
+    @property
+    def width(self) -> float:
+        return width(self.text)
+
+
+def ends_sentence(text: str) -> bool:
+    """The text ends with sentence-final punctuation (closing quotes and brackets aside)."""
+    s = text.rstrip("”’」』）)\"'")
+    return bool(s) and s[-1] in SENTENCE_END
+
+
+def source_line(text: str) -> re.Match[str] | None:
+    """The match of a source line ``（X供稿）`` (groups ``pic``, ``name``, ``role``), or None."""
+    return _SOURCE.fullmatch(text)
+
+
+def page_lines(page: CleanPage) -> list[Line]:
+    """The non-empty lines of the clean text, classified."""
+    lines: list[Line] = []
+    pos = 0
+    gap = 0
+    for text in page.text.split("\n"):
+        if text.strip(SPACE):
+            lines.append(Line(len(lines), pos, pos + len(text), text, gap))
+            gap = 0
+        else:
+            gap += 1
+        pos += len(text) + 1
+    raw_lines = _raw_line_widths(page.raw)
+    for line in lines:
+        line.column, line.last_width = _column(page, line, raw_lines)
+        line.kind = _kind(line)
+    return lines
+
+
+def _raw_line_widths(raw: str) -> tuple[list[int], list[float]]:
+    starts, widths = [], []
+    pos = 0
+    for text in raw.split("\n"):
+        starts.append(pos)
+        pos += len(text) + 1
+        # rough width (ASCII half): enough to tell columns apart, and fast on every raw line
+        text = text.strip(SPACE)
+        widths.append(len(text) - 0.5 * len(text.encode("ascii", "ignore")))
+    return starts, widths
+
+
+def _column(
+    page: CleanPage, line: Line, raw_lines: tuple[list[int], list[float]]
+) -> tuple[float, float]:
+    """Median width of the raw lines a clean line was joined from, and its last one's."""
+    starts, widths = raw_lines
+    first = bisect.bisect_right(starts, page.offsets[line.start]) - 1
+    last = bisect.bisect_right(starts, page.offsets[line.end - 1]) - 1
+    spans = sorted(widths[i] for i in range(first, last) if widths[i] > 0)  # last is short
+    if len(spans) < 2:
+        return 0.0, widths[last]
+    return spans[len(spans) // 2], widths[last]
+
+
+def _kind(line: Line) -> str:
+    text, w = line.text, line.width
+    if _SOURCE.fullmatch(text):
+        return "source"
+    if w <= TITLE_MAX and any(text.endswith(word) for word, _ in roles("banner")):
+        return "banner"
+    if is_byline_start(text) and w < TITLE_MAX and not ends_sentence(text):
+        return "byline"
+    if w > TITLE_MAX:
+        line.lead_byline = lead_byline(text)
+        if line.lead_byline:
+            return "body"
+    if _TAIL.fullmatch(text):
+        return "tail"
+    if text.endswith("——") and w <= TITLE_MAX + 15:
+        return "kicker"
+    if text.startswith("——") and w <= TITLE_MAX + 30:
+        return "subtitle"
+    if w <= CAPTION_MAX and ends_sentence(text) and text.count("。") <= 2:
+        return "caption"
+    if w <= TITLE_MAX and not ends_sentence(text):
+        return "short"
+    return "body"
