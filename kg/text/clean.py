@@ -13,7 +13,6 @@ read into the page metadata and credits by :func:`read_furniture` before the
 from __future__ import annotations
 
 import bisect
-import csv
 import dataclasses
 import logging
 import re
@@ -23,8 +22,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 
 from kg.errors import ModelError
+from kg.lexicon import tables
 from kg.model import CleanPage, Credit, PageMeta
-from kg.resources import data_path
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ def delete_spans(doc: Traced, spans: Iterable[tuple[int, int]]) -> Traced:
 
 @dataclass(frozen=True)
 class Furniture:
-    """Patterns of page furniture, loaded from ``kg/data/furniture_*``."""
+    """Patterns of page furniture, loaded from ``kg/data/text/furniture.csv``."""
 
     date: re.Pattern[str]
     pagename: re.Pattern[str]
@@ -96,37 +95,27 @@ class Furniture:
     page_roles: dict[str, str]
 
 
-def _data_rows(name: str) -> list[list[str]]:
-    path = data_path(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ModelError(f"data file {path} is unreadable; expected it in kg/data") from e
-    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    delimiter = "\t" if name.endswith(".tsv") else ","
-    return [row for row in csv.reader(rows, delimiter=delimiter)]
-
-
 @cache
 def credit_roles() -> dict[str, tuple[str, str]]:
-    """Role words of credits: word -> (role, scope), from ``credit_roles.csv``."""
-    rows = _data_rows("credit_roles.csv")[1:]
-    return {word: (role, scope) for word, role, scope in rows}
+    """Role words of credits: word -> (role, scope), from ``people/roles.csv``."""
+    return {r.word: (r.credit_role, r.credit_scope) for r in tables.roles("credit")}
 
 
 @cache
 def furniture() -> Furniture:
     """The furniture patterns and tables."""
     by_kind: dict[str, list[str]] = {}
-    for kind, pattern in _data_rows("furniture_patterns.tsv"):
+    patterns = tables.load_table("text/furniture.csv")
+    for kind, pattern in zip(patterns.column("kind"), patterns.column("pattern"), strict=True):
         by_kind.setdefault(kind, []).append(pattern)
     try:
         compiled = {
             kind: re.compile("|".join(f"(?:{p})" for p in pats)) for kind, pats in by_kind.items()
         }
     except re.error as e:
-        raise ModelError(f"bad pattern in furniture_patterns.tsv: {e}") from e
-    mastheads = {p: n for p, n in _data_rows("furniture_mastheads.csv")[1:]}
+        raise ModelError(f"bad pattern in text/furniture.csv: {e}") from e
+    names = tables.load_table("text/mastheads.csv")
+    mastheads = dict(zip(names.column("pinyin"), names.column("newspaper"), strict=True))
     page_roles = {w: r for w, (r, scope) in credit_roles().items() if scope == "page"}
     return Furniture(
         date=compiled["date"],
@@ -446,7 +435,7 @@ def read_furniture(raw: str) -> tuple[dict[str, str], list[Credit]]:
             if name:
                 found.setdefault("newspaper", name)
             else:
-                logger.info("masthead %r not in furniture_mastheads.csv", s)
+                logger.info("masthead %r not in text/mastheads.csv", s)
         banner = f.banner.fullmatch(s)
         if banner and banner["column"] and not mast:
             found.setdefault("banner", banner["column"])

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from kg.lexicon import tables
 from kg.model import Article, CleanPage, Credit
-from kg.resources import data_path
 from kg.text.clean import SPACE, credit_roles, is_byline_start, is_cjk, width
 
 logger = logging.getLogger(__name__)
@@ -88,11 +88,7 @@ class _Draft:
 
 @cache
 def _surnames() -> tuple[frozenset[str], frozenset[str]]:
-    words = [
-        w.strip()
-        for w in data_path("credit_surnames.txt").read_text(encoding="utf-8").splitlines()
-        if w.strip() and not w.startswith("#")
-    ]
+    words = tables.surnames("author")
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
 
 
@@ -103,15 +99,18 @@ def _roles(scope: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
-_SOURCE = re.compile(
-    r"[（(](?P<pic>图片由|照片由|图由)?(?P<name>[^（()）]{2,30}?)(?P<role>供稿|供图|提供)[)）]"
-)
-_TAIL = re.compile(r"[文图摄并/\\／、\s]+")
+_SOURCE = re.compile(tables.pattern("source_line"))
+_TAIL = re.compile(tables.pattern("credit_tail"))
 # The dateline that opens a news item: "本报讯", "新华社北京11月3日电", "（XX电）".
-_LEAD = re.compile(r"(?:本报讯|[^\s，。（()）]{2,12}\d{1,2}日电|[（(][^（()）]{2,16}电[)）])")
+_LEAD = re.compile(tables.pattern("dateline"))
 # and the credits in brackets after it: "（记者 张三 通讯员 李四）"
 _LEAD_CREDITS = re.compile(r"\s*[（(][^（()）]{2,30}[)）]")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,5}")
+_CREDIT_KIND = tables.chars("credit_kind")  # 文, 图, 摄: "文并摄" is no name
+# "文/图", "文并摄" after a name, longest first
+_CREDIT_SUFFIXES = tuple(
+    sorted((r.word for r in tables.roles("credit_suffix")), key=len, reverse=True)
+)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -634,10 +633,10 @@ def byline_credits(page: CleanPage, start: int, end: int) -> list[Credit]:
             segment = segment[:cut]
         for m in _NAME.finditer(segment):
             name, s = m.group(), m_end + m.start()
-            if not name.strip("文图摄并影"):
+            if not name.strip(_CREDIT_KIND):
                 continue  # "文并摄": the credit's kind, not a name
             # "文/图", "文并摄" after the name are not part of it
-            for suffix in ("文并摄", "文并图", "摄影", "文图", "文", "摄"):
+            for suffix in _CREDIT_SUFFIXES:
                 if (
                     name.endswith(suffix)
                     and len(name) - len(suffix) >= 2
