@@ -37,6 +37,8 @@ EXTRA_TABLE = "places/extra.csv"
 # the parsed gazetteer is cached; a change to any of these files rebuilds it
 SOURCES = (MAIN_TABLE, EXTRA_TABLE, "places/levels.csv", "places/words.csv")
 CACHE_VERSION = "2"
+# the parsed table as the cache holds it: these attributes, in this order
+CACHED_COLUMNS = ("_name", "_level", "_code", "_short", "_parent", "_by_name", "_by_short")
 _lock = threading.Lock()
 _loaded: Gazetteer | None = None
 
@@ -106,15 +108,7 @@ class Gazetteer:
         return cache_dir() / f"gazetteer-{stamp.hexdigest()[:16]}.marshal"
 
     def _columns(self) -> tuple:
-        return (
-            self._name,
-            self._level,
-            self._code,
-            self._short,
-            self._parent,
-            self._by_name,
-            self._by_short,
-        )
+        return tuple(getattr(self, column) for column in CACHED_COLUMNS)
 
     def _read_cache(self) -> bool:
         try:
@@ -125,15 +119,11 @@ class Gazetteer:
         except (OSError, ValueError, EOFError, TypeError) as e:
             logger.warning("gazetteer cache unreadable, rebuilding: %s", e)
             return False
-        (
-            self._name,
-            self._level,
-            self._code,
-            self._short,
-            self._parent,
-            self._by_name,
-            self._by_short,
-        ) = data
+        if not isinstance(data, tuple) or len(data) != len(CACHED_COLUMNS):
+            logger.warning("gazetteer cache of another layout, rebuilding")
+            return False
+        for column, value in zip(CACHED_COLUMNS, data, strict=True):
+            setattr(self, column, value)
         return True
 
     def _write_cache(self) -> None:

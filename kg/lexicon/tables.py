@@ -104,14 +104,8 @@ def _text(path: Path) -> str:
         raise ModelError(f"cannot read table {path}: {e}") from e
 
 
-def parse_table(text: str, name: str) -> Table:
-    """A table from its CSV text (``name`` is what errors call the file).
-
-    Raises:
-        ModelError: the header is missing, a row has the wrong number of
-            fields, a field starts or ends with white space or a quoted field
-            runs over the end of its line.
-    """
+def _data_lines(text: str, name: str) -> tuple[str, list[tuple[int, str]]]:
+    """The ``# source:`` ids and the numbered lines that are not comments or blank."""
     declared = ""
     numbered: list[tuple[int, str]] = []
     for n, line in enumerate(text.splitlines(), start=1):
@@ -120,12 +114,25 @@ def parse_table(text: str, name: str) -> Table:
             if m and not numbered:
                 declared = m.group(1)
         elif line.strip():
+            if '"' in line and line.count('"') % 2:
+                raise ModelError(
+                    f"{name}, line {n}: unbalanced quote (a field must end on its line)"
+                )
             numbered.append((n, line))
     if not numbered:
         raise ModelError(f"{name}: no header row")
-    for n, line in numbered:
-        if '"' in line and line.count('"') % 2:
-            raise ModelError(f"{name}, line {n}: unbalanced quote (a field must end on its line)")
+    return declared, numbered
+
+
+def parse_table(text: str, name: str) -> Table:
+    """A table from its CSV text (``name`` is what errors call the file).
+
+    Raises:
+        ModelError: the header is missing, a row has the wrong number of
+            fields, a field starts or ends with white space or a quoted field
+            runs over the end of its line.
+    """
+    declared, numbered = _data_lines(text, name)
     header, *rows = (tuple(fields) for fields in csv.reader(line for _, line in numbered))
     lines = tuple(n for n, _ in numbered[1:])
     for i, fields in enumerate(rows):
@@ -152,9 +159,9 @@ def _check_sources(table: Table, known: set[str]) -> None:
     if "source" in table.columns and table.source:
         raise ModelError(f"{table.name}: both a source column and a '# source:' line")
     if table.source:
-        unknown = set(table.source.split(SEPARATOR)) - known
-        if unknown:
-            raise ModelError(f"{table.name}: unknown source {sorted(unknown)} in '# source:' line")
+        declared = set(table.source.split(SEPARATOR)) - known
+        if declared:
+            raise ModelError(f"{table.name}: unknown source {sorted(declared)} in '# source:' line")
         return
     for i in range(len(table.rows)):
         ids = table.sources(i)
