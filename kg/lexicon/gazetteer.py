@@ -177,7 +177,9 @@ class Gazetteer:
         """Add ``places/extra.csv``: ``level name code short parent-path replaces``."""
         table = tables.load_table(EXTRA_TABLE)
         self._index()
-        for i, row in enumerate(table.records()):
+        for i, row in enumerate(
+            table.records("level", "name", "code", "short", "parent", "replaces")
+        ):
             level, name, parent_path, replaces = (
                 row[c] for c in ("level", "name", "parent", "replaces")
             )

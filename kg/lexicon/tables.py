@@ -7,8 +7,18 @@ may instead declare one source for all its rows in a ``# source: <ids>``
 line before its header. ``.csv.gz`` tables are gzip-compressed. Columns that
 list several values (``uses``) separate them by ``|`` too.
 
-``load_table`` reads a table once per process; the typed accessors of
-``kg.lexicon.words`` turn tables into the values the pipeline needs.
+The tables are grouped by domain, so one fact lives once: ``organs/`` (names,
+abbreviations, units, head nouns, kinds, the words around organ names),
+``places/`` (the gazetteer, levels, type suffixes and place words),
+``people/`` (surnames, role and post words, leaders), ``programmes/`` (the
+term lexicon) and ``text/`` (page furniture, mastheads, relation cues,
+anaphors, function words, character sets, patterns, common words). Where
+stages read different subsets of a list, a ``uses`` column names the subset.
+
+``load_table`` reads a table once per process; the typed accessors below
+(``organs()``, ``place_levels()``, ``roles()``…) turn rows into the values
+the pipeline needs. They take nothing but the table's name, so a component
+can be handed their results instead of calling them.
 """
 
 from __future__ import annotations
@@ -79,8 +89,14 @@ class Table:
         k = self.index("uses")
         return tuple(row for row in self.rows if use in row[k].split(SEPARATOR))
 
-    def records(self) -> list[dict[str, str]]:
-        """The rows as ``{column: value}`` dicts, in file order."""
+    def records(self, *required: str) -> list[dict[str, str]]:
+        """The rows as ``{column: value}`` dicts, in file order.
+
+        Raises:
+            ModelError: the table lacks one of the ``required`` columns.
+        """
+        for column in required:
+            self.index(column)
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
     def sources(self, i: int) -> tuple[str, ...]:
@@ -257,11 +273,21 @@ class Abbreviation:
 
 @lru_cache(maxsize=1)
 def abbreviations() -> tuple[Abbreviation, ...]:
-    """The organ abbreviations, in file order."""
-    return tuple(
-        Abbreviation(r["abbreviation"], r["full"], r["level"], _uses(r["uses"]))
-        for r in load_table("organs/abbreviations.csv").records()
-    )
+    """The organ abbreviations, in file order.
+
+    Raises:
+        ModelError: a row the recogniser reads stands for a name ``organs/names.csv``
+            does not list for it (the abbreviation takes that name's standalone).
+    """
+    t = load_table("organs/abbreviations.csv")
+    recognised = {o.name for o in organs() if "recognise" in o.uses}
+    out = []
+    for i, r in enumerate(t.records("abbreviation", "full", "level", "uses")):
+        row = Abbreviation(r["abbreviation"], r["full"], r["level"], _uses(r["uses"]))
+        if "recognise" in row.uses and row.full not in recognised:
+            raise t.error(i, f"{row.full!r} is no organ name kg_orgs recognises")
+        out.append(row)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -283,7 +309,7 @@ def place_levels() -> tuple[PlaceLevel, ...]:
     """
     t = load_table("places/levels.csv")
     out = []
-    for i, row in enumerate(t.records()):
+    for i, row in enumerate(t.records("level", "rank")):
         if not row["rank"].isdigit():
             raise t.error(i, f"rank {row['rank']!r} is not a whole number")
         out.append(PlaceLevel(row["level"], int(row["rank"]), _yes(t, i, "gazetteer")))
@@ -381,3 +407,21 @@ def terms(kind: str, use: str) -> tuple[str, ...]:
     t = load_table("programmes/terms.csv")
     k, term = t.index("kind"), t.index("term")
     return tuple(row[term] for row in t.rows_for(use) if row[k] == kind)
+
+
+@dataclass(frozen=True)
+class Anaphor:
+    """A word that stands for a body or place named earlier (``text/anaphors.csv``)."""
+
+    anaphor: str  # 该局, 该镇
+    label: str  # the entity type it refers to: ORG, PLACE
+    endings: tuple[str, ...]  # how that entity's canonical name ends
+
+
+@lru_cache(maxsize=1)
+def anaphors() -> tuple[Anaphor, ...]:
+    """The anaphors, in file order."""
+    return tuple(
+        Anaphor(r["anaphor"], r["label"], tuple(e for e in r["endings"].split(";") if e))
+        for r in load_table("text/anaphors.csv").records("anaphor", "label", "endings")
+    )

@@ -34,15 +34,10 @@ BARE_PREFIXES = tuple((w.word, w.level) for w in tables.place_words("bare"))
 # levels a bare prefix resolves to the nearest place named before it (镇党委 -> 小草坝镇党委)
 NEAREST_LEVELS = ("town", "community", "village")
 # 该镇朝阳村: 该 + a level word refers to the last place of that level
-ANAPHOR = re.compile(
-    "该("
-    + "|".join(
-        re.escape(r["anaphor"].removeprefix("该"))
-        for r in tables.load_table("text/anaphors.csv").records()
-        if r["label"] == "PLACE"
-    )
-    + ")$"
+PLACE_ANAPHORS = tuple(
+    a.anaphor.removeprefix("该") for a in tables.anaphors() if a.label == "PLACE"
 )
+ANAPHOR = re.compile("该(" + "|".join(map(re.escape, PLACE_ANAPHORS)) + ")$")
 CENTRAL_PARTY = tables.words("organs/words.csv", "central_party")
 PSEUDONYM = re.compile(r"[（(]化名[)）]")
 QUOTES = re.compile(r"[\"'“”‘’《》〈〉「」『』]")
@@ -82,7 +77,7 @@ def load_tables() -> LinkTables:
     """Load (once) the linking tables from the lexicon."""
     abbr = [(a.abbreviation, a.full, a.level) for a in tables.abbreviations() if "expand" in a.uses]
     levels = [(w.word, w.level) for w in tables.place_words("level")]
-    kinds = tables.load_table("organs/kinds.csv").records()
+    kinds = tables.load_table("organs/kinds.csv").records("match", "text", "kind")
     return LinkTables(
         abbreviations=tuple(sorted(abbr, key=lambda r: (-len(r[0]), r[0]))),
         agencies=tuple(o.name for o in tables.organs() if "misprint" in o.uses),

@@ -198,7 +198,9 @@ def _place_tables() -> tuple[
     short_stop = frozenset(tables.words(PLACE_WORDS, "short_stop"))
     suffixes = [
         (row["suffix"], re.compile(row["name_pattern"]), row["level"])
-        for row in tables.load_table("places/localities.csv").records()
+        for row in tables.load_table("places/localities.csv").records(
+            "suffix", "name_pattern", "level"
+        )
     ]
     return _automaton(sorted(words.items())), generic, short_stop, suffixes
 
@@ -453,7 +455,10 @@ def _org_tables() -> OrgTables:
     for a in tables.abbreviations():
         if "recognise" in a.uses:
             words[a.abbreviation] = words.get(a.abbreviation, False) or standalone[a.full]
-    heads = {row["head"]: row["needs"] for row in tables.load_table("organs/heads.csv").records()}
+    heads = {
+        row["head"]: row["needs"]
+        for row in tables.load_table("organs/heads.csv").records("head", "needs")
+    }
     head_re = re.compile("|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)))
     return OrgTables(
         cores=_automaton(sorted(words.items())),

@@ -63,7 +63,7 @@ def load_tables() -> RelateTables:
     """Load (once) the post words, cue words and titles."""
     posts = {r.word for r in tables.roles("post")}
     cues: dict[str, list[str]] = defaultdict(list)
-    for row in tables.load_table("text/cues.csv").records():
+    for row in tables.load_table("text/cues.csv").records("relation", "cue"):
         cues[row["relation"]].append(row["cue"])
     titles = [(r.word, r.body) for r in tables.roles("title")]
     return RelateTables(
@@ -76,10 +76,7 @@ def load_tables() -> RelateTables:
 @lru_cache(maxsize=1)
 def anaphors() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """``(anaphor, label, endings)`` rows of ``text/anaphors.csv``, longest anaphor first."""
-    rows = [
-        (r["anaphor"], r["label"], tuple(e for e in r["endings"].split(";") if e))
-        for r in tables.load_table("text/anaphors.csv").records()
-    ]
+    rows = [(a.anaphor, a.label, a.endings) for a in tables.anaphors()]
     return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
 
