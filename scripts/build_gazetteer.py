@@ -6,14 +6,16 @@ Source: ``jionlp/dictionary/china_location.zip`` (china_location.txt) of the
 compiled from the National Bureau of Statistics' division codes: province,
 city and county carry GB/T 2260 codes; towns and villages carry names only.
 
-The output ``kg/data/gazetteer/china_location.tsv.gz`` keeps the tree as
-rows ``level<TAB>name<TAB>code<TAB>short`` in depth-first order (a row's
-parent is the nearest earlier row of a higher level). The city level that
+The output ``kg/data/places/china_location.csv.gz`` keeps the tree as CSV
+rows ``level,name,code,short`` in depth-first order (a row's parent is the
+nearest earlier row of a higher level), read by ``kg.lexicon.tables`` like
+every other table: its ``# source: jionlp`` line names the source of all its
+rows (``kg/data/SOURCES.csv``). The city level that
 jionlp repeats for the four municipalities (上海市/上海市) is dropped, so
 their districts hang off the municipality directly. Written with a fixed
 gzip mtime, so rebuilding from the same jionlp gives identical bytes.
 
-It also writes ``kg/data/gazetteer/common_words.txt``: the two- to
+It also writes ``kg/data/text/common_words.csv``: the two- to
 four-character Chinese words of jionlp's corpus word counts
 (``dictionary/word_distribution.zip``) seen at least COMMON_MIN times; the
 recogniser reads them as "an ordinary word, not a bare name" (新店 is rare
@@ -24,6 +26,7 @@ usage: python scripts/build_gazetteer.py [OUT]
 
 from __future__ import annotations
 
+import csv
 import gzip
 import importlib.metadata
 import importlib.util
@@ -38,7 +41,11 @@ from pathlib import Path
 COMMON_MIN = 15000
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 LEVELS = ("province", "city", "county", "town", "village")
-OUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "gazetteer" / "china_location.tsv.gz"
+DATA = Path(__file__).resolve().parents[1] / "kg" / "data"
+OUT = DATA / "places" / "china_location.csv.gz"
+COMMON_WORDS = DATA / "text" / "common_words.csv"
+# the source id (kg/data/SOURCES.csv) of every row the script writes
+SOURCE_LINE = "# source: jionlp\n"
 
 
 def jionlp_dictionary() -> Path:
@@ -79,19 +86,21 @@ def main() -> None:
     table = rows(text.splitlines())
     version = importlib.metadata.version("jionlp")
     buf = io.StringIO()
-    buf.write(f"# source: jionlp {version} dictionary/china_location.zip; built {date.today()}\n")
-    buf.write("level\tname\tcode\tshort\n")
-    for level, name, code, short in table:
-        buf.write(f"{level}\t{name}\t{code}\t{short}\n")
+    buf.write(SOURCE_LINE)
+    buf.write(f"# jionlp {version} dictionary/china_location.zip; built {date.today()}\n")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(("level", "name", "code", "short"))
+    writer.writerows(table)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(buf.getvalue().encode("utf-8"))
     print(f"{len(table)} places -> {out}")
-    write_common_words(out.parent / "common_words.txt", version)
+    # a custom OUT gets its common words next to it, the default one in kg/data/text
+    write_common_words(COMMON_WORDS if out == OUT else out.parent / "common_words.csv", version)
 
 
 def write_common_words(out: Path, version: str) -> None:
-    """Frequent 2-4 character words of jionlp's word counts, one per line."""
+    """Frequent 2-4 character words of jionlp's word counts, one per line under a ``word`` header."""
     words = []
     with zipfile.ZipFile(jionlp_dictionary() / "word_distribution.zip") as zf:
         name = next(n for n in zf.namelist() if n.endswith(".json"))
@@ -106,8 +115,8 @@ def write_common_words(out: Path, version: str) -> None:
             if 2 <= len(word) <= 4 and CJK_WORD.fullmatch(word) and count >= COMMON_MIN:
                 words.append(word)
     header = (
-        f"# source: jionlp {version} dictionary/word_distribution.zip, words of 2-4 CJK "
-        f"characters counted at least {COMMON_MIN} times; built {date.today()}\n"
+        f"{SOURCE_LINE}# jionlp {version} dictionary/word_distribution.zip, words of 2-4 CJK "
+        f"characters counted at least {COMMON_MIN} times; built {date.today()}\nword\n"
     )
     out.write_text(header + "\n".join(sorted(set(words))) + "\n", encoding="utf-8")
     print(f"{len(words)} common words -> {out}")

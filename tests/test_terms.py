@@ -332,8 +332,10 @@ def test_terms_many_quote_marks_do_not_hang(nlp, text, budget):
 
 def test_terms_lexicon_errors_name_the_file(tmp_path):
     bad = tmp_path / "lex.csv"
-    bad.write_text("kind,term,min\nunquoted_program_head,工程,many\n", encoding="utf-8")
-    with pytest.raises(ModelError, match="lex.csv"):
+    bad.write_text(
+        "kind,term,min,source\nunquoted_program_head,工程,many,general\n", encoding="utf-8"
+    )
+    with pytest.raises(ModelError, match="lex.csv, line 2: min 'many'"):
         kg.recognise.terms.Lexicon.load(bad)
     with pytest.raises(ModelError, match="missing.csv"):
         kg.recognise.terms.Lexicon.load(tmp_path / "missing.csv")

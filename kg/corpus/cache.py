@@ -36,7 +36,7 @@ CACHE_FORMAT = 1
 # keeps the extraction cache and renews the graph's parts (``graph_version``).
 EXTRACTION_MODULES = (
     "__init__", "atomic", "errors", "extract", "model", "resources",
-    "lexicon", "lexicon.gazetteer",
+    "lexicon", "lexicon.gazetteer", "lexicon.tables",
     "link", "link.page",
     "recognise", "recognise.pipeline", "recognise.terms",
     "relate", "relate.page",

@@ -1,14 +1,15 @@
 """Chinese administrative divisions: names, levels, GB/T 2260 codes, parents.
 
-The table is ``kg/data/gazetteer/china_location.tsv.gz`` (five levels, from
-jionlp; see ``scripts/build_gazetteer.py``) plus ``places_extra.tsv``: the
+The table is ``kg/data/places/china_location.csv.gz`` (five levels, from
+jionlp; see ``scripts/build_gazetteer.py``) plus ``places/extra.csv``: the
 country, foreign countries, and divisions set up after jionlp's snapshot.
+Levels, their ranks and the type suffixes a name may drop are those of
+``places/levels.csv`` and ``places/words.csv``.
 Loading takes well under a second and is done once per process.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
 import marshal
@@ -18,19 +19,26 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from kg.errors import ModelError
+from kg.lexicon import tables
 from kg.resources import cache_dir, data_path
 
 logger = logging.getLogger(__name__)
 
-LEVELS = ("country", "province", "city", "county", "town", "village", "area")
-RANK = {level: i for i, level in enumerate(LEVELS)}
+LEVELS = tuple(p.level for p in tables.place_levels() if p.gazetteer)
+RANK = {p.level: p.rank for p in tables.place_levels() if p.gazetteer}
 # Type suffixes a town or village name may drop in running text (龙头山镇 → 龙头山).
-TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
-VILLAGE_SUFFIXES = ("社区", "村")
+TOWN_SUFFIXES = tables.words("places/words.csv", "strip_town")
+VILLAGE_SUFFIXES = tables.words("places/words.csv", "strip_village")
+# 凉山彝族自治州 → 凉山州: the usual name of an autonomous division takes the plain suffix
+AUTONOMOUS_SUFFIXES = tuple((w.word, w.plain) for w in tables.place_words("level") if w.plain)
 
-SOURCES = ("gazetteer/china_location.tsv.gz", "gazetteer/places_extra.tsv")
+MAIN_TABLE = "places/china_location.csv.gz"
+EXTRA_TABLE = "places/extra.csv"
+# the parsed gazetteer is cached; a change to any of these files rebuilds it
+SOURCES = (MAIN_TABLE, EXTRA_TABLE, "places/levels.csv", "places/words.csv")
 CACHE_VERSION = "2"
+# the parsed table as the cache holds it: these attributes, in this order
+CACHED_COLUMNS = ("_name", "_level", "_code", "_short", "_parent", "_by_name", "_by_short")
 _lock = threading.Lock()
 _loaded: Gazetteer | None = None
 
@@ -100,15 +108,7 @@ class Gazetteer:
         return cache_dir() / f"gazetteer-{stamp.hexdigest()[:16]}.marshal"
 
     def _columns(self) -> tuple:
-        return (
-            self._name,
-            self._level,
-            self._code,
-            self._short,
-            self._parent,
-            self._by_name,
-            self._by_short,
-        )
+        return tuple(getattr(self, column) for column in CACHED_COLUMNS)
 
     def _read_cache(self) -> bool:
         try:
@@ -119,15 +119,11 @@ class Gazetteer:
         except (OSError, ValueError, EOFError, TypeError) as e:
             logger.warning("gazetteer cache unreadable, rebuilding: %s", e)
             return False
-        (
-            self._name,
-            self._level,
-            self._code,
-            self._short,
-            self._parent,
-            self._by_name,
-            self._by_short,
-        ) = data
+        if not isinstance(data, tuple) or len(data) != len(CACHED_COLUMNS):
+            logger.warning("gazetteer cache of another layout, rebuilding")
+            return False
+        for column, value in zip(CACHED_COLUMNS, data, strict=True):
+            setattr(self, column, value)
         return True
 
     def _write_cache(self) -> None:
@@ -151,14 +147,9 @@ class Gazetteer:
         return len(self._name) - 1
 
     def _read_main(self) -> None:
-        path = data_path("gazetteer/china_location.tsv.gz")
-        try:
-            with gzip.open(path, "rt", encoding="utf-8") as f:
-                text = f.read()
-        except OSError as e:
-            raise ModelError(f"cannot read gazetteer {path}: {e}") from e
+        table = tables.read_table(MAIN_TABLE)
+        columns = [table.index(c) for c in ("level", "name", "code", "short")]
         china = self._add(RANK["country"], "中国", "", "", -1)
-        rank_of = {level: RANK[level] for level in LEVELS}
         names, levels, codes, shorts, parents = (
             self._name,
             self._level,
@@ -167,11 +158,11 @@ class Gazetteer:
             self._parent,
         )
         stack = [(0, china)]  # (rank, uid) of the open ancestors
-        for line in text.split("\n"):
-            if not line or line[0] == "#" or line.startswith("level\t"):
-                continue
-            level, name, code, short = line.split("\t")
-            rank = rank_of[level]
+        for i, row in enumerate(table.rows):
+            level, name, code, short = (row[k] for k in columns)
+            rank = RANK.get(level)
+            if rank is None:
+                raise table.error(i, f"unknown level {level!r}; expected one of {LEVELS}")
             while stack[-1][0] >= rank:
                 stack.pop()
             uid = len(names)
@@ -183,28 +174,21 @@ class Gazetteer:
             stack.append((rank, uid))
 
     def _read_extra(self) -> None:
-        """Add ``places_extra.tsv``: ``level name code short parent-path replaces``."""
-        path = data_path("gazetteer/places_extra.tsv")
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as e:
-            raise ModelError(f"cannot read gazetteer {path}: {e}") from e
+        """Add ``places/extra.csv``: ``level name code short parent-path replaces``."""
+        table = tables.load_table(EXTRA_TABLE)
         self._index()
-        for line in lines:
-            if not line.strip() or line.startswith("#") or line.startswith("level\t"):
-                continue
-            fields = (line.split("\t") + [""] * 6)[:6]
-            level, name, code, short, parent_path, replaces = fields[:6]
+        for i, row in enumerate(
+            table.records("level", "name", "code", "short", "parent", "replaces")
+        ):
+            level, name, parent_path, replaces = (
+                row[c] for c in ("level", "name", "parent", "replaces")
+            )
             if level not in RANK:
-                raise ModelError(
-                    f"{path}: unknown level {level!r} in {line!r}; expected one of {LEVELS}"
-                )
+                raise table.error(i, f"unknown level {level!r}; expected one of {LEVELS}")
             parent = self._find_path(parent_path) if parent_path else -1
             if parent_path and parent < 0:
-                raise ModelError(
-                    f"{path}: parent {parent_path!r} of {name!r} is not in the gazetteer"
-                )
-            uid = self._add(RANK[level], name, code, short, parent)
+                raise table.error(i, f"parent {parent_path!r} of {name!r} is not in the gazetteer")
+            uid = self._add(RANK[level], name, row["code"], row["short"], parent)
             if replaces:
                 old = [u for u in self._by_name.get(replaces, []) if self._parent[u] == parent]
                 for u in old:  # the old division's children move to its successor
@@ -243,7 +227,7 @@ class Gazetteer:
                 continue  # village short forms are looked up on demand
             if short and short != name:
                 by_short.setdefault(short, []).append(uid)
-                for suffix, plain in (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+                for suffix, plain in AUTONOMOUS_SUFFIXES:
                     if name.endswith(suffix) and not short.endswith(plain):
                         # 凉山彝族自治州 → 凉山州, 威宁彝族回族苗族自治县 → 威宁县
                         by_short.setdefault(short + plain, []).append(uid)

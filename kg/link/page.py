@@ -10,7 +10,6 @@ reduce step is ``kg.link.registry``.
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 import unicodedata
@@ -22,39 +21,38 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
-from kg.errors import ModelError
+from kg.lexicon import tables
 from kg.lexicon.gazetteer import Gazetteer, Place
 from kg.model import Article, CleanPage, Credit, Entity, Mention
-from kg.resources import data_path
 
 logger = logging.getLogger(__name__)
 
 Key = tuple[str, str]
 
 # Bare level words that stand for "the place the article is about" (市政府, 县公安局).
-BARE_PREFIXES = (("街道", "town"), ("社区", "community"), ("省", "province"), ("市", "city"),
-                 ("州", "city"), ("县", "county"), ("区", "county"), ("镇", "town"),
-                 ("乡", "town"), ("村", "village"))  # fmt: skip
+BARE_PREFIXES = tuple((w.word, w.level) for w in tables.place_words("bare"))
 # levels a bare prefix resolves to the nearest place named before it (镇党委 -> 小草坝镇党委)
 NEAREST_LEVELS = ("town", "community", "village")
 # 该镇朝阳村: 该 + a level word refers to the last place of that level
-ANAPHOR = re.compile(r"该(街道|社区|镇|乡|县|区|市|村)$")
-CENTRAL_PARTY = ("党中央", "中央", "中共中央")
+PLACE_ANAPHORS = tuple(
+    a.anaphor.removeprefix("该") for a in tables.anaphors() if a.label == "PLACE"
+)
+ANAPHOR = re.compile("该(" + "|".join(map(re.escape, PLACE_ANAPHORS)) + ")$")
+CENTRAL_PARTY = tables.words("organs/words.csv", "central_party")
 PSEUDONYM = re.compile(r"[（(]化名[)）]")
 QUOTES = re.compile(r"[\"'“”‘’《》〈〉「」『』]")
 NORM_DROP = re.compile(r"[\s\"'“”‘’《》〈〉「」『』【】、，,·•]")
-ORDINALS = set("一二三四五六七八九十百0123456789")
+ORDINALS = set(tables.chars("ordinal"))
 MISPRINT_RATIO = 85.0
-LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4,
-              "community": 5, "village": 5, "area": 6, "natural": 6}  # fmt: skip
-ORG_CREDIT_ROLES = ("供稿", "联办")
+LEVEL_RANK = tables.level_rank()
+ORG_CREDIT_ROLES = tuple(r.credit_role for r in tables.roles("org_credit"))
 TERM_TYPES = ("PROGRAM", "HONOR", "DOCUMENT")
-LEADING_CONJUNCTIONS = "暨及并"  # never 和 (和谐…)
+LEADING_CONJUNCTIONS = "".join(tables.words("text/words.csv", "leading"))  # never 和 (和谐…)
 
 
 @dataclass(frozen=True)
 class LinkTables:
-    """The word lists linking reads from ``kg/data/link_*``."""
+    """The word lists linking reads from the lexicon (``kg.lexicon.tables``)."""
 
     abbreviations: tuple[tuple[str, str, str], ...]
     agencies: tuple[str, ...]
@@ -66,45 +64,33 @@ class LinkTables:
     collectives: tuple[str, ...]
     team_heads: tuple[str, ...]
     not_prefixes: tuple[str, ...] = ()  # 乡村…: a bare level word that is no place
+    doctrine_prefixes: tuple[str, ...] = ()  # 习近平…
+    doctrine_suffixes: tuple[str, ...] = ()  # …思想
 
 
-def _lines(name: str) -> list[str]:
-    path = data_path(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ModelError(f"cannot read linking table {path}: expected a UTF-8 text file") from e
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-
-
-def _rows(name: str, fields: tuple[str, ...]) -> list[tuple[str, ...]]:
-    lines = _lines(name)
-    reader = csv.DictReader(lines)
-    if tuple(reader.fieldnames or ()) != fields:
-        raise ModelError(f"{name}: header {reader.fieldnames!r}, expected {','.join(fields)}")
-    return [tuple((row[f] or "").strip() for f in fields) for row in reader]
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=lambda s: (-len(s), s)))
 
 
 @lru_cache(maxsize=1)
 def load_tables() -> LinkTables:
-    """Load (once) the linking tables from ``kg/data``."""
-    abbr = [
-        (a, f, lv)
-        for a, f, lv in _rows("link_abbreviations.csv", ("abbreviation", "full", "level"))
-    ]
-    levels = [(s, lv) for s, lv in _rows("link_place_levels.csv", ("suffix", "level"))]
-    kinds = [(m, t, k) for m, t, k in _rows("link_org_kinds.csv", ("match", "text", "kind"))]
+    """Load (once) the linking tables from the lexicon."""
+    abbr = [(a.abbreviation, a.full, a.level) for a in tables.abbreviations() if "expand" in a.uses]
+    levels = [(w.word, w.level) for w in tables.place_words("level")]
+    kinds = tables.load_table("organs/kinds.csv").records("match", "text", "kind")
     return LinkTables(
         abbreviations=tuple(sorted(abbr, key=lambda r: (-len(r[0]), r[0]))),
-        agencies=tuple(_lines("link_agencies.txt")),
-        kinds=tuple(kinds),
+        agencies=tuple(o.name for o in tables.organs() if "misprint" in o.uses),
+        kinds=tuple((r["match"], r["text"], r["kind"]) for r in kinds),
         levels=tuple(sorted(levels, key=lambda r: (-len(r[0]), r[0]))),
-        not_prefixes=tuple(_lines("link_bare_not_prefix.txt")),
-        sub_units=tuple(sorted(_lines("link_sub_units.txt"), key=lambda s: (-len(s), s))),
-        doctrine=tuple(_lines("link_doctrine.txt")),
-        head_nouns=tuple(sorted(_lines("link_head_nouns.txt"), key=lambda s: (-len(s), s))),
-        collectives=tuple(_lines("link_collectives.txt")),
-        team_heads=tuple(sorted(_lines("link_team_heads.txt"), key=lambda s: (-len(s), s))),
+        not_prefixes=tables.words("places/words.csv", "not_bare"),
+        sub_units=_longest_first(tables.words("organs/units.csv", "bare")),
+        doctrine=tables.terms("doctrine", "link"),
+        doctrine_prefixes=tables.terms("doctrine_prefix", "link"),
+        doctrine_suffixes=tables.terms("doctrine_suffix", "link"),
+        head_nouns=_longest_first(tables.terms("attach_head", "link")),
+        collectives=tables.words("places/words.csv", "collective"),
+        team_heads=_longest_first(tables.words("organs/units.csv", "team")),
     )
 
 
@@ -155,13 +141,12 @@ def org_kind(canonical: str) -> str | None:
 def is_doctrine(name: str) -> bool:
     """Whether a programme name is a national doctrine or slogan (core = false)."""
     n = norm_name(name)
-    for item in load_tables().doctrine:
-        pat = norm_name(item.strip("*"))
-        if (item.endswith("*") and n.startswith(pat)) or (item.startswith("*") and n.endswith(pat)):
-            return True
-        if n == pat:
-            return True
-    return False
+    t = load_tables()
+    return (
+        any(n == norm_name(item) for item in t.doctrine)
+        or any(n.startswith(norm_name(item)) for item in t.doctrine_prefixes)
+        or any(n.endswith(norm_name(item)) for item in t.doctrine_suffixes)
+    )
 
 
 def expand_abbreviations(name: str, *, level: str | None = None) -> str:
@@ -924,7 +909,7 @@ class _PageLinker:
         moves: dict[Key, Key] = {}
         for key in progs:
             short = norm_name(key[1])
-            if 2 <= len(short) <= 3 and not set(short) & (ORDINALS | set("两千万")):
+            if 2 <= len(short) <= 3 and not set(short) & (ORDINALS | set(tables.chars("amount"))):
                 longs = [
                     n for n in names
                     if n != key[1] and len(norm_name(n)) >= 2 * len(short) + 2
@@ -1005,7 +990,9 @@ class _PageLinker:
 
 def _scope_prefix(name: str, label: str, levels: dict[str, str]) -> str:
     """``全市…``: a programme drops the scope word, a city or county honour names the place."""
-    for word, level in (("全市", "city"), ("全县", "county"), ("全省", None)):
+    for scope in tables.place_words("scope"):
+        word = scope.word
+        level = scope.level if scope.level in ("city", "county") else None
         if name.startswith(word) and len(name) > len(word) + 1:
             if label == "PROGRAM" or (label == "HONOR" and level is None):
                 return name[len(word) :]
@@ -1021,7 +1008,7 @@ def header_parts(art: Article) -> list[str]:
 
 
 def _is_generic(name: str) -> bool:
-    return name in ("市委", "县委", "省委", "区委", "党委", "政府")
+    return name in tables.words("organs/words.csv", "bare_body")
 
 
 def _rank(level: str | None) -> int:

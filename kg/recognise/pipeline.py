@@ -9,7 +9,6 @@ text. PROGRAM, HONOR and DOCUMENT come from ``kg.recognise.terms``.
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -24,72 +23,40 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import kg.recognise.terms  # noqa: F401  (registers the kg_terms factory)
-from kg.errors import ModelError
+from kg.lexicon import tables
 from kg.lexicon.gazetteer import RANK, VILLAGE_SUFFIXES, Gazetteer
 from kg.model import Article, CleanPage, Mention
-from kg.resources import data_path, pkuseg_model_dir
+from kg.resources import pkuseg_model_dir
 
 logger = logging.getLogger(__name__)
 
 SPANS_KEY = "kg"
 SENT_PUNCT = ["。", "！", "？", "；", "…", "!", "?", ";", "\n"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
+PLACE_WORDS = "places/words.csv"
+ORGAN_WORDS = "organs/words.csv"
+UNITS = "organs/units.csv"
 # Characters a name never contains: function words and punctuation.
-NAME_STOP = set(
-    "的了在是和与及或并对把被将从向为以等也都就还又而于到由给让、，。；：！？“”‘’《》（）()「」,.;:!? \n\t·—…"
+NAME_STOP = set(tables.chars("name_stop")) | set("、，。；：！？“”‘’《》（）()「」,.;:!? \n\t·—…")
+ADMIN_CHARS = "".join(tables.words(PLACE_WORDS, "admin_char"))  # 省市县区州乡镇
+TOWN_ENDINGS = tuple(w.word for w in tables.place_words("level") if w.level == "town")
+# Characters before a bare 市/县 that show it starts a name (…由市人社局…).
+PREFIX_OK_BEFORE = set(tables.words(PLACE_WORDS, "before_bare")) | set(
+    "、，。；：“”（）《》,.;:() \n"
 )
-ADMIN_CHARS = "省市县区州乡镇"
-TOWN_ENDINGS = ("镇", "乡", "街道", "苏木")
-# A bare 市/县 before an organ is its place (市人社局) unless a word ends there (全市, 城市).
-NOT_PREFIX = set("全本该各我两每外跨城都超这那此其上下入出到回该驻本") | set(ADMIN_CHARS)
+COMMITTEE_CHARS = "".join(tables.words(PLACE_WORDS, "county_up"))  # 市委, 县委: before 委
+CITY_TYPE = "".join(tables.words(PLACE_WORDS, "city_type"))  # after a city's short form
+COUNTY_TYPE = "".join(tables.words(PLACE_WORDS, "county_type"))  # after a county's short form
+AUTONOMOUS_PLAIN = "".join(w.plain for w in tables.place_words("level") if w.plain)  # 凉山州
+WATER = "".join(tables.words(PLACE_WORDS, "water"))  # 赤水河流域
+QUANTITY = tables.chars("quantity")  # 三级, 两个: a tier or a count, not a name
+VILLAGE_HEADS = re.compile("|".join(re.escape(s) for s in VILLAGE_SUFFIXES))  # 社区|村
 
 
 # -- data tables -----------------------------------------------------------------
-NUMBERED = re.compile(r"[0-9一二三四五六七八九十]*$")  # the number of a group (同心四组)
+NUMBERED = re.compile(tables.pattern("group_number"))  # the number of a group (同心四组)
 # an academy's institute by its short name (沙地所), not 所属/所有/所在 after the academy
-INSTITUTE = re.compile(r"(?![的各等和与及在从])[\u4e00-\u9fff]{2}所(?![属有在以谓得需])")
-
-
-def _words(name: str) -> list[str]:
-    """White-space separated words of a data file, ``#`` comments skipped."""
-    path = data_path(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ModelError(f"cannot read data file {path}: {e}") from e
-    out: list[str] = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            out.extend(line.split())
-    return out
-
-
-def _csv(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV data file, ``#`` comment lines skipped."""
-    path = data_path(name)
-    try:
-        lines = [
-            ln
-            for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln and not ln.startswith("#")
-        ]
-    except OSError as e:
-        raise ModelError(f"cannot read data file {path}: {e}") from e
-    return list(csv.DictReader(lines))
-
-
-def _tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a TSV data file, ``#`` comment lines skipped."""
-    path = data_path(name)
-    try:
-        lines = [
-            ln
-            for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln and not ln.startswith("#")
-        ]
-    except OSError as e:
-        raise ModelError(f"cannot read data file {path}: {e}") from e
-    return list(csv.DictReader(lines, delimiter="\t"))
+INSTITUTE = re.compile(tables.pattern("institute"))
 
 
 def _is_name_char(ch: str) -> bool:
@@ -98,8 +65,8 @@ def _is_name_char(ch: str) -> bool:
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """Frequent words of running text (gazetteer/common_words.txt): not bare names."""
-    return frozenset(_words("gazetteer/common_words.txt"))
+    """Frequent words of running text (text/common_words.csv): not bare names."""
+    return frozenset(tables.words("text/common_words.csv"))
 
 
 def _automaton(words: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
@@ -227,11 +194,13 @@ def _place_tables() -> tuple[
         old = words.get(surface)
         if old is None or (kind == "full" and old[0] == "short"):
             words[surface] = (kind, rank)
-    generic = frozenset(_words("gazetteer/places_generic.txt"))
-    short_stop = frozenset(_words("gazetteer/short_stop.txt"))
+    generic = frozenset(tables.words(PLACE_WORDS, "generic"))
+    short_stop = frozenset(tables.words(PLACE_WORDS, "short_stop"))
     suffixes = [
         (row["suffix"], re.compile(row["name_pattern"]), row["level"])
-        for row in _tsv("gazetteer/places_suffixes.tsv")
+        for row in tables.load_table("places/localities.csv").records(
+            "suffix", "name_pattern", "level"
+        )
     ]
     return _automaton(sorted(words.items())), generic, short_stop, suffixes
 
@@ -293,7 +262,7 @@ class PlaceRecognizer:
             uids = gaz.full_name_uids(name) if kind == "full" else gaz.short_name_uids(name)
             supported = any(gaz.supported_by(u, present) for u in uids[:50])
             aligned = start in tok_starts and end in tok_ends
-            if kind == "short" and len(name) >= 3 and name[-1] in "县州旗":
+            if kind == "short" and len(name) >= 3 and name[-1] in AUTONOMOUS_PLAIN:
                 kind = "full"  # 凉山州, 威宁县: the usual name of an autonomous division
             common = name in words
             enumerated = text[end : end + 1] == "、" or text[start - 1 : start] == "、"
@@ -312,12 +281,15 @@ class PlaceRecognizer:
                 if name in short_stop or name in generic:
                     ok = full_present and aligned
                 elif rank <= RANK["city"]:
-                    ok = aligned or supported or end < len(text) and text[end] in "市省"
+                    ok = aligned or supported or end < len(text) and text[end] in CITY_TYPE
                     ok = ok or start in tok_starts and end < len(text) and text[end] == "委"
                 elif rank == RANK["county"]:
                     # pkuseg often glues the short form to the next word (巧家风力)
                     ok = (full_present or supported and not common) and (
-                        aligned or start in tok_starts or end < len(text) and text[end] in "县区市"
+                        aligned
+                        or start in tok_starts
+                        or end < len(text)
+                        and text[end] in COUNTY_TYPE
                     )
                 else:
                     ok = (
@@ -345,7 +317,7 @@ class PlaceRecognizer:
         ends_at = {e for _, e, _ in chosen}
         covered = {i for s, e, _ in chosen for i in range(s, e)}
         found: list[tuple[int, int]] = []
-        for m in re.finditer("社区|村", text):
+        for m in VILLAGE_HEADS.finditer(text):
             end = m.end()
             if m.start() in covered:
                 continue
@@ -379,7 +351,7 @@ class PlaceRecognizer:
                     ):  # the short form (沙坝 for 沙坝村) where it stands alone
                         for b in re.finditer(re.escape(bare_form), text):
                             nxt = text[b.end() : b.end() + 2]
-                            if b.start() in tok_starts and not nxt.startswith(("村", "社区")):
+                            if b.start() in tok_starts and not nxt.startswith(VILLAGE_SUFFIXES):
                                 found.append((b.start(), b.end()))
                     break
         return found
@@ -387,13 +359,11 @@ class PlaceRecognizer:
     @staticmethod
     def _led_village(text: str, start: int, end: int, bare: str) -> bool:
         """Whether an unlisted village follows a lead word (在保工社区，) and is no common word."""
-        leads = _words("gazetteer/village_lead_words.txt")
+        leads = tables.words(PLACE_WORDS, "village_lead")
         if not any(text.endswith(w, 0, start) for w in leads) or bare in common_words():
             return False
         nxt = text[end : end + 3]
-        return nxt[:1] in "，,。；;、" or nxt.startswith(
-            ("党委", "党总支", "党支部", "居委会", "村委会")
-        )
+        return nxt[:1] in "，,。；;、" or nxt.startswith(tables.words(UNITS, "village_body"))
 
     def _named_areas(
         self, text, spans, tok_starts, generic, suffixes, low_ends=None
@@ -428,7 +398,7 @@ class PlaceRecognizer:
                         break  # the name is one word (红光, 同心四), not a phrase (民警陪)
                     if not pattern.fullmatch(bare):
                         continue
-                    river = bare[-1] in "河江湖溪" and suffix == "流域"
+                    river = bare[-1] in WATER and suffix == "流域"
                     if bare in generic or bare[:1] in generic or (bare in words and not river):
                         break
                     if (
@@ -474,54 +444,39 @@ class OrgTables:
     verbs: frozenset[str]
     central_cues: tuple[str, ...]
     academies: tuple[str, ...] = ()  # academies whose institutes are <academy>XX所
+    office_parents: tuple[str, ...] = ()  # bodies whose 办公室 is a body (市委办公室)
+    model_suffixes: tuple[str, ...] = ()  # 示范型, 枫桥式: a model, not a name
 
 
 @lru_cache(maxsize=1)
 def _org_tables() -> OrgTables:
-    words: dict[str, bool] = {}
-    for row in _csv("organs.csv"):
-        standalone = row["standalone"].strip() == "yes"
-        for form in [row["name"], *filter(None, row["abbrevs"].split("|"))]:
-            words[form] = words.get(form, False) or standalone
-    heads = {row["head"]: row["needs"] for row in _csv("organs_heads.csv")}
+    standalone = {o.name: o.standalone for o in tables.organs() if "recognise" in o.uses}
+    words = dict(standalone)
+    for a in tables.abbreviations():
+        if "recognise" in a.uses:
+            words[a.abbreviation] = words.get(a.abbreviation, False) or standalone[a.full]
+    heads = {
+        row["head"]: row["needs"]
+        for row in tables.load_table("organs/heads.csv").records("head", "needs")
+    }
     head_re = re.compile("|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)))
     return OrgTables(
         cores=_automaton(sorted(words.items())),
         heads=heads,
         head_re=head_re,
-        subunits=tuple(sorted(set(_words("organs_subunits.txt")), key=len, reverse=True)),
-        place_units=tuple(sorted(set(_words("organs_place_units.txt")), key=len, reverse=True)),
-        generic=frozenset(_words("organs_generic.txt")),
-        verbs=frozenset(_words("organs_verbs.txt")),
-        central_cues=tuple(sorted(set(_words("organs_central_cues.txt")), key=len, reverse=True)),
-        academies=tuple(sorted(set(_words("organs_institute_parents.txt")), key=len, reverse=True)),
+        subunits=_longest_first_words(tables.words(UNITS, "attach")),
+        place_units=_longest_first_words(tables.words(UNITS, "place")),
+        generic=frozenset(tables.words(ORGAN_WORDS, "generic")),
+        verbs=frozenset(tables.words(ORGAN_WORDS, "verb")),
+        central_cues=_longest_first_words(tables.words(ORGAN_WORDS, "central_cue")),
+        academies=_longest_first_words(tables.words(ORGAN_WORDS, "academy")),
+        office_parents=tables.words(ORGAN_WORDS, "office_parent"),
+        model_suffixes=tables.words(ORGAN_WORDS, "model_suffix"),
     )
 
 
-# Bodies whose 办公室 is itself a body (市委办公室); after others it is a room.
-OFFICE_PARENTS = ("委", "政府", "局", "厅", "部", "会", "院")
-
-# Forms of address after a surname (张大爷, 李师傅): not a person's name.
-ADDRESS_TERMS = (
-    "大爷",
-    "大妈",
-    "大娘",
-    "大姐",
-    "大哥",
-    "大叔",
-    "阿姨",
-    "师傅",
-    "老师",
-    "总",
-    "姐",
-    "哥",
-    "叔",
-    "婶",
-    "嫂",
-)
-
-# Characters before a bare 市/县 that show it starts a name (…由市人社局…).
-PREFIX_OK_BEFORE = set("由在和与及对向到经把被将从为以给让请、，。；：“”（）《》,.;:() \n")
+def _longest_first_words(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
 
 
 def _is_ancestor_name(a: str, b: str) -> bool:
@@ -608,9 +563,9 @@ class OrgRecognizer:
         t = self._tables
         if not middle:
             return True
-        if middle[0] in "一二三四五六七八九十两几多" or middle.endswith(("型", "式")):
+        if middle[0] in QUANTITY or middle.endswith(t.model_suffixes):
             return False
-        if re.search("[一二三四五六七八九十两几多]级", middle):
+        if re.search(f"[{QUANTITY}]级", middle):
             return False  # 三级党群服务中心: a tier of bodies, not one
         return (
             not any(middle.startswith(g) for g in t.generic if len(g) >= 2)
@@ -655,7 +610,7 @@ class OrgRecognizer:
         org_end: dict[int, int] = {}
 
         def add(start: int, end: int) -> None:
-            if text[start:end].startswith(("驻村", "驻")) or "式" in text[start:end]:
+            if text[start:end].startswith("驻") or "式" in text[start:end]:
                 return  # unnamed task forces; models and titles (枫桥式…派出所)
             cands.append((start, end))
             org_end[end] = min(org_end.get(end, start), start)
@@ -667,7 +622,7 @@ class OrgRecognizer:
                 continue
             if pos in place_end and text[pos - 1] in ADMIN_CHARS:
                 add(self.chain_start(text, pos, {}) or place_end[pos], pos + 1)
-            elif pos > 0 and text[pos - 1] in "省市县区州":
+            elif pos > 0 and text[pos - 1] in COMMITTEE_CHARS:
                 pre = self.bare_prefix(text, pos)
                 if pre is not None:
                     add(pre, pos + 1)
@@ -680,7 +635,7 @@ class OrgRecognizer:
         for start, end, standalone in _longest_first(_matches(t.cores, text)):
             pre = self._prefix_start(text, start, org_end)
             if pre is not None and start in org_end and start not in place_end:
-                if text[start:end] == "办公室" and not text[:start].endswith(OFFICE_PARENTS):
+                if text[start:end] == "办公室" and not text[:start].endswith(t.office_parents):
                     continue  # 派出所办公室 is a room; 市委办公室, 县政府办公室 are bodies
             if pre is not None:
                 add(pre, end)
@@ -703,7 +658,11 @@ class OrgRecognizer:
             needs = t.heads[head]
             if any(s <= start and end <= e for s, e in cands):
                 continue
-            if head == "办公室" and start in org_end and not text[:start].endswith(OFFICE_PARENTS):
+            if (
+                head == "办公室"
+                and start in org_end
+                and not text[:start].endswith(t.office_parents)
+            ):
                 continue  # 派出所办公室: a room of the station
             if not (
                 end in tok_ends
@@ -777,18 +736,21 @@ class PersonTables:
     after: tuple[str, ...]
     stop: frozenset[str]
     leaders: ahocorasick.Automaton
+    address: tuple[str, ...] = ()  # forms of address after a surname (张大爷): not a name
 
 
 @lru_cache(maxsize=1)
 def _person_tables() -> PersonTables:
-    surnames = _words("surnames.txt")
+    surnames = tables.surnames("person")
+    leaders = tables.load_table("people/leaders.csv").column("name")
     return PersonTables(
         surnames=frozenset(s for s in surnames if len(s) == 1),
         double_surnames=frozenset(s for s in surnames if len(s) == 2),
-        roles=_automaton((w, None) for w in sorted(set(_words("person_roles.txt")))),
-        after=tuple(sorted(set(_words("person_after.txt")), key=len, reverse=True)),
-        stop=frozenset(w for w in _words("person_stopchars.txt") if len(w) == 1),
-        leaders=_automaton((w, None) for w in sorted(set(_words("person_leaders.txt")))),
+        roles=_automaton((w, None) for w in sorted({r.word for r in tables.roles("before")})),
+        after=tuple(sorted({r.word for r in tables.roles("after")}, key=len, reverse=True)),
+        stop=frozenset(tables.chars("person_name_end")),
+        leaders=_automaton((w, None) for w in sorted(set(leaders))),
+        address=tuple(r.word for r in tables.roles("address")),
     )
 
 
@@ -840,7 +802,7 @@ class PersonRecognizer:
         name = text[i:end]
         words = common_words()
         given = name[sl:]
-        if "某" in given or any(given.startswith(w) for w in ADDRESS_TERMS):
+        if "某" in given or any(given.startswith(w) for w in t.address):
             return None  # 张某, 张大爷: anonymised or a form of address, not a name
         if name in words or self._role_at(text, i):
             return None  # 管理, 满意度, 干部: ordinary words that start with a surname

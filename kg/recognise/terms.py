@@ -1,7 +1,7 @@
 """Recognise programmes, honours and documents (PROGRAM, HONOR, DOCUMENT).
 
 Three sources of mentions, all driven by the word lists in
-``kg/data/terms_lexicon.csv``:
+``kg/data/programmes/terms.csv``:
 
 * quoted terms (“…”, ‘…’, "…"): a chain of adjacent quotes is classified by
   the words around it (award verbs, programme verbs and head nouns, metaphor
@@ -19,7 +19,6 @@ without quotes or 《》, with a head noun that belongs to it (“133”工作�
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from collections import defaultdict
@@ -29,66 +28,67 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.errors import ModelError
-from kg.resources import data_path
+from kg.lexicon import tables
 
 logger = logging.getLogger(__name__)
 
 SPANS_KEY = "kg"
-LEXICON_FILE = "terms_lexicon.csv"
+LEXICON_FILE = "programmes/terms.csv"
 
 if not Span.has_extension("canonical"):
     Span.set_extension("canonical", default=None)
 if not Span.has_extension("core"):
     Span.set_extension("core", default=True)
 
-NUMERALS = "一二三四五六七八九十百千万两双几0123456789０１２３４５６７８９"
+NUMERALS = tables.chars("numeral")
 HARD_PUNCT = "。；;！!？?\n"
 CLAUSE_PUNCT = HARD_PUNCT + "，,：:"
 ALL_PUNCT = CLAUSE_PUNCT + '、“”‘’"《》（）()【】[]…—·'
 QUOTE_MARKS = "“”‘’\"'「」『』"
-CHAIN_JOINERS = ("", "、", "和", "与", "及", "以及", "或")
+CHAIN_JOINERS = ("", "、", *tables.words("text/words.csv", "joins_quotes"))
 FORMULA = re.compile(r"[0-9０-９+＋A-Za-z]")
-REDUPLICATED_QUESTION = re.compile(r"(.)[没不对]\1")
-NUMBER_CLASSIFIER_PREFIX = re.compile(r"^[一二三四五六七八九十两几0-9]+[条项个大种类件张]")
-DOCUMENT_SUFFIXES = ("条例", "方案", "意见", "规划", "纲要", "办法", "规定", "细则", "通知")
+REDUPLICATED_QUESTION = re.compile(tables.pattern("a_not_a"))
+NUMBER_CLASSIFIER_PREFIX = re.compile(tables.pattern("count_prefix"))
+GAP_BREAK = tables.chars("gap_break")  # between two quotes: they stay two names
+HEAD_STOP = tables.chars("head_stop")  # no head noun is attached after these
+CONTRAST = tables.words("text/words.csv", "contrast")  # “小切口”…“大变化”: a figure of speech
 LABELS = ("PROGRAM", "HONOR", "DOCUMENT")
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The word lists of ``terms_lexicon.csv``, by kind, longest first."""
+    """The word lists of ``programmes/terms.csv``, by kind, longest first."""
 
     words: dict[str, tuple[str, ...]]
     head_min: dict[tuple[str, str], int]
 
     @classmethod
-    def load(cls, path: Path) -> Lexicon:
-        """Read a lexicon CSV (``kind,term,min``; lines starting with # are comments).
+    def load(cls, path: Path | None = None) -> Lexicon:
+        """Read a lexicon table (``kind,term,min,uses,source``; kg's own by default).
+
+        Rows whose ``uses`` do not list ``recognise`` are for other stages; a
+        table without a ``uses`` column is read whole.
 
         Raises:
-            ModelError: the file is missing or a row is malformed.
+            ModelError: the file is missing or a row is malformed (file and line named).
         """
+        table = tables.read_table(str(path), path=path) if path else tables.load_table(LEXICON_FILE)
+        kind_at, term_at = table.index("kind"), table.index("term")
+        min_at = table.index("min") if "min" in table.columns else None
+        uses_at = table.index("uses") if "uses" in table.columns else None
         words: dict[str, list[str]] = defaultdict(list)
         head_min: dict[tuple[str, str], int] = {}
-        try:
-            lines = [
-                ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
-            ]
-        except OSError as e:
-            raise ModelError(f"term lexicon {path} cannot be read: {e}") from e
-        for row in csv.DictReader(lines):
-            kind, term = (row.get("kind") or "").strip(), (row.get("term") or "").strip()
+        for i, row in enumerate(table.rows):
+            if uses_at is not None and "recognise" not in row[uses_at].split("|"):
+                continue
+            kind, term = row[kind_at], row[term_at]
             if not kind or not term:
-                raise ModelError(f"term lexicon {path}: row {row!r} lacks a kind or a term")
+                raise table.error(i, "the row lacks a kind or a term")
             words[kind].append(term)
-            if row.get("min"):
-                try:
-                    head_min[(kind, term)] = int(row["min"])
-                except ValueError as e:
-                    raise ModelError(
-                        f"term lexicon {path}: min {row['min']!r} of {term!r} is not an integer"
-                    ) from e
+            if min_at is not None and row[min_at]:
+                if not row[min_at].isdigit():
+                    raise table.error(i, f"min {row[min_at]!r} of {term!r} is not a whole number")
+                head_min[(kind, term)] = int(row[min_at])
         return cls(
             words={k: tuple(sorted(set(v), key=lambda w: (-len(w), w))) for k, v in words.items()},
             head_min=head_min,
@@ -276,7 +276,7 @@ class TermRecognizer:
                 gap = text[quotes[j][1] : quotes[j + 1][0]]
                 if (
                     not 2 <= len(gap) <= self.max_modifier_len
-                    or any(ch in ALL_PUNCT or ch in "和与及或并的" for ch in gap)
+                    or any(ch in ALL_PUNCT or ch in GAP_BREAK for ch in gap)
                     or any(h in gap for h in heads)
                 ):
                     break
@@ -327,7 +327,7 @@ class TermRecognizer:
         ):
             return None
         has_comma = any(ch in content for ch in "，,")
-        if content.endswith(DOCUMENT_SUFFIXES) and not has_comma:
+        if content.endswith(self.lex.get("document_suffix")) and not has_comma:
             return Term(cs, ce, "DOCUMENT", content)
         honour_cue = any(cue in before for cue in self.lex.get("honour_before")) or (
             chain_after.startswith(self.lex.get("honour_after"))
@@ -385,7 +385,7 @@ class TermRecognizer:
             return content
         heads = self.lex.get("attach_head")
         for pos in range(min(len(after), 10)):
-            if after[pos] in ALL_PUNCT or after[pos] in "的和与及等":
+            if after[pos] in ALL_PUNCT or after[pos] in HEAD_STOP:
                 break
             if after.startswith(self.lex.get("boundary_stop"), pos):
                 break
@@ -416,7 +416,7 @@ class TermRecognizer:
                 hs, he = m.span()
                 if he not in token_ends or _overlaps(hs, he, blocked):
                     continue
-                if label == "PROGRAM" and text.startswith(DOCUMENT_SUFFIXES, he):
+                if label == "PROGRAM" and text.startswith(self.lex.get("document_suffix"), he):
                     continue  # …三年行动方案 is a document, not the programme
                 start = self._left_boundary(doc, token_at, hs)
                 modifier = text[start:hs]
@@ -512,7 +512,7 @@ def _contrast_pairs(text: str, quotes: list[tuple[int, int]], *, reach: int = 24
         a, b = text[s1 + 1 : e1 - 1], text[s2 + 1 : e2 - 1]
         if s2 - e1 > reach or not (2 <= len(a) <= 3 and 2 <= len(b) <= 3):
             continue
-        if {a[0], b[0]} == {"小", "大"}:
+        if {a[0], b[0]} == set(CONTRAST):
             out.update((s1, s2))
     return out
 
@@ -646,9 +646,8 @@ def make_term_recognizer(
     max_modifier_len: int,
 ) -> TermRecognizer:
     """Build the term recogniser from its config (the lexicon shipped with kg by default)."""
-    path = Path(lexicon_path) if lexicon_path else data_path(LEXICON_FILE)
     return TermRecognizer(
-        lexicon=Lexicon.load(path),
+        lexicon=Lexicon.load(Path(lexicon_path) if lexicon_path else None),
         spans_key=spans_key,
         max_quote_len=max_quote_len,
         max_modifier_len=max_modifier_len,

@@ -10,7 +10,6 @@ article's main actor (the organ in its kicker, or the place in its title).
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from collections import Counter, defaultdict
@@ -19,7 +18,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from kg.errors import ModelError
+from kg.lexicon import tables
 from kg.link.page import (
     BARE_PREFIXES,
     NEAREST_LEVELS,
@@ -31,7 +30,6 @@ from kg.link.page import (
 )
 from kg.link.page import load_tables as link_tables
 from kg.model import Article, CleanPage, Credit, Entity, Evidence, Fact, Mention
-from kg.resources import data_path
 
 logger = logging.getLogger(__name__)
 
@@ -40,18 +38,20 @@ Key = tuple[str, str]
 SENTENCE_END = "。！？!?\n"
 CLAUSE_BREAK = "，,；;：:。！？!?\n（(）)"
 # What may stand before a clause's subject: a date or time phrase (2022年以来，…).
-TIME_PREFIX = re.compile(
-    r"^[\s0-9０-９一二三四五六七八九十〇百年月日号上下午时分点以来今去明近期间截至目前底初中旬同时此外，,]*$"
-)
+TIME_PREFIX = re.compile(tables.pattern("time_prefix"))
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 POST_MODIFIER_MAX = 6
-LEVEL_RANK = {"country": 0, "province": 1, "city": 2, "county": 3, "town": 4,
-              "community": 5, "village": 5, "area": 6, "natural": 6}  # fmt: skip
+LEVEL_RANK = tables.level_rank()
+ONE_PERSON = tables.pattern("one_person")  # 一名, 一位 before a post
+# 市直机关, 县直各部门: a bare level word that makes a collective with what follows
+COLLECTIVE_LEVELS = "".join(tables.words("places/words.csv", "county_up"))
+NAME_JOINERS = tables.words("text/words.csv", "joins_names")  # 张三和李四书记
+HEAD_JOINERS = ("、", *tables.words("text/words.csv", "joins_heads"))  # A、B和C被评为
 
 
 @dataclass(frozen=True)
 class RelateTables:
-    """The word lists relation extraction reads from ``kg/data/relate_*``."""
+    """The word lists relation extraction reads from the lexicon (``kg.lexicon.tables``)."""
 
     posts: tuple[str, ...]
     cues: dict[str, tuple[str, ...]]
@@ -60,79 +60,31 @@ class RelateTables:
 
 @lru_cache(maxsize=1)
 def load_tables() -> RelateTables:
-    """Load (once) the post words and cue words."""
-    try:
-        posts = [
-            ln.strip()
-            for ln in data_path("relate_posts.txt").read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")
-        ]
-        lines = [
-            ln
-            for ln in data_path("relate_cues.csv").read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")
-        ]
-    except OSError as e:
-        raise ModelError(f"cannot read relation tables in {data_path('')}: {e}") from e
-    reader = csv.DictReader(lines)
-    if reader.fieldnames != ["relation", "cue"]:
-        raise ModelError(f"relate_cues.csv: header {reader.fieldnames!r}, expected relation,cue")
+    """Load (once) the post words, cue words and titles."""
+    posts = {r.word for r in tables.roles("post")}
     cues: dict[str, list[str]] = defaultdict(list)
-    for row in reader:
-        cues[row["relation"].strip()].append(row["cue"].strip())
+    for row in tables.load_table("text/cues.csv").records("relation", "cue"):
+        cues[row["relation"]].append(row["cue"])
+    titles = [(r.word, r.body) for r in tables.roles("title")]
     return RelateTables(
-        posts=tuple(sorted(set(posts), key=lambda p: (-len(p), p))),
+        posts=tuple(sorted(posts, key=lambda p: (-len(p), p))),
         cues={r: tuple(sorted(c, key=lambda x: (-len(x), x))) for r, c in sorted(cues.items())},
-        titles=_titles(),
+        titles=tuple(sorted(titles, key=lambda r: (-len(r[0]), r[0]))),
     )
-
-
-def _read_table(name: str, header: list[str]) -> list[dict[str, str]]:
-    """Rows of a CSV table in kg/data (``#`` lines are comments).
-
-    Raises:
-        ModelError: the file cannot be read or its header is not ``header``.
-    """
-    path = data_path(name)
-    try:
-        lines = [
-            ln for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")
-        ]  # fmt: skip
-    except OSError as e:
-        raise ModelError(f"cannot read relation table {path}: {e}") from e
-    reader = csv.DictReader(lines)
-    if reader.fieldnames != header:
-        raise ModelError(f"{name}: header {reader.fieldnames!r}, expected {','.join(header)}")
-    return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
 
 
 @lru_cache(maxsize=1)
 def anaphors() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """``(anaphor, label, endings)`` rows of ``relate_anaphors.csv``, longest anaphor first."""
-    rows = [
-        (r["anaphor"], r["label"], tuple(e for e in r["endings"].split(";") if e))
-        for r in _read_table("relate_anaphors.csv", ["anaphor", "label", "endings"])
-    ]
+    """``(anaphor, label, endings)`` rows of ``text/anaphors.csv``, longest anaphor first."""
+    rows = [(a.anaphor, a.label, a.endings) for a in tables.anaphors()]
     return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
 
 @lru_cache(maxsize=1)
 def _party_units() -> tuple[str, ...]:
-    """Party sub-units of a body (党组, 机关党委) from organs_subunits.txt, longest first."""
-    path = data_path("organs_subunits.txt")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise ModelError(f"cannot read sub-unit table {path}: {e}") from e
-    words = {w for ln in lines if not ln.startswith("#") for w in ln.split() if "党" in w}
+    """Party sub-units of a body (党组, 机关党委) from ``organs/units.csv``, longest first."""
+    words = {w for w in tables.words("organs/units.csv", "attach") if "党" in w}
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
-
-
-def _titles() -> tuple[tuple[str, str], ...]:
-    """``(title, body)`` rows of ``relate_titles.csv``, longest title first."""
-    rows = [(r["title"], r["body"]) for r in _read_table("relate_titles.csv", ["title", "body"])]
-    return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -154,7 +106,7 @@ def parse_posts(text: str) -> str | None:
     """``text`` as a post phrase (``驻村第一书记``), or None if it does not end with a post word."""
     t = clean_surface(text)
     # 红光派出所的民警代开全, 正在执勤的民警代开全: the post is what follows 的
-    t = re.sub(r"^(?:一名|一位)", "", t.rsplit("的", 1)[-1])
+    t = re.sub("^" + ONE_PERSON, "", t.rsplit("的", 1)[-1])
     for post in load_tables().posts:
         if t.endswith(post) and len(t) - len(post) <= POST_MODIFIER_MAX:
             if re.fullmatch(r"[\u4e00-\u9fff（）()]+", t):
@@ -458,7 +410,7 @@ class _PageRelations:
             if not any(before.endswith(c) for c in load_tables().cues.get("APPOINTED", ())):
                 continue
             after = re.split(r"[，,。；;、（(\s]", text[m.end : e], maxsplit=1)[0]
-            after = re.sub(r"^的(?:一名|一位)?", "", after)
+            after = re.sub(f"^的{ONE_PERSON}?", "", after)
             post_after = parse_posts(after[:10])
             if post_after is None:
                 continue
@@ -502,9 +454,7 @@ class _PageRelations:
             ):
                 lo -= 1
             if lo in people_end and lo not in ends:
-                lo += next(
-                    (len(c) for c in ("以及", "和", "与", "及") if text.startswith(c, lo)), 0
-                )
+                lo += next((len(c) for c in NAME_JOINERS if text.startswith(c, lo)), 0)
             post = parse_posts(text[lo:pos])
             if post is None:
                 # a post word after a modifier that is itself a body's name
@@ -586,7 +536,7 @@ class _PageRelations:
         """The body a post names by its head (局党组书记, 局长, 该行行长): the nearest earlier one.
 
         ``局党组书记`` goes to the last …局党组 named before (post 书记), ``局长`` and
-        ``该局局长`` to the last …局; heads and name endings are those of relate_anaphors.csv.
+        ``该局局长`` to the last …局; heads and name endings are those of text/anaphors.csv.
         """
         posts = load_tables().posts
         org_anaphors = [(a, ends) for a, label, ends in anaphors() if label == "ORG"]
@@ -723,7 +673,7 @@ class _PageRelations:
         lead = clean_surface(text[s : m.start])
         lead = re.sub(r"^[^，,；;]*?[，,]", "", lead) if not lead[:1].isalpha() else lead
         words = link_tables().collectives
-        return any(re.match(rf"^(?:全?[市县区省州])?{re.escape(w)}", lead) for w in words)
+        return any(re.match(rf"^(?:全?[{COLLECTIVE_LEVELS}])?{re.escape(w)}", lead) for w in words)
 
     def paragraph_actor(self, m: Mention, main: Key | None) -> Key | None:
         """The paragraph's own actor, unless it is the article's actor or a unit of it."""
@@ -753,7 +703,7 @@ class _PageRelations:
             heads = [last_k]
             nxt = last_m
             for o, k in reversed(cands[:-1]):
-                if text[o.end : nxt.start] in ("、", "和", "与", "及") and k[0] == last_k[0]:
+                if text[o.end : nxt.start] in HEAD_JOINERS and k[0] == last_k[0]:
                     heads.append(k)
                     nxt = o
                 else:

@@ -11,15 +11,21 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from kg.lexicon import tables
 from kg.model import CleanPage, Credit
 from kg.text.chars import SPACE, is_cjk
 from kg.text.tables import credit_roles, roles, surnames
 
 # The dateline that opens a news item: "本报讯", "新华社北京11月3日电", "（XX电）".
-_LEAD = re.compile(r"(?:本报讯|[^\s，。（()）]{2,12}\d{1,2}日电|[（(][^（()）]{2,16}电[)）])")
+_LEAD = re.compile(tables.pattern("dateline"))
 # and the credits in brackets after it: "（记者 张三 通讯员 李四）"
 _LEAD_CREDITS = re.compile(r"\s*[（(][^（()）]{2,30}[)）]")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,5}")
+_CREDIT_KIND = tables.chars("credit_kind")  # 文, 图, 摄: "文并摄" is no name
+# "文/图", "文并摄" after a name, longest first
+_CREDIT_SUFFIXES = tuple(
+    sorted((r.word for r in tables.roles("credit_suffix")), key=len, reverse=True)
+)
 
 
 @cache
@@ -93,10 +99,10 @@ def _names(segment: str) -> list[tuple[int, str]]:
     names = []
     for m in _NAME.finditer(segment):
         name = m.group()
-        if not name.strip("文图摄并影"):
+        if not name.strip(_CREDIT_KIND):
             continue  # "文并摄": the credit's kind, not a name
         # "文/图", "文并摄" after the name are not part of it
-        for suffix in ("文并摄", "文并图", "摄影", "文图", "文", "摄"):
+        for suffix in _CREDIT_SUFFIXES:
             if (
                 name.endswith(suffix)
                 and len(name) - len(suffix) >= 2

@@ -89,7 +89,7 @@ def _read_meta(f: Furniture, s: str, found: dict[str, str]) -> None:
         if name:
             found.setdefault("newspaper", name)
         else:
-            logger.info("masthead %r not in furniture_mastheads.csv", s)
+            logger.info("masthead %r not in text/mastheads.csv", s)
     banner = f.banner.fullmatch(s)
     if banner and banner["column"] and not mast:
         found.setdefault("banner", banner["column"])

@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from kg.lexicon import tables
 from kg.model import CleanPage
 from kg.text.bylines import is_byline_start, lead_byline
 from kg.text.chars import SPACE, width
@@ -22,10 +23,8 @@ TITLE_MAX = 40.0  # widest title line, in CJK characters
 CAPTION_MAX = 45.0  # widest photo caption
 SENTENCE_END = "。！？!?…"
 
-_SOURCE = re.compile(
-    r"[（(](?P<pic>图片由|照片由|图由)?(?P<name>[^（()）]{2,30}?)(?P<role>供稿|供图|提供)[)）]"
-)
-_TAIL = re.compile(r"[文图摄并/\\／、\s]+")
+_SOURCE = re.compile(tables.pattern("source_line"))
+_TAIL = re.compile(tables.pattern("credit_tail"))
 
 
 @dataclass

@@ -1,23 +1,22 @@
 """The data tables the text stage reads: credit role words, surnames, page furniture patterns.
 
-Each is loaded once from ``kg/data`` (``credit_roles.csv``,
-``credit_surnames.txt``, ``furniture_*``).
+Each is read once through the lexicon loader from ``kg/data`` (``people/roles.csv``,
+``people/surnames.csv``, ``text/furniture.csv``, ``text/mastheads.csv``).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from kg.errors import ModelError
-from kg.resources import data_path
+from kg.lexicon import tables
 
 
 @dataclass(frozen=True)
 class Furniture:
-    """Patterns of page furniture, loaded from ``kg/data/furniture_*``."""
+    """Patterns of page furniture, loaded from ``kg/data/text/furniture.csv``."""
 
     date: re.Pattern[str]
     pagename: re.Pattern[str]
@@ -28,22 +27,10 @@ class Furniture:
     page_roles: dict[str, str]
 
 
-def _data_rows(name: str) -> list[list[str]]:
-    path = data_path(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ModelError(f"data file {path} is unreadable; expected it in kg/data") from e
-    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    delimiter = "\t" if name.endswith(".tsv") else ","
-    return [row for row in csv.reader(rows, delimiter=delimiter)]
-
-
 @cache
 def credit_roles() -> dict[str, tuple[str, str]]:
-    """Role words of credits: word -> (role, scope), from ``credit_roles.csv``."""
-    rows = _data_rows("credit_roles.csv")[1:]
-    return {word: (role, scope) for word, role, scope in rows}
+    """Role words of credits: word -> (role, scope), from ``people/roles.csv``."""
+    return {r.word: (r.credit_role, r.credit_scope) for r in tables.roles("credit")}
 
 
 @cache
@@ -55,12 +42,8 @@ def roles(scope: str) -> tuple[tuple[str, str], ...]:
 
 @cache
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
-    """Single- and two-character surnames of bylines, from ``credit_surnames.txt``."""
-    words = [
-        w.strip()
-        for w in data_path("credit_surnames.txt").read_text(encoding="utf-8").splitlines()
-        if w.strip() and not w.startswith("#")
-    ]
+    """Single- and two-character surnames of bylines, from ``people/surnames.csv``."""
+    words = tables.surnames("author")
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
 
 
@@ -68,15 +51,17 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
 def furniture() -> Furniture:
     """The furniture patterns and tables."""
     by_kind: dict[str, list[str]] = {}
-    for kind, pattern in _data_rows("furniture_patterns.tsv"):
+    patterns = tables.load_table("text/furniture.csv")
+    for kind, pattern in zip(patterns.column("kind"), patterns.column("pattern"), strict=True):
         by_kind.setdefault(kind, []).append(pattern)
     try:
         compiled = {
             kind: re.compile("|".join(f"(?:{p})" for p in pats)) for kind, pats in by_kind.items()
         }
     except re.error as e:
-        raise ModelError(f"bad pattern in furniture_patterns.tsv: {e}") from e
-    mastheads = {p: n for p, n in _data_rows("furniture_mastheads.csv")[1:]}
+        raise ModelError(f"bad pattern in text/furniture.csv: {e}") from e
+    names = tables.load_table("text/mastheads.csv")
+    mastheads = dict(zip(names.column("pinyin"), names.column("newspaper"), strict=True))
     page_roles = {w: r for w, (r, scope) in credit_roles().items() if scope == "page"}
     return Furniture(
         date=compiled["date"],
