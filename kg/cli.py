@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,16 +49,16 @@ def setup() -> None:
     click.echo(f"pkuseg model in {fetch_pkuseg_model()}")
 
 
+def _out_option(dest: str, help: str | None = None) -> Callable[[Callable], Callable]:
+    """The ``-o/--out`` option every writing command takes."""
+    return click.option(
+        "-o", "--out", dest, required=True, type=click.Path(path_type=Path), help=help
+    )
+
+
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=EXISTING)
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Output folder (graph.ttl, graph.html, pages/*.json, …).",
-)
+@_out_option("out_dir", "Output folder (graph.ttl, graph.html, pages/*.json, …).")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -67,6 +69,12 @@ def setup() -> None:
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option("--strict", is_flag=True, help="Stop at the first page that cannot be used.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every page, ignoring the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the page cache (default: OUT/.kg-cache); several outputs may share one.",
+)
 @click.option(
     "--format",
     "formats",
@@ -82,48 +90,37 @@ def setup() -> None:
     help="Also keep OUT/store, an Oxigraph store of the graph for kg query and kg serve, "
     "updated page by page on rebuilds.",
 )
+@click.option(
+    "--timings",
+    is_flag=True,
+    help="Also print seconds per stage as one JSON line, the last (for benchmarks).",
+)
 def build(
     sources: tuple[Path, ...],
     out_dir: Path,
-    workers: int | None,
-    engine: str,
-    scheduler: str | None,
-    strict: bool,
     no_cache: bool,
     formats: tuple[str, ...],
-    sparql_store: bool,
+    timings: bool,
+    **settings: Any,
 ) -> None:
     """Build the graph of every page in SOURCES (files or folders of *.txt)."""
     from kg.corpus.build import build as run_build
+    from kg.corpus.options import BuildOptions
 
-    if scheduler and engine != "dask":
+    if settings["scheduler"] and settings["engine"] != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    report = run_build(
-        list(sources),
-        out_dir,
-        workers=workers,
-        engine=engine,
-        scheduler=scheduler,
-        strict=strict,
-        use_cache=not no_cache,
-        formats=formats or None,
-        sparql_store=sparql_store,
-    )
+    options = BuildOptions(use_cache=not no_cache, formats=formats or None, **settings)
+    report = run_build(list(sources), out_dir, options=options)
     click.echo(report.summary())
+    if timings:
+        click.echo(json.dumps(report.stage_times()))
     if report.skipped:
         sys.exit(1)
 
 
 @main.command()
 @click.argument("pages", nargs=-1, required=True, type=EXISTING)
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder for one <page stem>.json per page, in the gold format.",
-)
+@_out_option("out_dir", "Folder for one <page stem>.json per page, in the gold format.")
 def extract(pages: tuple[Path, ...], out_dir: Path) -> None:
     """Extract each page into OUT/<page stem>.json in the gold format (GUIDELINES.md)."""
     from kg.extract import extract_files
@@ -201,7 +198,7 @@ def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
     required=True,
     help="nquads and trig keep each page's named graph; turtle and ntriples hold their union.",
 )
-@click.option("-o", "--out", "out_path", required=True, type=click.Path(path_type=Path))
+@_out_option("out_path")
 def export(source: Path, fmt: str, out_path: Path) -> None:
     """Write SOURCE (a store from `kg build --store`, an output folder or a graph file) as one RDF file."""
     from kg.store.query import export_graph, open_store
@@ -233,7 +230,7 @@ def serve(output_dir: Path, host: str, port: int) -> None:
 
 @main.command()
 @click.argument("source", type=EXISTING)
-@click.option("-o", "--out", "out_path", required=True, type=click.Path(path_type=Path))
+@_out_option("out_path")
 @click.option("--focus", default=None, help="Only this entity's neighbourhood (name or IRI).")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0))
 def html(source: Path, out_path: Path, focus: str | None, depth: int) -> None:
