@@ -138,27 +138,11 @@ def extract(pages: tuple[Path, ...], out_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
     """Extract PAGES and score them against GOLD_DIR/<page stem>.json."""
-    import tempfile
+    from kg.evaluate import evaluate_pages, format_report
 
-    from kg.evaluate import format_report, score
-
-    golds = sorted(gold_dir.glob("*.json"))
-    if not golds:
+    if not any(gold_dir.glob("*.json")):
         raise click.UsageError(f"{gold_dir} holds no <page>.json gold file")
-    from kg.extract import extract_files
-
-    with tempfile.TemporaryDirectory() as tmp:
-        extract_files(list(pages), Path(tmp))
-        pairs = []
-        for g in golds:
-            pred = Path(tmp) / g.name
-            pairs.append(
-                (
-                    json.loads(g.read_text(encoding="utf-8")),
-                    json.loads(pred.read_text(encoding="utf-8")) if pred.exists() else {},
-                )
-            )
-    report = score(pairs)
+    report = evaluate_pages(gold_dir, list(pages))
     click.echo(
         json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_report(report)
     )
@@ -183,10 +167,9 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
 )
 def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
     """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store)."""
-    from kg.store.query import format_result, open_store, read_query, run_query
+    from kg.store.query import format_result, query_source
 
-    result = run_query(open_store(source, store_dir=store_dir), read_query(query))
-    click.echo(format_result(result, fmt))
+    click.echo(format_result(query_source(source, query, store_dir=store_dir), fmt))
 
 
 @main.command(name="export")
@@ -235,11 +218,9 @@ def serve(output_dir: Path, host: str, port: int) -> None:
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0))
 def html(source: Path, out_path: Path, focus: str | None, depth: int) -> None:
     """Write the interactive graph page of SOURCE (graph.ttl or an output folder)."""
-    from kg.explore import load_graph
-    from kg.export.html import write_html
-    from kg.graph.rdf import to_networkx
+    from kg.explore import write_graph_page
 
-    write_html(to_networkx(load_graph(source)), out_path, focus=focus, depth=depth)
+    write_graph_page(source, out_path, focus=focus, depth=depth)
     click.echo(f"wrote {out_path}")
 
 
