@@ -146,6 +146,19 @@ def test_build_default_workers_is_one_for_small_inputs() -> None:
     assert isinstance(big, PoolRunner) and big.workers == 2
 
 
+def test_build_is_kg_build_and_takes_options_or_keywords(tmp_path: Path) -> None:
+    import kg
+    import kg.corpus.build
+
+    assert kg.build is kg.corpus.build.build and kg.BuildOptions is BuildOptions
+    with pytest.raises(TypeError, match="not both"):
+        build(TWO, tmp_path, options=BuildOptions(), workers=2)
+    with pytest.raises(InputError, match="workers=0"):
+        build(TWO, tmp_path, workers=0)
+    with pytest.raises(InputError, match="export format 'png'"):
+        build(TWO, tmp_path, options=BuildOptions(formats=["turtle", "png"]))
+
+
 def test_build_rejects_unknown_engine(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="engine 'spark'"):
         build(TWO, tmp_path, engine="spark")

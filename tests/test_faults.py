@@ -93,9 +93,11 @@ def test_faults_kg_build_exits_non_zero_when_a_page_is_skipped(hostile) -> None:
     root, _, _, _ = hostile
     empty = root / "hostile" / "empty.txt"
     args = ["build", str(root / "hostile" / GOOD), str(empty), "-o", str(root / "exit")]
-    done = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache")])
+    done = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache"), "--timings"])
     assert done.exit_code == 1 and f"  {empty}: empty file" in done.output
-    assert "built 1 page(s)" in done.output
+    assert "built 1 page(s) (1 from cache)" in done.output
+    stages = json.loads(done.output.strip().splitlines()[-1])  # --timings: the last line
+    assert stages["extracted"] == 0 and stages["timings"]["total"] > 0
     done = CliRunner().invoke(main, ["build", str(empty), "-o", str(root / "exit2")])
     assert done.exit_code == 1 and "Error: no page could be built" in done.output
     assert not (root / "exit2" / "graph.ttl").exists()

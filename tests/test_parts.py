@@ -137,7 +137,9 @@ def test_parts_page_digest_changes_when_a_key_it_names_links_elsewhere() -> None
     assert moved.final(keys[0]) == ("ORG", "昭通市政服务管理局")
     assert digests.page("key", page.meta, keys, moved) != before
     # a misprint among keys this page does not name leaves its part alone
-    elsewhere = _registry([page, _page("c.txt", {"曲靖市政务服务管理局": 1, "曲靖市政服务管理局": 3})])
+    elsewhere = _registry(
+        [page, _page("c.txt", {"曲靖市政务服务管理局": 1, "曲靖市政服务管理局": 3})]
+    )
     assert elsewhere.final(("ORG", "曲靖市政务服务管理局")) == ("ORG", "曲靖市政服务管理局")
     assert digests.page("key", page.meta, keys, elsewhere) == before
     assert digests.page("other key", page.meta, keys, _registry([page])) != before
