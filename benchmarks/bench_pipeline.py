@@ -42,7 +42,7 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
 
     t: dict[str, float] = defaultdict(float)
     chars = 0
-    registry = Registry()
+    results: list[PageResult] = []
 
     def timed(stage: str, fn, *args):
         t0 = time.perf_counter()
@@ -67,9 +67,8 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
         ]
         linked = timed("link (page)", link_page, page, articles, mentions)
         facts = timed("relate", relate_page, page, articles, docs, linked)
-        result = PageResult(page.meta, articles, linked.entities, facts, linked.links)
-        timed("link (registry)", registry.add, result)
-    corpus = timed("link (registry)", registry.corpus)  # the reduce step merges here
+        results.append(PageResult(page.meta, articles, linked.entities, facts, linked.links))
+    corpus = timed("link (registry)", Registry.link_corpus, results)  # the reduce step
     # as kg.corpus.build does: the quads once (pyoxigraph terms, sorted), the networkx view from them
     rdf = timed("graph", corpus_rdf, corpus)
     network = timed("graph", to_networkx, rdf.view)

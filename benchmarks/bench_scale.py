@@ -5,8 +5,8 @@
     .venv/bin/python benchmarks/bench_scale.py --articles 1000 --keep /tmp/kept --again
 
 For each size, pages are generated from the seeds (kg.corpus.generate) until they
-hold that many articles (counted by kg.text.split), then ``python -m kg.corpus.build``
-runs in a subprocess: a clean build (empty cache), then a rebuild after one
+hold that many articles (counted by kg.text.split), then ``python -m kg.cli build
+--timings`` runs in a subprocess: a clean build (empty cache), then a rebuild after one
 more page is added (the cache holds every other page). Peak memory is sampled
 every 2 s over the build process and its workers (sum of the tree, and the
 largest single process). Each sample reads every process's smaps_rollup,
@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 import psutil
 
@@ -57,37 +58,16 @@ def run_build(
     (seconds, tree PSS MB, largest RSS MB, processes) to ``log`` + ``.csv``
     every 10 s, so a long run can be watched and its memory curve kept.
     """
-    cmd = [sys.executable, "-m", "kg.corpus.build", str(out), str(source), "--timings"]
+    cmd = [sys.executable, "-m", "kg.cli", "build", str(source), "-o", str(out), "--timings"]
     if workers:
         cmd += ["--workers", str(workers)]
-    if formats:
-        cmd += ["--formats", formats]
+    for fmt in formats.split(",") if formats else ():
+        cmd += ["--format", fmt]
     t0, cpu0 = time.perf_counter(), time.process_time()
     err_file = log.open("wb") if log else None
     curve = log.with_name(log.name + ".csv").open("w", encoding="utf-8") if log else None
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file or subprocess.PIPE)
-    root = psutil.Process(proc.pid)
-    peak_tree = peak_one = 0
-    next_sample = 0.0
-    while proc.poll() is None:
-        try:
-            procs = [root, *root.children(recursive=True)]
-            mem = [_memory(p) for p in procs]
-        except psutil.Error:
-            mem = []
-        if mem:
-            peak_tree = max(peak_tree, sum(pss for pss, _ in mem))
-            peak_one = max(peak_one, max(rss for _, rss in mem))
-            now = time.perf_counter() - t0
-            if curve and now >= next_sample:
-                tree, one = sum(pss for pss, _ in mem), max(rss for _, rss in mem)
-                curve.write(f"{now:.0f},{tree / 2**20:.0f},{one / 2**20:.0f},{len(mem)}\n")
-                curve.flush()
-                next_sample = now + 10
-        try:  # returns as soon as the build ends, so the wall time is not rounded up
-            proc.wait(timeout=SAMPLE_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
+    peak_tree, peak_one = _sample_until_done(proc, t0, curve)
     wall = time.perf_counter() - t0
     sampler_cpu = time.process_time() - cpu0  # this script's own CPU, taken from the build
     if err_file and curve:
@@ -98,9 +78,10 @@ def run_build(
     else:
         err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     out_text = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
-    if proc.returncode not in (0, 1):
+    # 1 is a build that skipped a page: it printed its summary and timings; an error prints none
+    if proc.returncode not in (0, 1) or not out_text.strip():
         raise SystemExit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
-    stages = json.loads(out_text.strip().splitlines()[-1]) if out_text.strip() else {}
+    stages = json.loads(out_text.strip().splitlines()[-1])
     return {
         "seconds": wall,
         "peak_rss_mb": peak_tree / 2**20,
@@ -108,6 +89,34 @@ def run_build(
         "sampler_cpu_seconds": sampler_cpu,
         **stages,
     }
+
+
+def _sample_until_done(
+    proc: subprocess.Popen[bytes], t0: float, curve: IO[str] | None
+) -> tuple[int, int]:
+    """Sample the build's memory until it ends: peak PSS of its tree, peak RSS of one process."""
+    root = psutil.Process(proc.pid)
+    peak_tree = peak_one = 0
+    next_sample = 0.0
+    while proc.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+            mem = [_memory(p) for p in procs]
+        except psutil.Error:
+            mem = []
+        if mem:
+            tree, one = sum(pss for pss, _ in mem), max(rss for _, rss in mem)
+            peak_tree, peak_one = max(peak_tree, tree), max(peak_one, one)
+            now = time.perf_counter() - t0
+            if curve and now >= next_sample:
+                curve.write(f"{now:.0f},{tree / 2**20:.0f},{one / 2**20:.0f},{len(mem)}\n")
+                curve.flush()
+                next_sample = now + 10
+        try:  # returns as soon as the build ends, so the wall time is not rounded up
+            proc.wait(timeout=SAMPLE_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+    return peak_tree, peak_one
 
 
 def generate(folder: Path, articles: int) -> tuple[int, int, int]:
@@ -152,6 +161,36 @@ def again(keep: Path, sizes: list[int], workers: int | None, formats: str | None
     return 0
 
 
+def measure(target: int, workers: int | None, formats: str | None, keep: Path | None) -> dict:
+    """A clean build of a corpus of ``target`` articles, then a rebuild with one page added."""
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = keep / str(target) if keep else Path(scratch)
+        src = tmp / "corpus"
+        sizes = tmp / "corpus.json"  # a kept corpus is generated once
+        if sizes.is_file():
+            pages, articles, chars = json.loads(sizes.read_text(encoding="utf-8"))
+            shutil.rmtree(tmp / "out", ignore_errors=True)
+            (src / f"gen_{pages:06d}.txt").unlink(missing_ok=True)
+        else:
+            pages, articles, chars = generate(src, target)
+            sizes.write_text(json.dumps([pages, articles, chars]), encoding="utf-8")
+        out = tmp / "out"
+        logs = keep / str(target) if keep else None
+        clean = run_build(out, src, workers, formats, logs / "clean.log" if logs else None)
+        (src / f"gen_{pages:06d}.txt").write_bytes((tmp / "extra.txt").read_bytes())
+        incremental = run_build(
+            out, src, workers, formats, logs / "incremental.log" if logs else None
+        )
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return {
+        "articles": articles, "pages": pages, "chars": chars, "workers": workers,
+        "formats": formats,
+        "clean": clean, "incremental": incremental,
+        "entities": report["entities"], "facts": report["facts"],
+        "skipped": len(report["skipped"]),
+    }  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
@@ -174,38 +213,12 @@ def main() -> int:
         return again(args.keep, args.articles, args.workers, args.formats)
     results = []
     for target in args.articles:
-        with tempfile.TemporaryDirectory() as scratch:
-            tmp = args.keep / str(target) if args.keep else Path(scratch)
-            src = tmp / "corpus"
-            sizes = tmp / "corpus.json"  # a kept corpus is generated once
-            if sizes.is_file():
-                pages, articles, chars = json.loads(sizes.read_text(encoding="utf-8"))
-                shutil.rmtree(tmp / "out", ignore_errors=True)
-                (src / f"gen_{pages:06d}.txt").unlink(missing_ok=True)
-            else:
-                pages, articles, chars = generate(src, target)
-                sizes.write_text(json.dumps([pages, articles, chars]), encoding="utf-8")
-            out = tmp / "out"
-            logs = args.keep / str(target) if args.keep else None
-            clean = run_build(
-                out, src, args.workers, args.formats, logs / "clean.log" if logs else None
-            )
-            (src / f"gen_{pages:06d}.txt").write_bytes((tmp / "extra.txt").read_bytes())
-            incremental = run_build(
-                out, src, args.workers, args.formats, logs / "incremental.log" if logs else None
-            )
-            report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        row = {
-            "articles": articles, "pages": pages, "chars": chars, "workers": args.workers,
-            "formats": args.formats,
-            "clean": clean, "incremental": incremental,
-            "entities": report["entities"], "facts": report["facts"],
-            "skipped": len(report["skipped"]),
-        }  # fmt: skip
+        row = measure(target, args.workers, args.formats, args.keep)
         results.append(row)
+        clean, incremental = row["clean"], row["incremental"]
         sys.stdout.write(
-            f"{articles} articles ({pages} pages, {chars:,} chars): clean build "
-            f"{clean['seconds']:.1f} s ({chars / clean['seconds']:,.0f} chars/s), "
+            f"{row['articles']} articles ({row['pages']} pages, {row['chars']:,} chars): clean "
+            f"build {clean['seconds']:.1f} s ({row['chars'] / clean['seconds']:,.0f} chars/s), "
             f"peak {clean['peak_rss_mb']:.0f} MB (PSS of the tree; largest process RSS "
             f"{clean['peak_process_mb']:.0f} MB); "
             f"+1 page rebuild {incremental['seconds']:.1f} s, peak {incremental['peak_rss_mb']:.0f} MB; "

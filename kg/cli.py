@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,16 +49,16 @@ def setup() -> None:
     click.echo(f"pkuseg model in {fetch_pkuseg_model()}")
 
 
+def _out_option(dest: str, help: str | None = None) -> Callable[[Callable], Callable]:
+    """The ``-o/--out`` option every writing command takes."""
+    return click.option(
+        "-o", "--out", dest, required=True, type=click.Path(path_type=Path), help=help
+    )
+
+
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=EXISTING)
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Output folder (graph.ttl, graph.html, pages/*.json, …).",
-)
+@_out_option("out_dir", "Output folder (graph.ttl, graph.html, pages/*.json, …).")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -67,6 +69,12 @@ def setup() -> None:
 @click.option("--scheduler", default=None, help="Dask scheduler address (with --engine dask).")
 @click.option("--strict", is_flag=True, help="Stop at the first page that cannot be used.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every page, ignoring the cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the page cache (default: OUT/.kg-cache); several outputs may share one.",
+)
 @click.option(
     "--format",
     "formats",
@@ -82,48 +90,37 @@ def setup() -> None:
     help="Also keep OUT/store, an Oxigraph store of the graph for kg query and kg serve, "
     "updated page by page on rebuilds.",
 )
+@click.option(
+    "--timings",
+    is_flag=True,
+    help="Also print seconds per stage as one JSON line, the last (for benchmarks).",
+)
 def build(
     sources: tuple[Path, ...],
     out_dir: Path,
-    workers: int | None,
-    engine: str,
-    scheduler: str | None,
-    strict: bool,
     no_cache: bool,
     formats: tuple[str, ...],
-    sparql_store: bool,
+    timings: bool,
+    **settings: Any,
 ) -> None:
     """Build the graph of every page in SOURCES (files or folders of *.txt)."""
     from kg.corpus.build import build as run_build
+    from kg.corpus.options import BuildOptions
 
-    if scheduler and engine != "dask":
+    if settings["scheduler"] and settings["engine"] != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    report = run_build(
-        list(sources),
-        out_dir,
-        workers=workers,
-        engine=engine,
-        scheduler=scheduler,
-        strict=strict,
-        use_cache=not no_cache,
-        formats=formats or None,
-        sparql_store=sparql_store,
-    )
+    options = BuildOptions(use_cache=not no_cache, formats=formats or None, **settings)
+    report = run_build(list(sources), out_dir, options=options)
     click.echo(report.summary())
+    if timings:
+        click.echo(json.dumps(report.stage_times()))
     if report.skipped:
         sys.exit(1)
 
 
 @main.command()
 @click.argument("pages", nargs=-1, required=True, type=EXISTING)
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder for one <page stem>.json per page, in the gold format.",
-)
+@_out_option("out_dir", "Folder for one <page stem>.json per page, in the gold format.")
 def extract(pages: tuple[Path, ...], out_dir: Path) -> None:
     """Extract each page into OUT/<page stem>.json in the gold format (GUIDELINES.md)."""
     from kg.extract import extract_files
@@ -141,27 +138,11 @@ def extract(pages: tuple[Path, ...], out_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
     """Extract PAGES and score them against GOLD_DIR/<page stem>.json."""
-    import tempfile
+    from kg.evaluate import evaluate_pages, format_report
 
-    from kg.evaluate import format_report, score
-
-    golds = sorted(gold_dir.glob("*.json"))
-    if not golds:
+    if not any(gold_dir.glob("*.json")):
         raise click.UsageError(f"{gold_dir} holds no <page>.json gold file")
-    from kg.extract import extract_files
-
-    with tempfile.TemporaryDirectory() as tmp:
-        extract_files(list(pages), Path(tmp))
-        pairs = []
-        for g in golds:
-            pred = Path(tmp) / g.name
-            pairs.append(
-                (
-                    json.loads(g.read_text(encoding="utf-8")),
-                    json.loads(pred.read_text(encoding="utf-8")) if pred.exists() else {},
-                )
-            )
-    report = score(pairs)
+    report = evaluate_pages(gold_dir, list(pages))
     click.echo(
         json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_report(report)
     )
@@ -186,10 +167,9 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
 )
 def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
     """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store)."""
-    from kg.store.query import format_result, open_store, read_query, run_query
+    from kg.store.query import format_result, query_source
 
-    result = run_query(open_store(source, store_dir=store_dir), read_query(query))
-    click.echo(format_result(result, fmt))
+    click.echo(format_result(query_source(source, query, store_dir=store_dir), fmt))
 
 
 @main.command(name="export")
@@ -201,7 +181,7 @@ def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
     required=True,
     help="nquads and trig keep each page's named graph; turtle and ntriples hold their union.",
 )
-@click.option("-o", "--out", "out_path", required=True, type=click.Path(path_type=Path))
+@_out_option("out_path")
 def export(source: Path, fmt: str, out_path: Path) -> None:
     """Write SOURCE (a store from `kg build --store`, an output folder or a graph file) as one RDF file."""
     from kg.store.query import export_graph, open_store
@@ -233,16 +213,14 @@ def serve(output_dir: Path, host: str, port: int) -> None:
 
 @main.command()
 @click.argument("source", type=EXISTING)
-@click.option("-o", "--out", "out_path", required=True, type=click.Path(path_type=Path))
+@_out_option("out_path")
 @click.option("--focus", default=None, help="Only this entity's neighbourhood (name or IRI).")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0))
 def html(source: Path, out_path: Path, focus: str | None, depth: int) -> None:
     """Write the interactive graph page of SOURCE (graph.ttl or an output folder)."""
-    from kg.explore import load_graph
-    from kg.export.html import write_html
-    from kg.graph.rdf import to_networkx
+    from kg.explore import write_graph_page
 
-    write_html(to_networkx(load_graph(source)), out_path, focus=focus, depth=depth)
+    write_graph_page(source, out_path, focus=focus, depth=depth)
     click.echo(f"wrote {out_path}")
 
 

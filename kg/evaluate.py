@@ -3,15 +3,22 @@
 The same measures, alignment and report as the gold standard's ``score.py``
 (GUIDELINES.md), as a library: ``kg eval`` runs extraction on a user's pages
 and prints these figures, so anyone can measure kg on pages they annotated.
+``score.py`` is kept verbatim beside the gold files; tests/test_evaluate.py
+checks that both give the same report on many randomly perturbed pages.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
+
+from kg.errors import InputError
 
 FUZZY_TYPES = {"PROGRAM", "HONOR", "DOCUMENT"}
 STRIP = re.compile(r"[\s\"'“”‘’《》〈〉「」『』【】、，,·•]")
@@ -175,6 +182,33 @@ def score(pages: list[tuple[dict, dict]]) -> dict[str, Any]:
     }
     report["pages"] = len(pages)
     return report
+
+
+def evaluate_pages(gold_dir: Path, pages: list[Path]) -> dict[str, Any]:
+    """Extract ``pages`` and score them against ``gold_dir/<page stem>.json`` (``kg eval``).
+
+    A gold page with no extracted page scores as all missed.
+
+    Raises:
+        InputError: ``gold_dir`` holds no gold file.
+    """
+    from kg.extract import extract_files
+
+    golds = sorted(gold_dir.glob("*.json"))
+    if not golds:
+        raise InputError(f"{gold_dir} holds no <page>.json gold file")
+    with tempfile.TemporaryDirectory() as tmp:
+        extract_files(pages, Path(tmp))
+        pairs = [(_read_json(g), _read_json(Path(tmp) / g.name)) for g in golds]
+    return score(pairs)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A page in the gold format; an empty page when there is no such file."""
+    if not path.exists():
+        return {}
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
 
 
 def format_report(report: dict[str, Any]) -> str:

@@ -19,12 +19,12 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import InputError
+from kg.store.source import graph_file
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
-GRAPH_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.nq")
 _RDF_FORMATS = {
     ".ttl": "turtle",
     ".nt": "nt",
@@ -33,25 +33,6 @@ _RDF_FORMATS = {
     ".jsonld": "json-ld",
     ".rdf": "xml",
 }
-
-
-def graph_file(source: str | Path) -> Path:
-    """The RDF file ``source`` names, or the graph file in the output folder it names.
-
-    Raises:
-        InputError: ``source`` does not exist or holds no graph file.
-    """
-    source = Path(source)
-    if source.is_file():
-        return source
-    if source.is_dir():
-        for name in GRAPH_FILES:
-            if (source / name).is_file():
-                return source / name
-        raise InputError(f"{source} holds none of {', '.join(GRAPH_FILES)}; run `kg build` first")
-    raise InputError(
-        f"{source} does not exist: expected a graph file or a `kg build` output folder"
-    )
 
 
 def load_graph(source: str | Path) -> Graph:
@@ -73,6 +54,20 @@ def load_graph(source: str | Path) -> Graph:
         raise InputError(f"cannot read {path} as {fmt}: {e}") from e
     log.info("loaded %s (%d triples)", path, len(graph))
     return graph
+
+
+def write_graph_page(
+    source: str | Path, out_path: Path, *, focus: str | None = None, depth: int = 2
+) -> None:
+    """Write the interactive page of the graph in ``source`` (``kg html``), or of one entity's neighbourhood.
+
+    Raises:
+        InputError: no graph in ``source``, or it is not RDF.
+    """
+    from kg.export.html import write_html
+    from kg.graph.rdf import to_networkx
+
+    write_html(to_networkx(load_graph(source)), out_path, focus=focus, depth=depth)
 
 
 def ensure_built(

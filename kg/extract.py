@@ -2,8 +2,8 @@
 
 ``extract_page`` is the map step of a build; it needs no state but the spaCy
 pipeline, so pages can be extracted in any order, in parallel or on a
-cluster, and linked afterwards (``kg.link.registry.Linker`` in a build,
-``kg.link.registry.Registry`` for a corpus held in memory).
+cluster, and linked afterwards by ``kg.link.registry.Registry`` (page by page
+in a build, or ``Registry.link_corpus`` for a corpus held in memory).
 """
 
 from __future__ import annotations

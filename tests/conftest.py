@@ -36,7 +36,4 @@ def seed_corpus(seed_results):
     """The seed pages linked into one corpus."""
     from kg.link.registry import Registry
 
-    registry = Registry()
-    for name in sorted(seed_results):
-        registry.add(seed_results[name])
-    return registry.corpus()
+    return Registry.link_corpus(seed_results.values())

@@ -13,7 +13,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.corpus.build import LOCK_NAME, _LocalRunner, _make_runner, _PoolRunner, build, collect_pages
+from kg.corpus.build import LOCK_NAME, build
+from kg.corpus.engines import LocalRunner, PoolRunner, make_runner
+from kg.corpus.inputs import collect_pages
+from kg.corpus.options import BuildOptions
 from kg.errors import InputError
 from kg.extract import to_gold_json
 
@@ -137,12 +140,23 @@ def test_build_collect_pages_reports_problems(tmp_path: Path) -> None:
 
 
 def test_build_default_workers_is_one_for_small_inputs() -> None:
-    small = _make_runner(
-        "local", workers=None, scheduler=None, nlp=None, n_pages=5, partition_size=8
-    )
-    assert isinstance(small, _LocalRunner)
-    big = _make_runner("local", workers=2, scheduler=None, nlp=None, n_pages=5, partition_size=8)
-    assert isinstance(big, _PoolRunner) and big.workers == 2
+    small = make_runner(BuildOptions(), nlp=None, n_pages=5)
+    assert isinstance(small, LocalRunner)
+    big = make_runner(BuildOptions(workers=2), nlp=None, n_pages=5)
+    assert isinstance(big, PoolRunner) and big.workers == 2
+
+
+def test_build_is_kg_build_and_takes_options_or_keywords(tmp_path: Path) -> None:
+    import kg
+    import kg.corpus.build
+
+    assert kg.build is kg.corpus.build.build and kg.BuildOptions is BuildOptions
+    with pytest.raises(TypeError, match="not both"):
+        build(TWO, tmp_path, options=BuildOptions(), workers=2)
+    with pytest.raises(InputError, match="workers=0"):
+        build(TWO, tmp_path, workers=0)
+    with pytest.raises(InputError, match="export format 'png'"):
+        build(TWO, tmp_path, options=BuildOptions(formats=["turtle", "png"]))
 
 
 def test_build_rejects_unknown_engine(tmp_path: Path) -> None:
@@ -266,7 +280,7 @@ def test_build_default_leaves_network_files_out_of_a_large_graph(
     out = tmp_path / "out"
     build(TWO, out, nlp=nlp)
     assert (out / "graph.graphml").is_file() and (out / "graph.gexf").is_file()
-    monkeypatch.setattr("kg.corpus.build.NETWORK_MAX_FACTS", 10)
+    monkeypatch.setattr("kg.corpus.outputs.NETWORK_MAX_FACTS", 10)
     report = build(TWO, out, nlp=nlp)
     assert sorted(report.left_out) == ["gexf", "graphml"]
     assert "--format graphml" in report.left_out["graphml"]

@@ -172,7 +172,7 @@ def test_cli_export_format_choices_are_the_exporters() -> None:
 
 def test_cli_build_format_option_matches_the_build() -> None:
     # The CLI spells these out so that `kg --help` does not import kg.corpus.build (spaCy).
-    from kg.corpus.build import NETWORK_MAX_FACTS
+    from kg.corpus.outputs import NETWORK_MAX_FACTS
     from kg.export.rdf import ALL_FORMATS, DEFAULT_FORMATS
 
     option = next(p for p in main.commands["build"].params if p.name == "formats")

@@ -139,7 +139,5 @@ def test_extract_any_text_gives_a_valid_graph(nlp, text) -> None:
         assert text[mention.raw_start : mention.raw_end].replace(" ", "").replace("\n", "") == (
             mention.text.replace(" ", "").replace("\n", "")
         )
-    registry = Registry()
-    registry.add(result)
-    turtle = serialize(build_graph(registry.corpus()), "turtle")
+    turtle = serialize(build_graph(Registry.link_corpus([result])), "turtle")
     assert len(Graph().parse(data=turtle, format="turtle")) > 0

@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
-from kg.corpus.build import build, main
+from kg.cli import main
+from kg.corpus.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -87,23 +89,23 @@ def test_faults_hostile_names_do_not_reach_html_as_markup(hostile) -> None:
     assert "<img src=x onerror" not in html
 
 
-def test_faults_entry_point_exits_non_zero_when_a_page_is_skipped(hostile) -> None:
+def test_faults_kg_build_exits_non_zero_when_a_page_is_skipped(hostile) -> None:
     root, _, _, _ = hostile
-    args = [str(root / "exit"), str(root / "hostile" / GOOD), str(root / "hostile" / "empty.txt")]
-    assert main([*args, "--cache-dir", str(root / "cache")]) == 1
-    assert main([str(root / "exit2"), str(root / "hostile" / "empty.txt")]) == 2
+    empty = root / "hostile" / "empty.txt"
+    args = ["build", str(root / "hostile" / GOOD), str(empty), "-o", str(root / "exit")]
+    done = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache"), "--timings"])
+    assert done.exit_code == 1 and f"  {empty}: empty file" in done.output
+    assert "built 1 page(s) (1 from cache)" in done.output
+    stages = json.loads(done.output.strip().splitlines()[-1])  # --timings: the last line
+    assert stages["extracted"] == 0 and stages["timings"]["total"] > 0
+    done = CliRunner().invoke(main, ["build", str(empty), "-o", str(root / "exit2")])
+    assert done.exit_code == 1 and "Error: no page could be built" in done.output
+    assert not (root / "exit2" / "graph.ttl").exists()
 
 
 def _run(out: Path, pages: list[Path], cache: Path) -> subprocess.Popen[bytes]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "kg.corpus.build",
-        str(out),
-        *map(str, pages),
-        "--cache-dir",
-        str(cache),
-    ]
+    cmd = [sys.executable, "-m", "kg.cli", "build", *map(str, pages), "-o", str(out)]
+    cmd += ["--cache-dir", str(cache)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -147,7 +149,7 @@ def test_faults_a_page_that_kills_its_worker_is_skipped_alone(
     """A worker that dies fails every page in flight; only the page that killed it is lost."""
     import os
 
-    import kg.corpus.build
+    import kg.corpus.engines
 
     src = tmp_path / "src"
     src.mkdir()
@@ -156,23 +158,21 @@ def test_faults_a_page_that_kills_its_worker_is_skipped_alone(
         (src / page.name).write_bytes(page.read_bytes())
     poison = src / "001_poison.txt"
     poison.write_text("本报讯 毒页\n\n这一页让抽取它的进程退出。\n", encoding="utf-8")
-    real = kg.corpus.build.extract_page
+    real = kg.corpus.engines.extract_page
 
     def dies_on_poison(text, meta, nlp_):
         if "毒页" in text:
             os._exit(9)  # as a worker killed for memory: no exception, the process is gone
         return real(text, meta, nlp_)
 
-    monkeypatch.setattr(
-        kg.corpus.build, "extract_page", dies_on_poison
-    )  # forked workers inherit it
+    monkeypatch.setattr(kg.corpus.engines, "extract_page", dies_on_poison)  # forked workers too
     out = tmp_path / "out"
     report = build([src], out, nlp=nlp, workers=2, use_cache=False)
 
     assert [f for f, _ in report.skipped] == [str(poison)]
     assert "died, twice" in report.skipped[0][1]
     assert report.pages_ok == len(pages) and report.extracted == len(pages)
-    monkeypatch.setattr(kg.corpus.build, "extract_page", real)
+    monkeypatch.setattr(kg.corpus.engines, "extract_page", real)
     poison.unlink()
     alone = build([src], tmp_path / "alone", nlp=nlp, use_cache=False)
     for page in pages:
@@ -189,7 +189,7 @@ def test_faults_a_dead_parts_worker_leaves_the_build_whole(
     """The graph's parts that a dying worker did not make are made in the build's own process."""
     import os
 
-    import kg.corpus.build
+    import kg.corpus.plan
     from kg.corpus.parts import PartStore
 
     pages = sorted(SEEDS.glob("*.txt"))[:2]
@@ -201,11 +201,11 @@ def test_faults_a_dead_parts_worker_leaves_the_build_whole(
                 os._exit(9)  # a parts worker, killed
             super().put_part(key, part)
 
-    monkeypatch.setattr(kg.corpus.build, "PartStore", DyingStore)  # forked workers inherit it
+    monkeypatch.setattr(kg.corpus.plan, "PartStore", DyingStore)  # forked workers inherit it
     out = tmp_path / "out"
     report = build(pages, out, nlp=nlp, workers=2)
-    assert not report.skipped and report.parts_made == report.parts > kg.corpus.build.PARTS_PER_TASK
-    monkeypatch.setattr(kg.corpus.build, "PartStore", PartStore)
+    assert not report.skipped and report.parts_made == report.parts > kg.corpus.plan.PARTS_PER_TASK
+    monkeypatch.setattr(kg.corpus.plan, "PartStore", PartStore)
     clean = tmp_path / "clean"
     build(pages, clean, nlp=nlp, workers=2, use_cache=False)
     for name in ("graph.ttl", "graph.trig", "graph.html"):

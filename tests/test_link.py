@@ -261,13 +261,7 @@ def test_link_registry_merges_pages_in_any_order():
                           Entity("PROGRAM", "对标先进争创一流", {"对标先进争创一流"})],
                 [Fact("PROMOTES", ("ORG", "昭通市政服务管理局"),
                       ("PROGRAM", "对标先进争创一流"))])  # fmt: skip
-    corpora = []
-    for order in ((a, b), (b, a)):
-        reg = Registry()
-        for res in order:
-            reg.add(res)
-        corpora.append(reg.corpus())
-    first, second = corpora
+    first, second = (Registry.link_corpus(order) for order in ((a, b), (b, a)))
     assert [e.key for e in first.entities] == [e.key for e in second.entities]
     assert [e.key for e in first.entities] == [
         ("ORG", "昭通市政务服务管理局"),
@@ -284,10 +278,7 @@ def test_link_registry_keeps_different_agencies_apart():
     a = _result("a.txt", [Entity("ORG", "昭通市公安局"), Entity("ORG", "永善县公安局")], [])
     b = _result("b.txt", [Entity("ORG", "昭通市财政局第一党支部"),
                           Entity("ORG", "昭通市财政局第二党支部")], [])  # fmt: skip
-    reg = Registry()
-    reg.add(a)
-    reg.add(b)
-    assert len(reg.corpus().entities) == 4
+    assert len(Registry.link_corpus([a, b]).entities) == 4
 
 
 def test_link_merge_terms_keeps_distinct_programmes():

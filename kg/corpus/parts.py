@@ -26,12 +26,11 @@ JSON), so a rebuild reads no extraction result of an unchanged page.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import pickle
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,7 +44,7 @@ from kg.graph.rdf import (
     paused_gc,
     quads_rdf,
 )
-from kg.link.registry import Links
+from kg.link.registry import Registry
 from kg.model import Entity, PageMeta, PageResult
 
 logger = logging.getLogger(__name__)
@@ -76,14 +75,6 @@ class PageLinks:
     counts: dict[str, int] = field(default_factory=dict)  # articles, entities, facts
 
 
-@dataclass(frozen=True)
-class PartPlan:
-    """A part of this build: its digest, and what makes it if the store lacks it."""
-
-    name: str  # "newspapers", "entities/<type>/<char>", "page/<source>"
-    digest: str
-
-
 def digest(*values: object) -> str:
     """A stable digest of plain values (str, int, bool, None, tuples of them)."""
     return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=20).hexdigest()
@@ -94,6 +85,14 @@ def entity_bucket(key: Key) -> str:
     return f"entities/{key[0]}/{key[1][:1]}"
 
 
+def entity_buckets(registry: Registry) -> dict[str, list[Entity]]:
+    """The corpus's entities by part, each list in key order."""
+    buckets: dict[str, list[Entity]] = defaultdict(list)
+    for key, ent in registry.entities.items():  # in key order
+        buckets[entity_bucket(key)].append(ent)
+    return dict(sorted(buckets.items()))
+
+
 def _entity_signature(ent: Entity, known: frozenset[Key] | dict[Key, Entity]) -> tuple:
     return (
         ent.type, ent.canonical, tuple(sorted(ent.mentions)), ent.parent,
@@ -102,35 +101,30 @@ def _entity_signature(ent: Entity, known: frozenset[Key] | dict[Key, Entity]) ->
     )  # fmt: skip
 
 
-def page_digest(
-    version: str, formats: Sequence[str], cache_key: str, meta: PageMeta, keys: Iterable[Key],
-    links: Links,
-) -> str:  # fmt: skip
-    """The digest of a page's part: its content key and where each key it names now links."""
-    linked = tuple(sorted((k, t, t in links.entities) for k in keys for t in (links.follow(k),)))
-    home = bool(meta.home_place) and ("PLACE", meta.home_place) in links.entities
-    return digest(PART_FORMAT, version, tuple(formats), "page", cache_key, linked, home)
+@dataclass(frozen=True)
+class Digests:
+    """The digests of a build's parts: each holds the graph code's version and the formats."""
 
+    version: str  # kg.corpus.cache.graph_version()
+    formats: tuple[str, ...]
 
-def entity_buckets(links: Links) -> dict[str, list[Entity]]:
-    """The corpus's entities by part, each list in key order."""
-    buckets: dict[str, list[Entity]] = defaultdict(list)
-    for key, ent in links.entities.items():  # in key order
-        buckets[entity_bucket(key)].append(ent)
-    return dict(sorted(buckets.items()))
+    def _of(self, *values: object) -> str:
+        return digest(PART_FORMAT, self.version, self.formats, *values)
 
+    def page(self, cache_key: str, meta: PageMeta, keys: Iterable[Key], registry: Registry) -> str:
+        """A page's part: its content key and where each key it names now links."""
+        known = registry.entities
+        linked = tuple(sorted((k, t, t in known) for k in keys for t in (registry.final(k),)))
+        home = bool(meta.home_place) and ("PLACE", meta.home_place) in known
+        return self._of("page", cache_key, linked, home)
 
-def bucket_digest(
-    version: str, formats: Sequence[str], name: str, entities: list[Entity], links: Links
-) -> str:
-    """The digest of one bucket of entities."""
-    sigs = tuple(_entity_signature(e, links.entities) for e in entities)
-    return digest(PART_FORMAT, version, tuple(formats), name, sigs)
+    def bucket(self, name: str, entities: list[Entity], registry: Registry) -> str:
+        """One bucket of entities."""
+        return self._of(name, tuple(_entity_signature(e, registry.entities) for e in entities))
 
-
-def newspapers_digest(version: str, formats: Sequence[str], names: Sequence[str]) -> str:
-    """The digest of the newspapers' part."""
-    return digest(PART_FORMAT, version, tuple(formats), "newspapers", tuple(names))
+    def newspapers(self, names: Sequence[str]) -> str:
+        """The newspapers' part."""
+        return self._of("newspapers", tuple(names))
 
 
 def make_part(quads: Iterable[Quad], formats: Sequence[str], *, facts: int = 0) -> Part:
@@ -141,17 +135,17 @@ def make_part(quads: Iterable[Quad], formats: Sequence[str], *, facts: int = 0) 
     return Part(chunks=chunks, view=rdf.view.kept or [], quads=len(rdf.quads), facts=facts)
 
 
-def page_part(result: PageResult, links: Links, formats: Sequence[str]) -> Part:
+def page_part(result: PageResult, registry: Registry, formats: Sequence[str]) -> Part:
     """The part of one page: its page and article nodes, its facts and its mentions."""
-    facts, mentions = links.page(result)
-    known = links.entities.keys()
+    facts, mentions = registry.page(result)
+    known = registry.entities.keys()
     quads = page_quads(result.meta, result.articles, facts, mentions, known)
     return make_part(quads, formats, facts=len(facts))
 
 
-def bucket_part(entities: list[Entity], links: Links, formats: Sequence[str]) -> Part:
+def bucket_part(entities: list[Entity], registry: Registry, formats: Sequence[str]) -> Part:
     """The part of one bucket of entities."""
-    return make_part(entity_quads(entities, links.entities.keys()), formats)
+    return make_part(entity_quads(entities, registry.entities.keys()), formats)
 
 
 def newspapers_part(names: Sequence[str], formats: Sequence[str]) -> Part:
@@ -257,99 +251,3 @@ _SQL = {
     }
     for table, column in (("parts", "digest"), ("views", "digest"), ("links", "key"))
 }
-
-
-# -- the SPARQL store ---------------------------------------------------------------
-
-STORE_STAMP = "kg-parts.txt"  # in a store kept by the build: the parts it holds
-
-
-class _ChunkStream(io.RawIOBase):
-    """The N-Quads chunks of parts as one readable stream, for a bulk load."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._buffer:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._buffer = chunk
-        n = min(len(target), len(self._buffer))
-        target[:n] = self._buffer[:n]
-        self._buffer = self._buffer[n:]
-        return n
-
-
-def sync_store(folder: Path, parts: PartStore, digests: Sequence[str]) -> tuple[int, int]:
-    """Make the Oxigraph store in ``folder`` hold exactly the quads of the parts ``digests``.
-
-    The store records which parts it holds; a later build removes the quads
-    of the parts that went (no two parts share a quad) and adds those of the
-    new ones, so adding a page to a large corpus touches that page's quads
-    and the entity buckets it changed. A store with no record, one an
-    interrupted sync left, or one whose old parts are gone, is loaded again
-    whole (bulk load). The parts must hold N-Quads chunks.
-
-    Returns:
-        (parts removed, parts added).
-
-    Raises:
-        InputError: ``folder`` holds an Oxigraph store kg did not make.
-    """
-    import pyoxigraph as ox
-
-    from kg.atomic import atomic_write_text
-    from kg.errors import InputError
-
-    stamp = folder / STORE_STAMP
-    if (folder / "CURRENT").is_file() and not stamp.is_file():
-        raise InputError(f"{folder} holds an Oxigraph store kg did not make; not changing it")
-    folder.mkdir(parents=True, exist_ok=True)
-    held: list[str] | None = None
-    if stamp.is_file():
-        lines = stamp.read_text(encoding="utf-8").split()
-        if lines[:1] == ["complete"]:
-            held = lines[1:]
-    wanted = list(digests)
-    held_set = set(held or ())
-    gone = sorted(held_set - set(wanted)) if held is not None else []
-    new = [d for d in wanted if d not in held_set]
-    old_parts = [parts.get_part(d) for d in gone]
-    if any(p is None or "nquads" not in p.chunks for p in old_parts):
-        held, gone, new, old_parts = None, [], wanted, []
-    atomic_write_text(stamp, "interrupted\n")
-    store = ox.Store(str(folder))
-    try:
-        if held is None:
-            store.clear()
-
-            def chunks() -> Iterator[bytes]:
-                for key in wanted:
-                    part = parts.get_part(key)
-                    if part is None or "nquads" not in part.chunks:
-                        raise InputError(f"part {key} has no N-Quads chunk to load")
-                    yield part.chunks["nquads"]
-
-            stream = io.BufferedReader(_ChunkStream(chunks()), buffer_size=1 << 20)
-            store.bulk_load(input=stream, format=ox.RdfFormat.N_QUADS)
-        else:
-            for part in old_parts:
-                assert part is not None
-                for quad in ox.parse(part.chunks["nquads"], format=ox.RdfFormat.N_QUADS):
-                    store.remove(quad)
-            for key in new:
-                part = parts.get_part(key)
-                if part is None or "nquads" not in part.chunks:
-                    raise InputError(f"part {key} has no N-Quads chunk to load")
-                store.load(part.chunks["nquads"], format=ox.RdfFormat.N_QUADS)
-        store.flush()
-    finally:
-        del store  # closes the database before the stamp says it is complete
-    atomic_write_text(stamp, "complete\n" + "\n".join(wanted) + "\n")
-    return len(gone), len(new)

@@ -1,16 +1,20 @@
 """The cross-page reduce step: one node per entity however many pages name it.
 
-``link_entities`` (``Linker`` as pages stream) merges the pages' entities,
-deterministically and independently of the order of the pages; ``Registry``
-does the same for a corpus held in memory.
+``Registry`` is the only state that crosses pages. A build adds each page's
+entities as the pages stream by, in order of their source, and keeps nothing
+else of a page but the keys it names; once the last page is in, the registry
+gives the final key of any page-level key, the merged entities, and a page's
+facts and mentions moved onto the final keys. ``Registry.link_corpus`` does the
+same for results held in memory, in any order.
 """
 
 from __future__ import annotations
 
 import logging
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
@@ -19,20 +23,57 @@ from kg.model import Corpus, Entity, Fact, Mention, PageResult
 
 logger = logging.getLogger(__name__)
 
+PageMention = tuple[Mention, str, Key]  # (mention, page source, final entity key)
 
-@dataclass
-class Links:
-    """The corpus's entities after cross-page merging, and how page-level keys map onto them."""
 
-    entities: dict[Key, Entity]  # final key -> merged entity, every key of the corpus
-    moves: dict[Key, Key]  # page-level key -> the key it was merged into
+class Registry:
+    """Entities linked across pages, added page by page in order of source.
 
-    def follow(self, key: Key) -> Key:
+    The same key on several pages is one entity: names seen anywhere become
+    its aliases, attributes come from the first page (by source) that has
+    them. Once every page is in, organ names misprinted on one page and terms
+    written two ways across pages are moved onto one key; the result does not
+    depend on the order in which pages were extracted.
+    """
+
+    def __init__(self) -> None:
+        self._merged: dict[Key, Entity] = {}  # page-level key -> entity merged over pages
+        self._last: str | None = None
+        # the keys each page names, as small numbers: held until the graph is made
+        self._ids: dict[Key, int] = {}
+        self._keys: list[Key] = []
+        self._named: dict[str, array[int]] = {}
+        self._linked: tuple[dict[Key, Entity], dict[Key, Key]] | None = None
+
+    def add(self, source: str, entities: Iterable[Entity], *, names: Iterable[Key] = ()) -> None:
+        """Merge one page's entities and remember the entity keys its facts and mentions name.
+
+        Raises:
+            ValueError: ``source`` does not sort after the page added before.
+        """
+        if self._last is not None and source <= self._last:
+            raise ValueError(f"page {source!r} added after {self._last!r}; add pages in order")
+        self._last = source
+        self._linked = None
+        for ent in sorted(entities, key=lambda e: e.key):
+            _merge_into(self._merged, ent.key, ent)
+        self._named[source] = self._encode(names)
+
+    def named(self, source: str) -> list[Key]:
+        """The page-level keys page ``source`` named when it was added."""
+        return [self._keys[i] for i in self._named.get(source, ())]
+
+    @property
+    def entities(self) -> dict[Key, Entity]:
+        """Final key -> merged entity, for every entity of the pages added, in key order."""
+        return self._link()[0]
+
+    def final(self, key: Key) -> Key:
         """The final key of a page-level ``key``."""
-        return _follow(self.moves, key)
+        return _follow(self._link()[1], key)
 
-    def page(self, result: PageResult) -> tuple[list[Fact], list[tuple[Mention, str, Key]]]:
-        """The facts and mentions of one page with their keys moved to the final entities.
+    def page(self, result: PageResult) -> tuple[list[Fact], list[PageMention]]:
+        """The facts and mentions of one page with their keys moved onto the final entities.
 
         A fact whose head and tail became one entity is dropped, and so is a
         repeat of one fact (same relation, ends, attributes and evidence).
@@ -40,8 +81,8 @@ class Links:
         facts: list[Fact] = []
         seen: set[tuple] = set()
         for f in result.facts:
-            head = self.follow(f.head)
-            tail = self.follow(f.tail) if f.tail is not None else None
+            head = self.final(f.head)
+            tail = self.final(f.tail) if f.tail is not None else None
             if head == tail:
                 continue
             fact = replace(f, head=head, tail=tail, attrs=dict(f.attrs))
@@ -50,8 +91,52 @@ class Links:
                 seen.add(sig)
                 facts.append(fact)
         source = result.meta.source
-        mentions = [(m, source, self.follow(k)) for m, k in result.mentions]
+        mentions = [(m, source, self.final(k)) for m, k in result.mentions]
         return facts, mentions
+
+    @classmethod
+    def link_corpus(cls, results: Iterable[PageResult]) -> Corpus:
+        """Pages held in memory, in any order, linked into one corpus (the last of a repeated source kept)."""
+        by_source: dict[str, PageResult] = {}
+        for result in results:
+            if result.meta.source in by_source:
+                logger.warning("%s added twice; keeping the last", result.meta.source)
+            by_source[result.meta.source] = result
+        pages = [by_source[s] for s in sorted(by_source)]
+        registry = cls()
+        for res in pages:
+            registry.add(res.meta.source, res.entities)
+        corpus = Corpus(
+            pages=[r.meta for r in pages],
+            articles={r.meta.source: r.articles for r in pages},
+            entities=list(registry.entities.values()),
+        )
+        for res in pages:
+            facts, mentions = registry.page(res)
+            corpus.facts.extend(facts)
+            corpus.mentions.extend(mentions)
+        return corpus
+
+    def _encode(self, keys: Iterable[Key]) -> array[int]:
+        out = array("i")
+        for key in keys:
+            n = self._ids.get(key)
+            if n is None:
+                n = self._ids[key] = len(self._keys)
+                self._keys.append(key)
+            out.append(n)
+        return out
+
+    def _link(self) -> tuple[dict[Key, Entity], dict[Key, Key]]:
+        """The final entities and the key moves, worked out once after the last page."""
+        if self._linked is None:
+            merged = self._merged
+            moves = _cross_page_moves(merged)
+            final: dict[Key, Entity] = {}
+            for key in sorted(merged):
+                _merge_into(final, _follow(moves, key), merged[key])
+            self._linked = ({k: final[k] for k in sorted(final)}, moves)
+        return self._linked
 
 
 def page_keys(result: PageResult) -> set[Key]:
@@ -62,92 +147,6 @@ def page_keys(result: PageResult) -> set[Key]:
         if f.tail is not None:
             keys.add(f.tail)
     return keys
-
-
-class Linker:
-    """Links pages' entities as the pages stream by: the reduce step of a build.
-
-    Pages must come in order of their source (file name), so that merged
-    attributes come from the first page, by source, that has them, as in
-    ``link_entities``. Only the merged entities are held, not the pages.
-    """
-
-    def __init__(self) -> None:
-        self._merged: dict[Key, Entity] = {}
-        self._last: str | None = None
-
-    def add(self, source: str, entities: Iterable[Entity]) -> None:
-        """Merge one page's entities.
-
-        Raises:
-            ValueError: ``source`` does not sort after the page added before.
-        """
-        if self._last is not None and source <= self._last:
-            raise ValueError(f"page {source!r} added after {self._last!r}; add pages in order")
-        self._last = source
-        for ent in sorted(entities, key=lambda e: e.key):
-            _merge_into(self._merged, ent.key, ent)
-
-    def links(self) -> Links:
-        """The final entities: organ misprints and terms written two ways moved onto one key."""
-        merged = self._merged
-        moves = _cross_page_moves(merged)
-        final: dict[Key, Entity] = {}
-        for key in sorted(merged):
-            _merge_into(final, _follow(moves, key), merged[key])
-        return Links(entities={k: final[k] for k in sorted(final)}, moves=moves)
-
-
-def link_entities(pages: Iterable[tuple[str, Iterable[Entity]]]) -> Links:
-    """Merge the entities of every page (``(source, entities)``) into one node per entity.
-
-    The same key on several pages is one entity (names seen anywhere become
-    its aliases; attributes come from the first page, by source, that has
-    them); then organ misprints and terms written two ways across pages are
-    moved onto one key. The result does not depend on the order of ``pages``.
-    """
-    linker = Linker()
-    for source, entities in sorted(pages, key=lambda p: p[0]):
-        linker.add(source, entities)
-    return linker.links()
-
-
-class Registry:
-    """The pages linked so far: the reduce step of a build, for a corpus held in memory.
-
-    Pages may be added in any order; ``corpus()`` sorts them by source and
-    merges the same entity seen on several pages (same key, an organ name
-    misprinted on one page, a programme written two ways) into one node.
-    A build does the same page by page (``link_entities``, ``Links.page``)
-    without holding every page.
-    """
-
-    def __init__(self) -> None:
-        self._results: dict[str, PageResult] = {}
-
-    def add(self, result: PageResult) -> None:
-        """Merge one page's result into the corpus."""
-        if result.meta.source in self._results:
-            logger.warning("%s added twice; keeping the last", result.meta.source)
-        self._results[result.meta.source] = result
-
-    def corpus(self) -> Corpus:
-        """Every page added so far, linked across pages."""
-        results = [self._results[s] for s in sorted(self._results)]
-        links = link_entities((r.meta.source, r.entities) for r in results)
-        facts: list[Fact] = []
-        mentions: list[tuple[Mention, str, Key]] = []
-        for res in results:
-            page_facts, page_mentions = links.page(res)
-            facts.extend(page_facts)
-            mentions.extend(page_mentions)
-        return Corpus(
-            pages=[r.meta for r in results],
-            articles={r.meta.source: r.articles for r in results},
-            entities=list(links.entities.values()),
-            facts=facts,
-            mentions=mentions,
-        )
 
 
 def _merge_into(store: dict[Key, Entity], key: Key, ent: Entity) -> None:

@@ -20,9 +20,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.atomic import atomic_write_text, atomic_writer
+from kg.atomic import atomic_writer
 from kg.errors import InputError, QueryError
 from kg.graph.namespaces import PREFIXES
+from kg.store.source import graph_file, is_store_dir, stamp_store, store_is_current
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".jsonld": ox.RdfFormat.JSON_LD,
     ".rdf": ox.RdfFormat.RDF_XML,
 }
-GRAPH_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.nq")
 BULK_LOAD_BYTES = 16 * 1024 * 1024  # above this, load with bulk_load (no transaction)
 
 
@@ -46,27 +46,6 @@ class QueryResult:
     columns: list[str]
     rows: list[tuple[str | None, ...]] = field(default_factory=list)
     kind: str = "select"  # select, ask or graph (CONSTRUCT / DESCRIBE triples)
-
-
-def _is_store_dir(path: Path) -> bool:
-    """Whether ``path`` holds an Oxigraph (RocksDB) store."""
-    return path.is_dir() and (path / "CURRENT").is_file()
-
-
-def _graph_file(source: Path) -> Path:
-    """The RDF file ``source`` names, or the graph file inside the output folder it names."""
-    if source.is_file():
-        return source
-    if source.is_dir():
-        for name in GRAPH_FILES:
-            if (source / name).is_file():
-                return source / name
-        raise InputError(
-            f"{source} holds none of {', '.join(GRAPH_FILES)} and is not an Oxigraph store"
-        )
-    raise InputError(
-        f"{source} does not exist: expected a graph file, an output folder or a store folder"
-    )
 
 
 def load_file(store: ox.Store, path: Path) -> None:
@@ -86,31 +65,6 @@ def load_file(store: ox.Store, path: Path) -> None:
     log.info("loaded %s into the store (%d quads)", path, len(store))
 
 
-STAMP_FILE = "kg-source.json"  # in a persisted store: which graph file it was loaded from
-
-
-def source_stamp(graph_file: Path) -> dict[str, object]:
-    """What identifies the content of a graph file cheaply: path, size and modification time."""
-    st = graph_file.stat()
-    return {"path": str(graph_file.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def store_is_current(store_dir: Path, graph_file: Path) -> bool:
-    """Whether the store in ``store_dir`` was loaded from ``graph_file`` as it is now."""
-    stamp = store_dir / STAMP_FILE
-    if not (_is_store_dir(store_dir) and stamp.is_file()):
-        return False
-    try:
-        return bool(json.loads(stamp.read_text(encoding="utf-8")) == source_stamp(graph_file))
-    except (OSError, ValueError):
-        return False
-
-
-def stamp_store(store_dir: Path, graph_file: Path) -> None:
-    """Record in ``store_dir`` which graph file it holds."""
-    atomic_write_text(store_dir / STAMP_FILE, json.dumps(source_stamp(graph_file), sort_keys=True))
-
-
 def open_store(source: Path, *, store_dir: Path | None = None) -> ox.Store:
     """Open a store over ``source``: a graph file, an output folder with graph.ttl, or a store folder.
 
@@ -122,25 +76,25 @@ def open_store(source: Path, *, store_dir: Path | None = None) -> ox.Store:
         InputError: ``source`` is missing or not RDF.
     """
     source = Path(source)
-    if _is_store_dir(source):
+    if is_store_dir(source):
         return ox.Store(str(source))
-    graph_file = _graph_file(source)
+    graph = graph_file(source, store_ok=True)
     if store_dir is None:
         store = ox.Store()
     else:
         store_dir = Path(store_dir)
-        current = store_is_current(store_dir, graph_file)
+        current = store_is_current(store_dir, graph)
         store = ox.Store(str(store_dir))
         if current:
             log.info("reusing store %s (%d quads)", store_dir, len(store))
             return store
         if len(store):
-            log.info("store %s is stale for %s; reloading", store_dir, graph_file)
+            log.info("store %s is stale for %s; reloading", store_dir, graph)
             store.clear()
-    load_file(store, graph_file)
+    load_file(store, graph)
     if store_dir is not None:
         store.flush()
-        stamp_store(store_dir, graph_file)
+        stamp_store(store_dir, graph)
     return store
 
 
@@ -233,6 +187,16 @@ def read_query(text_or_path: str) -> str:
             raise InputError(f"query file {path} does not exist")
         return path.read_text(encoding="utf-8")
     return text_or_path
+
+
+def query_source(source: Path, text_or_path: str, *, store_dir: Path | None = None) -> QueryResult:
+    """Run a query (text or a ``.rq`` file) on a graph file, an output folder or a store.
+
+    Raises:
+        InputError: no graph in ``source``, or no such query file.
+        QueryError: the query fails.
+    """
+    return run_query(open_store(source, store_dir=store_dir), read_query(text_or_path))
 
 
 # ---------------------------------------------------------------- formatters

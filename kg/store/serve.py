@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from kg.errors import InputError, KgError
-from kg.store.query import STAMP_FILE, _graph_file, _is_store_dir, stamp_store, store_is_current
+from kg.store.source import STAMP_FILE, graph_file, is_store_dir, stamp_store, store_is_current
 
 log = logging.getLogger(__name__)
 
@@ -128,35 +128,21 @@ def serve(
     exe = oxigraph_command()
     source = Path(output_dir)
     tmp = None
-    if _is_store_dir(source):
+    if is_store_dir(source):
         location = source
     else:
-        graph_file = _graph_file(source)
+        graph = graph_file(source, store_ok=True)
         if store_dir is None:
             tmp = tempfile.TemporaryDirectory(prefix="kg-store-")
             location = Path(tmp.name)
         else:
             location = Path(store_dir)
-        if not store_is_current(location, graph_file):
-            if _is_store_dir(location):
-                if not (location / STAMP_FILE).is_file():
-                    raise InputError(
-                        f"{location} holds an Oxigraph store kg did not make; not replacing it"
-                    )
-                shutil.rmtree(location)  # stale: made by kg from an older graph file
-            location.mkdir(parents=True, exist_ok=True)
-            done = subprocess.run(
-                [exe, "load", "--location", str(location), "--file", str(graph_file)],
-                capture_output=True,
-                check=False,
-            )
-            if done.returncode != 0:
-                if tmp is not None:
-                    tmp.cleanup()
-                raise InputError(
-                    f"oxigraph could not load {graph_file}: {done.stderr.decode('utf-8', 'replace').strip()}"
-                )
-            stamp_store(location, graph_file)
+        try:
+            _load(exe, location, graph)
+        except InputError:
+            if tmp is not None:
+                tmp.cleanup()
+            raise
     cmd = [
         exe,
         "serve-read-only",
@@ -172,3 +158,29 @@ def serve(
     _wait_ready(server, timeout)
     log.info("SPARQL endpoint at %s", server.url)
     return server
+
+
+def _load(exe: str, location: Path, graph: Path) -> None:
+    """Load ``graph`` into a store at ``location`` with ``oxigraph load``, unless it holds it already.
+
+    Raises:
+        InputError: ``location`` holds a store kg did not make, or the load fails.
+    """
+    if store_is_current(location, graph):
+        return
+    if is_store_dir(location):
+        if not (location / STAMP_FILE).is_file():
+            raise InputError(
+                f"{location} holds an Oxigraph store kg did not make; not replacing it"
+            )
+        shutil.rmtree(location)  # stale: made by kg from an older graph file
+    location.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [exe, "load", "--location", str(location), "--file", str(graph)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace").strip()
+        raise InputError(f"oxigraph could not load {graph}: {err}")
+    stamp_store(location, graph)

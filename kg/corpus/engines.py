@@ -1,0 +1,318 @@
+"""Where pages are extracted: in this process, in a pool of processes, or as Dask tasks.
+
+Every engine is a runner that takes batches of ``(text, meta)`` and gives
+the pages back in input order (``Runner.ordered``), with at most a window of
+them in flight, so memory does not grow with the corpus. A page that fails
+gives its reason instead of a result; the build reports it and goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from spacy.language import Language
+
+from kg.corpus.inputs import PageJob
+from kg.corpus.options import BuildOptions
+from kg.extract import extract_page
+from kg.model import PageMeta, PageResult
+
+logger = logging.getLogger(__name__)
+
+# Below this many pages a process pool costs more than it saves: 40 pages
+# built no faster with 2 workers than with 1 (benchmarks/README.md). The pool
+# starts when a page first needs extracting, so a rebuild that finds every
+# page cached starts none.
+POOL_MIN_PAGES = 100
+PAGES_PER_WORKER = 20
+
+Batch = list[tuple[str, PageMeta]]
+Outcome = PageResult | str  # a page's result, or why it failed
+
+# The pipeline of a worker process. A pool forked from the build inherits it
+# from the build's process (set just before the fork), so workers share the
+# model's memory; a spawned worker, or a Dask worker, loads its own.
+_WORKER_NLP: Language | None = None
+
+
+def worker_nlp() -> Language:
+    """The pipeline of this worker process, loaded on first use."""
+    global _WORKER_NLP
+    if _WORKER_NLP is None:
+        from kg.recognise.pipeline import build_nlp
+
+        _WORKER_NLP = build_nlp()
+    return _WORKER_NLP
+
+
+def _init_worker() -> None:
+    """Process-pool initializer: load the pipeline once per worker."""
+    logging.getLogger().setLevel(logging.WARNING)
+    worker_nlp()
+
+
+def extract_batch(pages: Batch, nlp: Language | None = None) -> list[Outcome]:
+    """Extract each ``(text, meta)``; a page that fails gives its reason instead.
+
+    Any exception from one page's extraction is caught here on purpose: a
+    page that breaks a stage must not stop the pages after it. The traceback
+    is logged and the reason goes into the build report.
+    """
+    nlp = nlp or worker_nlp()
+    out: list[Outcome] = []
+    for text, meta in pages:
+        try:
+            out.append(extract_page(text, meta, nlp))
+        except Exception as e:  # noqa: BLE001  (fault isolation, reported)
+            logger.debug("%s: extraction failed", meta.source, exc_info=True)
+            out.append(f"extraction failed: {type(e).__name__}: {e}")
+    return out
+
+
+class _Future(Protocol):
+    def result(self) -> list[Outcome]: ...
+
+
+class _Done:
+    """An already computed result, shaped like a future."""
+
+    def __init__(self, value: list[Outcome]) -> None:
+        self._value = value
+
+    def result(self) -> list[Outcome]:
+        return self._value
+
+
+class _Batch:
+    """A submitted batch: its outcomes, fetched once when the first page needs them."""
+
+    def __init__(self, future: _Future) -> None:
+        self.future = future
+        self.outcome: list[Outcome] | None = None
+
+    def get(self, slot: int) -> Outcome:
+        if self.outcome is None:
+            self.outcome = self.future.result()
+        return self.outcome[slot]
+
+
+@dataclass
+class _InFlight:
+    """A page waiting for its turn, and where its outcome will be once its batch is sent."""
+
+    page: PageJob
+    batch: _Batch | None = None
+    slot: int = 0
+
+
+class Runner:
+    """Runs extraction batches and yields pages back in input order."""
+
+    batch_size = 1
+
+    def __init__(self, *, window: int) -> None:
+        self.window = window
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release workers."""
+
+    def submit(self, batch: Batch) -> _Future:
+        raise NotImplementedError
+
+    def alone(self, text: str, meta: PageMeta) -> Outcome:
+        """Extract again, by itself, a page whose worker process died; the reason if it fails."""
+        return "the worker process extracting this page died"
+
+    def ordered(self, pages: Iterable[PageJob]) -> Iterator[PageJob]:
+        """Extract the pages that need it; yield every page in input order.
+
+        At most ``window`` pages are in flight, so memory does not grow with
+        the corpus.
+        """
+        pending: deque[_InFlight] = deque()
+        batch: list[_InFlight] = []
+
+        def flush() -> None:
+            if batch:
+                sent = _Batch(self.submit([(f.page.text or "", f.page.meta) for f in batch]))
+                for slot, f in enumerate(batch):
+                    f.batch, f.slot = sent, slot
+                batch.clear()
+
+        def finish(f: _InFlight) -> PageJob:
+            if f.page.needs_extract:
+                if f.batch is None:  # still in the open batch
+                    flush()
+                self._settle(f)
+            return f.page
+
+        for page in pages:
+            pending.append(_InFlight(page))
+            if not page.ready:
+                page.needs_extract = True
+                batch.append(pending[-1])
+                if len(batch) >= self.batch_size:
+                    flush()
+            while len(pending) > self.window:
+                yield finish(pending.popleft())
+        flush()
+        while pending:
+            yield finish(pending.popleft())
+
+    def _settle(self, f: _InFlight) -> None:
+        """Put a sent page's outcome on it: its result, or why it failed."""
+        assert f.batch is not None
+        page = f.page
+        try:
+            outcome = f.batch.get(f.slot)
+        except BrokenProcessPool:
+            outcome = self.alone(page.text or "", page.meta)
+        if isinstance(outcome, str):
+            page.error = outcome
+        else:
+            page.result = outcome
+
+
+class LocalRunner(Runner):
+    """Extraction in this process."""
+
+    def __init__(self, nlp: Language | None) -> None:
+        super().__init__(window=1)
+        self._nlp = nlp
+
+    def submit(self, batch: Batch) -> _Future:
+        if self._nlp is None:
+            from kg.recognise.pipeline import build_nlp
+
+            self._nlp = build_nlp()
+        return _Done(extract_batch(batch, self._nlp))
+
+
+class PoolRunner(Runner):
+    """Extraction in a pool of processes.
+
+    Where the platform can fork, the pipeline is loaded once, here, and the
+    workers are forked from this process: they start at once and share the
+    model's memory. Elsewhere each worker is spawned and loads its own.
+
+    A worker that dies (killed for memory, a crash in native code) breaks
+    the pool and fails every page in flight with it, though at most one of
+    them killed it. Those pages are extracted again one by one in a process
+    of their own (``alone``), so only a page that kills its worker again is
+    skipped; later pages go to a new pool.
+    """
+
+    def __init__(self, workers: int, nlp: Language | None) -> None:
+        super().__init__(window=4 * workers)
+        self.workers = workers
+        self._nlp = nlp
+        self._pool: ProcessPoolExecutor | None = None
+        self._lone: ProcessPoolExecutor | None = None
+
+    def _start(self, workers: int, batch: Batch) -> tuple[ProcessPoolExecutor, _Future]:
+        """A new pool of ``workers`` processes, and the future of ``batch``, its first task."""
+        global _WORKER_NLP
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork" and _WORKER_NLP is None:
+            _WORKER_NLP = self._nlp or worker_nlp()
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker
+        )
+        future: Future[list[Outcome]] = pool.submit(extract_batch, batch)
+        if method == "fork":  # every worker is forked by now: this process needs no pipeline
+            _WORKER_NLP = None
+        return pool, future
+
+    def submit(self, batch: Batch) -> _Future:
+        if self._pool is not None:  # started on first need: a cached rebuild starts none
+            try:
+                return self._pool.submit(extract_batch, batch)
+            except BrokenProcessPool:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool, future = self._start(self.workers, batch)
+        return future
+
+    def alone(self, text: str, meta: PageMeta) -> Outcome:
+        logger.warning("a worker process died: extracting %s again on its own", meta.source)
+        if self._lone is None:
+            self._lone, future = self._start(1, [(text, meta)])
+        else:
+            future = self._lone.submit(extract_batch, [(text, meta)])
+        try:
+            return future.result()[0]
+        except BrokenProcessPool:
+            self._lone.shutdown(wait=False, cancel_futures=True)
+            self._lone = None
+            return (
+                "the worker process extracting this page died, twice (killed for lack of "
+                "memory, or a crash in native code); the other pages were built"
+            )
+
+    def close(self) -> None:
+        for pool in (self._pool, self._lone):
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+
+class DaskRunner(Runner):
+    """Extraction as Dask tasks over partitions of the corpus."""
+
+    def __init__(self, workers: int | None, scheduler: str | None, partition_size: int) -> None:
+        self.batch_size = partition_size
+        self._workers = workers
+        self._scheduler = scheduler
+        self._client: Any = None
+        self._cluster: Any = None
+        super().__init__(window=partition_size * 4 * (workers or 2))
+
+    def _connect(self) -> Any:
+        from dask.distributed import Client, LocalCluster
+
+        if self._scheduler:
+            self._client = Client(self._scheduler)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self._workers or min(os.cpu_count() or 1, 4),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            self._client = Client(self._cluster)
+        return self._client
+
+    def submit(self, batch: Batch) -> _Future:
+        client = self._client or self._connect()
+        return client.submit(extract_batch, batch, pure=False)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_runner(options: BuildOptions, *, nlp: Language | None, n_pages: int) -> Runner:
+    """The runner for a build of ``n_pages`` pages: Dask, a pool, or this process."""
+    if options.engine == "dask":
+        return DaskRunner(options.workers, options.scheduler, options.partition_size)
+    workers = options.workers
+    if workers is None:
+        cores = os.cpu_count() or 1
+        workers = 1 if n_pages < POOL_MIN_PAGES else min(cores, n_pages // PAGES_PER_WORKER)
+    if workers <= 1:
+        return LocalRunner(nlp)
+    return PoolRunner(workers, nlp)

@@ -1,0 +1,72 @@
+"""How a build runs: one frozen record of its settings, checked once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.text.read import MAX_BYTES
+
+# A newspaper page holds under 20,000 characters; extraction time grows with length.
+MAX_CHARS = 200_000
+ENGINES = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """The settings of one build (``kg.corpus.build.build`` takes them as keywords).
+
+    Attributes:
+        workers: extraction processes; None picks 1 for small inputs, more
+            (up to the cores) for large ones. With ``engine="dask"``, the
+            number of local workers when no ``scheduler`` is given.
+        engine: ``"local"`` (this machine) or ``"dask"`` (dask.distributed).
+        scheduler: address of a running Dask scheduler; None starts a
+            LocalCluster. Remote workers need kg and its pkuseg model
+            installed; page texts are sent to them, so they need no shared disk.
+        cache_dir: folder of the per-page cache (default ``out_dir/.kg-cache``).
+        use_cache: False extracts every page again and stores nothing.
+        strict: stop at the first bad page or manifest instead of skipping it.
+        progress: show a progress bar; None shows it when stderr is a terminal.
+        formats: export formats to write (None: the exporter's default set).
+        max_bytes: largest page file accepted.
+        max_chars: most characters a page may hold after decoding.
+        partition_size: pages per Dask task.
+        sparql_store: also keep ``out_dir/store``, an Oxigraph store of the
+            graph for ``kg query`` and ``kg serve``, updated part by part.
+        html_max_nodes: most entities ``graph.html`` draws (the best-connected).
+    """
+
+    workers: int | None = None
+    engine: str = "local"
+    scheduler: str | None = None
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    strict: bool = False
+    progress: bool | None = None
+    formats: Sequence[str] | None = None
+    max_bytes: int = MAX_BYTES
+    max_chars: int = MAX_CHARS
+    partition_size: int = 8
+    sparql_store: bool = False
+    html_max_nodes: int = 5000
+
+    def __post_init__(self) -> None:
+        """Check the settings a build cannot run with.
+
+        Raises:
+            InputError: an unknown engine or export format, or fewer than one worker.
+        """
+        from kg.export.rdf import ALL_FORMATS
+
+        if self.engine not in ENGINES:
+            raise InputError(f"engine {self.engine!r} is not known; expected 'local' or 'dask'")
+        if self.workers is not None and self.workers < 1:
+            raise InputError(f"workers={self.workers}; expected 1 or more")
+        if self.formats is not None:
+            object.__setattr__(self, "formats", tuple(self.formats))
+            for fmt in self.formats:
+                if fmt not in ALL_FORMATS:
+                    raise InputError(f"export format {fmt!r} is not one of {list(ALL_FORMATS)}")

@@ -1,0 +1,166 @@
+"""A build's output files: staged in a folder of their own, then moved into place.
+
+The RDF files are the graph's parts joined in order; GraphML and GEXF, and
+the HTML page, come from the networkx view. Every file is written into the
+staging folder and moved into the output folder by an atomic rename, the
+report last, so a killed build leaves each output complete and new or as the
+previous build left it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.atomic import atomic_write_bytes
+from kg.export.html import MAX_EDGE_EVIDENCE, MAX_EVIDENCE, write_html
+from kg.export.rdf import (
+    NETWORK_FORMATS,
+    RDF_FORMATS,
+    plain_network,
+    serialize_network,
+    write_chunks,
+)
+from kg.graph.rdf import DegreeCount, DrawnView, ViewIndex, paused_gc, to_networkx
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.corpus.plan import GraphParts
+    from kg.corpus.report import BuildReport
+
+logger = logging.getLogger(__name__)
+
+PAGES_DIR = "pages"
+REPORT_NAME = "report.json"
+HTML_NAME = "graph.html"
+# Above this many facts the default formats leave GraphML and GEXF out: networkx
+# holds the whole graph for them, with every evidence sentence (~1 GB at 190k
+# facts, 10k articles), which would take a 100k-article build far past 4 GB.
+NETWORK_MAX_FACTS = 200_000
+
+
+def without_network_files(formats: tuple[str, ...], report: BuildReport) -> tuple[str, ...]:
+    """The default formats, less GraphML and GEXF when the graph is too large for them."""
+    facts = sum(counts.get("facts", 0) for counts in report.pages.values())
+    if facts <= NETWORK_MAX_FACTS:
+        return formats
+    for fmt in formats:
+        if fmt in NETWORK_FORMATS:
+            why = (
+                f"{facts:,} facts; networkx holds the whole graph to write it (~1 GB per 200,000 "
+                f"facts), so the default leaves it out above {NETWORK_MAX_FACTS:,}: "
+                f"kg build --format {fmt} … writes it anyway"
+            )
+            report.left_out[fmt] = why
+            logger.warning("not writing %s: %s", NETWORK_FORMATS[fmt], why)
+    return tuple(f for f in formats if f not in NETWORK_FORMATS)
+
+
+def stage_page_file(out_dir: Path, staging: Path, stem: str, text: str) -> None:
+    """Stage ``pages/<stem>.json`` unless the output folder already holds exactly ``text``."""
+    data = text.encode("utf-8")
+    current = out_dir / PAGES_DIR / f"{stem}.json"
+    try:
+        if current.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    atomic_write_bytes(staging / PAGES_DIR / f"{stem}.json", data)
+
+
+def export(
+    graph: GraphParts,
+    staging: Path,
+    report: BuildReport,
+    *,
+    formats: tuple[str, ...],
+    html_max_nodes: int,
+) -> list[Path]:
+    """Write the RDF files by joining the parts, then the network files and the HTML page.
+
+    GraphML and GEXF need the whole networkx view. Without them only the
+    page's nodes are drawn: entities are counted while the RDF files are
+    written (``DegreeCount``), then the best-connected ones' nodes and edges,
+    with the few sentences the page shows, are read again from the parts
+    (``graph.views()``, ``DrawnView``), so the memory this takes does not
+    grow with the corpus's facts.
+    """
+    t0 = time.perf_counter()
+    wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
+    view, counts = ViewIndex(), DegreeCount()
+
+    def chunks() -> Iterator[dict[str, bytes]]:
+        for part in graph.parts():
+            if wanted:
+                view.extend(part.view)
+            else:
+                counts.add(part.view)
+            report.facts += part.facts
+            report.quads += part.quads
+            yield part.chunks
+
+    rdf_formats = tuple(f for f in formats if f in RDF_FORMATS)
+    written = write_chunks(chunks(), staging, rdf_formats)
+    report.timings["export_rdf"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    whole = None
+    with paused_gc():
+        if wanted:
+            network = to_networkx(view)
+            written += _write_network_files(network, staging, wanted)
+        else:
+            network = _drawn_network(graph, counts, html_max_nodes)
+            whole = (len(counts.entities), counts.degree)
+    report.timings["export_network"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_html(network, staging / HTML_NAME, max_nodes=html_max_nodes, whole=whole)
+    report.timings["export_html"] = time.perf_counter() - t0
+    return sorted([*written, staging / HTML_NAME])
+
+
+def _write_network_files(network: nx.MultiDiGraph, staging: Path, formats: list[str]) -> list[Path]:
+    """Write GraphML / GEXF files of the whole networkx view."""
+    plain = plain_network(network)
+    written = []
+    for fmt in formats:
+        path = staging / NETWORK_FORMATS[fmt]
+        atomic_write_bytes(path, serialize_network(plain, fmt, plain=True))
+        written.append(path)
+    return written
+
+
+def _drawn_network(graph: GraphParts, counts: DegreeCount, max_nodes: int) -> nx.MultiDiGraph:
+    """The view of the best-connected entities only, read again from the parts."""
+    drawn = DrawnView(
+        counts.best(max_nodes), node_evidence=MAX_EVIDENCE, edge_evidence=MAX_EDGE_EVIDENCE
+    )
+    for triples in graph.views():
+        drawn.add(triples)
+    return drawn.to_networkx()
+
+
+def _output_names() -> frozenset[str]:
+    return frozenset([*(name for _, name in RDF_FORMATS.values()), *NETWORK_FORMATS.values()])
+
+
+def publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
+    """Move every staged file into ``out_dir`` (atomic renames), the report last."""
+    staged = sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith("."))
+    staged.sort(key=lambda p: p.name == REPORT_NAME)
+    for src in staged:
+        dest = out_dir / src.relative_to(staging)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+    for old in sorted((out_dir / PAGES_DIR).glob("*.json")):
+        if old.name not in keep_pages:
+            old.unlink()
+    written = {p.name for p in staged}
+    for name in _output_names() - written:  # a format the last build wrote and this one did not
+        (out_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
