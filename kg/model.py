@@ -114,6 +114,10 @@ class Mention:
     sentence_start: int
     raw_start: int | None = None  # the mention's span in the raw page file,
     raw_end: int | None = None  # filled in once the page's offset map is known
+    # what the recogniser knows of the name (kg_terms: name plus head noun, the full name
+    # of an abbreviation; core False for doctrine and national slogans)
+    canonical: str | None = None
+    core: bool = True
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import ahocorasick
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 import kg.recognise.terms  # noqa: F401  (registers the kg_terms factory)
 from kg.lexicon import tables
@@ -934,6 +934,8 @@ def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
                 article=article.index,
                 sentence=sent.text,
                 sentence_start=article.start + sent.start_char,
+                canonical=span._.canonical if Span.has_extension("canonical") else None,
+                core=bool(span._.core) if Span.has_extension("core") else True,
             )
         )
     return out
