@@ -66,8 +66,10 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
             for m in timed("recognise (mentions)", mentions_of, d, a, page)
         ]
         linked = timed("link (page)", link_page, page, articles, mentions)
-        facts = timed("relate", relate_page, page, articles, docs, linked)
-        results.append(PageResult(page.meta, articles, linked.entities, facts, linked.links))
+        facts = timed("relate", relate_page, page, articles, linked)
+        results.append(
+            PageResult(page.meta, articles, list(linked.entities), facts, list(linked.links))
+        )
     corpus = timed("link (registry)", Registry.link_corpus, results)  # the reduce step
     # as kg.corpus.build does: the quads once (pyoxigraph terms, sorted), the networkx view from them
     rdf = timed("graph", corpus_rdf, corpus)

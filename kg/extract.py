@@ -52,13 +52,13 @@ def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
         key=lambda m: (m.start, -m.end, m.label),
     )
     linked = link_page(page, articles, mentions)
-    facts = relate_page(page, articles, docs, linked)
+    facts = relate_page(page, articles, linked)
     return PageResult(
         meta=page.meta,
         articles=articles,
-        entities=linked.entities,
+        entities=list(linked.entities),
         facts=facts,
-        mentions=linked.links,
+        mentions=list(linked.links),
     )
 
 

@@ -37,3 +37,56 @@ def seed_corpus(seed_results):
     from kg.link.registry import Registry
 
     return Registry.link_corpus(seed_results.values())
+
+
+def one_article_page(text, spans, *, title="标题", kicker=None, home="昭通市", credits=(), lead=""):
+    """A page of one article, ``text``, and the mentions ``(name, label)`` found in order in it.
+
+    ``lead`` is printed before ``text`` in the raw page only (so raw offsets differ).
+    """
+    from kg.model import Article, CleanPage, Mention, PageMeta
+
+    page = CleanPage(meta=PageMeta(source="p.txt", home_place=home), raw=lead + text, text=text,
+                     offsets=[i + len(lead) for i in range(len(text))])  # fmt: skip
+    art = Article(index=0, title=title, body=text, body_start=0, start=0, end=len(text),
+                  kicker=kicker, credits=list(credits))  # fmt: skip
+    seen: dict[str, int] = {}
+    mentions = []
+    for name, label in spans:
+        pos = -1
+        for _ in range(seen.get(name, 0) + 1):
+            pos = text.index(name, pos + 1)
+        seen[name] = seen.get(name, 0) + 1
+        mentions.append(Mention(name, label, pos, pos + len(name), 0, "", 0))
+    return page, art, mentions
+
+
+@pytest.fixture(scope="session")
+def one_article():
+    """``one_article_page``: a one-article page and hand-made mentions found in order in it."""
+    return one_article_page
+
+
+@pytest.fixture(scope="session")
+def link_text():
+    """Link hand-made mentions ``(name, label)`` of a one-article page (``one_article_page``)."""
+    from kg.link.page import link_page
+
+    def link(text, spans, **kw):
+        page, art, mentions = one_article_page(text, spans, **kw)
+        return link_page(page, [art], mentions)
+
+    return link
+
+
+@pytest.fixture(scope="session")
+def relate_text():
+    """Link and relate hand-made mentions of a one-article page; the page and its facts."""
+    from kg.link.page import link_page
+    from kg.relate.page import relate_page
+
+    def relate(text, spans, **kw):
+        page, art, mentions = one_article_page(text, spans, lead="  ", **kw)
+        return page, relate_page(page, [art], link_page(page, [art], mentions))
+
+    return relate

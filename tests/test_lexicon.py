@@ -150,7 +150,12 @@ def test_lexicon_rows_for_a_use_keep_file_order() -> None:
 
 def test_lexicon_one_ranking_of_place_levels() -> None:
     rank = tables.level_rank()
-    assert kg.link.page.LEVEL_RANK == rank == kg.relate.page.LEVEL_RANK
+    # link and relate rank levels only through tables.rank (an unknown level ranks below all)
+    assert [tables.rank(level) for level in rank] == list(rank.values())
+    assert tables.rank(None) == tables.rank("unknown") == max(rank.values()) + 1
+    for module in (kg.link, kg.relate):
+        for path in Path(module.__file__).parent.glob("*.py"):
+            assert "level_rank(" not in path.read_text(encoding="utf-8"), path
     gazetteer = kg.lexicon.gazetteer
     assert gazetteer.LEVELS[0] == "country" and gazetteer.LEVELS[-1] == "area"
     assert all(rank[level] == i for i, level in enumerate(gazetteer.LEVELS))

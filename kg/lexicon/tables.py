@@ -324,6 +324,18 @@ def level_rank() -> dict[str, int]:
     return {p.level: p.rank for p in place_levels()}
 
 
+@lru_cache(maxsize=1)
+def _ranks() -> tuple[dict[str, int], int]:
+    ranks = level_rank()
+    return ranks, max(ranks.values()) + 1
+
+
+def rank(level: str | None) -> int:
+    """Rank of ``level`` (``level_rank``); a missing or unknown level ranks below all known."""
+    ranks, below = _ranks()
+    return ranks.get(level or "", below)
+
+
 @dataclass(frozen=True)
 class PlaceWord:
     """A word of or around place names (``places/words.csv``)."""

@@ -18,7 +18,10 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from kg.link.page import Key, _follow, _ordinals, merge_terms
+from kg.link.moves import follow as _follow
+from kg.link.names import ordinals as _ordinals
+from kg.link.spans import Key
+from kg.link.term_merges import merge_terms
 from kg.model import Corpus, Entity, Fact, Mention, PageResult
 
 logger = logging.getLogger(__name__)

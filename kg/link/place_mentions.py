@@ -1,0 +1,176 @@
+"""Place mentions to places, and where each place lies.
+
+A mention is resolved by the gazetteer (or as a short form of a place the
+page names in full); a bare short name of a town or village is kept only
+when the page supports it. Parents come from the gazetteer, then from the
+text: a name chain (``鲁甸县龙头山镇``), an anaphor (``该镇红星村``), or the
+higher-level place named before it in its sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from kg.lexicon import tables
+from kg.link.bare import BARE_LEVELS
+from kg.link.names import clean_surface, place_level
+from kg.link.places import UNNAMED_SHORT, PlaceInfo
+from kg.link.spans import SENTENCE_END, Key
+from kg.link.state import PageLinking
+from kg.model import Mention
+
+logger = logging.getLogger(__name__)
+
+# 该镇朝阳村: 该 + a level word refers to the last place of that level
+PLACE_ANAPHORS = tuple(
+    a.anaphor.removeprefix("该") for a in tables.anaphors() if a.label == "PLACE"
+)
+ANAPHOR = re.compile("该(" + "|".join(map(re.escape, PLACE_ANAPHORS)) + ")$")
+CHAIN_REACH = 12  # characters before a mention a name chain's parent may take
+
+
+def link_places(run: PageLinking) -> None:
+    """Link every place mention, then give places the parents the text names."""
+    place_ms = run.labelled("PLACE")
+    # Full names first, so short forms can find them.
+    ordered = sorted(place_ms, key=lambda m: (place_level(clean_surface(m.text)) is None, m.start))
+    named = named_places(run)
+    for m in ordered:
+        surface = clean_surface(m.text)
+        info = run.places.resolve(surface, context_places(run, m))
+        if not plausible_short(run, surface, info, named):
+            logger.debug("%s: short place %r -> %s unsupported by the page; dropped",
+                         run.page.meta.source, surface, info.canonical)  # fmt: skip
+            continue
+        run.links.append((m, run.places.add(info, surface)))
+    parents_from_chains(run)
+    parents_from_sentences(run)
+
+
+def named_places(run: PageLinking) -> set[str]:
+    """Places the page names in full (with their type suffix), also inside organ names."""
+    named: set[str] = set()
+    for m in run.mentions:
+        surface = clean_surface(m.text)
+        if m.label == "PLACE" and place_level(surface):
+            place = run.places.gaz.resolve(surface, context=[])
+            named.add(place.name if place is not None else surface)
+        elif m.label == "ORG":
+            named.update(c for _, _, c in run.places.prefix(surface))
+    return named
+
+
+def plausible_short(run: PageLinking, surface: str, info: PlaceInfo, named: set[str]) -> bool:
+    """A bare short name of a town or village needs its county named on the page."""
+    if place_level(surface):
+        return True
+    if info.level is None and info.code is None and info.parent is None:
+        # unresolved: keep only names the gazetteer does not know as towns or villages
+        cands = run.places.gaz.candidates(surface)
+        return not cands or any(c.level not in ("town", "village") for c in cands)
+    if info.level not in ("town", "village", "community"):
+        return True
+    if info.canonical in named:
+        return True
+    return info.parent is not None and any(p in named for p in run.places.chain_of(info.parent))
+
+
+def context_places(run: PageLinking, m: Mention) -> list[str]:
+    """Places named near a mention in its article, nearest first."""
+    forms = run.places.forms
+    near = [
+        (abs(o.start - m.start), forms.get(clean_surface(o.text), clean_surface(o.text)))
+        for o in run.mentions
+        if o.label == "PLACE" and o.article == m.article and o is not m
+    ]
+    seen: list[str] = []
+    for _, name in sorted(near):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def parents_from_chains(run: PageLinking) -> None:
+    """Name chains in the text (永善县红光安置区, 该镇红星村) give parents the gazetteer lacks."""
+    for m, key in list(run.links):
+        if key[0] != "PLACE":
+            continue
+        chained = text_parent(run, m)
+        parent = chained or anaphor_parent(run, m)
+        info = run.places.known[key[1]]
+        if parent is not None and parent != info.canonical:
+            _place_under(run, key, parent, by_chain=chained is not None)
+
+
+def _place_under(run: PageLinking, key: Key, parent: str, *, by_chain: bool) -> None:
+    """Put the place ``key`` under ``parent`` the text names before it, where that fits."""
+    places = run.places
+    info = places.known[key[1]]
+    plevel = places.known[parent].level if parent in places.known else place_level(parent)
+    if plevel in UNNAMED_SHORT and info.level not in UNNAMED_SHORT:
+        if parent not in places.areas[key]:
+            places.areas[key].append(parent)
+    elif tables.rank(plevel) >= tables.rank(info.level):
+        return
+    elif info.parent is None:
+        info.parent = parent
+    elif by_chain and parent not in places.chain_of(info.parent):
+        # the text's own chain (X县Y镇Z村) beats a namesake the gazetteer
+        # found elsewhere; the namesake's code is not this place's
+        info.parent, info.code = parent, None
+
+
+def text_parent(run: PageLinking, m: Mention) -> str | None:
+    """A place named right before ``m`` in the text (鲁甸县龙头山镇 -> 鲁甸县)."""
+    text = run.page.text
+    for k in range(min(CHAIN_REACH, m.start), 1, -1):
+        piece = text[m.start - k : m.start]
+        if piece in run.places.forms:
+            return run.places.forms[piece]
+    return None
+
+
+def anaphor_parent(run: PageLinking, m: Mention) -> str | None:
+    """The place 该镇/该县/… right before ``m`` refers to: the last of that level."""
+    hit = ANAPHOR.search(run.page.text[max(0, m.start - 4) : m.start])
+    if hit is None:
+        return None
+    word = hit.group(1)
+    lvl = BARE_LEVELS[word]
+    before = max(0, m.start - 4) + hit.start()
+    found = [
+        k[1]
+        for o, k in run.links
+        if k[0] == "PLACE" and o.article == m.article and o.end <= before
+        and k[1] in run.places.known and run.places.known[k[1]].level == lvl
+    ]  # fmt: skip
+    # 该乡 is the last 乡 even after a 镇 of the same level
+    same = [c for c in found if c.endswith(word)]
+    pick = same or found
+    return pick[-1] if pick else None
+
+
+def parents_from_sentences(run: PageLinking) -> None:
+    """A place the gazetteer lacks lies in the place named before it in its sentence."""
+    for m, key in list(run.links):
+        found = run.places.known.get(key[1]) if key[0] == "PLACE" else None
+        if found is None or found.parent is not None or found.level in ("country", "natural"):
+            continue
+        found.parent = enclosing_place(run, m, found)
+
+
+def enclosing_place(run: PageLinking, m: Mention, info: PlaceInfo) -> str | None:
+    """The nearest higher-level place named before ``m`` in its sentence, else none."""
+    text = run.page.text
+    lo = m.start
+    while lo > 0 and text[lo - 1] not in SENTENCE_END:
+        lo -= 1
+    best = None
+    for o, k in run.links:
+        if k[0] != "PLACE" or not (lo <= o.start < m.start) or k[1] == info.canonical:
+            continue
+        other = run.places.known.get(k[1])
+        if other is not None and tables.rank(other.level) < tables.rank(info.level):
+            best = k[1]
+    return best

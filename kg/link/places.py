@@ -1,0 +1,196 @@
+"""The places of one page: canonical names, the forms the page uses for them, levels, parents.
+
+``PagePlaces`` is what every linking family asks about places: which
+canonical place a printed form stands for (gazetteer first, then the page's
+own full names), which places open or lie inside a name, and a place's
+chain of ancestors. Adding a place makes its ``PLACE`` entity.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.lexicon.gazetteer import Place
+from kg.link.lexicon import gazetteer
+from kg.link.names import place_level, place_short
+from kg.link.spans import Key
+from kg.model import Entity
+
+logger = logging.getLogger(__name__)
+
+# levels whose short form (安置, 赤水) is no name of its own
+UNNAMED_SHORT = ("area", "natural")
+CHAIN_MAX = 8  # ancestors followed at most (country, province, … village)
+
+
+@dataclass
+class PlaceInfo:
+    """What linking knows of one place (the parent may still be filled in from the text)."""
+
+    canonical: str
+    level: str | None
+    code: str | None
+    parent: str | None
+    short: str | None
+
+
+class PagePlaces:
+    """The places of one page, their forms and the ``PLACE`` entities made for them."""
+
+    def __init__(self, entities: dict[Key, Entity]) -> None:
+        self.gaz = gazetteer()
+        self.entities = entities
+        self.known: dict[str, PlaceInfo] = {}  # canonical -> info
+        self.forms: dict[str, str] = {}  # surface or short form -> canonical
+        # place -> the named non-administrative areas (安置区…) the text places it in
+        self.areas: dict[Key, list[str]] = defaultdict(list)
+
+    def resolve(self, name: str, context: list[str]) -> PlaceInfo:
+        """Canonical place for a surface name, with level, code and parent."""
+        if name in self.forms:
+            return self.known[self.forms[name]]
+        place: Place | None = self.gaz.resolve(name, context=context)
+        if place is None:
+            cands = self.gaz.candidates(name)
+            if len(cands) == 1:
+                place = cands[0]
+        if place is not None:
+            return PlaceInfo(place.name, place.level, place.code, place.parent,
+                             place.short or place_short(place.name))  # fmt: skip
+        # A short form of a place named in full elsewhere on the page (永善 -> 永善县).
+        for _canon, info in sorted(self.known.items()):
+            if info.short == name:
+                return info
+        return PlaceInfo(name, place_level(name), None, None, place_short(name))
+
+    def add(self, info: PlaceInfo, surface: str | None) -> Key:
+        """Record a place and the form printed for it; its entity's key."""
+        known = self.known.get(info.canonical)
+        if known is None:
+            self.known[info.canonical] = info
+            known = info
+        elif known.parent is None and info.parent is not None:
+            known.parent = info.parent
+        self.forms.setdefault(info.canonical, info.canonical)
+        if info.short and info.level not in UNNAMED_SHORT:
+            self.forms.setdefault(info.short, info.canonical)
+        if surface:
+            self.forms.setdefault(surface, info.canonical)
+        key = ("PLACE", info.canonical)
+        ent = self.entities.get(key)
+        if ent is None:
+            ent = Entity(type="PLACE", canonical=info.canonical)
+            self.entities[key] = ent
+        if surface:
+            ent.mentions.add(surface)
+        return key
+
+    def ensure(self, canonical: str, surface: str | None) -> Key:
+        """The entity of a canonical place, made if the page has not named it yet."""
+        info = self.known.get(canonical) or self.resolve(canonical, sorted(self.known))
+        return self.add(info, surface)
+
+    def level(self, canonical: str) -> str | None:
+        """The level of a place the page names (None for one it does not)."""
+        info = self.known.get(canonical)
+        return info.level if info is not None else None
+
+    def prefix(self, name: str) -> list[tuple[int, int, str]]:
+        """Places named one after another at the start of ``name``: (start, end, canonical)."""
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        context: list[str] = []
+        while i < len(name):
+            hit = self._prefix_at(name, i, context)
+            if hit is None:
+                break
+            out.append((i, hit[0], hit[1]))
+            context.append(hit[1])
+            i = hit[0]
+        return out
+
+    def _prefix_at(self, name: str, i: int, context: list[str]) -> tuple[int, str] | None:
+        for j in range(len(name), i + 1, -1):
+            piece = name[i:j]
+            if piece in self.forms:
+                return (j, self.forms[piece])
+            if place_level(piece) and (j - i) >= 3 and j < len(name):
+                place = self.gaz.resolve(piece, context=context[::-1])
+                if place is not None:
+                    return (j, place.name)
+        return None
+
+    def prefix_end(self, name: str) -> int:
+        """Where the places that open ``name`` end (0 when it opens with none)."""
+        chain = self.prefix(name)
+        return chain[-1][1] if chain else 0
+
+    def inside(self, name: str) -> list[tuple[int, int, str]]:
+        """Known places named anywhere inside ``name`` (longest first, no overlaps)."""
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(name):
+            hit = self._inside_at(name, i)
+            if hit:
+                out.append((i, hit[0], hit[1]))
+                i = hit[0]
+            else:
+                i += 1
+        return out
+
+    def _inside_at(self, name: str, i: int) -> tuple[int, str] | None:
+        for j in range(len(name), i + 1, -1):
+            piece = name[i:j]
+            if piece in self.forms and (j - i) >= 2:
+                return (j, self.forms[piece])
+            level = place_level(piece)
+            if j - i >= 2 and level and level not in UNNAMED_SHORT:
+                place = self.gaz.resolve(piece, context=sorted(self.known))
+                if place is not None and place.name == piece:
+                    # a two- or three-character X区 is a district only if the gazetteer says so
+                    if piece[-1] != "区" or place.level == "county" or j - i >= 4:
+                        return (j, place.name)
+        return None
+
+    def opening(self, text: str) -> str | None:
+        """A city or county a headline opens with in its short form (鞍山整合资源…)."""
+        for n in (3, 2):
+            place = self.gaz.resolve(text[:n], context=[])
+            if place is not None and place.level in ("city", "county") and place.name != text[:n]:
+                if (place.short or place_short(place.name)) == text[:n]:
+                    return place.name
+        return None
+
+    def chain_of(self, canonical: str) -> list[str]:
+        """``canonical`` and its known ancestors, nearest first."""
+        out = [canonical]
+        while len(out) < CHAIN_MAX:
+            info = self.known.get(out[-1])
+            parent = info.parent if info else None
+            if parent is None:
+                place = self.gaz.resolve(out[-1], context=[])
+                parent = place.parent if place is not None else None
+            if parent is None or parent in out:
+                break
+            out.append(parent)
+        return out
+
+    def level_of(self, canonical: str) -> str | None:
+        """The level of a place: as the page knows it, else the gazetteer's, else its suffix's."""
+        info = self.known.get(canonical)
+        if info is not None and info.level:
+            return info.level
+        place = self.gaz.resolve(canonical, context=[])
+        return place.level if place is not None else place_level(canonical)
+
+    def chain_levels(self, bases: list[str]) -> dict[str, str]:
+        """Level -> place along the ancestor chains of ``bases`` (a later base overrides)."""
+        levels: dict[str, str] = {}
+        for base in bases:
+            for name in self.chain_of(base):
+                lvl = self.level_of(name)
+                if lvl:
+                    levels[lvl] = name
+        return levels

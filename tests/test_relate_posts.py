@@ -1,0 +1,126 @@
+"""HOLDS_POST: the posts people hold, and in which body (kg.relate.posts)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def triples(facts, relation: str) -> set[tuple]:
+    return {
+        (f.head[1], f.tail[1] if f.tail else None, f.attrs.get("post") or f.attrs.get("year"))
+        for f in facts
+        if f.relation == relation
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("永善县公安局红光派出所所长刘永旺介绍了情况。",
+         [("永善县公安局红光派出所", "ORG"), ("刘永旺", "PERSON")],
+         {("刘永旺", "永善县公安局红光派出所", "所长")}),
+        ("大耆老村驻村第一书记、工作队队长耿招敏说。",
+         [("大耆老村", "PLACE"), ("耿招敏", "PERSON")],
+         {("耿招敏", "大耆老村", "驻村第一书记、工作队队长")}),
+        ("永善县公安局红光派出所很忙。正值交接，所长刘永旺安排工作。",
+         [("永善县公安局红光派出所", "ORG"), ("刘永旺", "PERSON")],
+         {("刘永旺", "永善县公安局红光派出所", "所长")}),
+        ("蔡文松现任巧家县林业和草原局局长。",
+         [("蔡文松", "PERSON"), ("巧家县林业和草原局", "ORG")],
+         {("蔡文松", "巧家县林业和草原局", "局长")}),
+        ("刘永旺正在安排工作。", [("刘永旺", "PERSON")], set()),
+        ("习近平总书记强调，党中央高度重视。", [("习近平", "PERSON"), ("党中央", "ORG")],
+         {("习近平", "中共中央", "总书记")}),
+        ("胡锦涛总书记指出，中共中央作出部署。", [("胡锦涛", "PERSON"), ("中共中央", "ORG")],
+         {("胡锦涛", "中共中央", "总书记")}),
+        ("习近平总书记强调要抓落实。", [("习近平", "PERSON")], set()),
+        ("信息员李进凤与楼栋长龙才康负责友善4组第67栋。",
+         [("李进凤", "PERSON"), ("龙才康", "PERSON"), ("友善4组", "PLACE")],
+         {("李进凤", "友善4组", "信息员"), ("龙才康", "友善4组", "楼栋长")}),
+        ("网格员张三和组长李四负责新华3组的走访。",
+         [("张三", "PERSON"), ("李四", "PERSON"), ("新华3组", "PLACE")],
+         {("张三", "新华3组", "网格员"), ("李四", "新华3组", "组长")}),
+        ("走进会泽县青山村，产业兴旺。\n村党支部书记王强介绍情况。",
+         [("会泽县", "PLACE"), ("青山村", "PLACE"), ("王强", "PERSON")],
+         {("王强", "青山村党支部", "书记")}),
+        ("会泽县青山村和石门村结对。\n村党支部书记王强介绍情况。",
+         [("会泽县", "PLACE"), ("青山村", "PLACE"), ("石门村", "PLACE"), ("王强", "PERSON")],
+         set()),
+        ("会泽县水务局实施工程，会泽县水务局党组牵头。局党组书记、局长张明说。",
+         [("会泽县水务局", "ORG"), ("会泽县水务局党组", "ORG"), ("张明", "PERSON")],
+         {("张明", "会泽县水务局党组", "书记"), ("张明", "会泽县水务局", "局长")}),
+        ("石门派出所和青山银行结对。该行行长李梅说。",
+         [("石门派出所", "ORG"), ("青山银行", "ORG"), ("李梅", "PERSON")],
+         {("李梅", "青山银行", "行长")}),
+    ],
+)  # fmt: skip
+def test_relate_holds_post(relate_text, text, spans, expected):
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        (
+            "在凤凰街道青松社区，社区党委书记赵德明介绍情况。",
+            [("凤凰街道", "PLACE"), ("青松社区", "PLACE"), ("赵德明", "PERSON")],
+            ("赵德明", "青松社区党委", "书记"),
+        ),
+        (
+            "县委组织部牵头。大关县木杆镇石门村，村党支部书记钱大勇说。",
+            [
+                ("县委组织部", "ORG"),
+                ("大关县", "PLACE"),
+                ("木杆镇", "PLACE"),
+                ("石门村", "PLACE"),
+                ("钱大勇", "PERSON"),
+            ],
+            ("钱大勇", "石门村党支部", "书记"),
+        ),
+        (
+            "县委组织部牵头。巧家县白鹤滩镇推行新办法，镇长孙志远说。",
+            [
+                ("县委组织部", "ORG"),
+                ("巧家县", "PLACE"),
+                ("白鹤滩镇", "PLACE"),
+                ("孙志远", "PERSON"),
+            ],
+            ("孙志远", "白鹤滩镇", "镇长"),
+        ),
+    ],
+)
+def test_relate_post_naming_its_unit_belongs_to_that_unit(relate_text, text, spans, expected):
+    _, facts = relate_text(text, spans)
+    posts = triples(facts, "HOLDS_POST")
+    assert expected in posts
+    assert all(t[1] != "昭通市委组织部" for t in posts)
+
+
+def test_relate_unit_named_by_a_post_is_located_in_its_place(relate_text):
+    text = "在凤凰街道青松社区，社区党委书记赵德明介绍情况。"
+    spans = [("凤凰街道", "PLACE"), ("青松社区", "PLACE"), ("赵德明", "PERSON")]
+    _, facts = relate_text(text, spans)
+    assert ("青松社区党委", "青松社区", None) in triples(facts, "LOCATED_IN")
+    located = next(f for f in facts if f.relation == "LOCATED_IN" and f.head[1] == "青松社区党委")
+    held = next(f for f in facts if f.relation == "HOLDS_POST")
+    assert facts.index(located) < facts.index(held)  # stated where the post is, before it
+    assert located.evidence == held.evidence
+
+
+def test_relate_post_naming_an_unresolved_unit_gives_no_wrong_body(relate_text):
+    text = "县委组织部牵头。社区党委书记赵德明介绍情况。"
+    _, facts = relate_text(text, [("县委组织部", "ORG"), ("赵德明", "PERSON")])
+    assert not [t for t in triples(facts, "HOLDS_POST") if t[0] == "赵德明"]
+
+
+def test_relate_posts_one_person_two_posts_in_one_body_are_joined(relate_text):
+    text = "大耆老村驻村第一书记耿招敏说。大耆老村工作队队长耿招敏说。"
+    spans = [
+        ("大耆老村", "PLACE"),
+        ("耿招敏", "PERSON"),
+        ("大耆老村", "PLACE"),
+        ("耿招敏", "PERSON"),
+    ]
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == {("耿招敏", "大耆老村", "驻村第一书记、工作队队长")}
