@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.model import Article, CleanPage, PageMeta
-from kg.recognise.pipeline import SPANS_KEY, mentions_of
+from kg.recognise.pipeline import mentions_of
+from kg.recognise.spans import SPANS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 

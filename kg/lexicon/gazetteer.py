@@ -15,6 +15,7 @@ import logging
 import marshal
 import os
 import threading
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -312,7 +313,7 @@ class Gazetteer:
             forms.add(bare)
         return forms
 
-    def supported_by(self, uid: int, names: set[str]) -> bool:
+    def supported_by(self, uid: int, names: AbstractSet[str]) -> bool:
         """Whether an ancestor of row ``uid`` (below the country) is named in ``names``."""
         for anc in self.ancestors(uid):
             if self._level[anc] <= RANK["country"]:
