@@ -36,7 +36,7 @@ CACHE_FORMAT = 1
 # keeps the extraction cache and renews the graph's parts (``graph_version``).
 EXTRACTION_MODULES = (
     "__init__", "atomic", "errors", "extract", "model", "resources",
-    "lexicon", "lexicon.gazetteer", "lexicon.tables",
+    "lexicon", "lexicon.gazetteer", "lexicon.place_rows", "lexicon.tables",
     "link", "link.page",
     "recognise", "recognise.component", "recognise.matching", "recognise.org_names",
     "recognise.orgs", "recognise.persons", "recognise.pipeline", "recognise.places",
