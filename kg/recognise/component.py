@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin, get_type_hints
 
 import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
 
 from kg.errors import ModelError
+from kg.recognise.spans import add_exact_spans, outside_titles
 
 logger = logging.getLogger(__name__)
 
 TABLES_FILE = "tables.json"
 T = TypeVar("T")
+Options = TypeVar("Options")
 
 
 def to_json(value: Any) -> Any:
@@ -40,14 +45,19 @@ def to_json(value: Any) -> Any:
 
 
 def from_json(hint: Any, data: Any) -> Any:
-    """The value of type ``hint`` that :func:`to_json` wrote as ``data``."""
+    """The value of type ``hint`` that :func:`to_json` wrote as ``data``.
+
+    ``data`` may also be the value with its dataclasses turned into dicts, as
+    spaCy hands over objects made by a function its config names.
+    """
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         hints = get_type_hints(hint)
         values = {f.name: from_json(hints[f.name], data[f.name]) for f in dataclasses.fields(hint)}
         return hint(**values)
     origin, args = get_origin(hint), get_args(hint)
     if origin is dict:
-        return {from_json(args[0], k): from_json(args[1], v) for k, v in data}
+        pairs = data.items() if isinstance(data, dict) else data
+        return {from_json(args[0], k): from_json(args[1], v) for k, v in pairs}
     if origin is frozenset:
         return frozenset(from_json(args[0], v) for v in data)
     if origin is tuple and args[-1:] == (Ellipsis,):
@@ -65,19 +75,27 @@ def not_initialised(name: str) -> ModelError:
 class TableComponent(Generic[T]):
     """A spaCy component whose rules read tables of type ``tables_type``."""
 
-    tables_type: ClassVar[type]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        init = cls.__dict__.get("initialize")
-        if init is not None:
-            # spaCy checks [initialize] settings with pydantic against these annotations,
-            # which postponed evaluation leaves as strings pydantic cannot resolve
-            init.__annotations__ = get_type_hints(init)
+    tables_type: ClassVar[type[Any]]  # a frozen dataclass with a ``shipped()`` classmethod
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._tables: T | None = None
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]] | None = None,
+        *,
+        nlp: Language | None = None,
+        tables: T | None = None,
+    ) -> None:
+        """Hold ``tables``: kg's shipped ones unless others are given.
+
+        In a pipeline's config, ``[initialize.components.<name>.tables]`` may
+        name a function that makes them (``kg.term_tables.v1``).
+        """
+        if isinstance(tables, dict):  # made by a function the config names
+            tables = from_json(self.tables_type, tables)
+        self.use_tables(tables if tables is not None else self.tables_type.shipped())
 
     @property
     def tables(self) -> T:
@@ -113,3 +131,30 @@ class TableComponent(Generic[T]):
             raise ModelError(f"{file}: no tables of {self.name} ({e})") from e
         self.use_tables(tables)
         return self
+
+
+# spaCy checks [initialize] settings with pydantic against these annotations, which
+# postponed evaluation leaves as strings pydantic cannot resolve in spaCy's module
+TableComponent.initialize.__annotations__ = get_type_hints(TableComponent.initialize)
+
+
+class SpanRecognizer(TableComponent[T], Generic[T, Options]):
+    """A component that finds the character spans of one label and adds them exactly.
+
+    ``options`` are its settings, from the pipeline config.
+    """
+
+    label: ClassVar[str]
+
+    def __init__(self, nlp: Language, name: str, *, options: Options) -> None:
+        super().__init__(name)
+        self.options = options
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = outside_titles(doc.text, self.find(doc))
+        add_exact_spans(doc, [(s, e, self.label) for s, e in found])
+        return doc
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character spans of the label's names in ``doc``."""
+        raise NotImplementedError

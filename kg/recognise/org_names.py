@@ -99,6 +99,13 @@ class OrgTables:
 
 
 @dataclass(frozen=True)
+class OrgOptions:
+    """Settings of the organisation recogniser (its pipeline config)."""
+
+    max_name_chars: int = 10  # the longest name before a head noun
+
+
+@dataclass(frozen=True)
 class OrgDoc:
     """What the organisation rules read of one document."""
 

@@ -11,18 +11,18 @@ starts is :mod:`kg.recognise.org_names`' part.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.training import Example
 
 from kg.lexicon.gazetteer import Gazetteer
-from kg.recognise.component import TableComponent, not_initialised
+from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.matching import longest_first, longest_spans, matches
 from kg.recognise.org_names import (
     OrgDoc,
+    OrgOptions,
     OrgTables,
     after_last_verb,
     bare_prefix,
@@ -31,7 +31,7 @@ from kg.recognise.org_names import (
     plain_name_start,
     prefix_start,
 )
-from kg.recognise.spans import add_exact_spans, outside_titles, spans_of, token_bounds, token_texts
+from kg.recognise.spans import spans_of, token_bounds, token_texts
 
 Spans = list[tuple[int, int]]
 
@@ -203,36 +203,18 @@ RULES: tuple[Callable[[OrgDoc, Found], None], ...] = (
 )
 
 
-class OrgRecognizer(TableComponent[OrgTables]):
+class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
     """Adds ORG spans: [place] + organ core + [sub-unit]*, party committees, named bodies."""
 
     tables_type = OrgTables
+    label = "ORG"
 
-    def __init__(self, nlp: Language, name: str = "kg_orgs", *, max_name_chars: int = 10) -> None:
-        super().__init__(name)
-        self.max_name_chars = max_name_chars
-        self._gazetteer: Gazetteer | None = None
-
-    def initialize(
-        self,
-        get_examples: Callable[[], Iterable[Example]] | None = None,
-        *,
-        nlp: Language | None = None,
-        tables: OrgTables | None = None,
-        gazetteer: Gazetteer | None = None,
-    ) -> None:
-        """Hold ``tables`` and ``gazetteer`` (kg's shipped ones by default)."""
-        self.use_tables(tables or OrgTables.shipped(), gazetteer)
+    _gazetteer: Gazetteer | None = None  # for place chains, set with the tables
 
     def use_tables(self, tables: OrgTables, gazetteer: Gazetteer | None = None) -> None:
         """Hold ``tables`` and ``gazetteer`` (the shared one by default), for place chains."""
         super().use_tables(tables)
         self._gazetteer = gazetteer or Gazetteer.load()
-
-    def __call__(self, doc: Doc) -> Doc:
-        found = outside_titles(doc.text, self.find(doc))
-        add_exact_spans(doc, [(s, e, "ORG") for s, e in found])
-        return doc
 
     def context(self, doc: Doc) -> OrgDoc:
         """What the rules read of ``doc``: its tokens and the places found before."""
@@ -251,7 +233,7 @@ class OrgRecognizer(TableComponent[OrgTables]):
             tok_ends,
             token_texts(doc),
             place_end,
-            self.max_name_chars,
+            self.options.max_name_chars,
         )
 
     def find(self, doc: Doc) -> Spans:
@@ -266,4 +248,4 @@ class OrgRecognizer(TableComponent[OrgTables]):
 @Language.factory("kg_orgs", assigns=["doc.spans"], default_config={"max_name_chars": 10})
 def make_org_recognizer(nlp: Language, name: str, max_name_chars: int) -> OrgRecognizer:
     """Build the organisation recogniser from its config; ``initialize`` gives it its tables."""
-    return OrgRecognizer(nlp, name, max_name_chars=max_name_chars)
+    return OrgRecognizer(nlp, name, options=OrgOptions(max_name_chars))

@@ -9,19 +9,18 @@ the name of a leader. A name once found is a name wherever it recurs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
 
 import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.training import Example
 
 from kg.lexicon import tables
-from kg.recognise.component import TableComponent
+from kg.recognise.component import SpanRecognizer
 from kg.recognise.matching import CJK, TextTables, automaton, longest_spans, matches
-from kg.recognise.spans import add_exact_spans, outside_titles, spans_of
+from kg.recognise.spans import spans_of
 
 Spans = set[tuple[int, int]]
 # a list of two- and three-character words closed by 等: 杨太毅、易庆华等
@@ -74,6 +73,13 @@ class PersonTables:
         if text[i : i + 2] in self.double_surnames:
             return 2
         return 1 if text[i : i + 1] in self.surnames else 0
+
+
+@dataclass(frozen=True)
+class PersonOptions:
+    """Settings of the person recogniser (its pipeline config)."""
+
+    max_given: int = 2  # the longest given name
 
 
 @dataclass(frozen=True)
@@ -219,29 +225,11 @@ def recurrences(text: str, found: Spans) -> Spans:
 RULES: tuple[Callable[[PersonDoc], Spans], ...] = (leaders, after_roles, before_cues, listed)
 
 
-class PersonRecognizer(TableComponent[PersonTables]):
+class PersonRecognizer(SpanRecognizer[PersonTables, PersonOptions]):
     """Adds PERSON spans: surname + given name next to a role, a speech verb or 化名."""
 
     tables_type = PersonTables
-
-    def __init__(self, nlp: Language, name: str = "kg_persons", *, max_given: int = 2) -> None:
-        super().__init__(name)
-        self.max_given = max_given
-
-    def initialize(
-        self,
-        get_examples: Callable[[], Iterable[Example]] | None = None,
-        *,
-        nlp: Language | None = None,
-        tables: PersonTables | None = None,
-    ) -> None:
-        """Hold ``tables`` (kg's shipped ones by default)."""
-        self.use_tables(tables or PersonTables.shipped())
-
-    def __call__(self, doc: Doc) -> Doc:
-        found = outside_titles(doc.text, self.find(doc))
-        add_exact_spans(doc, [(s, e, "PERSON") for s, e in found])
-        return doc
+    label = "PERSON"
 
     def context(self, doc: Doc) -> PersonDoc:
         """What the rules read of ``doc``: role words and the organisations and places found."""
@@ -254,7 +242,7 @@ class PersonRecognizer(TableComponent[PersonTables]):
             covered,
             role_starts=frozenset(s for s, _, _ in roles),
             role_ends=tuple(sorted({e for _, e, _ in roles})),
-            max_given=self.max_given,
+            max_given=self.options.max_given,
         )
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
@@ -271,4 +259,4 @@ class PersonRecognizer(TableComponent[PersonTables]):
 @Language.factory("kg_persons", assigns=["doc.spans"], default_config={"max_given": 2})
 def make_person_recognizer(nlp: Language, name: str, max_given: int) -> PersonRecognizer:
     """Build the person recogniser from its config; ``initialize`` gives it its tables."""
-    return PersonRecognizer(nlp, name, max_given=max_given)
+    return PersonRecognizer(nlp, name, options=PersonOptions(max_given))

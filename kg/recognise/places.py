@@ -9,7 +9,6 @@ town, a locality named by a head word such as 安置区 or 流域).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,13 +17,12 @@ from typing import Any
 import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.training import Example
 
 from kg.lexicon import tables
 from kg.lexicon.gazetteer import RANK, Gazetteer
-from kg.recognise.component import TableComponent, not_initialised
+from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.matching import TextTables, automaton, longest_first, matches
-from kg.recognise.spans import add_exact_spans, outside_titles, token_bounds
+from kg.recognise.spans import token_bounds
 
 PLACE_WORDS = "places/words.csv"
 UNITS = "organs/units.csv"
@@ -126,6 +124,7 @@ class PlaceDoc:
     tok_ends: set[int]
     tables: PlaceTables
     gazetteer: Gazetteer
+    matches: list[tuple[int, int, Any]]  # (start, end, (kind, rank)) of every gazetteer name
     present: frozenset[str]  # gazetteer names standing as words (or unambiguous counties up)
 
     def supported(
@@ -194,7 +193,7 @@ def _short_name_ok(doc: PlaceDoc, m: NameMatch, town_short_forms: bool) -> bool:
     )
 
 
-def _name_match(doc: PlaceDoc, start: int, end: int, kind: str, rank: int) -> NameMatch:
+def name_match(doc: PlaceDoc, start: int, end: int, kind: str, rank: int) -> NameMatch:
     name = doc.text[start:end]
     gaz = doc.gazetteer
     uids = gaz.full_name_uids(name) if kind == "full" else gaz.short_name_uids(name)
@@ -203,7 +202,7 @@ def _name_match(doc: PlaceDoc, start: int, end: int, kind: str, rank: int) -> Na
     return NameMatch(start, end, name, kind == "full" or plain, rank, uids)
 
 
-def _gazetteer_name_ok(doc: PlaceDoc, m: NameMatch, options: PlaceOptions) -> bool:
+def gazetteer_name_ok(doc: PlaceDoc, m: NameMatch, options: PlaceOptions) -> bool:
     if doc.text[m.end : m.end + 1] == "族":
         return False  # 朝鲜族, 蒙古族: a people, not the country
     return _full_name_ok(doc, m) if m.full else _short_name_ok(doc, m, options.town_short_forms)
@@ -283,7 +282,7 @@ def _led_village(doc: PlaceDoc, start: int, end: int, bare: str) -> bool:
     return nxt[:1] in "，,。；;、" or nxt.startswith(t.village_bodies)
 
 
-def _area_word_blocked(doc: PlaceDoc, bare: str, suffix: str) -> bool:
+def area_word_blocked(doc: PlaceDoc, bare: str, suffix: str) -> bool:
     """Whether ``bare`` is a generic or common word, not a name (a river before 流域 may be)."""
     t = doc.tables
     river = bare[-1] in t.water and suffix == "流域"
@@ -321,7 +320,7 @@ def _area_start(
             return None  # the name is one word (红光, 同心四), not a phrase (民警陪)
         if not pattern.fullmatch(bare):
             continue
-        if _area_word_blocked(doc, bare, suffix):
+        if area_word_blocked(doc, bare, suffix):
             return None
         if level in ("village", "town") and not chained:
             led = level == "village" and _led_village(doc, start, head.end(), bare)
@@ -346,7 +345,7 @@ def _named_areas(doc: PlaceDoc, spans: Spans, low: dict[int, int]) -> Spans:
     return found
 
 
-def _repeats(text: str, spans: Spans) -> Spans:
+def repeats(text: str, spans: Spans) -> Spans:
     """Other occurrences of names found where context supported them.
 
     A village or community accepted after its town (…街道万佳社区) is the same
@@ -368,12 +367,12 @@ def _repeats(text: str, spans: Spans) -> Spans:
 # -- the component -----------------------------------------------------------------------
 
 
-def find_places(doc: PlaceDoc, raw: list[tuple[int, int, Any]], options: PlaceOptions) -> Spans:
-    """The places in ``doc``: gazetteer names (``raw`` matches), then villages and areas."""
+def find_places(doc: PlaceDoc, options: PlaceOptions) -> Spans:
+    """The places in ``doc``: gazetteer names, then villages and named areas."""
     accepted = []
-    for start, end, (kind, rank) in raw:
-        m = _name_match(doc, start, end, kind, rank)
-        if _gazetteer_name_ok(doc, m, options):
+    for start, end, (kind, rank) in doc.matches:
+        m = name_match(doc, start, end, kind, rank)
+        if gazetteer_name_ok(doc, m, options):
             accepted.append((start, end, rank))
     chosen = longest_first(accepted)
     spans = [(s, e) for s, e, _ in chosen]
@@ -382,30 +381,17 @@ def find_places(doc: PlaceDoc, raw: list[tuple[int, int, Any]], options: PlaceOp
     low = {e: r for _, e, r in chosen if r >= RANK["town"]}
     low.update({e: RANK["village"] for _, e in villages})
     spans += _named_areas(doc, spans, low)
-    spans += _repeats(doc.text, spans)
+    spans += repeats(doc.text, spans)
     return sorted(set(spans))
 
 
-class PlaceRecognizer(TableComponent[PlaceTables]):
+class PlaceRecognizer(SpanRecognizer[PlaceTables, PlaceOptions]):
     """Adds PLACE spans: gazetteer names, name chains, villages and named areas."""
 
     tables_type = PlaceTables
+    label = "PLACE"
 
-    def __init__(self, nlp: Language, name: str = "kg_places", *, options: PlaceOptions) -> None:
-        super().__init__(name)
-        self.options = options
-        self._lookup: PlaceLookup | None = None
-
-    def initialize(
-        self,
-        get_examples: Callable[[], Iterable[Example]] | None = None,
-        *,
-        nlp: Language | None = None,
-        tables: PlaceTables | None = None,
-        gazetteer: Gazetteer | None = None,
-    ) -> None:
-        """Hold ``tables`` and ``gazetteer`` (kg's shipped ones by default)."""
-        self.use_tables(tables or PlaceTables.shipped(), gazetteer)
+    _lookup: PlaceLookup | None = None  # the gazetteer's names, set with the tables
 
     def use_tables(self, tables: PlaceTables, gazetteer: Gazetteer | None = None) -> None:
         """Hold ``tables`` and the lookup of ``gazetteer`` (the shared one by default)."""
@@ -413,13 +399,8 @@ class PlaceRecognizer(TableComponent[PlaceTables]):
         gazetteer = gazetteer or Gazetteer.load()
         self._lookup = PlaceLookup.build(gazetteer, tables.town_endings)
 
-    def __call__(self, doc: Doc) -> Doc:
-        found = outside_titles(doc.text, self.find(doc))
-        add_exact_spans(doc, [(s, e, "PLACE") for s, e in found])
-        return doc
-
-    def find(self, doc: Doc) -> Spans:
-        """Character spans of the places in ``doc``."""
+    def context(self, doc: Doc) -> PlaceDoc:
+        """What the rules read of ``doc``: its tokens and the gazetteer names in it."""
         tables, lookup = self.tables, self._lookup
         if lookup is None:
             raise not_initialised(self.name)
@@ -435,8 +416,11 @@ class PlaceRecognizer(TableComponent[PlaceTables]):
             and rank <= RANK["county"]
             and e - s >= 3
         )
-        context = PlaceDoc(text, tok_starts, tok_ends, tables, lookup.gazetteer, present)
-        return find_places(context, raw, self.options)
+        return PlaceDoc(text, tok_starts, tok_ends, tables, lookup.gazetteer, raw, present)
+
+    def find(self, doc: Doc) -> Spans:
+        """Character spans of the places in ``doc``."""
+        return find_places(self.context(doc), self.options)
 
 
 @Language.factory(

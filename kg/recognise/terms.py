@@ -18,11 +18,10 @@ without quotes or 《》, with a head noun that belongs to it (“133”工作�
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
 
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.training import Example
 
 from kg.recognise import quotes, unquoted
 from kg.recognise.component import TableComponent, not_initialised
@@ -95,17 +94,6 @@ class TermRecognizer(TableComponent[TermTables]):
         self.options = options or TermOptions()
         self._rules: TermRules | None = None
 
-    def initialize(
-        self,
-        get_examples: Callable[[], Iterable[Example]] | None = None,
-        *,
-        nlp: Language | None = None,
-        tables: TermTables | None = None,
-        lexicon_path: str | None = None,
-    ) -> None:
-        """Hold ``tables``: kg's by default, the lexicon read from ``lexicon_path`` if given."""
-        self.use_tables(tables or TermTables.shipped(lexicon_path))
-
     def use_tables(self, tables: TermTables) -> None:
         """Hold ``tables`` and compile the rules' patterns from them."""
         super().use_tables(tables)
@@ -125,6 +113,16 @@ class TermRecognizer(TableComponent[TermTables]):
     def find(self, doc: Doc) -> list[Term]:
         """Every programme, honour and document of ``doc``, without overlaps."""
         return find_terms(self.rules, doc, self.spans_key)
+
+
+@spacy.registry.misc("kg.term_tables.v1")
+def term_tables(lexicon_path: str | None = None) -> TermTables:
+    """kg's term tables, the lexicon read from ``lexicon_path`` when it is given.
+
+    In a config: ``[initialize.components.kg_terms.tables]`` with
+    ``@misc = "kg.term_tables.v1"`` and ``lexicon_path = "…/terms.csv"``.
+    """
+    return TermTables.shipped(lexicon_path)
 
 
 @Language.factory(

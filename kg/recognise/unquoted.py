@@ -90,7 +90,7 @@ def _proper(rules: TermRules, context: TermDoc, start: int) -> bool:
     return len(first) >= 2 and first.endswith(rules.get("place_suffix"))
 
 
-def _specific(rules: TermRules, modifier: str, minimum: int) -> bool:
+def specific_modifier(rules: TermRules, modifier: str, minimum: int) -> bool:
     """Whether a modifier makes the head a name (not 工作机制, 这一平台)."""
     if rules.count_prefix.fullmatch(modifier):
         return True
@@ -114,7 +114,7 @@ def _head_term(rules: TermRules, context: TermDoc, m: re.Match[str], kind: str) 
         rules.get("document_before")
     ):
         return None
-    if not _specific(rules, text[start:hs], rules.lex.head_min.get((kind, m.group()), 4)):
+    if not specific_modifier(rules, text[start:hs], rules.lex.head_min.get((kind, m.group()), 4)):
         return None
     if m.group().endswith(rules.get("platform_head")) and not _proper(rules, context, start):
         return None
@@ -140,7 +140,7 @@ def named_by_head(rules: TermRules, context: TermDoc) -> list[Term]:
 # -- honours, known documents, repeats ---------------------------------------------------
 
 
-def _honour_end(heads: tuple[str, ...], segment: str) -> int:
+def honour_end(heads: tuple[str, ...], segment: str) -> int:
     """End of the last head noun in ``segment``, or -1."""
     best = -1
     for head in heads:
@@ -156,7 +156,7 @@ def _honours_at(rules: TermRules, context: TermDoc, pos: int) -> list[Term]:
     window = cut(text[pos : pos + HONOUR_WINDOW], ALL_PUNCT.replace("、", ""))
     shared_level = False  # 全国、全省先进基层党组织: one title at several levels
     for segment in LEVELS_SEPARATOR.split(window):
-        best = _honour_end(rules.get("honour_head"), segment)
+        best = honour_end(rules.get("honour_head"), segment)
         s, e = pos, pos + best
         if segment in rules.set("level_word"):
             shared_level = True
