@@ -176,8 +176,8 @@ class PageResult:
 class Corpus:
     """Pages linked across each other: what the graph and the exporters read.
 
-    Built by ``kg.link.registry.Registry`` (a build links pages as they stream, with
-    ``kg.link.registry.Linker``, and holds no Corpus); entity keys are unique across the corpus.
+    Built by ``kg.link.registry.Registry.link_corpus`` (a build adds pages to a
+    ``Registry`` as they stream and holds no Corpus); entity keys are unique across the corpus.
     """
 
     pages: list[PageMeta] = field(default_factory=list)

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from kg.text.clean import clean_page
 from kg.model import PageMeta
 from kg.recognise.pipeline import build_nlp
+from kg.recognise.spans import SPANS_KEY
+from kg.text.clean import clean_page
 from kg.text.split import split_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +59,7 @@ def seed_mentions(nlp: Language, seeds: Path = ROOT / "seeds") -> dict[str, set[
         chunks += [g for g in gap.split("\x00") if g.strip()]
         for doc in nlp.pipe(chunks):
             found |= {
-                (s.label_, _norm(s.text)) for s in doc.spans.get("kg", []) if s.label_ in TYPES
+                (s.label_, _norm(s.text)) for s in doc.spans.get(SPANS_KEY, []) if s.label_ in TYPES
             }
         credit_names = {_norm(c.name) for c in page.credits}
         out[row["file"]] = found | {("PERSON", n) for n in credit_names if ("PERSON", n) in found}

@@ -8,6 +8,7 @@ from spacy.tokens import Span
 from kg.link.page import link_page
 from kg.link.terms import name_terms, scope_prefix, with_head_noun
 from kg.model import Entity, Mention
+from kg.recognise.spans import SPANS_KEY
 
 
 def canon(linked, typ: str) -> list[str]:
@@ -71,7 +72,7 @@ def test_link_term_names_from_recogniser_spans(one_article):
         if Span.has_extension("core"):
             span._.core = core
         spans.append(span)
-    doc.spans["kg"] = spans
+    doc.spans[SPANS_KEY] = spans
     page, art, _ = one_article(text, [])
     linked = link_page(page, [art], mentions_of(doc, art, page))
     ents = {e.canonical: e for e in linked.entities}

@@ -16,9 +16,12 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-import kg.recognise.terms  # noqa: F401  (registers the kg_terms factory)
 from kg.errors import ModelError
 from kg.model import PageMeta
+from kg.recognise.spans import SPANS_KEY
+from kg.recognise.term_lexicon import Lexicon
+from kg.recognise.term_text import Term
+from kg.recognise.terms import add_term_spans  # importing it registers the kg_terms factory
 from kg.resources import pkuseg_model_dir
 from kg.text.clean import clean_page
 
@@ -40,6 +43,7 @@ def build_terms_nlp() -> spacy.language.Language:
     nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_terms")
+    nlp.get_pipe("kg_terms").initialize(nlp=nlp)
     return nlp
 
 
@@ -57,7 +61,7 @@ def predicted_entities(doc) -> list[dict]:
     linker would merge them.
     """
     ents: list[dict] = []
-    for span in doc.spans.get("kg", []):
+    for span in doc.spans.get(SPANS_KEY, []):
         if span.label_ not in TYPES:
             continue
         names = {span._.canonical, span.text}
@@ -126,7 +130,7 @@ def terms_of(nlp, text: str) -> list[tuple[str, str, str]]:
     doc = nlp(text)
     return [
         (s.label_, s.text, s._.canonical)
-        for s in sorted(doc.spans["kg"], key=lambda s: s.start_char)
+        for s in sorted(doc.spans[SPANS_KEY], key=lambda s: s.start_char)
         if s.label_ in TYPES
     ]
 
@@ -282,20 +286,20 @@ def test_terms_known_document_by_short_name(nlp):
 
 def test_terms_doctrine_is_not_core(nlp):
     doc = nlp("坚定拥护“两个确立”，践行“以人民为中心”的发展思想，深入开展“四下基层”。")
-    core = {s.text: s._.core for s in doc.spans["kg"]}
+    core = {s.text: s._.core for s in doc.spans[SPANS_KEY]}
     assert core == {"两个确立": False, "以人民为中心": False, "四下基层": True}
 
 
 def test_terms_spans_are_exact_and_keep_other_spans(nlp):
     text = "昭通市坚持好差评“133”工作思路，被评为“先进工作者”。"
     doc = nlp.make_doc(text)
-    doc.spans["kg"] = [doc.char_span(0, 3, label="PLACE", alignment_mode="expand")]
+    doc.spans[SPANS_KEY] = [doc.char_span(0, 3, label="PLACE", alignment_mode="expand")]
     doc.spans["other"] = [doc[0:2]]
     for _, proc in nlp.pipeline:
         doc = proc(doc)
-    labels = [(s.label_, s.text) for s in doc.spans["kg"]]
+    labels = [(s.label_, s.text) for s in doc.spans[SPANS_KEY]]
     assert labels[0] == ("PLACE", "昭通市")
-    for span in doc.spans["kg"]:
+    for span in doc.spans[SPANS_KEY]:
         assert span.text == text[span.start_char : span.end_char]
     assert ("PROGRAM", "133") in labels and ("HONOR", "先进工作者") in labels
     assert len(doc.spans["other"]) == 1
@@ -305,10 +309,13 @@ def test_terms_split_tokens_inside_a_mention(nlp):
     # 巧家县 is one pkuseg token; an honour starting inside it forces a split
     doc = nlp.make_doc("巧家县被评为先进工作者。")
     assert doc.char_span(1, 3) is None
-    doc.spans["kg"] = [doc.char_span(0, 3, label="PLACE")]
-    kg.recognise.terms._add_spans(doc, [kg.recognise.terms.Term(1, 3, "HONOR", "家县")], "kg")
-    assert [(s.label_, s.text) for s in doc.spans["kg"]] == [("PLACE", "巧家县"), ("HONOR", "家县")]
-    assert doc.spans["kg"][1]._.canonical == "家县"
+    doc.spans[SPANS_KEY] = [doc.char_span(0, 3, label="PLACE")]
+    add_term_spans(doc, [Term(1, 3, "HONOR", "家县")], SPANS_KEY)
+    assert [(s.label_, s.text) for s in doc.spans[SPANS_KEY]] == [
+        ("PLACE", "巧家县"),
+        ("HONOR", "家县"),
+    ]
+    assert doc.spans[SPANS_KEY][1]._.canonical == "家县"
 
 
 @pytest.mark.parametrize(
@@ -336,9 +343,9 @@ def test_terms_lexicon_errors_name_the_file(tmp_path):
         "kind,term,min,source\nunquoted_program_head,工程,many,general\n", encoding="utf-8"
     )
     with pytest.raises(ModelError, match="lex.csv, line 2: min 'many'"):
-        kg.recognise.terms.Lexicon.load(bad)
+        Lexicon.load(bad)
     with pytest.raises(ModelError, match="missing.csv"):
-        kg.recognise.terms.Lexicon.load(tmp_path / "missing.csv")
+        Lexicon.load(tmp_path / "missing.csv")
 
 
 def test_terms_seed_scores_above_floor(nlp):

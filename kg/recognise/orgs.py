@@ -1,0 +1,251 @@
+"""The organisation recogniser (``kg_orgs``): [place] + organ core + [sub-unit]*.
+
+Five families of rules, run in this order (each sees what the ones before it
+found): party committees (<place>委, a bare 市委), organs of the tables
+(人社局, 国务院), units named by a place (莫古土村党支部), head nouns (局,
+中心, 大学) after a place or a proper name, and last the growth of each
+organ by its sub-units and by the organs chained after it. Where a name
+starts is :mod:`kg.recognise.org_names`' part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon.gazetteer import Gazetteer
+from kg.recognise.component import SpanRecognizer, not_initialised
+from kg.recognise.matching import longest_first, longest_spans, matches
+from kg.recognise.org_names import (
+    OrgDoc,
+    OrgOptions,
+    OrgTables,
+    after_last_verb,
+    bare_prefix,
+    chain_start,
+    name_like,
+    plain_name_start,
+    prefix_start,
+)
+from kg.recognise.spans import spans_of, token_bounds, token_texts
+
+Spans = list[tuple[int, int]]
+
+
+@dataclass
+class Found:
+    """The organisations found so far in one document, and where each ends."""
+
+    text: str
+    spans: Spans = field(default_factory=list)
+    org_end: dict[int, int] = field(default_factory=dict)  # end -> the earliest start
+
+    def add(self, start: int, end: int) -> None:
+        """Keep ``[start, end)`` unless it names a task force or a model."""
+        name = self.text[start:end]
+        if name.startswith("驻") or "式" in name:
+            return  # unnamed task forces; models and titles (枫桥式…派出所)
+        self.spans.append((start, end))
+        self.org_end[end] = min(self.org_end.get(end, start), start)
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether an organisation found already contains ``[start, end)``."""
+        return any(s <= start and end <= e for s, e in self.spans)
+
+
+def _office_of_no_body(doc: OrgDoc, start: int, found: Found) -> bool:
+    """Whether 办公室 at ``start`` is a room (派出所办公室), not a body (市委办公室)."""
+    return start in found.org_end and not doc.text[:start].endswith(doc.tables.office_parents)
+
+
+def party_committees(doc: OrgDoc, found: Found) -> None:
+    """<place>委 (巧家县委) and a bare 市委/县委; the bare 中央 that is the Party Centre."""
+    text, t = doc.text, doc.tables
+    for m in re.finditer("委", text):
+        pos = m.start()
+        if text.startswith("委员", pos):
+            continue
+        if pos in doc.place_end and text[pos - 1] in t.admin_chars:
+            found.add(chain_start(doc, pos, {}) or doc.place_end[pos], pos + 1)
+        elif pos > 0 and text[pos - 1] in t.committee_chars:
+            pre = bare_prefix(doc, pos)
+            if pre is not None:
+                found.add(pre, pos + 1)
+    # bare 中央 where what follows shows it is the Party Centre (服从中央部署)
+    for m in re.finditer("中央", text):
+        before = text[m.start() - 1 : m.start()]
+        if before != "党" and text.startswith(t.central_cues, m.end()):
+            found.add(m.start(), m.end())
+
+
+def table_organs(doc: OrgDoc, found: Found) -> None:
+    """Organs the tables name (人力资源和社会保障局, 人社局, 国务院), after their place."""
+    text = doc.text
+    for start, end, standalone in longest_first(matches(doc.tables.core_names, text)):
+        pre = prefix_start(doc, start, found.org_end)
+        if pre is not None and start in found.org_end and start not in doc.place_end:
+            if text[start:end] == "办公室" and _office_of_no_body(doc, start, found):
+                continue  # 派出所办公室 is a room; 市委办公室, 县政府办公室 are bodies
+        if pre is not None:
+            found.add(pre, end)
+        elif standalone:
+            found.add(start, end)
+
+
+def place_units(doc: OrgDoc, found: Found) -> None:
+    """Units a place names (莫古土村党支部, 溪洛渡街道党工委) or the article's own (镇党委)."""
+    text, units = doc.text, doc.tables.place_units
+    for pe, ps in sorted(doc.place_end.items()):
+        unit = next((u for u in units if text.startswith(u, pe)), None)
+        if unit:
+            found.add(chain_start(doc, pe, {}) or ps, pe + len(unit))
+    for unit in units:
+        for m in re.finditer(re.escape(unit), text):
+            if m.start() not in doc.place_end:  # 镇党委, 街道党工委: the article's own
+                pre = bare_prefix(doc, m.start())
+                if pre is not None:
+                    found.add(pre, m.end())
+
+
+def _head_ends_word(doc: OrgDoc, end: int) -> bool:
+    """Whether a head noun ending at ``end`` ends a word (not 大学生, 中心城区)."""
+    text = doc.text
+    return (
+        end in doc.tok_ends
+        or end >= len(text)
+        or not doc.is_name_char(text[end])
+        or text.startswith(doc.tables.subunits, end)
+    )
+
+
+def _head_in_word(doc: OrgDoc, start: int) -> bool:
+    """Whether a head noun at ``start`` closes a common word (全局, 格局, 大局)."""
+    text = doc.text
+    return (
+        start not in doc.tok_starts
+        and start > 0
+        and text[start - 1 : start + 1] in doc.tables.text.common_words
+    )
+
+
+def _name_before_head(doc: OrgDoc, start: int, needs: str, found: Found) -> int | None:
+    """Start of the name before a head noun at ``start``: a place chain, a bare level or a name."""
+    text = doc.text
+    for length in range(0, doc.max_name_chars + 1):
+        s = start - length
+        if s < 0 or length and not (doc.is_name_char(text[s]) or text[s] in "()（）"):
+            break
+        pre = prefix_start(doc, s, found.org_end)
+        if pre is not None and (length >= 2 or needs != "place"):
+            if after_last_verb(doc, s, start) == s and name_like(doc.tables, text[s:start]):
+                return pre
+            break
+    return plain_name_start(doc, start) if needs == "name" else None
+
+
+def head_nouns(doc: OrgDoc, found: Found) -> None:
+    """Organs named by a head noun (局, 中心, 派出所, 大学, 公司) after a place or a name."""
+    for m in doc.tables.head_nouns.finditer(doc.text):
+        head, start, end = m.group(), m.start(), m.end()
+        if found.covers(start, end):
+            continue
+        if head == "办公室" and _office_of_no_body(doc, start, found):
+            continue  # 派出所办公室: a room of the station
+        if not _head_ends_word(doc, end) or _head_in_word(doc, start):
+            continue
+        begin = _name_before_head(doc, start, doc.tables.heads[head], found)
+        if begin is not None:
+            found.add(begin, end)
+
+
+def _grown_end(
+    doc: OrgDoc, s: int, e: int, starts_at: dict[int, int], place_starts: set[int]
+) -> int:
+    """The end of ``[s, e)`` after its sub-units and the organs chained after it."""
+    text, t = doc.text, doc.tables
+    while True:
+        sub = next((u for u in t.subunits if text.startswith(u, e)), None)
+        institute = t.institutes.match(text, e) if sub is None else None
+        if institute and text[s:e].endswith(t.academies):
+            sub = institute.group()  # 省农科院沙地所
+        if sub is not None:
+            e += len(sub)
+        elif (
+            e in starts_at
+            and starts_at[e] > e
+            and text[e] not in t.admin_chars
+            and e not in place_starts
+        ):
+            e = starts_at[e]
+        else:
+            return e
+
+
+def grown(doc: OrgDoc, spans: Spans) -> Spans:
+    """Sub-units and chained organs: 昭通市气象局党组, 昭通市人社局就业局党支部."""
+    starts_at: dict[int, int] = {}
+    for s, e in spans:
+        starts_at[s] = max(starts_at.get(s, e), e)
+    place_starts = set(doc.place_end.values())
+    kept = longest_spans(sorted(set(spans)))
+    return longest_spans([(s, _grown_end(doc, s, e, starts_at, place_starts)) for s, e in kept])
+
+
+RULES: tuple[Callable[[OrgDoc, Found], None], ...] = (
+    party_committees,
+    table_organs,
+    place_units,
+    head_nouns,
+)
+
+
+class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
+    """Adds ORG spans: [place] + organ core + [sub-unit]*, party committees, named bodies."""
+
+    tables_type = OrgTables
+    label = "ORG"
+
+    _gazetteer: Gazetteer | None = None  # for place chains, set with the tables
+
+    def use_tables(self, tables: OrgTables, gazetteer: Gazetteer | None = None) -> None:
+        """Hold ``tables`` and ``gazetteer`` (the shared one by default), for place chains."""
+        super().use_tables(tables)
+        self._gazetteer = gazetteer or Gazetteer.load()
+
+    def context(self, doc: Doc) -> OrgDoc:
+        """What the rules read of ``doc``: its tokens and the places found before."""
+        tables, gazetteer = self.tables, self._gazetteer
+        if gazetteer is None:
+            raise not_initialised(self.name)
+        place_end: dict[int, int] = {}
+        for ps, pe in spans_of(doc, "PLACE"):
+            place_end[pe] = min(place_end.get(pe, ps), ps)
+        tok_starts, tok_ends = token_bounds(doc)
+        return OrgDoc(
+            doc.text,
+            tables,
+            gazetteer,
+            tok_starts,
+            tok_ends,
+            token_texts(doc),
+            place_end,
+            self.options.max_name_chars,
+        )
+
+    def find(self, doc: Doc) -> Spans:
+        """Character spans of the organisations in ``doc``."""
+        context = self.context(doc)
+        found = Found(context.text)
+        for rule in RULES:
+            rule(context, found)
+        return grown(context, found.spans)
+
+
+@Language.factory("kg_orgs", assigns=["doc.spans"], default_config={"max_name_chars": 10})
+def make_org_recognizer(nlp: Language, name: str, max_name_chars: int) -> OrgRecognizer:
+    """Build the organisation recogniser from its config; ``initialize`` gives it its tables."""
+    return OrgRecognizer(nlp, name, options=OrgOptions(max_name_chars))

@@ -1,0 +1,262 @@
+"""The person recogniser (``kg_persons``): a surname and a given name next to a cue.
+
+A name is a surname of ``people/surnames.csv`` and one or two more
+characters; it counts where a cue vouches for it: a role word before it
+(局长赵刚), a speech verb or 化名 after it (陈杰说), a list closed by 等, or
+the name of a leader. A name once found is a name wherever it recurs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import cached_property
+
+import ahocorasick
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon import tables
+from kg.recognise.component import SpanRecognizer
+from kg.recognise.matching import CJK, TextTables, automaton, longest_spans, matches
+from kg.recognise.spans import spans_of
+
+Spans = set[tuple[int, int]]
+# a list of two- and three-character words closed by 等: 杨太毅、易庆华等
+LISTED = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等")
+AFTER_ROLE = "：: \u3000”"  # between a role word and the name
+LIST_SEPARATORS = "、 \u3000"  # between names listed after one role word
+
+
+@dataclass(frozen=True)
+class PersonTables:
+    """The surnames, cue words and leaders the person rules read."""
+
+    text: TextTables
+    surnames: frozenset[str]  # one character
+    double_surnames: frozenset[str]  # two characters
+    roles: tuple[str, ...]  # role words before a name (局长, 记者)
+    after: tuple[str, ...]  # words after a name (说, 化名), longest first
+    stop: frozenset[str]  # characters that end a given name (the verb 任)
+    leaders: tuple[str, ...]  # names found without a cue
+    address: tuple[str, ...] = ()  # forms of address after a surname (张大爷): not a name
+
+    @classmethod
+    def shipped(cls) -> PersonTables:
+        """The tables shipped with kg (people/*.csv, text/*)."""
+        surnames = tables.surnames("person")
+        leaders = tables.load_table("people/leaders.csv").column("name")
+        return cls(
+            text=TextTables.shipped(),
+            surnames=frozenset(s for s in surnames if len(s) == 1),
+            double_surnames=frozenset(s for s in surnames if len(s) == 2),
+            roles=tuple(sorted({r.word for r in tables.roles("before")})),
+            after=tuple(sorted({r.word for r in tables.roles("after")}, key=len, reverse=True)),
+            stop=frozenset(tables.chars("person_name_end")),
+            leaders=tuple(sorted(set(leaders))),
+            address=tuple(r.word for r in tables.roles("address")),
+        )
+
+    @cached_property
+    def role_words(self) -> ahocorasick.Automaton:
+        """The role words before a name, as an automaton."""
+        return automaton((w, None) for w in self.roles)
+
+    @cached_property
+    def leader_names(self) -> ahocorasick.Automaton:
+        """The leaders' names, as an automaton."""
+        return automaton((w, None) for w in self.leaders)
+
+    def surname_len(self, text: str, i: int) -> int:
+        """Length of the surname starting at ``i`` (2, 1), or 0."""
+        if text[i : i + 2] in self.double_surnames:
+            return 2
+        return 1 if text[i : i + 1] in self.surnames else 0
+
+
+@dataclass(frozen=True)
+class PersonOptions:
+    """Settings of the person recogniser (its pipeline config)."""
+
+    max_given: int = 2  # the longest given name
+
+
+@dataclass(frozen=True)
+class PersonDoc:
+    """What the person rules read of one document."""
+
+    text: str
+    tables: PersonTables
+    covered: frozenset[int]  # characters inside an ORG or PLACE span
+    role_starts: frozenset[int]
+    role_ends: tuple[int, ...]  # sorted
+    max_given: int  # the longest given name
+
+
+def _given_name_ends(doc: PersonDoc, end: int) -> bool:
+    """Whether a given name of two or more characters stops before ``end``."""
+    text, t = doc.text, doc.tables
+    return (
+        text[end] in t.stop
+        or end in doc.role_starts
+        or text.startswith(t.after, end)
+        # 刘洋现场: 现场 is the next word
+        or text[end : end + 2] in t.text.common_words
+        and text[end + 1 : end + 2] not in t.stop
+    )
+
+
+def name_at(doc: PersonDoc, i: int, blocked: Collection[int] = ()) -> int | None:
+    """End of a name starting at ``i`` after a cue, or None."""
+    text, t = doc.text, doc.tables
+    sl = t.surname_len(text, i)
+    if not sl:
+        return None
+    end = i + sl
+    for k in range(doc.max_given):
+        if end >= len(text) or end in blocked:
+            break
+        ch = text[end]
+        if not CJK.match(ch) or ch in t.text.name_stop:
+            break
+        if k >= 1 and _given_name_ends(doc, end):
+            break
+        end += 1
+    if end - i < sl + 1:
+        return None
+    name = text[i:end]
+    given = name[sl:]
+    if "某" in given or any(given.startswith(w) for w in t.address):
+        return None  # 张某, 张大爷: anonymised or a form of address, not a name
+    if name in t.text.common_words or i in doc.role_starts:
+        return None  # 管理, 满意度, 干部: ordinary words that start with a surname
+    return end
+
+
+def leaders(doc: PersonDoc) -> Spans:
+    """Leaders, named without a cue."""
+    return {(s, e) for s, e, _ in matches(doc.tables.leader_names, doc.text)}
+
+
+def _names_after_role(doc: PersonDoc, i: int) -> Spans:
+    """The name at ``i`` after a role word, and the names listed after it with 、."""
+    text, found = doc.text, set()
+    while i not in doc.covered:
+        end = name_at(doc, i)
+        if text[i : i + 1] == "任" and i + 1 not in doc.covered:
+            later = name_at(doc, i + 1)
+            if later is not None:  # 主任任代开全: 任 is the verb, not a surname
+                i, end = i + 1, later
+        if end is None:
+            break
+        found.add((i, end))
+        if not (
+            end < len(text)
+            and text[end] in LIST_SEPARATORS
+            and doc.tables.surname_len(text, end + 1)
+        ):
+            break
+        i = end + 1  # 通讯员 张三 李四, 先进个人肖艳梅、杨杰
+    return found
+
+
+def after_roles(doc: PersonDoc) -> Spans:
+    """A role word (optionally with ：) then a name; then names listed after it."""
+    found: Spans = set()
+    for i in doc.role_ends:
+        while i < len(doc.text) and doc.text[i] in AFTER_ROLE:
+            i += 1
+        found |= _names_after_role(doc, i)
+    return found
+
+
+def _name_before(doc: PersonDoc, e: int) -> tuple[int, int] | None:
+    """The name of two to four characters ending at ``e``, before a cue, or None."""
+    text, t = doc.text, doc.tables
+    for length in (3, 2, 4):
+        s = e - length
+        if s < 0 or any(c in t.text.name_stop or not CJK.match(c) for c in text[s:e]):
+            continue
+        if length == 3 and text[s] in t.stop:
+            continue  # 任鲜波说: 任 is the verb
+        if s > 0 and text[s - 1 : s + 1] in t.text.common_words:
+            continue  # 新华社报道, 部门负责同志: the name would cut a word
+        if t.surname_len(text, s) and name_at(doc, s, {e}) == e:
+            return (s, e)
+    return None
+
+
+def before_cues(doc: PersonDoc) -> Spans:
+    """A name then a speech verb or 化名: 陈杰说, 刘圆（化名）."""
+    found: Spans = set()
+    for cue in doc.tables.after:
+        for m in re.finditer(re.escape(cue), doc.text):
+            name = _name_before(doc, m.start())
+            if name is not None:
+                found.add(name)
+    return found
+
+
+def listed(doc: PersonDoc) -> Spans:
+    """A list of names closed by 等 (杨太毅、易庆华等): every item must be a name."""
+    found: Spans = set()
+    for m in LISTED.finditer(doc.text):
+        items = m.group(1).split("、")
+        pos = m.start(1)
+        spans = []
+        for item in items:
+            if name_at(doc, pos, {pos + len(item)}) == pos + len(item):
+                spans.append((pos, pos + len(item)))
+            pos += len(item) + 1
+        if len(spans) == len(items):
+            found.update(spans)
+    return found
+
+
+def recurrences(text: str, found: Spans) -> Spans:
+    """Every occurrence of a name once found: a name is a name wherever it recurs."""
+    out: Spans = set()
+    for name in sorted({text[s:e] for s, e in found}):
+        out.update((m.start(), m.end()) for m in re.finditer(re.escape(name), text))
+    return out
+
+
+RULES: tuple[Callable[[PersonDoc], Spans], ...] = (leaders, after_roles, before_cues, listed)
+
+
+class PersonRecognizer(SpanRecognizer[PersonTables, PersonOptions]):
+    """Adds PERSON spans: surname + given name next to a role, a speech verb or 化名."""
+
+    tables_type = PersonTables
+    label = "PERSON"
+
+    def context(self, doc: Doc) -> PersonDoc:
+        """What the rules read of ``doc``: role words and the organisations and places found."""
+        tables, text = self.tables, doc.text
+        covered = frozenset(i for s, e in spans_of(doc, "ORG", "PLACE") for i in range(s, e))
+        roles = matches(tables.role_words, text)
+        return PersonDoc(
+            text,
+            tables,
+            covered,
+            role_starts=frozenset(s for s, _, _ in roles),
+            role_ends=tuple(sorted({e for _, e, _ in roles})),
+            max_given=self.options.max_given,
+        )
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character spans of the persons in ``doc``."""
+        context = self.context(doc)
+        found: Spans = set()
+        for rule in RULES:
+            found |= rule(context)
+        found |= recurrences(context.text, found)
+        free = [(s, e) for s, e in found if not any(i in context.covered for i in range(s, e))]
+        return longest_spans(free)
+
+
+@Language.factory("kg_persons", assigns=["doc.spans"], default_config={"max_given": 2})
+def make_person_recognizer(nlp: Language, name: str, max_given: int) -> PersonRecognizer:
+    """Build the person recogniser from its config; ``initialize`` gives it its tables."""
+    return PersonRecognizer(nlp, name, options=PersonOptions(max_given))

@@ -1,0 +1,44 @@
+"""Tests of kg.lexicon.place_rows: the gazetteer's rows, parsed and cached."""
+
+from __future__ import annotations
+
+import marshal
+
+import pytest
+
+from kg.lexicon import place_rows
+from kg.lexicon.place_rows import PlaceRows, read_cache, strip_suffix, write_cache
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "bare"),
+    [
+        ("龙头山镇", "town", "龙头山"),
+        ("溪洛渡街道", "town", "溪洛渡"),
+        ("沙坝村", "village", "沙坝"),
+        ("红光社区", "village", "红光"),
+        ("大镇", "town", None),  # the bare form would be one character
+        ("永善县", "county", None),  # counties keep their suffix
+    ],
+)
+def test_place_rows_strip_suffix(name, level, bare):
+    assert strip_suffix(name, level) == bare
+
+
+def test_place_rows_cache_round_trip(tmp_path, monkeypatch):
+    cache = tmp_path / "gazetteer.marshal"
+    monkeypatch.setattr(place_rows, "cache_file", lambda: cache)
+    assert read_cache() is None
+    rows = PlaceRows(["中国", "云南省"], [0, 1], ["", "530000"], ["", "云南"], [-1, 0])
+    rows.by_name = {"中国": [0], "云南省": [1]}
+    write_cache(rows)
+    assert read_cache() == rows
+
+
+def test_place_rows_cache_of_another_layout_is_refused(tmp_path, monkeypatch):
+    cache = tmp_path / "gazetteer.marshal"
+    monkeypatch.setattr(place_rows, "cache_file", lambda: cache)
+    cache.write_bytes(marshal.dumps((["中国"], [0])))
+    assert read_cache() is None
+    cache.write_bytes(b"not marshal")
+    assert read_cache() is None
