@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from spacy.language import Language
@@ -31,8 +31,7 @@ from kg.errors import ModelError
 _CHUNK_END = re.compile(r"[。！？；!?;\n]+")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One word of the analysis: ``text[start:end]`` with LAC's tag (n, v, PER, LOC, ORG…)."""
 
     start: int
