@@ -151,9 +151,11 @@ def _field_credits(raw: str, start: int, end: int) -> list[Credit]:
             found = [(span[0], span[1], role)] if span else []
         else:
             found = credited_names(m["value"], role, trusted=True) or []
-            i, j = _name_span(line, m.start("value"))
-            if not found and 2 <= len("".join(line[i:j].split())) <= 4:  # "编辑：谢 红"
-                found = [(i - m.start("value"), j - m.start("value"), role)]
+            value = m["value"].strip(SPACE)
+            joined = "".join(value.split())
+            if not found and 2 <= len(joined) <= 4 and all(map(is_cjk, joined)):  # "编辑：谢 红"
+                i = m["value"].index(value)
+                found = [(i, i + len(value), role)]
         for s, e, r in found:
             name = "".join(c for c in raw[base + s : base + e] if c not in SPACE)
             credits.append(Credit(r, name, base + s, base + e))
