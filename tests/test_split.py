@@ -415,6 +415,17 @@ DEV = ROOT.parent / "shared" / "dev"
         ),
         (f"某县召开推进会\n\n（记者 张明）{WEB_BODY}", "某县召开推进会", None, None, "近日"),
         (f"某县召开推进会\n\n记者张明报道：{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        # a byline line under the headline: bracketed, or kinds and names only
+        (f"某县召开推进会\n\n（记者 张明）\n{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        (f"某县召开推进会\n文/张明 图/何静\n\n{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        # the information line may open with its date, and stand above the headline
+        (
+            f"2023-05-06 09:30  来源：某市政府办公室\n某县召开推进会\n\n{WEB_BODY}",
+            "某县召开推进会",
+            None,
+            None,
+            "近日",
+        ),
         # a headline that asks
         (f"这个村凭什么火了？\n\n{WEB_BODY}", "这个村凭什么火了？", None, None, "近日"),
         # short paragraphs are the text, not captions
@@ -484,6 +495,7 @@ HEADLINE = "某县召开推进会\n\n"
             [("供稿", "新华社"), ("记者", "马超"), ("记者", "郑红")],
         ),
         (f"本报讯 {WEB_BODY}", []),
+        (f"文/张明 图/何静\n\n{WEB_BODY}", [("记者", "张明"), ("摄影", "何静")]),
     ],
 )
 def test_split_web_article_credits(text: str, expected: list[tuple[str, str]]) -> None:
@@ -518,3 +530,13 @@ def test_split_title_f1_on_dev() -> None:
         SCORE.score_page({"articles": gold["articles"]}, pred, tally)
     c = tally["art"]["ALL"]
     assert SCORE.prf(c["tp"], c["fp"], c["fn"])["f1"] >= 0.95, c
+
+
+def test_split_reporter_sentence_in_a_web_article_is_no_byline() -> None:
+    text = (
+        f"{HEADLINE}{WEB_BODY}\n二、下一步打算\n"
+        "记者从会上获悉，本次会议的报道将在电视台播出，全县干部群众都将收看，反响热烈。\n"
+    )
+    (article,) = split_articles(_page(text))
+    assert article.credits == []
+    assert "记者从会上获悉" in article.body

@@ -108,9 +108,15 @@ def lead_byline(text: str) -> int:
         or (m and _all_names(credits.group().strip(SPACE)[1:-1]))
     ):
         end = credits.end()
-    elif m or _role_marks(head[:4]):
+    else:
         reported = head.find("报道", end)
-        if reported >= 0 and any(w in head[end:reported] for w, _ in roles("byline")):
+        byline = head[end:reported]
+        if (
+            reported >= 0
+            and any(w in byline for w, _ in roles("byline"))
+            # without a dateline, only "记者张三报道": a role word and names, nothing else
+            and (m or is_credit_line(byline))
+        ):
             end = reported + 2
     if not end:
         return 0
@@ -299,8 +305,11 @@ def _all_names(text: str) -> bool:
 
 
 def credited_organ(text: str) -> tuple[int, int] | None:
-    """The span of the organ a ``来源：`` value names, None when it names none (本网, 原创)."""
-    name = text.strip(SPACE)
+    """The span of the organ a ``来源：`` value names, None when it names none (本网, 原创).
+
+    ``人民网－中国共产党新闻网``: a site and its channel; the site is credited.
+    """
+    name = re.split(r"\s*[－—-]+\s*", text.strip(SPACE))[0]
     if not 2 <= len(name) <= 30 or _SELF_SOURCE.match(name) or not any(map(is_cjk, name)):
         return None
     start = text.index(name)
@@ -317,11 +326,21 @@ def _credits(page: CleanPage, start: int, found: list[tuple[int, int, str]]) -> 
 def byline_credits(page: CleanPage, start: int, end: int) -> list[Credit]:
     """Credits of a byline at ``[start, end)`` of the clean text (``记者 X 通讯员 Y 文/图``)."""
     text = page.text[start:end]
-    if not _role_marks(text):
-        if is_bare_author(text.strip()):
-            return [credit(page, role_of("记者"), start, end)]
-        return []
+    if not _role_marks(text) and is_bare_author(text.strip()):
+        return [credit(page, role_of("记者"), start, end)]
     return _credits(page, start, credited_names(text, "") or [])
+
+
+def is_credit_line(text: str) -> bool:
+    """A line of credits only: role words or kinds, and names (``记者 张三``, ``文/张三 图/李四``)."""
+    inner = text.strip(SPACE + "（()）")
+    found = credited_names(inner, "")
+    if not found:
+        return False
+    left = list(inner)
+    for s, e, *_ in [*found, *_role_marks(inner)]:
+        left[s:e] = [" "] * (e - s)
+    return all(c in SPACE or c in _CREDIT_KIND or c in _KIND_JOIN + "、，," for c in left)
 
 
 def lead_credits(page: CleanPage, start: int, end: int) -> list[Credit]:

@@ -33,23 +33,32 @@ _SENTENCE = "。；！？"
 
 
 @cache
-def _meta_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A web page's information line, whole, and one field of it (groups ``field``, ``value``)."""
+def _meta_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A web page's information line, whole; one field of it (groups ``field``, ``value``);
+    a date and time alone."""
     f = furniture()
     credit_words = sorted(credit_roles(), key=len, reverse=True)
     names = "|".join([*map(re.escape, credit_words), f.fields])
     # a value runs to the next field, a bracket or the line end; times keep their colons
     value = f"(?:[^【】（）()：:{_SENTENCE}]|(?<=\\d)[:：](?=\\d))*?"
     ahead = f"(?={_META_SEPARATORS}(?:[【】（）()|｜]|(?:{names})\\s*[：:]|$))"
-    item = f"(?:(?:{names})\\s*[：:]\\s*{value}{ahead}|(?:{f.widgets}))"
+    # the date printed before the fields, unnamed ("2023-05-06 09:30 来源：…")
+    date = re.sub(r"\?P<\w+>", "", f.webdate.pattern) + r"日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
+    item = f"(?:(?:{names})\\s*[：:]\\s*{value}{ahead}|(?:{f.widgets})|(?:{date}))"
     line = re.compile(f"{_META_SEPARATORS}{item}(?:{_META_SEPARATORS}{item})*{_META_SEPARATORS}")
     field = re.compile(f"(?P<field>{names})\\s*[：:]\\s*(?P<value>{value}){ahead}")
-    return line, field
+    return line, field, re.compile(f"\\s*{date}\\s*")
 
 
 def is_meta_line(line: str) -> bool:
-    """A web page's information line or widgets: fields with values, or widgets only."""
-    return len(line) <= FURNITURE_MAX and bool(_meta_res()[0].fullmatch(line))
+    """A web page's information line or widgets: fields with values, or widgets only.
+
+    A date alone is not one (it may close a letter or a notice).
+    """
+    whole, _, date_only = _meta_res()
+    return (
+        len(line) <= FURNITURE_MAX and bool(whole.fullmatch(line)) and not date_only.fullmatch(line)
+    )
 
 
 def is_editor_line(line: str) -> bool:

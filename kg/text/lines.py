@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kg.lexicon import tables
 from kg.model import CleanPage
-from kg.text.bylines import is_byline_start, is_photo_caption, lead_byline
+from kg.text.bylines import is_byline_start, is_credit_line, is_photo_caption, lead_byline
 from kg.text.chars import SPACE, width
 from kg.text.tables import roles
 
@@ -27,6 +27,7 @@ CAPTION_MAX = 45.0  # widest photo caption
 SENTENCE_END = "。！？!?…"
 
 PHOTO_MAX = 90.0  # widest line still read as a photo caption
+MAX_CAPTIONS = 8  # most caption lines under a headline marked （图）
 _SOURCE = re.compile(tables.pattern("source_line"))
 _TAIL = re.compile(tables.pattern("credit_tail"))
 _NOTE = re.compile(f"{tables.pattern('original_title')}|{tables.pattern('editor_note')}")
@@ -94,7 +95,7 @@ def _illustrated_captions(lines: list[Line]) -> None:
     if len(lines) < 3 or not _ILLUSTRATED.search(lines[0].text) or lines[0].width > TITLE_MAX + 5:
         return
     under = []
-    for line in lines[1:]:
+    for line in lines[1 : 2 + MAX_CAPTIONS]:
         if line.width > CAPTION_MAX or line.kind in ("byline", "note", "source"):
             break
         under.append(line)
@@ -150,7 +151,9 @@ def _kind(line: Line) -> str:
     text, w = line.text, line.width
     if w <= TITLE_MAX and any(text.endswith(word) for word, _ in roles("banner")):
         return "banner"
-    if is_byline_start(text) and w < TITLE_MAX and not ends_sentence(text):
+    if w < TITLE_MAX and (
+        (is_byline_start(text) and not ends_sentence(text)) or is_credit_line(text)
+    ):
         return "byline"
     if w > TITLE_MAX or ends_sentence(text):  # a paragraph, long or short, may open with one
         line.lead_byline = lead_byline(text)
