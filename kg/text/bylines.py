@@ -85,6 +85,8 @@ def is_photo_caption(text: str, *, widest: int = 45) -> bool:
     """
     if _PHOTO_CAPTION.match(text):
         return True
+    if not _PHOTO_KIND.intersection(text[-12:]):
+        return False  # no photographer credited at the end (a quick test: most lines)
     found = _caption_names(text)
     return (
         bool(found)
@@ -252,20 +254,16 @@ def _role_of_kind(kind: str, role: str, *, marked: bool) -> str:
     return role
 
 
+@cache
+def _role_mark_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    by_length = roles("byline")  # longest first: the alternation tries them in that order
+    return re.compile("|".join(re.escape(w) for w, _ in by_length)), dict(by_length)
+
+
 def _role_marks(text: str) -> list[tuple[int, int, str]]:
     """(start, end, role) of each byline role word in ``text``, left to right."""
-    by_length = roles("byline")
-    marks: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(text):
-        for word, role in by_length:
-            if text.startswith(word, i):
-                marks.append((i, i + len(word), role))
-                i += len(word)
-                break
-        else:
-            i += 1
-    return marks
+    pattern, role = _role_mark_re()
+    return [(m.start(), m.end(), role[m.group()]) for m in pattern.finditer(text)]
 
 
 def credited_names(
@@ -334,6 +332,8 @@ def byline_credits(page: CleanPage, start: int, end: int) -> list[Credit]:
 def is_credit_line(text: str) -> bool:
     """A line of credits only: role words or kinds, and names (``记者 张三``, ``文/张三 图/李四``)."""
     inner = text.strip(SPACE + "（()）")
+    if not _CREDIT_KIND.intersection(inner) and not _role_marks(inner):
+        return False
     found = credited_names(inner, "")
     if not found:
         return False
