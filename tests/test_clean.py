@@ -62,7 +62,11 @@ def test_clean_normalise_whitespace(raw: str, expected: str) -> None:
         ("更多精彩 扫码观看\n正文。\n", "正文。\n"),
         # body text that only mentions a date or a role stays
         ("2022年11月22日，市委召开会议。\n", "2022年11月22日，市委召开会议。\n"),
-        ("责编：毛利涛\n", "责编：毛利涛\n"),
+        ("责编毛利涛说，版面已定。\n", "责编毛利涛说，版面已定。\n"),
+        # a web page's information line and widgets go
+        ("来源：某县人民政府  发布时间：2023-05-06\n正文。\n", "正文。\n"),
+        ("【字体：大 中 小】 【打印本页】\n正文。\n", "正文。\n"),
+        ("责编：毛利涛\n正文。\n", "正文。\n"),
         ("市委市直机关工委 昭通日报社 联办\n", "市委市直机关工委 昭通日报社 联办\n"),
     ],
 )

@@ -275,6 +275,13 @@ LINES = st.lists(
             "",
             "文\\",
             "图",
+            # web articles
+            "图为活动现场。赵刚 钱伟 摄",
+            "会议结束。（记者 张明/文 何静/图）",
+            "来源：某县人民政府  发布时间：2023-05-06",
+            "原标题：凝心聚力抓落实",
+            "《某某日报》消息：近日，某县召开会议。",
+            "某区领导赴外地考察（图）",
         ]
     ),
     max_size=40,
@@ -322,3 +329,214 @@ def test_split_source_line_credits_a_person_by_their_role(source, expected) -> N
     text = f"与众不同的标题\n\n{body}\n\n{source}\n"
     (article,) = split_articles(_page(text))
     assert [(c.role, c.name) for c in article.credits] == [expected]
+
+
+# ---------------------------------------------------------------- web articles
+
+WEB_BODY = (
+    "近日，某县召开乡村振兴工作推进会，总结前一阶段工作，安排部署下一步任务，推动各项工作落地见效。"
+)
+DEV = ROOT.parent / "shared" / "dev"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "kicker", "subtitle", "first_words"),
+    [
+        # headline, blank line, body
+        (
+            f"某县召开推进会\n\n{WEB_BODY}\n{WEB_BODY}",
+            "某县召开推进会",
+            None,
+            None,
+            "近日，某县召开",
+        ),
+        # without the blank line
+        (f"某县召开推进会\n{WEB_BODY}", "某县召开推进会", None, None, "近日，某县召开"),
+        # a kicker above the headline, a subtitle under it
+        (
+            f"某县农业农村局\n推进数字乡村建设\n\n{WEB_BODY}",
+            "推进数字乡村建设",
+            "某县农业农村局",
+            None,
+            "近日",
+        ),
+        (
+            f"建强支部促振兴\n——某镇党建引领纪实\n\n{WEB_BODY}",
+            "建强支部促振兴",
+            None,
+            "某镇党建引领纪实",
+            "近日",
+        ),
+        # 原标题 and 编者按 are neither title nor body
+        (
+            f"某市召开组织工作会议\n\n原标题：凝心聚力抓落实\n{WEB_BODY}",
+            "某市召开组织工作会议",
+            None,
+            None,
+            "近日",
+        ),
+        (
+            f"某市召开组织工作会议\n\n编者按：本期聚焦基层的探索。\n{WEB_BODY}",
+            "某市召开组织工作会议",
+            None,
+            None,
+            "近日",
+        ),
+        # photo captions at the top: opened by 图为, or under a headline marked （图）
+        (
+            f"某区开展法律服务活动\n\n图为活动现场。赵刚 摄\n{WEB_BODY}",
+            "某区开展法律服务活动",
+            None,
+            None,
+            "近日",
+        ),
+        (
+            f"某区领导赴外地考察（图）\n\n区领导在规划展示馆参观。\n与会人员合影留念。\n{WEB_BODY}",
+            "某区领导赴外地考察（图）",
+            None,
+            None,
+            "近日",
+        ),
+        # datelines and bylines that open the body
+        (
+            f"某县召开推进会\n\n本报某某讯（记者 张明）{WEB_BODY}",
+            "某县召开推进会",
+            None,
+            None,
+            "近日",
+        ),
+        (f"某县召开推进会\n\n《某某日报》消息：{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        (
+            f"某县召开推进会\n\n5月5日讯（记者 张明）{WEB_BODY}",
+            "某县召开推进会",
+            None,
+            None,
+            "近日",
+        ),
+        (f"某县召开推进会\n\n（记者 张明）{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        (f"某县召开推进会\n\n记者张明报道：{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        # a byline line under the headline: bracketed, or kinds and names only
+        (f"某县召开推进会\n\n（记者 张明）\n{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        (f"某县召开推进会\n文/张明 图/何静\n\n{WEB_BODY}", "某县召开推进会", None, None, "近日"),
+        # the information line may open with its date, and stand above the headline
+        (
+            f"2023-05-06 09:30  来源：某市政府办公室\n某县召开推进会\n\n{WEB_BODY}",
+            "某县召开推进会",
+            None,
+            None,
+            "近日",
+        ),
+        # a headline that asks
+        (f"这个村凭什么火了？\n\n{WEB_BODY}", "这个村凭什么火了？", None, None, "近日"),
+        # short paragraphs are the text, not captions
+        (
+            "他用青春守护平安\n\n近日，派出所的灯光依然亮着。\n民警已连续值守三个夜班。",
+            "他用青春守护平安",
+            None,
+            None,
+            "近日，派出所的灯光",
+        ),
+        # a section heading opens the text
+        (
+            f"某村年度工作报告\n\n一、基本情况\n{WEB_BODY}",
+            "某村年度工作报告",
+            None,
+            None,
+            "一、基本情况近日",
+        ),
+        # a government site's information line, widgets and editor line
+        (
+            "某县召开推进会\n来源：某县人民政府办公室  发布时间：2023-05-06 09:30  浏览次数：321\n"
+            f"【字体：大 中 小】 【打印本页】 【关闭窗口】\n\n{WEB_BODY}\n责任编辑：刘洋\n打印本页 关闭窗口\n",
+            "某县召开推进会",
+            None,
+            None,
+            "近日",
+        ),
+    ],
+)
+def test_split_web_article_shapes(
+    text: str, title: str, kicker: str | None, subtitle: str | None, first_words: str
+) -> None:
+    (article,) = split_articles(_page(text))
+    assert (article.title, article.kicker, article.subtitle) == (title, kicker, subtitle)
+    assert article.title_printed
+    assert article.first_words.startswith(first_words[:12])
+
+
+HEADLINE = "某县召开推进会\n\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the bracket that closes a web article
+        (f"{WEB_BODY}（记者 张明）", [("记者", "张明")]),
+        (f"{WEB_BODY}（孙丽 周杰）", [("供稿", "孙丽"), ("供稿", "周杰")]),
+        (f"{WEB_BODY}（记者 钱伟/文 何静/图）", [("记者", "钱伟"), ("摄影", "何静")]),
+        (f"{WEB_BODY}（文/陈晓 图/林峰）", [("记者", "陈晓"), ("摄影", "林峰")]),
+        (f"{WEB_BODY}（责任编辑：王刚）", [("责编", "王刚")]),
+        (f"{WEB_BODY}（某县农业农村局供稿）", [("供稿", "某县农业农村局")]),
+        # brackets that hold no names
+        (f"{WEB_BODY}（上接第一版）", []),
+        (f"{WEB_BODY}（完）", []),
+        (f"{WEB_BODY}（2023年）", []),
+        # photo captions at the top or the end
+        (f"图为活动现场。赵刚 钱伟 摄\n{WEB_BODY}", [("摄影", "赵刚"), ("摄影", "钱伟")]),
+        (f"{WEB_BODY}\n{WEB_BODY}\n图为活动现场。赵刚 摄", [("摄影", "赵刚")]),
+        # datelines: the people in brackets, names printed together, the paper or agency
+        (
+            f"本报某某讯（记者 张明 通讯员 王芳于文哲）{WEB_BODY}",
+            [("记者", "张明"), ("通讯员", "王芳"), ("通讯员", "于文哲")],
+        ),
+        (f"《某某日报》消息：{WEB_BODY}", [("供稿", "某某日报")]),
+        (
+            f"新华社北京3月8日电（记者 马超 郑红）{WEB_BODY}",
+            [("供稿", "新华社"), ("记者", "马超"), ("记者", "郑红")],
+        ),
+        (f"本报讯 {WEB_BODY}", []),
+        (f"文/张明 图/何静\n\n{WEB_BODY}", [("记者", "张明"), ("摄影", "何静")]),
+    ],
+)
+def test_split_web_article_credits(text: str, expected: list[tuple[str, str]]) -> None:
+    page = _page(HEADLINE + text)
+    (article,) = split_articles(page)
+    assert sorted((c.role, c.name) for c in article.credits) == sorted(expected)
+    for c in article.credits:
+        assert "".join(page.raw[c.start : c.end].split()) == c.name
+    assert article.first_words.startswith("近日")
+
+
+def test_split_web_article_captions_are_not_body() -> None:
+    text = f"{HEADLINE}图为活动现场。赵刚 摄\n{WEB_BODY}\n{WEB_BODY}\n图为群众在咨询。\n"
+    (article,) = split_articles(_page(text))
+    assert article.captions == ["图为活动现场。赵刚摄", "图为群众在咨询。"]
+    assert "图为" not in article.body
+
+
+@pytest.mark.skipif(
+    not (DEV / "gold").is_dir(),
+    reason="../shared/dev is absent (the dev articles are kept beside the checkout, not in it)",
+)
+def test_split_title_f1_on_dev() -> None:
+    """Articles F1 on real web articles the rules were not written on."""
+    tally: dict = {k: defaultdict(Counter) for k in ("ent", "rel", "art")}
+    pages = sorted((DEV / "articles").glob("*.txt"))
+    assert pages
+    for path in pages:
+        gold = json.loads((DEV / "gold" / path.with_suffix(".json").name).read_text("utf-8"))
+        articles = split_articles(_page(path.read_text(encoding="utf-8"), path.name))
+        pred = {"articles": [{"title": a.title} for a in articles]}
+        SCORE.score_page({"articles": gold["articles"]}, pred, tally)
+    c = tally["art"]["ALL"]
+    assert SCORE.prf(c["tp"], c["fp"], c["fn"])["f1"] >= 0.95, c
+
+
+def test_split_reporter_sentence_in_a_web_article_is_no_byline() -> None:
+    text = (
+        f"{HEADLINE}{WEB_BODY}\n二、下一步打算\n"
+        "记者从会上获悉，本次会议的报道将在电视台播出，全县干部群众都将收看，反响热烈。\n"
+    )
+    (article,) = split_articles(_page(text))
+    assert article.credits == []
+    assert "记者从会上获悉" in article.body

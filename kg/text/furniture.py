@@ -1,5 +1,7 @@
 """Page furniture: the date line, page name, masthead, editor line and banners around the articles.
 
+Web pages add an information line (``来源：某局 发布时间：2016-06-28 浏览次数：12``)
+and widgets printed as text (``【字体：大 中 小】``, ``打印本页 关闭窗口``).
 :func:`read_furniture` reads the page metadata and the page credits printed
 in it, before the ``drop_furniture`` cleaning step deletes its lines.
 """
@@ -11,8 +13,9 @@ import re
 from functools import cache, lru_cache
 
 from kg.model import Credit
+from kg.text.bylines import credited_names, credited_organ
 from kg.text.chars import SPACE, is_cjk, line_spans, token_len
-from kg.text.tables import Furniture, furniture
+from kg.text.tables import Furniture, credit_roles, furniture, org_credit_roles
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +26,39 @@ FURNITURE_MAX = 120  # no furniture line is longer (characters)
 def _editor_role_re() -> re.Pattern[str]:
     words = sorted(furniture().page_roles, key=len, reverse=True)
     return re.compile(f"({'|'.join(map(re.escape, words))})[:：]")
+
+
+_META_SEPARATORS = f"[{SPACE}【】（）()|｜]*"
+_SENTENCE = "。；！？"
+
+
+@cache
+def _meta_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A web page's information line, whole; one field of it (groups ``field``, ``value``);
+    a date and time alone."""
+    f = furniture()
+    credit_words = sorted(credit_roles(), key=len, reverse=True)
+    names = "|".join([*map(re.escape, credit_words), f.fields])
+    # a value runs to the next field, a bracket or the line end; times keep their colons
+    value = f"(?:[^【】（）()：:{_SENTENCE}]|(?<=\\d)[:：](?=\\d))*?"
+    ahead = f"(?={_META_SEPARATORS}(?:[【】（）()|｜]|(?:{names})\\s*[：:]|$))"
+    # the date printed before the fields, unnamed ("2023-05-06 09:30 来源：…")
+    date = re.sub(r"\?P<\w+>", "", f.webdate.pattern) + r"日?(?:\s*\d{1,2}[:：]\d\d(?:[:：]\d\d)?)?"
+    item = f"(?:(?:{names})\\s*[：:]\\s*{value}{ahead}|(?:{f.widgets})|(?:{date}))"
+    line = re.compile(f"{_META_SEPARATORS}{item}(?:{_META_SEPARATORS}{item})*{_META_SEPARATORS}")
+    field = re.compile(f"(?P<field>{names})\\s*[：:]\\s*(?P<value>{value}){ahead}")
+    return line, field, re.compile(f"\\s*{date}\\s*")
+
+
+def is_meta_line(line: str) -> bool:
+    """A web page's information line or widgets: fields with values, or widgets only.
+
+    A date alone is not one (it may close a letter or a notice).
+    """
+    whole, _, date_only = _meta_res()
+    return (
+        len(line) <= FURNITURE_MAX and bool(whole.fullmatch(line)) and not date_only.fullmatch(line)
+    )
 
 
 def is_editor_line(line: str) -> bool:
@@ -36,6 +72,8 @@ def is_furniture_line(line: str) -> bool:
     s = line.strip(SPACE)
     if not s or len(s) > FURNITURE_MAX:
         return False
+    if is_meta_line(s):
+        return True
     if any(p in s for p in "，。、；"):
         return False  # furniture has no clause punctuation; most body lines do
     f = furniture()
@@ -63,7 +101,10 @@ def read_furniture(raw: str) -> tuple[dict[str, str], list[Credit]]:
         if not s or not is_furniture_line(s):
             continue
         _read_meta(f, s, found)
-        if is_editor_line(s):
+        if is_meta_line(s):
+            credits.extend(_field_credits(raw, start, end))
+            _read_webdate(f, s, found)
+        elif is_editor_line(s):
             credits.extend(_editor_credits(raw, start, end))
     if "column" not in found and "banner" in found:
         found["column"] = found["banner"]
@@ -93,6 +134,41 @@ def _read_meta(f: Furniture, s: str, found: dict[str, str]) -> None:
     banner = f.banner.fullmatch(s)
     if banner and banner["column"] and not mast:
         found.setdefault("banner", banner["column"])
+
+
+def _read_webdate(f: Furniture, s: str, found: dict[str, str]) -> None:
+    """The date an information line prints (``发布时间：2016-06-28``), if none was found yet."""
+    date = f.webdate.search(s)
+    if date and "date" not in found:
+        y, mo, d = int(date["y"]), int(date["m"]), int(date["d"])
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            found["date"] = f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _field_credits(raw: str, start: int, end: int) -> list[Credit]:
+    """Credits of an information line's credit fields (``来源：某局``, ``作者：张三``)."""
+    roles = credit_roles()
+    line = raw[start:end]
+    credits = []
+    for m in _meta_res()[1].finditer(line):
+        if m["field"] not in roles:
+            continue
+        role = roles[m["field"]][0]
+        base = start + m.start("value")
+        if role in org_credit_roles():
+            span = credited_organ(m["value"])
+            found = [(span[0], span[1], role)] if span else []
+        else:
+            found = credited_names(m["value"], role, trusted=True) or []
+            value = m["value"].strip(SPACE)
+            joined = "".join(value.split())
+            if not found and 2 <= len(joined) <= 4 and all(map(is_cjk, joined)):  # "编辑：谢 红"
+                i = m["value"].index(value)
+                found = [(i, i + len(value), role)]
+        for s, e, r in found:
+            name = "".join(c for c in raw[base + s : base + e] if c not in SPACE)
+            credits.append(Credit(r, name, base + s, base + e))
+    return credits
 
 
 def _editor_credits(raw: str, start: int, end: int) -> list[Credit]:

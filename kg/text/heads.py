@@ -2,9 +2,10 @@
 
 A head is a title with the kicker above it, the subtitle under it and the
 byline that closes it; it is found from its byline, its kicker or its
-subtitle. A body starts at the page's first body line, right under a head,
-after a source line ``（X供稿）``, or where the column width changes with the
-topic.
+subtitle, or, on a page that opens with its headline (a web article: headline,
+blank line, body), from its place. A body starts at the page's first body
+line, right under a head, after a source line ``（X供稿）``, or where the
+column width changes with the topic.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 
 from kg.text.bylines import is_bare_author
 from kg.text.lines import TITLE_MAX, Line, ends_sentence
+
+HEADLINE_MAX = 64.0  # widest headline a web article opens with (CJK characters)
+QUESTION_OR_EXCLAMATION = "？！?!"  # how a headline may end; a sentence ends with 。
 
 
 @dataclass
@@ -25,6 +29,7 @@ class Head:
     byline: int | None = None
     last: int = 0  # last line index belonging to the head
     body: int | None = None  # the body start right under it, if any
+    top: bool = False  # the headline the page opens with: the body under it is its text
 
     @property
     def lines(self) -> list[int]:
@@ -65,8 +70,61 @@ class _HeadFinder:
                 self._from_kicker(i)
             elif line.kind == "subtitle" and self.titleish(i - 1):
                 self._from_subtitle(i)
+        self._from_top()
         self.heads.sort(key=lambda h: h.title)
         return self.heads
+
+    def _headline(self, i: int) -> bool:
+        """Line ``i`` can be a web article's headline: title-like, or long but no sentence."""
+        if not 0 <= i < self.n or i in self.used:
+            return False
+        line = self.lines[i]
+        if line.kind == "short":
+            return True
+        set_off = i + 1 < self.n and self.lines[i + 1].gap >= 1
+        if line.kind == "caption":  # a question or exclamation: "这个村凭什么火了？"
+            return set_off and line.text[-1] in QUESTION_OR_EXCLAMATION and "。" not in line.text
+        return (
+            line.kind == "body"
+            and set_off
+            and not line.lead_byline
+            and line.width <= HEADLINE_MAX
+            and not ends_sentence(line.text)
+        )
+
+    def _from_top(self) -> None:
+        """The head a page opens with, when the article's text follows it.
+
+        A web article prints its headline (a kicker line may stand above it) on the
+        first line, then a blank line or the body; photo captions, a ``原标题`` or
+        ``编者按`` line may come between. A head found otherwise that opens the page
+        is marked too: its text is all under it, short paragraphs included.
+        """
+        lines = self.lines
+        opening = next((h for h in self.heads if min(h.lines) == 0), None)
+        if opening is not None:
+            opening.top = self._opens_body(opening.last + 1)
+            return
+        if not self._headline(0):
+            return
+        title = 0
+        if self.titleish(1) and lines[1].gap == 0 and self._opens_body(2):
+            title = 1  # a kicker above the headline
+        elif not self._opens_body(1):
+            return
+        head = Head(title=title, kicker=0 if title else None, top=True)
+        self._close(head, title)
+
+    def _opens_body(self, i: int) -> bool:
+        """Line ``i`` opens an article's text: body, after photo captions and notes."""
+        lines = self.lines
+        i = skip_to_text(lines, i)
+        if i >= self.n or i in self.used:
+            return False
+        if lines[i].kind in ("body", "caption"):
+            return True
+        # a section heading that opens the text ("一、基本情况")
+        return lines[i].kind == "short" and i + 1 < self.n and lines[i + 1].kind == "body"
 
     def _bare_author(self, i: int) -> bool:
         """A name alone under a title-like line: the author of a commentary."""
@@ -160,6 +218,21 @@ class _HeadFinder:
         self.heads.append(head)
 
 
+def skip_to_text(lines: list[Line], i: int) -> int:
+    """The first line from ``i`` on that is article text, not a caption, note or byline tail.
+
+    A caption is a photo's, or one set apart by blank lines; a short paragraph
+    that ends a sentence is text.
+    """
+    while i < len(lines) and (
+        lines[i].photo
+        or lines[i].kind in ("note", "tail")
+        or (lines[i].kind == "caption" and lines[i].gap >= 2)
+    ):
+        i += 1
+    return i
+
+
 def find_heads(lines: list[Line]) -> list[Head]:
     """Article heads, found from bylines, kickers and subtitles, in line order."""
     return _HeadFinder(lines).find()
@@ -177,9 +250,16 @@ def find_starts(lines: list[Line], heads: list[Head]) -> list[int]:
     in_head = head_lines(heads)
     starts: list[int] = []
     first = next((i for i, x in enumerate(lines) if x.kind == "body" and i not in in_head), None)
+    top = next((h for h in heads if h.top), None)
+    if top is not None:
+        # a web article's text starts right under its headline, photo captions and notes aside
+        first = skip_to_text(lines, top.last + 1)
+        top.body = first
     if first is not None:
         starts.append(first)
     for head in heads:
+        if head.top:
+            continue
         j = head.last + 1
         while j < len(lines) and lines[j].kind in ("caption", "tail"):
             j += 1

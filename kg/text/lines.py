@@ -4,7 +4,10 @@ Each non-empty line is classified by layout cues: its width, its final
 punctuation, dashes, byline role words, the blank lines around it and the
 width of the raw column it was joined from. The kinds: ``body``, ``short``
 (a title-like line), ``caption``, ``byline``, ``tail`` (``文/图``),
-``kicker``, ``subtitle``, ``source`` (``（X供稿）``) and ``banner``.
+``kicker``, ``subtitle``, ``source`` (``（X供稿）``), ``banner`` and ``note``
+(a web article's ``原标题：…`` or ``编者按：…``, neither title nor body).
+A caption that reads as a photo's (``图为…``, ``张三 摄``) is flagged
+``photo``, whatever its width.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 
 from kg.lexicon import tables
 from kg.model import CleanPage
-from kg.text.bylines import is_byline_start, lead_byline
+from kg.text.bylines import is_byline_start, is_credit_line, is_photo_caption, lead_byline
 from kg.text.chars import SPACE, width
 from kg.text.tables import roles
 
@@ -23,8 +26,12 @@ TITLE_MAX = 40.0  # widest title line, in CJK characters
 CAPTION_MAX = 45.0  # widest photo caption
 SENTENCE_END = "。！？!?…"
 
+PHOTO_MAX = 90.0  # widest line still read as a photo caption
+MAX_CAPTIONS = 8  # most caption lines under a headline marked （图）
 _SOURCE = re.compile(tables.pattern("source_line"))
 _TAIL = re.compile(tables.pattern("credit_tail"))
+_NOTE = re.compile(f"{tables.pattern('original_title')}|{tables.pattern('editor_note')}")
+_ILLUSTRATED = re.compile(tables.pattern("illustrated_title"))
 
 
 @dataclass
@@ -36,7 +43,8 @@ class Line:
     end: int
     text: str
     gap: int  # blank lines before it
-    kind: str = "body"  # body, short, caption, byline, tail, kicker, subtitle, source, banner
+    kind: str = "body"  # body, short, caption, byline, tail, kicker, subtitle, source, banner, note
+    photo: bool = False  # a photo caption ("图为…", "张三 摄")
     lead_byline: int = 0  # length of a byline opening a body line ("本报讯 记者X报道 ")
     column: float = 0.0  # raw column width of the lines it was joined from
     last_width: float = 0.0  # width of its last raw line
@@ -73,7 +81,29 @@ def page_lines(page: CleanPage) -> list[Line]:
     for line in lines:
         line.column, line.last_width = _column(page, line, raw_lines)
         line.kind = _kind(line)
+    _illustrated_captions(lines)
     return lines
+
+
+def _illustrated_captions(lines: list[Line]) -> None:
+    """The short lines under a headline marked ``（图）`` are its photos' captions.
+
+    Web sites mark the headline of an article that opens with photos, and print
+    the captions before the text: every line up to the first one wider than a
+    caption, when such a line follows.
+    """
+    if len(lines) < 3 or not _ILLUSTRATED.search(lines[0].text) or lines[0].width > TITLE_MAX + 5:
+        return
+    under = []
+    for line in lines[1 : 2 + MAX_CAPTIONS]:
+        if line.width > CAPTION_MAX or line.kind in ("byline", "note", "source"):
+            break
+        under.append(line)
+    else:
+        return
+    if line.width > CAPTION_MAX:
+        for caption in under:
+            caption.kind, caption.photo = "caption", True
 
 
 def _raw_line_widths(raw: str) -> tuple[list[int], list[float]]:
@@ -101,15 +131,31 @@ def _column(
     return spans[len(spans) // 2], widths[last]
 
 
-def _kind(line: Line) -> str:
-    text, w = line.text, line.width
+def _marked_kind(line: Line) -> str | None:
+    """The kind of a line its words mark: a source line, a note, a photo caption."""
+    text = line.text
     if _SOURCE.fullmatch(text):
         return "source"
+    if _NOTE.match(text):
+        return "note"
+    if line.width <= PHOTO_MAX and is_photo_caption(text, widest=int(CAPTION_MAX)):
+        line.photo = True
+        return "caption"
+    return None
+
+
+def _kind(line: Line) -> str:
+    marked = _marked_kind(line)
+    if marked:
+        return marked
+    text, w = line.text, line.width
     if w <= TITLE_MAX and any(text.endswith(word) for word, _ in roles("banner")):
         return "banner"
-    if is_byline_start(text) and w < TITLE_MAX and not ends_sentence(text):
+    if w < TITLE_MAX and (
+        (is_byline_start(text) and not ends_sentence(text)) or is_credit_line(text)
+    ):
         return "byline"
-    if w > TITLE_MAX:
+    if w > TITLE_MAX or ends_sentence(text):  # a paragraph, long or short, may open with one
         line.lead_byline = lead_byline(text)
         if line.lead_byline:
             return "body"

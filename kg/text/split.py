@@ -17,7 +17,9 @@ splitter therefore works in three passes over the lines of the clean text:
    article whose title is not printed: ``kg.text.pairing``.
 
 This module assembles the articles: each body runs to the next start, and
-captions, source lines and banners go to the article they belong to.
+captions, source lines and banners go to the article they belong to, with the
+credits they print (a photo caption's photographers, the bracket that closes a
+web article: ``（记者 张三）``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ import re
 from dataclasses import dataclass, field
 
 from kg.model import Article, CleanPage, Credit
-from kg.text.bylines import byline_credits, credit
+from kg.text.bylines import (
+    byline_credits,
+    caption_credits,
+    credit,
+    lead_credits,
+    trailing_credits,
+)
 from kg.text.chars import SPACE
 from kg.text.heads import Head, find_heads, find_starts, head_lines
 from kg.text.lines import CAPTION_MAX, Line, page_lines, source_line
@@ -74,10 +82,10 @@ def _drafts(lines: list[Line], pairs: dict[int, Head | None], stop_lines: set[in
         end = s
         while end + 1 < nxt and end + 1 not in stop_lines:
             end += 1
-        # photo captions set apart by blank lines at the end are not body
-        while (
-            end > s
-            and lines[end].width <= CAPTION_MAX
+        # photo captions set apart by blank lines, or reading as such, at the end are not body
+        while end > s and (
+            lines[end].photo
+            or lines[end].width <= CAPTION_MAX
             and (lines[end].gap >= 2 or (lines[end].kind == "short" and lines[end - 1].gap >= 2))
         ):
             end -= 1
@@ -114,7 +122,7 @@ class _Extras:
             elif i in self.in_head:
                 continue
             elif i in self.covered:
-                if line.kind == "caption" and line.gap >= 2:
+                if line.kind == "caption" and (line.gap >= 2 or line.photo):
                     self.covered[i].captions.append(i)
             else:
                 self._loose(i)
@@ -176,7 +184,7 @@ class _Extras:
         lines = self.lines
         line = lines[i]
         over_banner = i + 1 < len(lines) and lines[i + 1].kind == "banner"
-        if line.width <= CAPTION_MAX and line.kind in ("caption", "short"):
+        if line.photo or (line.width <= CAPTION_MAX and line.kind in ("caption", "short")):
             if over_banner:
                 return  # the banner's first line ("对标先进 争创一流")
             j = i - 1
@@ -196,6 +204,16 @@ def _gist(body: str) -> str:
     return (long_ or clauses or [""])[0][:16]
 
 
+def _photo_credits(page: CleanPage, lines: list[Line], d: _Draft) -> list[Credit]:
+    """The photographers its photo captions name (``张三 摄``)."""
+    return [
+        c
+        for i in sorted(set(d.captions))
+        if lines[i].photo
+        for c in caption_credits(page, lines[i].start, lines[i].end)
+    ]
+
+
 def _article(page: CleanPage, lines: list[Line], index: int, d: _Draft) -> Article:
     first = lines[d.start_line]
     body_start = first.start + first.lead_byline
@@ -207,7 +225,9 @@ def _article(page: CleanPage, lines: list[Line], index: int, d: _Draft) -> Artic
     kicker = subtitle = None
     if first.lead_byline:
         byline = page.text[first.start : body_start].strip(SPACE)
-        credits.extend(byline_credits(page, first.start, body_start))
+        credits.extend(lead_credits(page, first.start, body_start))
+    last = lines[d.end_line]
+    credits.extend(trailing_credits(page, last.start, last.end))
     if head is None:
         title, title_start, printed = UNPRINTED + _gist(body), None, False
         start = body_start
@@ -239,7 +259,7 @@ def _article(page: CleanPage, lines: list[Line], index: int, d: _Draft) -> Artic
         kicker=kicker,
         subtitle=subtitle or None,
         byline=byline,
-        credits=credits + d.credits,
+        credits=credits + d.credits + _photo_credits(page, lines, d),
         captions=[lines[i].text for i in sorted(set(d.captions))],
         title_printed=printed,
         title_start=title_start,

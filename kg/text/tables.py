@@ -25,6 +25,9 @@ class Furniture:
     lines: re.Pattern[str]
     mastheads: dict[str, str]
     page_roles: dict[str, str]
+    fields: str  # the names of a web page's information fields, a pattern (发布时间|浏览次数…)
+    widgets: str  # web page widgets printed as text, a pattern (打印本页|关闭窗口…)
+    webdate: re.Pattern[str]  # the date of a web page's information line; groups y, m, d
 
 
 @cache
@@ -41,10 +44,35 @@ def roles(scope: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def org_credit_roles() -> frozenset[str]:
+    """Credit roles that credit an organisation, not a person (供稿, 联办)."""
+    return frozenset(r.credit_role for r in tables.roles("org_credit"))
+
+
+@cache
+def role_of(word: str) -> str:
+    """The credit role a credit word gives (``摄影`` → 摄影, ``供稿`` → 供稿)."""
+    return credit_roles()[word][0]
+
+
+@cache
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
     """Single- and two-character surnames of bylines, from ``people/surnames.csv``."""
     words = tables.surnames("author")
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+@cache
+def surname_ranks() -> dict[str, int]:
+    """Every surname of ``people/surnames.csv`` and its place in the table (commonest first)."""
+    table = tables.load_table("people/surnames.csv").column("surname")
+    return {w: k for k, w in reversed(list(enumerate(table)))}
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Common words of two to four characters (``text/common_words.csv``, from jionlp)."""
+    return frozenset(tables.words("text/common_words.csv"))
 
 
 @cache
@@ -71,4 +99,7 @@ def furniture() -> Furniture:
         lines=compiled["line"],
         mastheads=mastheads,
         page_roles=page_roles,
+        fields="|".join(f"(?:{p})" for p in by_kind["field"]),
+        widgets="|".join(f"(?:{p})" for p in by_kind["widget"]),
+        webdate=compiled["webdate"],
     )
