@@ -176,6 +176,78 @@ def test_lexicon_accessors_give_typed_rows() -> None:
         tables.chars("nothing")
 
 
+# -- no answers copied from the seed pages -------------------------------------------------
+
+SEEDS = ROOT / "seeds"
+SEED_MIN = 4  # CJK characters: shorter entries are words any page shares with the seeds
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+# kg's annotation guidelines were written on the seed pages: they cannot vouch for a seed phrase
+OWN_SOURCES = ("guidelines",)
+
+
+def uncited_sources() -> set[str]:
+    """Source ids that cite nothing outside kg: general knowledge and the guidelines."""
+    own = {s.id for s in tables.sources().values() if not s.reference}
+    return own | set(OWN_SOURCES)
+
+
+def seed_text() -> str:
+    """The seed pages' text without white space (a phrase may be broken over lines)."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    return re.sub(r"\s+", "", text)
+
+
+def entries(value: str) -> set[str]:
+    """The entries of one field: the field itself and each run of CJK characters in it
+    (the literal words of a pattern, both sides of 党章=中国共产党章程)."""
+    return {value, *CJK_RUN.findall(value)}
+
+
+def seed_entries(table: tables.Table, seeds: str, uncited: set[str]) -> list[str]:
+    """``line: entry`` of each row of ``table`` whose long entry occurs in ``seeds`` and
+    whose sources cite nothing outside kg."""
+    found = []
+    for i, row in enumerate(table.rows):
+        if not set(table.sources(i)) <= uncited:
+            continue
+        for value in row:
+            for entry in sorted(entries(value)):
+                if len(CJK.findall(entry)) >= SEED_MIN and entry in seeds:
+                    found.append(f"{table.lines[i]}: {entry}")
+    return found
+
+
+def test_lexicon_seed_check_flags_an_uncited_seed_phrase(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "word,source\n蓝莓示范工程,general\n星光工程,general\n工程,general\n"
+        "蓝莓示范工程,gbt2260\n蓝莓示范工程,guidelines\n(?:蓝莓示范)\\s*工程,general\n",
+    )
+    uncited = uncited_sources()
+    assert {"general", "guidelines"} <= uncited and "gbt2260" not in uncited
+    found = seed_entries(tables.read_table(path.name, path=path), "今年启动蓝莓示范工程。", uncited)
+    assert found == ["2: 蓝莓示范工程", "6: 蓝莓示范工程", "7: 蓝莓示范"]
+
+
+def test_lexicon_no_uncited_table_entry_is_a_seed_phrase() -> None:
+    if not any(SEEDS.glob("*.txt")):
+        pytest.skip(f"no seed pages in {SEEDS}")
+    seeds, uncited = seed_text(), uncited_sources()
+    found = []
+    for name in data_tables():
+        table = tables.load_table(name)
+        if name == tables.SOURCES_TABLE or table.source:
+            continue  # the generated tables (# source: jionlp) are another project's lists
+        found += [f"{name}, line {hit}" for hit in seed_entries(table, seeds, uncited)]
+    assert found == [], (
+        "table entries of four or more characters that occur word for word in seeds/*.txt "
+        "and cite only general knowledge: an entry copied from a page we measure on is the "
+        "answer, not knowledge. Cite a real source for each (an id of kg/data/SOURCES.csv "
+        "with a reference: a national document, a public organ list, a dictionary) or remove "
+        "it:\n" + "\n".join(found)
+    )
+
+
 # -- no word lists in code ---------------------------------------------------------------
 
 

@@ -76,8 +76,9 @@ def _eval_module():
 
 
 # Measured 2026-11-23 with scripts/eval_recognise.py (ORG 0.929, PLACE 0.917, PERSON 0.967
-# mention F1); the floors leave a small margin.
-FLOORS = {"ORG": 0.90, "PLACE": 0.89, "PERSON": 0.94}
+# mention F1), ORG again after the seed pages' own agencies left the tables (issue 16:
+# 0.881); the floors leave a small margin.
+FLOORS = {"ORG": 0.86, "PLACE": 0.89, "PERSON": 0.94}
 
 
 def test_pipeline_seed_mention_f1_floor(nlp):

@@ -36,8 +36,9 @@ def test_relate_gold_floor(seed_results):
         total.update(c)
     p = total["tp"] / (total["tp"] + total["fp"])
     r = total["tp"] / (total["tp"] + total["fn"])
-    # measured 2026-11-23 on the seed pages: P 0.879, R 0.775, F1 0.824
-    assert 2 * p * r / (p + r) >= 0.80
+    # measured on the seed pages 2026-11-23: P 0.879, R 0.775, F1 0.824; after the entries
+    # copied from the seed pages left the tables (issue 16): P 0.860, R 0.725, F1 0.786
+    assert 2 * p * r / (p + r) >= 0.77
     assert tally["rel"]["CREDITED"]["fp"] <= 2
 
 
