@@ -154,9 +154,10 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json"]),
     default="table",
     show_default=True,
+    help="json, csv and tsv are the W3C SPARQL 1.1 results formats.",
 )
 @click.option(
     "--store",
@@ -165,11 +166,56 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
     default=None,
     help="Persistent Oxigraph store folder (created from SOURCE if empty).",
 )
-def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
-    """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store)."""
-    from kg.store.query import format_result, query_source
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind the query's ?NAME (or $NAME) to VALUE; repeat for several. Text with Chinese "
+    'characters is a @zh literal, as kg\'s labels are; <IRI>, kgr:…, "…"@en and numbers '
+    "stand for themselves.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds the query may run before it is stopped (0: no limit).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=100_000,
+    show_default=True,
+    help="Rows to print at most; a result with more is cut there and exits 1 (0: no limit).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE clauses, which send the query to other servers (refused by default).",
+)
+def query(source: Path, query: str, fmt: str, **options: Any) -> None:
+    """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store).
 
-    click.echo(format_result(query_source(source, query, store_dir=store_dir), fmt))
+    The prefixes kg, kgr, org, schema, skos, prov, dcterms, owl, rdf, rdfs,
+    xsd and sh are predeclared. Rows are printed as they come. kg works
+    offline and read-only: updates and SERVICE are refused.
+    """
+    from kg.store.query import QueryOptions, stream_query
+    from kg.store.results import FORMATTERS
+    from kg.store.sparql import parse_params
+    from kg.store.worker import QueryLimits
+
+    run_options = QueryOptions(
+        params=parse_params(options["params"]),
+        limits=QueryLimits(timeout=options["timeout"], limit=options["limit"]),
+        allow_service=options["allow_service"],
+        store_dir=options["store_dir"],
+    )
+    with stream_query(source, query, run_options) as run:
+        for chunk in FORMATTERS[fmt](run.results):
+            click.echo(chunk, nl=False)
+    run.finish()
 
 
 @main.command(name="export")
