@@ -154,9 +154,10 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json"]),
     default="table",
     show_default=True,
+    help="json, csv and tsv are the W3C SPARQL 1.1 results formats.",
 )
 @click.option(
     "--store",
@@ -165,11 +166,56 @@ def evaluate(gold_dir: Path, pages: tuple[Path, ...], as_json: bool) -> None:
     default=None,
     help="Persistent Oxigraph store folder (created from SOURCE if empty).",
 )
-def query(source: Path, query: str, fmt: str, store_dir: Path | None) -> None:
-    """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store)."""
-    from kg.store.query import format_result, query_source
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind the query's ?NAME (or $NAME) to VALUE; repeat for several. Text with Chinese "
+    'characters is a @zh literal, as kg\'s labels are; <IRI>, kgr:…, "…"@en and numbers '
+    "stand for themselves.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds the query may run before it is stopped (0: no limit).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=100_000,
+    show_default=True,
+    help="Rows to print at most; a result with more is cut there and exits 1 (0: no limit).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE clauses, which send the query to other servers (refused by default).",
+)
+def query(source: Path, query: str, fmt: str, **options: Any) -> None:
+    """Run a SPARQL QUERY (text or a .rq file) on SOURCE (graph.ttl, an output folder or a store).
 
-    click.echo(format_result(query_source(source, query, store_dir=store_dir), fmt))
+    The prefixes kg, kgr, org, schema, skos, prov, dcterms, owl, rdf, rdfs,
+    xsd and sh are predeclared. Rows are printed as they come. kg works
+    offline and read-only: updates and SERVICE are refused.
+    """
+    from kg.store.query import QueryOptions, stream_query
+    from kg.store.results import FORMATTERS
+    from kg.store.sparql import parse_params
+    from kg.store.worker import QueryLimits
+
+    run_options = QueryOptions(
+        params=parse_params(options["params"]),
+        limits=QueryLimits(timeout=options["timeout"], limit=options["limit"]),
+        allow_service=options["allow_service"],
+        store_dir=options["store_dir"],
+    )
+    with stream_query(source, query, run_options) as run:
+        for chunk in FORMATTERS[fmt](run.results):
+            click.echo(chunk, nl=False)
+    run.finish()
 
 
 @main.command(name="export")
@@ -191,7 +237,7 @@ def export(source: Path, fmt: str, out_path: Path) -> None:
 
 
 @main.command()
-@click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("source", type=EXISTING)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -199,16 +245,63 @@ def export(source: Path, fmt: str, out_path: Path) -> None:
     help="Address to bind; anything but loopback exposes the graph.",
 )
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-def serve(output_dir: Path, host: str, port: int) -> None:
-    """Serve the graph in OUTPUT_DIR as a read-only SPARQL endpoint."""
-    from kg.store.serve import serve as run_serve
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (0: no limit).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=100_000,
+    show_default=True,
+    help="Rows a query may return; one with more is answered 503 (0: no limit).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also accept requests whose Host header is NAME (e.g. behind a reverse proxy); "
+    "repeat for several. Other names are refused, against DNS rebinding.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Run SERVICE clauses, which send the query to other servers (refused by default).",
+)
+def serve(source: Path, **options: Any) -> None:
+    """Serve the graph in SOURCE (an output folder, graph.ttl or a store) as a read-only SPARQL endpoint.
 
-    server = run_serve(output_dir, host=host, port=port)
-    click.echo(f"SPARQL endpoint (read-only) at {server.url}; Ctrl-C stops it")
-    try:
+    \b
+    The SPARQL 1.1 protocol is at http://HOST:PORT/query (GET or POST);
+    / is a plain query form that loads nothing from the internet. The
+    prefixes kg, kgr, org, schema, skos, prov, dcterms, owl, rdf, rdfs, xsd
+    and sh are predeclared, as in kg query. Updates and SERVICE are refused.
+    kg serve answers from a snapshot: after a later kg build rewrites
+    SOURCE it answers 503 until restarted. Ctrl-C, SIGTERM or SIGHUP stop it.
+    """
+    from kg.graph.namespaces import PREFIXES
+    from kg.store.serve import ServeOptions, stop_on_signals
+    from kg.store.serve import serve as run_serve
+    from kg.store.worker import QueryLimits
+
+    serve_options = ServeOptions(
+        host=options["host"],
+        port=options["port"],
+        limits=QueryLimits(timeout=options["timeout"], limit=options["limit"]),
+        allow_service=options["allow_service"],
+        allow_hosts=options["allow_hosts"],
+    )
+    with stop_on_signals(), run_serve(source, serve_options) as server:
+        click.echo(
+            f"SPARQL endpoint (read-only) at {server.url}, a query form at {server.base_url}/; "
+            f"predeclared prefixes: {', '.join(PREFIXES)}; Ctrl-C stops it"
+        )
         server.wait()
-    except KeyboardInterrupt:
-        server.stop()
+    click.echo("kg serve stopped")
 
 
 @main.command()

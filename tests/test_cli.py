@@ -77,9 +77,10 @@ def test_cli_query_prints_rows(built) -> None:
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     done = run("query", str(out / "graph.ttl"), q, "--format", "json")
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert result["columns"] == ["n"]
-    assert int(result["rows"][0]["n"]) > 1000
+    result = json.loads(done.stdout)  # the W3C SPARQL 1.1 JSON results format
+    assert result["head"]["vars"] == ["n"]
+    n = result["results"]["bindings"][0]["n"]
+    assert n["datatype"] == "http://www.w3.org/2001/XMLSchema#integer" and int(n["value"]) > 1000
 
 
 def test_cli_query_runs_an_example_query_file(built) -> None:

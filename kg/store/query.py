@@ -1,29 +1,32 @@
-"""SPARQL over the exported graph with embedded Oxigraph, and result formatters.
+"""SPARQL over the exported graph with embedded Oxigraph.
 
 ``open_store`` loads ``graph.ttl`` (or any RDF file, or an output folder
 holding one) into an Oxigraph store, in memory or persisted in a folder
-that later runs reopen without loading again; ``run_query`` runs SELECT,
-ASK, CONSTRUCT or DESCRIBE and returns plain strings for the formatters;
+that later runs reopen without loading again; ``stream_query`` runs a
+SELECT, ASK, CONSTRUCT or DESCRIBE query in a child process under a time
+and a result limit and streams its rows (what ``kg query`` prints);
+``run_query`` runs one in this process and holds its rows as strings;
 ``export_graph`` writes a store (``kg build --store``) out as an RDF file.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
-import unicodedata
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 from kg.atomic import atomic_writer
 from kg.errors import InputError, QueryError
 from kg.graph.namespaces import PREFIXES
+from kg.store.results import GRAPH_COLUMNS, Row, term_json, term_text
+from kg.store.results import compact_iri as compact_iri  # the notebook's import
 from kg.store.source import graph_file, is_store_dir, stamp_store, store_is_current
+from kg.store.sparql import bind_params, check_query, label_hint, syntax_message
+from kg.store.worker import QueryLimits, QueryProcess
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +40,6 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".rdf": ox.RdfFormat.RDF_XML,
 }
 BULK_LOAD_BYTES = 16 * 1024 * 1024  # above this, load with bulk_load (no transaction)
-
-
-@dataclass
-class QueryResult:
-    """Result of a query: column names and rows of strings (None where unbound)."""
-
-    columns: list[str]
-    rows: list[tuple[str | None, ...]] = field(default_factory=list)
-    kind: str = "select"  # select, ask or graph (CONSTRUCT / DESCRIBE triples)
 
 
 def load_file(store: ox.Store, path: Path) -> None:
@@ -77,14 +71,20 @@ def open_store(source: Path, *, store_dir: Path | None = None) -> ox.Store:
     """
     source = Path(source)
     if is_store_dir(source):
-        return ox.Store(str(source))
+        try:
+            return ox.Store.read_only(str(source))  # a query never writes; a build may hold it
+        except OSError as e:
+            raise InputError(f"cannot open the store {source}: {e}") from e
     graph = graph_file(source, store_ok=True)
     if store_dir is None:
         store = ox.Store()
     else:
         store_dir = Path(store_dir)
         current = store_is_current(store_dir, graph)
-        store = ox.Store(str(store_dir))
+        try:
+            store = ox.Store(str(store_dir))
+        except OSError as e:  # held by another process, or not a store
+            raise InputError(f"cannot open the store folder {store_dir}: {e}") from e
         if current:
             log.info("reusing store %s (%d quads)", store_dir, len(store))
             return store
@@ -136,45 +136,52 @@ def export_graph(store: ox.Store, path: Path, fmt: str) -> None:
     log.info("wrote %s (%s)", path, fmt)
 
 
-def _term(term: Any) -> str | None:
-    """A term as plain text: the IRI, the literal's lexical form, ``_:id`` for blank nodes."""
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Triple):
-        return f"<< {_term(term.subject)} {_term(term.predicate)} {_term(term.object)} >>"
-    return term.value  # NamedNode, Literal
+@dataclass
+class QueryResult:
+    """Result of a query run in this process: column names and rows of strings (None where unbound)."""
+
+    columns: list[str]
+    rows: list[tuple[str | None, ...]] = field(default_factory=list)
+    kind: str = "select"  # select, ask or graph (CONSTRUCT / DESCRIBE triples)
 
 
-def _prefixed(sparql: str) -> str:
-    """``sparql`` with the project's PREFIX lines added for any prefix it does not declare."""
-    lowered = sparql.lower()
-    header = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if f"prefix {p}:" not in lowered]
-    return "\n".join(header + [sparql])
+def run_query(
+    store: ox.Store,
+    sparql: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    allow_service: bool = False,
+) -> QueryResult:
+    """Run a SPARQL query in this process and hold its rows (the notebook's and the tests' way).
 
-
-def run_query(store: ox.Store, sparql: str) -> QueryResult:
-    """Run a SPARQL query (the project prefixes are predeclared; named graphs are in the default graph).
+    The project prefixes are predeclared and the named graphs are in the
+    default graph. There is no time limit here: ``stream_query`` runs a
+    query in a child process that a limit can stop.
 
     Raises:
-        QueryError: the query does not parse or fails to evaluate.
+        QueryError: the query is refused (an update, SERVICE), does not parse or fails.
+        InputError: a parameter names no variable of the query.
     """
+    check_query(sparql, allow_service=allow_service)
+    text = bind_params(sparql, params or {})
     try:
-        result = store.query(_prefixed(sparql), use_default_graph_as_union=True)
+        result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from e
-    except (OSError, ValueError, TypeError) as e:
+        raise QueryError(syntax_message(text, str(e))) from e
+    except (OSError, ValueError, TypeError, RuntimeError) as e:
         raise QueryError(f"SPARQL query failed: {e}") from e
     try:
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(["ask"], [("true" if bool(result) else "false",)], kind="ask")
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
-            rows = [tuple(_term(sol[c]) for c in columns) for sol in result]
+            rows = [tuple(term_text(term_json(sol[c])) for c in columns) for sol in result]
+            if not rows and (hint := label_hint(sparql)):
+                log.warning(hint)
             return QueryResult(columns, rows)
-        rows = [(_term(t.subject), _term(t.predicate), _term(t.object)) for t in result]
-        return QueryResult(["subject", "predicate", "object"], sorted(rows), kind="graph")
+        triples = [(t.subject, t.predicate, t.object) for t in result]
+        rows = sorted(tuple(term_text(term_json(x)) for x in t) for t in triples)
+        return QueryResult(GRAPH_COLUMNS, rows, kind="graph")
     except (OSError, ValueError, TypeError, RuntimeError) as e:
         raise QueryError(f"SPARQL query failed while reading results: {e}") from e
 
@@ -189,76 +196,74 @@ def read_query(text_or_path: str) -> str:
     return text_or_path
 
 
-def query_source(source: Path, text_or_path: str, *, store_dir: Path | None = None) -> QueryResult:
-    """Run a query (text or a ``.rq`` file) on a graph file, an output folder or a store.
+@dataclass(frozen=True)
+class QueryOptions:
+    """How ``stream_query`` runs a query: parameters, limits, SERVICE, a persistent store."""
+
+    params: Mapping[str, str] = field(default_factory=dict)
+    limits: QueryLimits = QueryLimits()
+    allow_service: bool = False
+    store_dir: Path | None = None
+
+
+class QueryRun:
+    """A query streaming from its child process: iterate ``results.rows``, then call ``finish()``."""
+
+    def __init__(self, text: str, process: QueryProcess) -> None:
+        self._text = text
+        self._process = process
+        self.rows_seen = 0
+        results = process.results()
+        if results.kind != "ask":
+            results.rows = self._counted(iter(results.rows))
+        self.results = results
+
+    def _counted(self, rows: Iterator[Row]) -> Iterator[Row]:
+        for row in rows:
+            self.rows_seen += 1
+            yield row
+
+    def finish(self) -> None:
+        """Say what the output lacks: rows past the limit (an error), a label hint for no rows.
+
+        Raises:
+            QueryError: the rows passed the result limit, so the output is incomplete.
+        """
+        if self._process.truncated:
+            raise QueryError(
+                f"stopped after {self.rows_seen} rows, the result limit; the output is "
+                "incomplete: raise the limit with --limit ROWS (0: none) or add LIMIT"
+            )
+        if self.results.kind == "select" and self.rows_seen == 0:
+            hint = label_hint(self._text)
+            if hint:
+                log.warning(hint)
+
+
+@contextmanager
+def stream_query(
+    source: Path, text_or_path: str, options: QueryOptions | None = None
+) -> Iterator[QueryRun]:
+    """Run a query (text or a ``.rq`` file) on a graph file, an output folder or a store, streaming.
+
+    The query runs in a child process (``kg.store.worker``) stopped at the
+    time limit or once its rows pass the result limit.
 
     Raises:
-        InputError: no graph in ``source``, or no such query file.
-        QueryError: the query fails.
+        InputError: no graph in ``source``, no such query file, a bad parameter.
+        QueryError: the query is refused, does not parse, fails or runs too long.
     """
-    return run_query(open_store(source, store_dir=store_dir), read_query(text_or_path))
-
-
-# ---------------------------------------------------------------- formatters
-
-
-def compact_iri(value: str | None) -> str:
-    """An IRI written with the project's prefixes where one applies (``kgr:org/昭通市委``)."""
-    if value is None:
-        return ""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if value.startswith(str(ns)) and len(str(ns)) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{value[len(str(PREFIXES[best])) :]}" if best else value
-
-
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK and other wide characters take two cells."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def format_table(result: QueryResult, *, compact: bool = True) -> str:
-    """An aligned text table (IRIs shortened with the project prefixes unless ``compact`` is False)."""
-    cells = [[compact_iri(v) if compact else (v or "") for v in row] for row in result.rows]
-    cells = [[c.replace("\n", " ") for c in row] for row in cells]
-    widths = [_width(c) for c in result.columns]
-    for row in cells:
-        widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
-
-    def line(values: list[str]) -> str:
-        return " | ".join(
-            v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)
-        ).rstrip()
-
-    out = [line(result.columns), "-+-".join("-" * w for w in widths)]
-    out += [line(row) for row in cells]
-    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
-    return "\n".join(out) + "\n"
-
-
-def format_csv(result: QueryResult) -> str:
-    """CSV with a header row (unbound values are empty)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(result.columns)
-    writer.writerows([["" if v is None else v for v in row] for row in result.rows])
-    return buf.getvalue()
-
-
-def format_json(result: QueryResult) -> str:
-    """JSON: ``{"columns": [...], "rows": [{column: value}, ...]}`` (unbound values are null)."""
-    rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-    return (
-        json.dumps({"columns": result.columns, "rows": rows}, ensure_ascii=False, indent=2) + "\n"
-    )
-
-
-FORMATTERS = {"table": format_table, "csv": format_csv, "json": format_json}
-
-
-def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """Format ``result`` as ``table``, ``csv`` or ``json``."""
-    if fmt not in FORMATTERS:
-        raise QueryError(f"output format {fmt!r} is not one of {sorted(FORMATTERS)}")
-    return FORMATTERS[fmt](result)
+    options = options or QueryOptions()
+    sparql = read_query(text_or_path)
+    check_query(sparql, allow_service=options.allow_service)
+    text = bind_params(sparql, options.params)
+    source = Path(source)
+    if not is_store_dir(source):
+        graph_file(source, store_ok=True)  # a missing graph is named before a child starts
+    job = {
+        "source": str(source),
+        "store_dir": str(options.store_dir) if options.store_dir else None,
+        "query": text,
+    }
+    with QueryProcess(job, options.limits) as process:
+        yield QueryRun(sparql, process)

@@ -1,54 +1,208 @@
-"""A read-only SPARQL endpoint over the exported graph, served by the Oxigraph server.
+"""A read-only SPARQL endpoint over a built graph: ``kg serve``.
 
-``serve`` loads the graph of an output folder into an Oxigraph store (the
-``oxigraph load`` command of the ``oxigraph`` PyPI package) and starts
-``oxigraph serve-read-only`` on it: the SPARQL protocol at ``/query``,
-no SPARQL UPDATE, bound to 127.0.0.1 unless told otherwise.
+``serve`` first binds its port (a port in use is an error at once), then
+takes a snapshot of the graph into a temporary store of its own (a copy of
+a ``kg build --store`` store, or a store loaded from ``graph.ttl``), and
+answers the SPARQL protocol at ``/query`` and a query form at ``/`` (see
+``kg.store.endpoint``). Each query runs in a child process that dies with
+the server. When the build later rewrites the graph the server served from,
+queries are answered 503 with a message saying so, not from the old graph.
+``stop()`` (and SIGTERM, SIGHUP or Ctrl-C inside ``stop_on_signals``) ends
+the queries, closes the port and removes the snapshot; one left by a
+server killed outright is removed by the next ``kg serve``.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import re
 import shutil
-import subprocess
-import sys
+import signal
+import socket
+import socketserver
 import tempfile
-import time
-import urllib.error
-import urllib.request
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
-from kg.errors import InputError, KgError
-from kg.store.source import STAMP_FILE, graph_file, is_store_dir, stamp_store, store_is_current
+import pyoxigraph as ox
+
+from kg.errors import InputError, KgError, QueryError
+from kg.store.endpoint import SparqlHandler
+from kg.store.query import load_file
+from kg.store.source import BUILD_STAMP, graph_file, is_store_dir
+from kg.store.worker import QueryLimits, QueryProcess
 
 log = logging.getLogger(__name__)
 
+SNAPSHOT_PREFIX = "kg-serve-"  # temporary folders: kg-serve-<pid>-<random>
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
-def oxigraph_command() -> str:
-    """Path of the ``oxigraph`` server executable (next to the running Python, or on PATH)."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found is None:
-        raise KgError("the oxigraph server is not installed: pip install oxigraph")
-    return found
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Where ``kg serve`` listens and what it allows."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    limits: QueryLimits = QueryLimits()
+    allow_service: bool = False
+    allow_hosts: tuple[str, ...] = ()
+
+
+def fingerprint(path: Path) -> tuple[Any, ...] | None:
+    """What changes when a build rewrites ``path`` (a graph file or a store folder); None if gone."""
+    try:
+        if path.is_dir():
+            names = ("CURRENT", BUILD_STAMP, "kg-source.json")
+            files = [path / n for n in names] + sorted(path.glob("MANIFEST-*"))
+            return tuple(
+                (f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.exists()
+            )
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def remove_orphans(tmp: Path | None = None) -> None:
+    """Remove the snapshots of ``kg serve`` processes that no longer run (killed with SIGKILL)."""
+    for folder in Path(tmp or tempfile.gettempdir()).glob(f"{SNAPSHOT_PREFIX}*-*"):
+        m = re.fullmatch(rf"{SNAPSHOT_PREFIX}(\d+)-.*", folder.name)
+        if m is None or not folder.is_dir():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            log.info("removing %s, left by a kg serve that was killed", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's process runs under that id
+
+
+class Snapshot:
+    """The store ``kg serve`` answers from: a private copy of the graph it was given.
+
+    Raises (on construction):
+        InputError: no graph in ``source``, or a build is writing its store.
+    """
+
+    def __init__(self, source: Path) -> None:
+        self.source = Path(source)
+        remove_orphans()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-"))
+        self.store = self.folder / "store"
+        try:
+            self._watched, self._print = self._take()
+        except BaseException:
+            self.remove()
+            raise
+
+    def _take(self) -> tuple[Path, tuple[Any, ...] | None]:
+        if is_store_dir(self.source):
+            stamp = self.source / BUILD_STAMP
+            if stamp.is_file() and not stamp.read_text(encoding="utf-8").startswith("complete"):
+                raise InputError(
+                    f"{self.source} is being written by kg build, or a build stopped half-way: "
+                    "wait for it to end, or build again"
+                )
+            before = fingerprint(self.source)
+            try:
+                ox.Store.read_only(str(self.source)).backup(str(self.store))
+            except OSError as e:
+                raise InputError(f"cannot copy the store {self.source}: {e}") from e
+            return self.source, before
+        graph = graph_file(self.source, store_ok=True)
+        before = fingerprint(graph)
+        store = ox.Store(str(self.store))
+        load_file(store, graph)
+        store.flush()
+        del store
+        return graph, before
+
+    def changed(self) -> str | None:
+        """A message if the graph served was rewritten (by a later build) since the snapshot."""
+        if fingerprint(self._watched) == self._print:
+            return None
+        return (
+            f"{self._watched} changed after kg serve started (a later kg build?); this server "
+            "still holds the old graph and answers no more queries: restart kg serve"
+        )
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, kg: SparqlServer) -> None:
+        self.kg = kg
+        family, *_, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        self.address_family = family
+        super().__init__((str(address[0]), int(address[1])), SparqlHandler)
+
+    def server_bind(self) -> None:
+        socketserver.TCPServer.server_bind(self)  # not HTTPServer's, which looks up the FQDN
+        self.server_name, self.server_port = (
+            str(self.server_address[0]),
+            int(self.server_address[1]),
+        )
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.info("request from %s ended early", client_address, exc_info=True)
+
+
+def _bind(options: ServeOptions, kg: SparqlServer) -> _HTTPServer:
+    """Listen on the host and port of ``options``, or say why not."""
+    where = f"{options.host}:{options.port}"
+    try:
+        return _HTTPServer(options.host, options.port, kg)
+    except socket.gaierror as e:
+        raise InputError(f"cannot listen on {where}: unknown host {options.host!r} ({e})") from e
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise KgError(
+                f"port {options.port} on {options.host} is already in use (another kg serve?): "
+                "stop that one, or choose another port with --port"
+            ) from e
+        raise KgError(f"cannot listen on {where}: {e.strerror or e}") from e
 
 
 class SparqlServer:
-    """A running Oxigraph server: ``url`` of its endpoint, ``stop()`` to end it (also a context manager)."""
+    """A running endpoint: ``url`` of its SPARQL protocol, ``stop()`` to end it (also a context manager)."""
 
-    def __init__(
-        self,
-        process: subprocess.Popen[bytes],
-        host: str,
-        port: int,
-        tmp: tempfile.TemporaryDirectory[str] | None,
-    ) -> None:
-        self.process = process
-        self.host = host
-        self.port = port
-        self._tmp = tmp
+    def __init__(self, source: Path, options: ServeOptions) -> None:
+        self.options = options
+        self._active: set[QueryProcess] = set()
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._httpd = _bind(options, self)
+        self.host, self.port = options.host, int(self._httpd.server_address[1])
+        try:
+            self.snapshot = Snapshot(source)
+        except BaseException:
+            self._httpd.server_close()
+            raise
+        wildcard = options.host in ("", "0.0.0.0", "::")
+        names = {options.host.lower(), *(h.lower() for h in options.allow_hosts)}
+        if wildcard or options.host.lower() in LOOPBACK_NAMES or options.host.startswith("127."):
+            names |= set(LOOPBACK_NAMES)
+        if wildcard:
+            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        self.host_names = frozenset(names)
+        self.any_ip = wildcard
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="kg-serve", daemon=True
+        )
+        self._thread.start()
 
     @property
     def base_url(self) -> str:
@@ -60,22 +214,41 @@ class SparqlServer:
         """The SPARQL query endpoint."""
         return f"{self.base_url}/query"
 
-    def wait(self) -> int:
-        """Block until the server exits; return its exit code."""
-        return self.process.wait()
+    @contextmanager
+    def query_process(self, sparql: str) -> Iterator[QueryProcess]:
+        """Run ``sparql`` on the snapshot in a child process the server stops if it stops first."""
+        with self._lock:
+            if self._stopping:
+                raise QueryError("kg serve is stopping")
+            process = QueryProcess(
+                {"store": str(self.snapshot.store), "query": sparql}, self.options.limits
+            )
+            self._active.add(process)
+        try:
+            with process:
+                yield process
+        finally:
+            with self._lock:
+                self._active.discard(process)
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server and remove its temporary store."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
+    def wait(self) -> None:
+        """Block until the server stops (a signal handler may raise out of this)."""
+        while self._thread.is_alive():
+            self._thread.join(0.5)
+
+    def stop(self) -> None:
+        """Stop serving: end the running queries, free the port, remove the snapshot."""
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = True
+            active = list(self._active)
+        self._httpd.shutdown()
+        for process in active:
+            process.close()
+        self._httpd.server_close()
+        self.snapshot.remove()
+        log.info("kg serve on %s stopped", self.base_url)
 
     def __enter__(self) -> SparqlServer:
         return self
@@ -84,103 +257,40 @@ class SparqlServer:
         self.stop()
 
 
-def _wait_ready(server: SparqlServer, timeout: float) -> None:
-    """Poll the endpoint until it answers, the process dies, or ``timeout`` passes."""
-    deadline = time.monotonic() + timeout
-    probe = f"{server.url}?query=ASK%7B%7D"
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            err = (
-                server.process.stderr.read().decode("utf-8", "replace")
-                if server.process.stderr
-                else ""
-            )
-            raise KgError(
-                f"oxigraph server exited with code {server.process.returncode}: {err.strip()}"
-            )
-        try:
-            with urllib.request.urlopen(probe, timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    server.stop()
-    raise KgError(f"oxigraph server did not answer on {server.url} within {timeout:.0f} s")
+def serve(source: Path, options: ServeOptions | None = None) -> SparqlServer:
+    """Start a read-only SPARQL endpoint over the graph in ``source`` (an output folder, a graph file or a store).
 
-
-def serve(
-    output_dir: Path,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 7878,
-    store_dir: Path | None = None,
-    timeout: float = 30.0,
-) -> SparqlServer:
-    """Start a read-only SPARQL endpoint over the graph in ``output_dir`` (or a graph file, or a store).
-
-    The store is built in ``store_dir`` (reused if it already holds data) or
-    in a temporary folder removed on ``stop()``. Returns once the endpoint answers.
+    Returns once the port is bound and the snapshot taken; the server answers
+    from a thread until ``stop()``.
 
     Raises:
         InputError: no graph to serve.
-        KgError: the server could not start.
+        KgError: the port is in use or cannot be bound.
     """
-    exe = oxigraph_command()
-    source = Path(output_dir)
-    tmp = None
-    if is_store_dir(source):
-        location = source
-    else:
-        graph = graph_file(source, store_ok=True)
-        if store_dir is None:
-            tmp = tempfile.TemporaryDirectory(prefix="kg-store-")
-            location = Path(tmp.name)
-        else:
-            location = Path(store_dir)
-        try:
-            _load(exe, location, graph)
-        except InputError:
-            if tmp is not None:
-                tmp.cleanup()
-            raise
-    cmd = [
-        exe,
-        "serve-read-only",
-        "--location",
-        str(location),
-        "--bind",
-        f"{host}:{port}",
-        "--union-default-graph",
-    ]
-    log.info("starting %s", " ".join(cmd))
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    server = SparqlServer(process, host, port, tmp)
-    _wait_ready(server, timeout)
-    log.info("SPARQL endpoint at %s", server.url)
-    return server
+    return SparqlServer(Path(source), options or ServeOptions())
 
 
-def _load(exe: str, location: Path, graph: Path) -> None:
-    """Load ``graph`` into a store at ``location`` with ``oxigraph load``, unless it holds it already.
+class ServerStopped(BaseException):
+    """Raised in the main thread by SIGTERM or SIGHUP inside ``stop_on_signals``."""
 
-    Raises:
-        InputError: ``location`` holds a store kg did not make, or the load fails.
-    """
-    if store_is_current(location, graph):
-        return
-    if is_store_dir(location):
-        if not (location / STAMP_FILE).is_file():
-            raise InputError(
-                f"{location} holds an Oxigraph store kg did not make; not replacing it"
-            )
-        shutil.rmtree(location)  # stale: made by kg from an older graph file
-    location.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [exe, "load", "--location", str(location), "--file", str(graph)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        err = done.stderr.decode("utf-8", "replace").strip()
-        raise InputError(f"oxigraph could not load {graph}: {err}")
-    stamp_store(location, graph)
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into ``ServerStopped`` (as Ctrl-C is ``KeyboardInterrupt``), and end quietly on either."""
+
+    stopping: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if not stopping:  # a second signal must not cut short the clean-up the first started
+            stopping.append(signum)
+            raise ServerStopped(signal.Signals(signum).name)
+
+    caught = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {s: signal.signal(s, stop) for s in caught}
+    try:
+        yield
+    except (ServerStopped, KeyboardInterrupt) as e:
+        log.info("stopping on %s", e or "Ctrl-C")
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)

@@ -49,6 +49,9 @@ def graph_file(source: str | Path, *, store_ok: bool = False) -> Path:
 
 
 STAMP_FILE = "kg-source.json"  # in a persisted store: which graph file it was loaded from
+BUILD_STAMP = (
+    "kg-parts.txt"  # in a store kg build keeps: "complete" and its parts (kg.corpus.store_sync)
+)
 
 
 def source_stamp(path: Path) -> dict[str, object]:
