@@ -57,17 +57,25 @@ def load_graph(source: str | Path) -> Graph:
 
 
 def write_graph_page(
-    source: str | Path, out_path: Path, *, focus: str | None = None, depth: int = 2
+    source: str | Path,
+    out_path: Path,
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    title: str | None = None,
 ) -> None:
     """Write the interactive page of the graph in ``source`` (``kg html``), or of one entity's neighbourhood.
 
     Raises:
-        InputError: no graph in ``source``, or it is not RDF.
+        InputError: no graph in ``source``, or it is not RDF; ``focus`` names no entity.
     """
-    from kg.export.html import write_html
+    from kg.export.html import PageKeywords, write_html
     from kg.graph.rdf import to_networkx
 
-    write_html(to_networkx(load_graph(source)), out_path, focus=focus, depth=depth)
+    page: PageKeywords = {"focus": focus, "depth": depth}
+    if title is not None:
+        page["title"] = title
+    write_html(to_networkx(load_graph(source)), out_path, **page)
 
 
 def ensure_built(
