@@ -18,6 +18,7 @@ import pytest
 from kg.export.html import write_html
 from kg.model import ENTITY_TYPES, RELATION_TYPES
 
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",
@@ -384,3 +385,17 @@ def test_browser_page_draws_from_a_file_beside_the_notebook(browser, tmp_path, m
     frame = page.frame_locator("iframe")
     frame.locator("body[data-ready='1']").wait_for(timeout=30_000)
     assert frame.locator("#kg-stats").text_content() == "20 个实体 · 19 条关系"
+
+
+def test_browser_screenshot_script_photographs_the_laid_out_page(browser, tmp_path):
+    """scripts/screenshots.py (make screenshots) saves the first view once it is laid out."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "screenshots", ROOT / "scripts" / "screenshots.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    png = tmp_path / "shot.png"
+    assert script.shoot(browser, write_html(synthetic(30), tmp_path / "g.html"), png) == 30
+    assert ink(png.read_bytes()) > 2000
