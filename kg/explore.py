@@ -256,7 +256,7 @@ def framed(src: str, *, height: int = 650) -> str:
     return (
         f'<div class="kg-graph"><iframe src="{url}" style="{style}" sandbox="allow-scripts">'
         f'</iframe><a href="{url}" target="_blank" rel="noopener">{html.escape(src)}</a>'
-        "（在新标签页打开 open in a new tab）</div>"
+        " (open in a new tab)</div>"
     )
 
 

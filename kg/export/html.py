@@ -55,11 +55,9 @@ DEFAULT_TITLE = "kg 知识图谱"
 
 def load_styles() -> dict[str, dict[str, str]]:
     """Colour, shape and Chinese and English name of each entity type, from ``styles.tsv``."""
-    text = (_ASSETS / "styles.tsv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     return {
         row["type"]: {k: row[k] for k in ("colour", "shape", "zh", "en")}
-        for row in csv.DictReader(lines, delimiter="\t")
+        for row in _tsv("styles.tsv")
     }
 
 
@@ -98,6 +96,13 @@ def relation_labels() -> dict[str, dict[str, str]]:
 
 def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+def _tsv(name: str) -> list[dict[str, str]]:
+    """The rows of a tab-separated file of ``kg/data/html`` (``#`` lines are comments)."""
+    text = _asset(name)
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -399,10 +404,12 @@ class PageKeywords(TypedDict, total=False):
 
 
 Notice = tuple[str, str]  # what the page says above the graph (Chinese) and its tooltip (English)
-_LARGE: Notice = (
-    "大图：布局预先算好，不作力学模拟，关系名称见提示框。",
-    "Large graph: layout precomputed, physics off, relation names in tooltips.",
-)
+
+
+def notice(key: str, **values: Any) -> Notice:
+    """The notice ``key`` of ``notices.tsv``, in Chinese and English, with ``values`` filled in."""
+    row = next(r for r in _tsv("notices.tsv") if r["key"] == key)
+    return row["zh"].format(**values), row["en"].format(**values)
 
 
 def _shown(nxgraph: nx.MultiDiGraph, options: PageOptions) -> tuple[nx.MultiDiGraph, list[Notice]]:
@@ -412,31 +419,16 @@ def _shown(nxgraph: nx.MultiDiGraph, options: PageOptions) -> tuple[nx.MultiDiGr
     if options.focus is not None:
         centre = find_node(graph, options.focus)
         graph = nx.ego_graph(graph, centre, radius=options.depth, undirected=True)
-        shown, of, name = (
-            graph.number_of_nodes(),
-            nxgraph.number_of_nodes(),
-            _label(nxgraph, centre),
-        )
-        notices.append(
-            (
-                f"{name} 的 {options.depth} 步邻域：{shown} / {of} 个实体。",
-                f"Neighbourhood of {name} within {options.depth} step(s): {shown} of {of} entities.",
-            )
-        )
+        shown, total = graph.number_of_nodes(), nxgraph.number_of_nodes()
+        name = _label(nxgraph, centre)
+        notices.append(notice("focus", name=name, depth=options.depth, shown=shown, total=total))
     total = graph.number_of_nodes() if options.whole is None else options.whole[0]
     max_nodes = options.max_nodes
     if total > max_nodes:
         if graph.number_of_nodes() > max_nodes:
             graph = _cap(graph, max_nodes)
         edges = graph.number_of_edges()
-        notices.append(
-            (
-                f"只显示 {total:,} 个实体中关系最多的 {max_nodes:,} 个（{edges:,} 条关系）；"
-                "kg html --focus 名称 显示一个实体的邻域。",
-                f"Showing the {max_nodes:,} best-connected of {total:,} entities ({edges:,} "
-                "relations); kg html --focus NAME shows one neighbourhood.",
-            )
-        )
+        notices.append(notice("cap", total=total, max_nodes=max_nodes, edges=edges))
         log.warning("graph page capped at %d of %d nodes", max_nodes, total)
     return graph, notices
 
@@ -457,11 +449,11 @@ def render_html(nxgraph: nx.MultiDiGraph, **options: Unpack[PageKeywords]) -> st
     graph, notices = _shown(nxgraph, page)
     large = graph.number_of_nodes() > page.physics_limit
     if large:
-        notices.append(_LARGE)
+        notices.append(notice("large"))
     whole = page.whole
     degrees = nxgraph.degree if whole is None else (lambda n: whole[1].get(n, 0))
-    notice = ("".join(zh for zh, _ in notices), " ".join(en for _, en in notices))
-    data = _payload(graph, degrees, notice=notice, large=large, styles=load_styles())
+    said = ("".join(zh for zh, _ in notices), " ".join(en for _, en in notices))
+    data = _payload(graph, degrees, notice=said, large=large, styles=load_styles())
     vis_js, vis_css = _vis_assets()
     parts = {
         "TITLE": html.escape(page.title),
