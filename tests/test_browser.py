@@ -210,6 +210,9 @@ def test_browser_large_graph_without_physics(browser, tmp_path):
     assert notice.is_visible() and "1,200 个实体中关系最多的 1,000 个" in notice.text_content()
     assert "1,000 best-connected of 1,200" in notice.get_attribute("title")
     assert s.page.evaluate("network.physics.options.enabled") is False
+    assert s.page.evaluate("window.kgLayouts") == 1  # the layout computed in Python
+    s.page.locator(".kg-type-filter[value=ORG]").uncheck()
+    assert s.page.evaluate("window.kgLayouts") == 2  # fitted again, without physics
     assert s.errors == [] and s.remote_requests() == []
 
 
