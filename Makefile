@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup build test lint typecheck bench clean
+.PHONY: setup build test lint typecheck bench screenshots clean
 
 $(BIN)/kg: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench:  ## benchmarks (see benchmarks/README.md)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_html.py
+
+screenshots: setup  ## docs/screenshot*.png: graph.html of a fresh seed build, in headless Chromium
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .kg-cache

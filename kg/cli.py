@@ -95,6 +95,9 @@ def _out_option(dest: str, help: str | None = None) -> Callable[[Callable], Call
     is_flag=True,
     help="Also print seconds per stage as one JSON line, the last (for benchmarks).",
 )
+@click.option(
+    "--title", "html_title", default=None, help="Title of graph.html (default: kg 知识图谱)."
+)
 def build(
     sources: tuple[Path, ...],
     out_dir: Path,
@@ -307,13 +310,19 @@ def serve(source: Path, **options: Any) -> None:
 @main.command()
 @click.argument("source", type=EXISTING)
 @_out_option("out_path")
-@click.option("--focus", default=None, help="Only this entity's neighbourhood (name or IRI).")
+@click.option(
+    "--focus",
+    default=None,
+    help="Only this entity's neighbourhood: its name, an alias or part of one (as the page's "
+    "search box finds it), or its IRI.",
+)
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0))
-def html(source: Path, out_path: Path, focus: str | None, depth: int) -> None:
+@click.option("--title", default=None, help="Page title (default: kg 知识图谱).")
+def html(source: Path, out_path: Path, focus: str | None, depth: int, title: str | None) -> None:
     """Write the interactive graph page of SOURCE (graph.ttl or an output folder)."""
     from kg.explore import write_graph_page
 
-    write_graph_page(source, out_path, focus=focus, depth=depth)
+    write_graph_page(source, out_path, focus=focus, depth=depth, title=title)
     click.echo(f"wrote {out_path}")
 
 

@@ -2,14 +2,17 @@
 
 Load the graph an earlier ``kg build`` wrote (or build the seed pages into a
 temporary folder when there is none), run the example SPARQL queries, show
-results as tables, measure the networkx view, and show the interactive page
-inline through an ``<iframe srcdoc>`` (works in Jupyter, VS Code and Colab).
+results as tables, measure the networkx view, show the interactive page in
+the notebook (a file beside it in an ``<iframe>``, so the saved notebook stays
+small), and register a CJK font with matplotlib so charts show Chinese.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,22 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "ontology" / "queries"
+PAGES = Path("kg-pages")  # where show_graph writes its pages, beside the notebook
+# Where the usual CJK font packages put a Chinese sans-serif font, most wanted first;
+# any other installed file whose name matches _CJK_FONT_NAME is tried after these.
+CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian, Ubuntu: fonts-noto-cjk
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch: noto-fonts-cjk
+    "/usr/share/fonts/google-noto-sans-cjk-vf-fonts/NotoSansCJK-VF.ttc",  # Fedora
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # Debian, Ubuntu: fonts-wqy-microhei
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",  # Debian, Ubuntu: fonts-wqy-zenhei
+    "/System/Library/Fonts/PingFang.ttc",  # macOS
+    "C:/Windows/Fonts/msyh.ttc",  # Windows: Microsoft YaHei
+)
+_CJK_FONT_NAME = re.compile(
+    r"(?i)(sans|hei).*cjk|cjk.*sans|sourcehansans|wqy|pingfang|msyh|simhei|droidsansfallback"
+)
+_PAGE_NAME = re.compile(r"[\w.-]+")
 _RDF_FORMATS = {
     ".ttl": "turtle",
     ".nt": "nt",
@@ -57,17 +76,25 @@ def load_graph(source: str | Path) -> Graph:
 
 
 def write_graph_page(
-    source: str | Path, out_path: Path, *, focus: str | None = None, depth: int = 2
+    source: str | Path,
+    out_path: Path,
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    title: str | None = None,
 ) -> None:
     """Write the interactive page of the graph in ``source`` (``kg html``), or of one entity's neighbourhood.
 
     Raises:
-        InputError: no graph in ``source``, or it is not RDF.
+        InputError: no graph in ``source``, or it is not RDF; ``focus`` names no entity.
     """
-    from kg.export.html import write_html
+    from kg.export.html import PageKeywords, write_html
     from kg.graph.rdf import to_networkx
 
-    write_html(to_networkx(load_graph(source)), out_path, focus=focus, depth=depth)
+    page: PageKeywords = {"focus": focus, "depth": depth}
+    if title is not None:
+        page["title"] = title
+    write_html(to_networkx(load_graph(source)), out_path, **page)
 
 
 def ensure_built(
@@ -211,18 +238,101 @@ def programmes_by_place(nxgraph: nx.MultiDiGraph, *, examples: int = 5) -> Table
     return Table(["place", "programmes", "examples"], rows)
 
 
+_FRAME_STYLE = "width:100%;height:{}px;border:1px solid #ddd"
+
+
 def iframe(page: str, *, height: int = 650) -> str:
-    """An ``<iframe>`` whose ``srcdoc`` is ``page`` (escaped), for notebooks that sandbox output."""
+    """An ``<iframe>`` whose ``srcdoc`` is ``page`` (escaped): the whole page inside the output."""
+    style = _FRAME_STYLE.format(int(height))
     return (
-        f'<div class="kg-graph"><iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{int(height)}px;border:1px solid #ddd" '
+        f'<div class="kg-graph"><iframe srcdoc="{html.escape(page, quote=True)}" style="{style}" '
         'sandbox="allow-scripts"></iframe></div>'
     )
 
 
-def show_graph(nxgraph: nx.MultiDiGraph, *, height: int = 650, **kw: Any) -> Any:
-    """The interactive page of ``nxgraph`` as an IPython ``HTML`` object (``render_html`` options in ``kw``)."""
+def framed(src: str, *, height: int = 650) -> str:
+    """An ``<iframe>`` showing the page at the relative URL ``src``, and a link opening it in a tab."""
+    url, style = html.escape(src, quote=True), _FRAME_STYLE.format(int(height))
+    return (
+        f'<div class="kg-graph"><iframe src="{url}" style="{style}" sandbox="allow-scripts">'
+        f'</iframe><a href="{url}" target="_blank" rel="noopener">{html.escape(src)}</a>'
+        " (open in a new tab)</div>"
+    )
+
+
+def show_graph(
+    nxgraph: nx.MultiDiGraph,
+    *,
+    name: str = "graph",
+    folder: str | Path = PAGES,
+    height: int = 650,
+    inline: bool = False,
+    **kw: Any,
+) -> Any:
+    """The interactive page of ``nxgraph`` for a notebook, as an IPython ``HTML`` object.
+
+    The page is written to ``folder/name.html`` (``folder`` relative to the
+    notebook's folder, which Jupyter serves) and the output holds only an
+    ``<iframe>`` pointing at it, so a saved notebook stays a few kilobytes.
+    ``inline=True`` puts the whole page in the output instead (about 1 MB),
+    for front-ends that serve no files (VS Code, Colab). ``kw``: the options
+    of ``kg.export.html.render_html`` (title, focus, depth, …).
+
+    Raises:
+        InputError: ``name`` is not a plain file name, or ``focus`` names no entity.
+    """
     from IPython.display import HTML
 
+    from kg.atomic import atomic_write_text
     from kg.export.html import render_html
 
-    return HTML(iframe(render_html(nxgraph, **kw), height=height))
+    if not _PAGE_NAME.fullmatch(name):
+        raise InputError(f"page name {name!r} is not a plain file name (letters, digits, . _ -)")
+    page = render_html(nxgraph, **kw)
+    if inline:
+        return HTML(iframe(page, height=height))
+    path = Path(folder) / f"{name}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, page)
+    return HTML(framed(Path(os.path.relpath(path)).as_posix(), height=height))
+
+
+def cjk_font_files() -> list[Path]:
+    """The installed font files that can show Chinese, the usual packages' first."""
+    from matplotlib import font_manager
+
+    known = [Path(p) for p in CJK_FONT_FILES]
+    found = sorted(
+        Path(p) for p in font_manager.findSystemFonts() if _CJK_FONT_NAME.search(Path(p).name)
+    )
+    return [p for p in dict.fromkeys(known + found) if p.is_file()]
+
+
+def use_cjk_font() -> str | None:
+    """Register a CJK font file with matplotlib and make it the first sans-serif font.
+
+    The file is added explicitly, so charts show Chinese even when matplotlib's
+    font cache was made before the font was installed. Returns the font's
+    family name, or None (with a warning naming a package that brings one)
+    when the machine has no CJK font.
+    """
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    for path in cjk_font_files():
+        try:
+            font_manager.fontManager.addfont(str(path))
+            family = font_manager.FontProperties(fname=str(path)).get_name()
+        except (OSError, RuntimeError, ValueError) as e:
+            log.info("cannot use font file %s: %s", path, e)
+            continue
+        rest = [f for f in mpl.rcParams["font.sans-serif"] if f != family]
+        mpl.rcParams["font.sans-serif"] = [family, *rest]
+        mpl.rcParams["font.family"] = "sans-serif"
+        log.info("charts use %s (%s)", family, path)
+        return family
+    log.warning(
+        "no CJK font found: Chinese in charts will show as boxes; install one, "
+        "e.g. fonts-noto-cjk (Debian, Ubuntu) or google-noto-sans-cjk-fonts (Fedora)"
+    )
+    return None

@@ -28,9 +28,34 @@ def built(seed_corpus, tmp_path_factory) -> Path:
     return out
 
 
+def stale_font_cache(folder: Path) -> Path:
+    """A matplotlib config folder whose font cache predates every CJK font (as after the README's order)."""
+    from matplotlib import font_manager
+
+    cache = folder / f"fontlist-v{font_manager.FontManager.__version__}.json"
+    font_manager.json_dump(font_manager.fontManager, cache)
+    fonts = json.loads(cache.read_text(encoding="utf-8"))
+    cjk = {str(p) for p in explore.cjk_font_files()}
+    fonts["ttflist"] = [
+        f for f in fonts["ttflist"] if f["fname"] not in cjk and "CJK" not in f["name"]
+    ]
+    cache.write_text(json.dumps(fonts), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="module")
-def executed(built, tmp_path_factory, pytestconfig):
-    """The notebook executed against ``built`` with a kernel running this very Python."""
+def workdir(tmp_path_factory) -> Path:
+    """The folder the notebook runs in (where it writes its pages)."""
+    return tmp_path_factory.mktemp("notebook")
+
+
+@pytest.fixture(scope="module")
+def executed(built, workdir, tmp_path_factory, pytestconfig):
+    """The notebook executed against ``built`` with a kernel running this very Python.
+
+    matplotlib's font cache is one made before the CJK fonts were installed,
+    so the chart shows Chinese only if the notebook registers a font itself.
+    """
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -48,9 +73,10 @@ def executed(built, tmp_path_factory, pytestconfig):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     mp = pytest.MonkeyPatch()
     mp.setenv("KG_OUTPUT", str(built))
+    mp.setenv("MPLCONFIGDIR", str(stale_font_cache(tmp_path_factory.mktemp("mplconfig"))))
     try:
         NotebookClient(
-            nb, km=km, timeout=300, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+            nb, km=km, timeout=300, resources={"metadata": {"path": str(workdir)}}
         ).execute()
     finally:
         mp.undo()
@@ -93,13 +119,53 @@ def test_notebook_shows_query_tables_with_rows(executed):
     assert central.count("<tr>") == 11  # header and ten organisations
 
 
-def test_notebook_shows_graph_inline_and_a_chart(executed):
-    frames = [h for h in outputs(executed, "text/html") if "<iframe srcdoc=" in h]
-    assert len(frames) == 2
-    for frame in frames:
-        assert "<script" not in frame  # the page is an escaped attribute value
-        assert "&lt;script" in frame and "vis.Network" in frame
+def test_notebook_shows_graph_pages_and_a_chart(executed, workdir):
+    frames = [h for h in outputs(executed, "text/html") if "<iframe" in h]
+    sources = [re.search(r'<iframe src="([^"]+)"', h).group(1) for h in frames]
+    assert sources == ["kg-pages/graph.html", "kg-pages/focus.html"]
+    for src in sources:
+        page = (workdir / src).read_text(encoding="utf-8")
+        assert "vis.Network" in page and '"named":' in page
     assert len(outputs(executed, "image/png")) == 1
+
+
+def test_notebook_saved_with_outputs_stays_lean(executed):
+    """The pages live in files beside the notebook: its outputs hold links, not 1 MB pages."""
+    assert len(nbformat.writes(executed).encode("utf-8")) < 150_000
+
+
+def test_notebook_chart_shows_chinese_with_a_stale_font_cache(executed):
+    """No 'Glyph … missing from font' warning: the notebook registers a CJK font file itself."""
+    if not explore.cjk_font_files():
+        pytest.skip("no CJK font installed (Debian/Ubuntu: apt install fonts-noto-cjk)")
+    text = "".join(outputs(executed, "stream"))
+    assert not re.search(r"Glyph \d+ .*missing", text), text[:2000]
+
+
+def test_notebook_use_cjk_font_registers_a_font_with_chinese_glyphs():
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    if not explore.cjk_font_files():
+        pytest.skip("no CJK font installed (Debian/Ubuntu: apt install fonts-noto-cjk)")
+    family = explore.use_cjk_font()
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=family), fallback_to_default=False
+    )
+    assert all(FT2Font(path).get_char_index(ord(c)) for c in "昭通市委党建")
+
+
+def test_notebook_show_graph_writes_the_page_beside_the_notebook(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    g = nx.MultiDiGraph()
+    g.add_node("a", label="甲", type="ORG", aliases=[], place=None, evidence=[])
+    shown = explore.show_graph(g, name="one", title="<b>t</b>", height=300)
+    assert '<iframe src="kg-pages/one.html"' in shown.data and "height:300px" in shown.data
+    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in (tmp_path / "kg-pages" / "one.html").read_text()
+    assert len(shown.data) < 1000
+    assert "<iframe srcdoc=" in explore.show_graph(g, inline=True).data
+    with pytest.raises(InputError, match="plain file name"):
+        explore.show_graph(g, name="../x")
 
 
 def test_notebook_iframe_escapes_the_page():

@@ -6,16 +6,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import PROV, RDF, SKOS
 
 from kg.errors import InputError
 from kg.graph.namespaces import ENTITY_CLASSES, KG, entity_iri
 from kg.graph.quads import corpus_quads
 from kg.graph.rdf import build_graph, corpus_rdf, quads_rdf
-from kg.graph.view import DegreeCount, DrawnView, ViewIndex, to_networkx
+from kg.graph.view import DegreeCount, DrawnView, Naming, ViewIndex, to_networkx
+from kg.model import Mention
 
 sys.path.insert(0, str(Path(__file__).parent))
-from golden.handmade import S1, TITLE1, handmade_corpus  # noqa: E402
+from golden.handmade import S1, SOURCE, TITLE1, handmade_corpus  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +58,26 @@ def test_view_from_index_equals_view_from_graph(graph):
     )
 
 
-def _cut(graph, nodes, node_evidence, edge_evidence):
+def test_view_names_where_an_entity_without_facts_is_named():
+    """An entity in no fact still has the sentences of its mentions, with article date and title."""
+    corpus = handmade_corpus()
+    mention = Mention("两个确立", "PROGRAM", 140, 144, 1, S1, 100)
+    corpus.mentions.append((mention, SOURCE, ("PROGRAM", "两个确立")))
+    iri = str(entity_iri("PROGRAM", "两个确立"))
+    for view in (to_networkx(build_graph(corpus)), to_networkx(corpus_rdf(corpus).view)):
+        assert view.nodes[iri]["evidence"] == []
+        assert view.nodes[iri]["named"] == [Naming("2022-11-22", TITLE1, S1)]
+        station = view.nodes[str(entity_iri("ORG", "红光派出所"))]
+        assert station["named"] == [Naming("2022-11-22", TITLE1, S1)]
+    assert str(Naming("2022-11-22", TITLE1, S1)) == f"2022-11-22 《{TITLE1}》 {S1}"
+
+
+def _cut(graph, nodes, node_evidence, edge_evidence, node_named):
     """``graph`` restricted to ``nodes``, each node and edge keeping its first sentences."""
     cut = graph.subgraph(nodes).copy()
     for _, data in cut.nodes(data=True):
         data["evidence"] = data["evidence"][:node_evidence]
+        data["named"] = data["named"][:node_named]
     for _, _, data in cut.edges(data=True):
         data["evidence"] = data["evidence"][:edge_evidence]
     return cut
@@ -74,19 +90,23 @@ def test_view_drawn_is_the_whole_view_cut_to_its_nodes(seed_corpus):
     types = {str(cls) for _, cls in ENTITY_CLASSES.values()}
     first = [t for t in kept if t[1] == str(RDF.type) and t[2] in types]
     by_subject: dict[int, list] = {0: first, 1: [], 2: [], 3: []}
+    derived = {s: o for s, p, o in kept if p == str(PROV.wasDerivedFrom)}
     for t in sorted(set(kept) - set(first)):
-        by_subject[1 + sum(map(ord, t[0])) % 3].append(t)  # a fact's triples stay in one part
+        # A page's articles, facts and mentions stay in one part, as in a build.
+        page = derived.get(t[0], t[0]).split("/article/")[0]
+        by_subject[1 + sum(map(ord, page)) % 3].append(t)
     counts = DegreeCount()
     for part in by_subject.values():
         counts.add(part)
     assert counts.degree == {n: d for n, d in whole.degree if d}
     nodes = counts.best(30)
     assert nodes == set(sorted(whole, key=lambda n: (-whole.degree(n), n))[:30])
-    drawn = DrawnView(nodes, node_evidence=2, edge_evidence=1)
+    drawn = DrawnView(nodes, node_evidence=2, edge_evidence=1, node_named=3)
     for part in by_subject.values():
         drawn.add(part)
-    got, want = drawn.to_networkx(), _cut(whole, nodes, 2, 1)
+    got, want = drawn.to_networkx(), _cut(whole, nodes, 2, 1, 3)
     assert max(len(d["evidence"]) for _, d in whole.subgraph(nodes).nodes(data=True)) > 2
+    assert max(len(d["named"]) for _, d in whole.subgraph(nodes).nodes(data=True)) > 3
     assert sorted(got.nodes(data=True)) == sorted(want.nodes(data=True))
     assert sorted(got.edges(keys=True, data=True)) == sorted(want.edges(keys=True, data=True))
     assert got.number_of_edges() > 25

@@ -53,6 +53,7 @@ from kg.corpus.plan import BuiltPage, GraphParts, make_parts, plan_parts
 from kg.corpus.report import STORE_DIR, BuildReport
 from kg.corpus.store_sync import sync_store
 from kg.errors import InputError
+from kg.export.html import PageKeywords
 from kg.export.rdf import DEFAULT_FORMATS
 from kg.extract import to_gold_json
 from kg.link.registry import Registry, page_keys
@@ -286,10 +287,10 @@ class _Build:
     def _write(self, graph: GraphParts, formats: tuple[str, ...]) -> None:
         """Write every output into the staging folder, keep the store in step, publish."""
         space, report = self.space, self.report
-        written = export(
-            graph, space.staging, report, formats=formats,
-            html_max_nodes=self.options.html_max_nodes,
-        )  # fmt: skip
+        page: PageKeywords = {"max_nodes": self.options.html_max_nodes}
+        if self.options.html_title is not None:
+            page["title"] = self.options.html_title
+        written = export(graph, space.staging, report, formats=formats, page=page)
         if self.options.sparql_store:
             t0 = time.perf_counter()
             report.store_sync = sync_store(space.out_dir / STORE_DIR, space.store, graph.digests)

@@ -37,6 +37,7 @@ class BuildOptions:
         sparql_store: also keep ``out_dir/store``, an Oxigraph store of the
             graph for ``kg query`` and ``kg serve``, updated part by part.
         html_max_nodes: most entities ``graph.html`` draws (the best-connected).
+        html_title: title of ``graph.html`` (None: the exporter's default).
     """
 
     workers: int | None = None
@@ -52,6 +53,7 @@ class BuildOptions:
     partition_size: int = 8
     sparql_store: bool = False
     html_max_nodes: int = 5000
+    html_title: str | None = None
 
     def __post_init__(self) -> None:
         """Check the settings a build cannot run with.

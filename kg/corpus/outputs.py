@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.atomic import atomic_write_bytes
-from kg.export.html import MAX_EDGE_EVIDENCE, MAX_EVIDENCE, write_html
+from kg.export.html import (
+    MAX_EDGE_EVIDENCE,
+    MAX_EVIDENCE,
+    MAX_NAMED,
+    PageKeywords,
+    PageOptions,
+    write_html,
+)
 from kg.export.rdf import (
     NETWORK_FORMATS,
     RDF_FORMATS,
@@ -80,7 +87,7 @@ def export(
     report: BuildReport,
     *,
     formats: tuple[str, ...],
-    html_max_nodes: int,
+    page: PageKeywords,
 ) -> list[Path]:
     """Write the RDF files by joining the parts, then the network files and the HTML page.
 
@@ -115,11 +122,12 @@ def export(
             network = to_networkx(view)
             written += _write_network_files(network, staging, wanted)
         else:
-            network = _drawn_network(graph, counts, html_max_nodes)
+            network = _drawn_network(graph, counts, page.get("max_nodes", PageOptions.max_nodes))
             whole = (len(counts.entities), counts.degree)
     report.timings["export_network"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    write_html(network, staging / HTML_NAME, max_nodes=html_max_nodes, whole=whole)
+    drawn: PageKeywords = {**page, "whole": whole}
+    write_html(network, staging / HTML_NAME, **drawn)
     report.timings["export_html"] = time.perf_counter() - t0
     return sorted([*written, staging / HTML_NAME])
 
@@ -138,7 +146,10 @@ def _write_network_files(network: nx.MultiDiGraph, staging: Path, formats: list[
 def _drawn_network(graph: GraphParts, counts: DegreeCount, max_nodes: int) -> nx.MultiDiGraph:
     """The view of the best-connected entities only, read again from the parts."""
     drawn = DrawnView(
-        counts.best(max_nodes), node_evidence=MAX_EVIDENCE, edge_evidence=MAX_EDGE_EVIDENCE
+        counts.best(max_nodes),
+        node_evidence=MAX_EVIDENCE,
+        edge_evidence=MAX_EDGE_EVIDENCE,
+        node_named=MAX_NAMED + MAX_EVIDENCE,  # the page leaves out those its evidence shows
     )
     for triples in graph.views():
         drawn.add(triples)

@@ -8,6 +8,10 @@ JSON in a ``<script type="application/json">`` with ``<``, ``>`` and ``&``
 escaped; the page's script shows every text with ``textContent``, so names
 and sentences from a newspaper page can never become markup. The page makes
 no network request: no CDN, no web font, no source map.
+
+The page speaks Chinese, with English in tooltips: entity types from
+``styles.tsv``, relations by the ``rdfs:label`` of their property in
+``ontology/kg.ttl``.
 """
 
 from __future__ import annotations
@@ -19,17 +23,20 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
 import networkx as nx
 import numpy as np
+import pyoxigraph as ox
 
 from kg.atomic import atomic_write_text
 from kg.errors import ExportError, InputError
+from kg.graph.namespaces import RDFS, RELATION_PROPERTIES, curie
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +46,63 @@ _TOKEN = re.compile(r"\{\{KG:([A-Z_]+)\}\}")
 _SOURCE_MAP = re.compile(r"^[ \t]*//[#@] ?sourceMappingURL=.*$", re.MULTILINE)
 MAX_EVIDENCE = 10  # source sentences the page shows per node
 MAX_EDGE_EVIDENCE = 5  # and per edge
+MAX_NAMED = 5  # sentences naming the entity (its mentions), beyond its facts' sentences
+HUB_LABELS = 20  # the best-connected entities, whose names the page shows at every zoom
 _SEED_LAYOUT_ABOVE = 300  # nodes; larger graphs start physics from computed positions
 _LAYOUT_SCALE = 90.0  # pixels per unit of the Fruchterman-Reingold ideal distance
+DEFAULT_TITLE = "kg 知识图谱"
 
 
 def load_styles() -> dict[str, dict[str, str]]:
-    """Colour, shape and legend label of each entity type, from ``styles.tsv``."""
-    text = (_ASSETS / "styles.tsv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    """Colour, shape and Chinese and English name of each entity type, from ``styles.tsv``."""
     return {
-        row["type"]: {"colour": row["colour"], "shape": row["shape"], "legend": row["legend"]}
-        for row in csv.DictReader(lines, delimiter="\t")
+        row["type"]: {k: row[k] for k in ("colour", "shape", "zh", "en")}
+        for row in _tsv("styles.tsv")
     }
+
+
+@lru_cache(maxsize=1)
+def relation_labels() -> dict[str, dict[str, str]]:
+    """Each relation's Chinese and English name and property, from ``rdfs:label`` in ontology/kg.ttl.
+
+    A relation whose property has no label there (or no ontology at all, as
+    in an install without the repository) is named by its code, with a warning.
+    """
+    from kg.graph.rdf import ONTOLOGY_PATH
+
+    found: dict[tuple[str, str], str] = {}
+    try:
+        for t in ox.parse(path=str(ONTOLOGY_PATH), format=ox.RdfFormat.TURTLE):
+            if t.predicate.value == str(RDFS.label) and isinstance(t.object, ox.Literal):
+                found.setdefault((t.subject.value, t.object.language or ""), t.object.value)
+    except (OSError, SyntaxError, ValueError) as e:
+        log.warning(
+            "no relation labels from %s (%s); the page shows relation codes", ONTOLOGY_PATH, e
+        )
+    labels = {}
+    for code, prop in RELATION_PROPERTIES.items():
+        zh, en = found.get((str(prop), "zh")), found.get((str(prop), "en"))
+        if zh is None:
+            log.warning(
+                "%s has no rdfs:label@zh in %s; the page shows %s", prop, ONTOLOGY_PATH, code
+            )
+        labels[code] = {
+            "zh": zh or code,
+            "en": en or code,
+            "property": curie(str(prop)) or str(prop),
+        }
+    return labels
 
 
 def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+def _tsv(name: str) -> list[dict[str, str]]:
+    """The rows of a tab-separated file of ``kg/data/html`` (``#`` lines are comments)."""
+    text = _asset(name)
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -89,25 +137,42 @@ def _label(graph: nx.MultiDiGraph, node: str) -> str:
     return str(graph.nodes[node].get("label") or node)
 
 
+def _names(graph: nx.MultiDiGraph, node: str) -> tuple[str, list[str]]:
+    """A node's label and aliases, case-folded."""
+    aliases = _strings(graph.nodes[node].get("aliases"))
+    return _label(graph, node).casefold(), [a.casefold() for a in aliases]
+
+
 def find_node(graph: nx.MultiDiGraph, name: str) -> str:
-    """The node whose IRI or label is ``name`` (exact, then case-insensitive).
+    """The node named ``name`` as the page's search box finds it, or whose IRI it is.
+
+    The name is matched case-insensitively against labels, then aliases,
+    then as part of a label or alias; among several hits the first by IRI wins.
 
     Raises:
         InputError: no node matches; the message suggests close labels.
     """
     if name in graph:
         return name
-    nodes = sorted(graph.nodes)
-    for same in (lambda a, b: a == b, lambda a, b: a.casefold() == b.casefold()):
-        hits = [n for n in nodes if same(_label(graph, n), name)]
+    q = name.strip().casefold()
+    names = [(n, *_names(graph, n)) for n in sorted(graph.nodes)]
+    rules: tuple[Callable[[str, list[str]], bool], ...] = (
+        lambda label, _: label == q,
+        lambda _, aliases: q in aliases,
+        lambda label, aliases: any(q in x for x in (label, *aliases)),
+    )
+    for rule in rules if q else ():
+        hits = [n for n, label, aliases in names if rule(label, aliases)]
         if hits:
             if len(hits) > 1:
                 log.warning("focus %r names %d entities; using %s", name, len(hits), hits[0])
             return hits[0]
-    labels = sorted({_label(graph, n) for n in nodes})
+    labels = sorted({_label(graph, n) for n in graph.nodes})
     close = difflib.get_close_matches(name, labels, n=5, cutoff=0.4)
     hint = f"; close labels: {', '.join(close)}" if close else ""
-    raise InputError(f"focus {name!r} is not the label or IRI of any entity in the graph{hint}")
+    raise InputError(
+        f"focus {name!r} is not the name, alias or IRI of any entity in the graph{hint}"
+    )
 
 
 def _cap(graph: nx.MultiDiGraph, max_nodes: int) -> nx.MultiDiGraph:
@@ -173,10 +238,29 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _namings(attrs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The first ``MAX_NAMED`` (date, title, sentence) naming the node, but for the sentences shown.
+
+    So a view that keeps only a node's first ``MAX_NAMED + MAX_EVIDENCE``
+    namings (``kg.graph.view.DrawnView``) gives the same page.
+    """
+    told = set(_strings(attrs.get("evidence"))[:MAX_EVIDENCE])
+    named = (tuple(str(x) for x in n) for n in attrs.get("named") or ())
+    return [(d, t, s) for d, t, s in named if s not in told][:MAX_NAMED]
+
+
 def _node_items(
-    graph: nx.MultiDiGraph, order: list[str], degree_of: Callable[[str], int], *, large: bool
+    graph: nx.MultiDiGraph,
+    order: list[str],
+    degree_of: Callable[[str], int],
+    articles: Mapping[tuple[str, str], int],
+    *,
+    large: bool,
 ) -> list[dict[str, Any]]:
-    """The page's nodes, by index in ``order``, sized by degree (and placed, for large graphs)."""
+    """The page's nodes, by index in ``order``, sized by degree (and placed, for large graphs).
+
+    ``articles``: the index of each (date, title) in the page's article list.
+    """
     # Above a few hundred nodes vis-network's own start takes seconds; start it from ours.
     positions = layout_positions(graph, order) if large or len(order) > _SEED_LAYOUT_ABOVE else None
     nodes = []
@@ -191,6 +275,7 @@ def _node_items(
             "aliases": sorted(set(_strings(attrs.get("aliases"))) - {_label(graph, node)}),
             "place": str(attrs["place"]) if attrs.get("place") else None,
             "evidence": _strings(attrs.get("evidence"))[:MAX_EVIDENCE],
+            "named": [[articles[(d, t)], s] for d, t, s in _namings(attrs)],
             "size": round(min(40.0, 8.0 + 4.0 * math.sqrt(degree)), 1),
         }
         if positions is not None:
@@ -228,15 +313,27 @@ def _edge_items(graph: nx.MultiDiGraph, index: Mapping[str, int]) -> list[dict[s
     ]
 
 
+def _hubs(order: list[str], degree_of: Callable[[str], int]) -> list[int]:
+    """Indices of the ``HUB_LABELS`` best-connected nodes (two relations or more; ties by IRI)."""
+    ranked = sorted(range(len(order)), key=lambda i: (-degree_of(order[i]), order[i]))
+    return sorted(i for i in ranked[:HUB_LABELS] if degree_of(order[i]) >= 2)
+
+
+def _article_index(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> dict[tuple[str, str], int]:
+    """Each (date, title) the shown namings cite, numbered in sorted order."""
+    cited = {(d, t) for node in nodes for d, t, _ in _namings(graph.nodes[node])}
+    return {article: i for i, article in enumerate(sorted(cited))}
+
+
 def _payload(
     graph: nx.MultiDiGraph,
     degree_of: Callable[[str], int],
     *,
-    notice: str,
+    notice: Notice,
     large: bool,
     styles: dict[str, dict[str, str]],
 ) -> dict[str, Any]:
-    """The page's JSON: nodes (by index), edges, type counts, styles and the notice."""
+    """The page's JSON: nodes (by index), edges, articles, labels, type counts, styles and the notice."""
     order = sorted(graph.nodes)
     type_counts: dict[str, int] = {}
     for node in order:
@@ -245,14 +342,19 @@ def _payload(
     ordered_types = [t for t in styles if t in type_counts] + sorted(
         t for t in type_counts if t not in styles
     )
+    articles = _article_index(graph, order)
     return {
-        "nodes": _node_items(graph, order, degree_of, large=large),
+        "nodes": _node_items(graph, order, degree_of, articles, large=large),
         "edges": _edge_items(graph, {node: i for i, node in enumerate(order)}),
+        "articles": [list(a) for a in articles],
+        "hubs": _hubs(order, degree_of),
+        "relations": relation_labels(),
         "type_counts": type_counts,
         "type_order": ordered_types,
         "styles": styles,
         "large": large,
-        "notice": notice,
+        "notice": notice[0],
+        "notice_en": notice[1],
     }
 
 
@@ -262,7 +364,8 @@ class PageOptions:
 
     Attributes:
         title: page title and heading (shown as text).
-        focus: label or IRI of an entity; only its neighbourhood is shown.
+        focus: name, alias or IRI of an entity (as the search box finds it);
+            only its neighbourhood is shown.
         depth: radius of the neighbourhood, in edges of either direction.
         max_nodes: above this many nodes only the highest-degree ones are kept.
         physics_limit: above this many nodes physics is off and positions are
@@ -275,7 +378,7 @@ class PageOptions:
         InputError: a limit is not positive.
     """
 
-    title: str = "kg"
+    title: str = DEFAULT_TITLE
     focus: str | None = None
     depth: int = 2
     max_nodes: int = 5000
@@ -300,26 +403,32 @@ class PageKeywords(TypedDict, total=False):
     whole: tuple[int, Mapping[str, int]] | None
 
 
-def _shown(nxgraph: nx.MultiDiGraph, options: PageOptions) -> tuple[nx.MultiDiGraph, list[str]]:
+Notice = tuple[str, str]  # what the page says above the graph (Chinese) and its tooltip (English)
+
+
+def notice(key: str, **values: Any) -> Notice:
+    """The notice ``key`` of ``notices.tsv``, in Chinese and English, with ``values`` filled in."""
+    row = next(r for r in _tsv("notices.tsv") if r["key"] == key)
+    return row["zh"].format(**values), row["en"].format(**values)
+
+
+def _shown(nxgraph: nx.MultiDiGraph, options: PageOptions) -> tuple[nx.MultiDiGraph, list[Notice]]:
     """The part of ``nxgraph`` the page draws (a neighbourhood, a cap), and notices saying so."""
     graph = nxgraph
     notices = []
     if options.focus is not None:
         centre = find_node(graph, options.focus)
         graph = nx.ego_graph(graph, centre, radius=options.depth, undirected=True)
-        notices.append(
-            f"Neighbourhood of {_label(nxgraph, centre)} within {options.depth} step(s): "
-            f"{graph.number_of_nodes()} of {nxgraph.number_of_nodes()} entities."
-        )
+        shown, total = graph.number_of_nodes(), nxgraph.number_of_nodes()
+        name = _label(nxgraph, centre)
+        notices.append(notice("focus", name=name, depth=options.depth, shown=shown, total=total))
     total = graph.number_of_nodes() if options.whole is None else options.whole[0]
     max_nodes = options.max_nodes
     if total > max_nodes:
         if graph.number_of_nodes() > max_nodes:
             graph = _cap(graph, max_nodes)
-        notices.append(
-            f"Showing the {max_nodes:,} best-connected of {total:,} entities "
-            f"({graph.number_of_edges():,} relations); render with focus=… to see one neighbourhood."
-        )
+        edges = graph.number_of_edges()
+        notices.append(notice("cap", total=total, max_nodes=max_nodes, edges=edges))
         log.warning("graph page capped at %d of %d nodes", max_nodes, total)
     return graph, notices
 
@@ -329,8 +438,8 @@ def render_html(nxgraph: nx.MultiDiGraph, **options: Unpack[PageKeywords]) -> st
 
     Args:
         nxgraph: the graph (``kg.graph.view.to_networkx``): nodes keyed by IRI with
-            ``label``, ``type``, ``aliases``, ``place``, ``evidence``; edges with
-            ``relation``, ``label``, ``evidence``.
+            ``label``, ``type``, ``aliases``, ``place``, ``evidence``, ``named``
+            (optional); edges with ``relation``, ``label``, ``evidence``.
         **options: what to show and how (:class:`PageOptions`).
 
     Raises:
@@ -340,10 +449,11 @@ def render_html(nxgraph: nx.MultiDiGraph, **options: Unpack[PageKeywords]) -> st
     graph, notices = _shown(nxgraph, page)
     large = graph.number_of_nodes() > page.physics_limit
     if large:
-        notices.append("Large graph: layout precomputed, physics off, edge labels in tooltips.")
+        notices.append(notice("large"))
     whole = page.whole
     degrees = nxgraph.degree if whole is None else (lambda n: whole[1].get(n, 0))
-    data = _payload(graph, degrees, notice=" ".join(notices), large=large, styles=load_styles())
+    said = ("".join(zh for zh, _ in notices), " ".join(en for _, en in notices))
+    data = _payload(graph, degrees, notice=said, large=large, styles=load_styles())
     vis_js, vis_css = _vis_assets()
     parts = {
         "TITLE": html.escape(page.title),

@@ -4,7 +4,9 @@
 few triples it reads kept as plain strings while the quads are generated. A
 large build draws it part by part instead: ``DegreeCount`` picks the
 best-connected entities and ``DrawnView`` keeps only what the HTML page shows
-of them.
+of them. Each node also lists where the entity is named (``Naming``: the
+sentence of each of its mentions, with the article's date and title), so an
+entity that takes part in no fact still shows its sources.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Set
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import networkx as nx
 from rdflib import BNode, Literal, URIRef
@@ -22,7 +24,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.graph.namespaces import ENTITY_CLASSES, RELATION_PROPERTIES
-from kg.graph.terms import KG, RDF, RDF_TYPE, SKOS
+from kg.graph.terms import DCTERMS, KG, PROV, RDF, RDF_TYPE, SKOS
 
 ViewTriple = tuple[str, str, str]  # (subject, predicate, object) as plain strings
 EdgeKey = tuple[str, str, str, str]  # (head, tail, relation, label)
@@ -41,12 +43,32 @@ class TripleSource(Protocol):
     def value(self, subject: Any, predicate: Any) -> Any: ...  # noqa: D102
 
 
-_VIEW_TYPES = frozenset(str(t) for t in (*_CLASS_TYPES, KG.Fact))
+class Naming(NamedTuple):
+    """Where an entity is named: one mention's sentence, with its article's date and title.
+
+    Sorted by date, then title; ``str`` gives one readable line (GraphML and
+    GEXF write list attributes as lines).
+    """
+
+    date: str
+    title: str
+    sentence: str
+
+    def __str__(self) -> str:
+        return " ".join(
+            x for x in (self.date, f"《{self.title}》" if self.title else "", self.sentence) if x
+        )
+
+
+_VIEW_TYPES = frozenset(str(t) for t in (*_CLASS_TYPES, KG.Fact, KG.Mention))
+# A mention's entity, sentence and article, and the article's title and date, give a Naming.
+_NAMING_PREDICATES = (KG.denotes, PROV.wasDerivedFrom, DCTERMS.title, DCTERMS.date)
 _VIEW_PREDICATES = frozenset(
     str(p)
     for p in (
         RDF.subject, RDF.object, RDF.predicate, KG.relation, KG.post, KG.role, KG.year,
         KG.sentence, SKOS.altLabel, SKOS.hiddenLabel, SKOS.prefLabel, KG.locatedIn, KG.partOf,
+        *_NAMING_PREDICATES,
     )
 )  # fmt: skip
 
@@ -54,10 +76,11 @@ _VIEW_PREDICATES = frozenset(
 class ViewIndex:
     """The few triples ``to_networkx`` reads (types, fact attributes, labels), indexed like a graph.
 
-    A light stand-in for the rdflib graph: mention triples, the bulk of a
-    corpus, are never kept, and every term is held as a plain string (an
-    IRI, or a literal's text), which is all the view reads and far cheaper
-    to keep, pickle and compare than rdflib terms.
+    A light stand-in for the rdflib graph: of the mentions, the bulk of a
+    corpus, only what a ``Naming`` needs is kept (entity, sentence, article),
+    and every term is held as a plain string (an IRI, or a literal's text),
+    which is all the view reads and far cheaper to keep, pickle and compare
+    than rdflib terms.
     """
 
     def __init__(self, *, keep: bool = False) -> None:
@@ -125,18 +148,30 @@ def _label(graph: TripleSource, node: Node | str) -> str:
     return str(label) if label is not None else str(node)
 
 
-def _view(
-    nodes: Iterable[tuple[str, str, str, Iterable[str], Iterable[str], Iterable[str]]],
-    edges: Mapping[EdgeKey, Iterable[str]],
-) -> nx.MultiDiGraph:
+def _naming(graph: TripleSource, mention: Node | str) -> tuple[Any, Naming] | None:
+    """The entity a mention denotes and where it is named, or None for a mention without a sentence."""
+    sentence = graph.value(mention, KG.sentence)
+    if sentence is None:
+        return None
+    article = graph.value(mention, PROV.wasDerivedFrom)
+    title = graph.value(article, DCTERMS.title) if article is not None else None
+    date = graph.value(article, DCTERMS.date) if article is not None else None
+    naming = Naming(str(date or ""), str(title or ""), str(sentence))
+    return graph.value(mention, KG.denotes), naming
+
+
+NodeRow = tuple[str, str, str, Iterable[str], Iterable[str], Iterable[str], Iterable[Naming]]
+
+
+def _view(nodes: Iterable[NodeRow], edges: Mapping[EdgeKey, Iterable[str]]) -> nx.MultiDiGraph:
     """The networkx view from its nodes and edges, each attribute in canonical order.
 
-    ``nodes``: (node, label, type, aliases, place labels, sentences) in the
-    order to add them; ``edges``: (head, tail, relation, label) -> sentences.
-    A node's place is the least of its place labels.
+    ``nodes``: (node, label, type, aliases, place labels, sentences, namings)
+    in the order to add them; ``edges``: (head, tail, relation, label) ->
+    sentences. A node's place is the least of its place labels.
     """
     g = nx.MultiDiGraph()
-    for node, label, code, aliases, places, sentences in nodes:
+    for node, label, code, aliases, places, sentences, namings in nodes:
         g.add_node(
             node,
             label=label,
@@ -144,6 +179,7 @@ def _view(
             aliases=sorted(set(aliases)),
             place=min(places, default=None),
             evidence=sorted(set(sentences)),
+            named=sorted(set(namings)),
         )
     for (u, v, rel, lab), sentences in sorted(edges.items()):
         g.add_edge(
@@ -155,9 +191,11 @@ def _view(
 def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
     """The entity graph as networkx: entity nodes, one edge per (relation, head, tail, label).
 
-    Node attributes: ``label``, ``type``, ``aliases``, ``place``, ``evidence``;
-    edge attributes: ``relation``, ``label``, ``evidence``. Credits (whose
-    tail is an article, not an entity) add evidence to their head only.
+    Node attributes: ``label``, ``type``, ``aliases``, ``place``, ``evidence``
+    (the sentences of its facts), ``named`` (a ``Naming`` per distinct
+    sentence, article title and date of its mentions); edge attributes:
+    ``relation``, ``label``, ``evidence``. Credits (whose tail is an article,
+    not an entity) add evidence to their head only.
     """
     types: dict[Node | str, str] = {}  # rdflib terms from a graph, strings from a ViewIndex
     for cls, code in _CLASS_TYPES.items():
@@ -176,6 +214,11 @@ def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
             ev = edges[(str(head), str(tail), relation, label)]
             if sentence is not None:
                 ev.append(str(sentence))
+    named: dict[Node | str, set[Naming]] = defaultdict(set)
+    for mention in graph.subjects(RDF.type, KG.Mention):
+        found = _naming(graph, mention)
+        if found is not None and found[0] in types:
+            named[found[0]].add(found[1])
     nodes = (
         (
             str(node),
@@ -188,6 +231,7 @@ def to_networkx(graph: TripleSource) -> nx.MultiDiGraph:
                 for p in graph.objects(node, prop)
             ],
             node_evidence.get(node, ()),
+            named.get(node, ()),
         )
         for node in sorted(types, key=str)
     )
@@ -202,6 +246,7 @@ _ENTITY_TYPES = frozenset(str(t) for t in _CLASS_TYPES)
 _CLASS_RANK = {str(cls): i for i, cls in enumerate(_CLASS_TYPES)}
 _CLASS_CODES = list(_CLASS_TYPES.values())
 _FACT = str(KG.Fact)
+_MENTION = str(KG.Mention)
 _FACT_ATTRIBUTES = frozenset(
     str(p)
     for p in (
@@ -213,29 +258,46 @@ _PREF_LABEL = str(SKOS.prefLabel)
 _ALIASES = frozenset(str(p) for p in (SKOS.altLabel, SKOS.hiddenLabel))
 _PLACES = frozenset(str(p) for p in (KG.locatedIn, KG.partOf))
 _SENTENCE = str(KG.sentence)
+_DENOTES, _DERIVED_FROM, _TITLE, _DATE = (str(p) for p in _NAMING_PREDICATES)
+_FIRST_VALUES = _FACT_ATTRIBUTES | {_DENOTES, _DERIVED_FROM, _TITLE, _DATE}
 
 
 def _attribute(attrs: dict[str, str], predicate: URIRef) -> str | None:
     return attrs.get(_ATTRIBUTE_KEYS[predicate])
 
 
-def _facts_of(triples: Iterable[ViewTriple]) -> tuple[list[dict[str, str]], list[ViewTriple]]:
-    """One part's facts (in IRI order) and the triples that are not about a fact.
+PartFacts = tuple[list[dict[str, str]], list[tuple[str, Naming]], list[ViewTriple]]
 
-    Each fact is given as its first value per attribute, as ``ViewIndex.value`` gives.
+
+def _facts_of(triples: Iterable[ViewTriple]) -> PartFacts:
+    """One part's facts (in IRI order), its mentions' (entity, naming), and the other triples.
+
+    Each fact is given as its first value per attribute, as ``ViewIndex.value``
+    gives. A mention's article is looked up in the same part: a page's part
+    holds its articles and their mentions.
     """
     attrs: dict[str, dict[str, str]] = defaultdict(dict)
-    typed: set[str] = set()
+    facts: set[str] = set()
+    mentions: set[str] = set()
     rest = []
     for t in triples:
         s, p, o = t
         if p == RDF_TYPE and o == _FACT:
-            typed.add(s)
-        elif p in _FACT_ATTRIBUTES:
+            facts.add(s)
+        elif p == RDF_TYPE and o == _MENTION:
+            mentions.add(s)
+        elif p in _FIRST_VALUES:
             attrs[s].setdefault(p, o)
         else:
             rest.append(t)
-    return [attrs.get(fact, {}) for fact in sorted(typed)], rest
+    namings = []
+    for mention in sorted(mentions):
+        m = attrs.get(mention, {})
+        if _SENTENCE in m and _DENOTES in m:
+            article = attrs.get(m.get(_DERIVED_FROM, ""), {})
+            naming = Naming(article.get(_DATE, ""), article.get(_TITLE, ""), m[_SENTENCE])
+            namings.append((m[_DENOTES], naming))
+    return [attrs.get(fact, {}) for fact in sorted(facts)], namings, rest
 
 
 class DegreeCount:
@@ -254,7 +316,7 @@ class DegreeCount:
 
     def add(self, triples: Iterable[ViewTriple]) -> None:
         """Count the entities and the new edges of one part's view triples."""
-        facts, rest = _facts_of(triples)
+        facts, _, rest = _facts_of(triples)
         for s, p, o in rest:
             if p == RDF_TYPE and o in _ENTITY_TYPES:
                 self.entities.add(s)
@@ -274,7 +336,7 @@ class DegreeCount:
         return set(sorted(self.entities, key=lambda e: (-self.degree.get(e, 0), e))[:n])
 
 
-def _keep_least(kept: list[str], item: str, k: int) -> None:
+def _keep_least(kept: list[Any], item: Any, k: int) -> None:
     """Keep in ``kept`` (sorted) the ``k`` least distinct strings offered."""
     if len(kept) >= k and (not kept or item >= kept[-1]):
         return
@@ -292,28 +354,36 @@ class DrawnView:
     What a large build's HTML page draws: the chosen entities (the
     best-connected, ``DegreeCount.best``), the edges among them, and for
     each node and edge only the first ``node_evidence`` / ``edge_evidence``
-    of its sorted source sentences, the ones the page shows. Each part's
+    of its sorted source sentences and the first ``node_named`` of its
+    namings, the ones the page shows. Each part's
     facts are reduced to edges as they come, so memory grows with the chosen
     nodes and their edges, not with the corpus's facts.
     """
 
-    def __init__(self, nodes: Set[str], *, node_evidence: int, edge_evidence: int) -> None:
+    def __init__(
+        self, nodes: Set[str], *, node_evidence: int, edge_evidence: int, node_named: int
+    ) -> None:
         self._nodes = {n: n for n in nodes}  # one string per node, shared by its edges
         self._node_evidence_max = node_evidence
         self._edge_evidence_max = edge_evidence
+        self._node_named_max = node_named
         self._rank: dict[str, int] = {}  # node -> rank of its class in _CLASS_TYPES
         self._labels: dict[str, str] = {}  # every subject's first preferred label (places show it)
         self._aliases: dict[str, set[str]] = defaultdict(set)
         self._places: dict[str, set[str]] = defaultdict(set)
         self._evidence: dict[str, list[str]] = defaultdict(list)
+        self._named: dict[str, list[Naming]] = defaultdict(list)
         self._edges: dict[EdgeKey, list[str]] = {}
 
     def add(self, triples: Iterable[ViewTriple]) -> None:
         """Take what the chosen nodes need from one part's view triples."""
-        facts, rest = _facts_of(triples)
+        facts, namings, rest = _facts_of(triples)
         self._add_terms(rest)
         for attrs in facts:
             self._add_fact(attrs)
+        for entity, naming in namings:
+            if entity in self._nodes:
+                _keep_least(self._named[entity], naming, self._node_named_max)
 
     def _add_terms(self, triples: Iterable[ViewTriple]) -> None:
         """Labels of every subject; classes, aliases and places of the chosen nodes."""
@@ -356,6 +426,7 @@ class DrawnView:
                 self._aliases.get(node, ()),
                 [labels.get(p, p) for p in self._places.get(node, ())],
                 self._evidence.get(node, ()),
+                self._named.get(node, ()),
             )
             for node in sorted(self._rank)
         )
