@@ -232,3 +232,22 @@ def test_clean_steps_idempotent_property(raw: str) -> None:
         assert step(Traced.of(once)).text == once
     once = rebuild_vertical(normalise_whitespace(Traced.of(raw))).text
     assert rebuild_vertical(Traced.of(once)).text == once
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        # a slogan printed beside the masthead is the page head, not a title
+        (
+            "3 2021年5月6日 星期四 要闻\n团结奋进 共创美好未来\n\nXIANGYANG RIBAO\n\n正文第一段。\n",
+            "正文第一段。",
+        ),
+        # no masthead among the first lines: nothing above is dropped for it
+        ("团结奋进 共创美好未来\n正文第一段，还有第二句。\n", "团结奋进 共创美好未来"),
+        # a sentence above the masthead is text, so the head is not taken as a block
+        ("他说，今天很好。\nXIANGYANG RIBAO\n正文。\n", "他说，今天很好。"),
+    ],
+)
+def test_clean_drops_the_page_head_down_to_the_masthead(raw: str, kept: str) -> None:
+    text = clean_page(raw, PageMeta(source="p.txt")).text
+    assert text.startswith(kept)

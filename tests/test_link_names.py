@@ -113,7 +113,7 @@ def test_link_names_without_level_infix(name, variants):
 
 @pytest.mark.parametrize(
     ("name", "stem"),
-    [("市财政局驻村工作队", "市财政局"), ("省农科院扶贫工作队", "省农科院"), ("工作队", None)],
+    [("市财政局驻村工作队", "市财政局"), ("省农科院帮扶工作队", "省农科院"), ("工作队", None)],
 )
 def test_link_names_team_stem(name, stem):
     assert team_stem(name) == stem

@@ -69,5 +69,5 @@ def test_link_org_merges_rules_keep_earlier_moves():
     moves = {("ORG", "红光社区派出所"): ("ORG", "X")}
     merge_level_infixes(["红光派出所", "红光社区派出所"], moves)
     assert moves == {("ORG", "红光社区派出所"): ("ORG", "X")}
-    merge_teams(["市财政局扶贫工作队", "市财政局驻村工作队"], moves)
-    assert moves[("ORG", "市财政局扶贫工作队")] == ("ORG", "市财政局驻村工作队")
+    merge_teams(["市财政局帮扶工作队", "市财政局驻村工作队"], moves)
+    assert moves[("ORG", "市财政局帮扶工作队")] == ("ORG", "市财政局驻村工作队")

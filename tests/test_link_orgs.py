@@ -109,7 +109,7 @@ def test_link_ordinary_word_opening_with_a_level_word_takes_no_town(link_text):
         ("县人社局", {"county": "永善县"}, "永善县人力资源和社会保障局"),
         ("党中央", {"city": "昭通市"}, "中共中央"),
         ("乡村振兴局", {"town": "白鹤滩镇"}, "乡村振兴局"),
-        ("永善县政服务管理局", {}, "永善县政务服务管理局"),
+        ("永善县市场监督管里局", {}, "永善县市场监督管理局"),
     ],
 )
 def test_link_orgs_canonical_name(surface, levels, canonical):

@@ -24,7 +24,7 @@ from functools import partial
 
 from kg.model import CleanPage, PageMeta
 from kg.text.chars import SPACE, is_cjk, is_cjk_punct, line_spans, token_len
-from kg.text.furniture import is_furniture_line, read_furniture
+from kg.text.furniture import is_furniture_line, is_masthead_line, read_furniture
 from kg.text.paragraphs import join_lines
 from kg.text.traced import Step, Traced, delete_spans, run_steps
 
@@ -41,13 +41,38 @@ def normalise_whitespace(doc: Traced) -> Traced:
     return delete_spans(doc, [m.span() for m in _EDGE_SPACE.finditer(doc.text)])
 
 
+MASTHEAD_WITHIN = 5  # the masthead stands among a page's first lines
+SLOGAN_MAX = 30  # the longest line a page head prints above the masthead
+
+
 def drop_furniture(doc: Traced) -> Traced:
-    """Delete whole lines of page furniture (with their newline)."""
+    """Delete whole lines of page furniture (with their newline).
+
+    The head of a newspaper page, from its first line to the masthead, is
+    furniture as a whole: a paper prints its slogan there beside its name.
+    """
+    lines = line_spans(doc.text)
+    masthead = _masthead_line(doc.text, lines)
     spans = []
-    for start, end in line_spans(doc.text):
-        if is_furniture_line(doc.text[start:end]):
+    for i, (start, end) in enumerate(lines):
+        if i <= masthead or is_furniture_line(doc.text[start:end]):
             spans.append((start, min(end + 1, len(doc.text))))
     return delete_spans(doc, spans)
+
+
+def _masthead_line(text: str, lines: list[tuple[int, int]]) -> int:
+    """Index of the masthead line when the page opens with one, else -1.
+
+    Only short lines without clause punctuation may stand above it (the date
+    line, the page name, the paper's slogan), so no article text is lost.
+    """
+    head = [(i, text[s:e].strip(SPACE)) for i, (s, e) in enumerate(lines) if text[s:e].strip(SPACE)]
+    for i, line in head[:MASTHEAD_WITHIN]:
+        if is_masthead_line(line):
+            return i
+        if len(line) > SLOGAN_MAX or any(p in line for p in "，。；！？"):
+            return -1
+    return -1
 
 
 def rebuild_vertical(doc: Traced, *, min_run: int = 3) -> Traced:

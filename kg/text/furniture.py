@@ -61,6 +61,11 @@ def is_meta_line(line: str) -> bool:
     )
 
 
+def is_masthead_line(line: str) -> bool:
+    """A newspaper's name in pinyin capitals (``ZHAOTONG RIBAO``)."""
+    return bool(furniture().masthead.fullmatch(line.strip(SPACE)))
+
+
 def is_editor_line(line: str) -> bool:
     """A page editor line: two or more page roles followed by a colon."""
     return len(_editor_role_re().findall(line)) >= 2
