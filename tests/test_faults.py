@@ -35,8 +35,12 @@ GOOD = make_hostile.GOOD
 
 
 @pytest.fixture(scope="module")
-def hostile(nlp, tmp_path_factory):
-    """Every hostile file built together with one good seed page."""
+def hostile(nlp, seed_results, tmp_path_factory):
+    """Every hostile file built together with one good seed page.
+
+    ``seed_results`` has the pipeline load its tables first, so that no page
+    pays for them under the short time limit the hostile build runs with.
+    """
     root = tmp_path_factory.mktemp("faults")
     expected = make_hostile.make_hostile(root, SEEDS)
     out = root / "out"
@@ -258,7 +262,7 @@ def test_faults_a_dead_parts_worker_leaves_the_build_whole(
 
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "pool"])
 def test_faults_a_page_past_the_time_limit_is_named_and_skipped(
-    nlp, tmp_path: Path, monkeypatch, workers: int
+    nlp, seed_results, tmp_path: Path, monkeypatch, workers: int
 ) -> None:
     """A page that never finishes is stopped at the limit, named, and the others build (item 1)."""
     import kg.corpus.engines
@@ -285,7 +289,9 @@ def test_faults_a_page_past_the_time_limit_is_named_and_skipped(
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # no timer left behind
 
 
-def test_faults_the_repeated_name_page_stops_at_the_limit(nlp, tmp_path: Path) -> None:
+def test_faults_the_repeated_name_page_stops_at_the_limit(
+    nlp, seed_results, tmp_path: Path
+) -> None:
     """Issue 17's reproduction: built, or named and skipped at the limit; the other page builds."""
     src = tmp_path / "src"
     src.mkdir()

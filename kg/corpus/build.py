@@ -112,9 +112,8 @@ def build(
         job = _Build(out_dir, options, nlp)
         pages = job.collect([Path(p) for p in paths])
         try:
-            with _Footprint(out_dir, options, job.report), _locked(out_dir):
-                with _Workspace.open(out_dir, options) as space:
-                    report = job.run(space, pages)
+            with _Claim(out_dir, options, job.report), _Workspace.open(out_dir, options) as space:
+                report = job.run(space, pages)
         except (OSError, sqlite3.Error, ExportError) as e:
             raise ExportError(_write_failure(e, out_dir)) from e
     report.timings["total"] = time.perf_counter() - t_start
@@ -138,11 +137,12 @@ def _write_failure(error: OSError | sqlite3.Error | ExportError, out_dir: Path) 
     return f"{what}; {shown(str(out_dir))} is left as the previous build left it"
 
 
-class _Footprint:
-    """Checks ``out_dir`` can be an output folder; undoes what a build that built nothing made.
+class _Claim:
+    """The output folder checked, made if missing and locked; what a build that built nothing made, undone.
 
     Raises:
-        InputError: ``out_dir`` is a file, lies under a file, or cannot be written.
+        InputError: ``out_dir`` is a file, lies under a file, cannot be
+            written, or another build holds its lock.
     """
 
     def __init__(self, out_dir: Path, options: BuildOptions, report: BuildReport) -> None:
@@ -150,8 +150,9 @@ class _Footprint:
         self.cache = (options.cache_dir or out_dir / CACHE_NAME) if options.use_cache else None
         self.report = report
         self.made: list[Path] = []
+        self.lock = filelock.FileLock(str(out_dir / LOCK_NAME), timeout=0)
 
-    def __enter__(self) -> _Footprint:
+    def __enter__(self) -> _Claim:
         out = self.out_dir
         if out.exists() and not out.is_dir():
             raise InputError(f"{shown(str(out))} is a file; expected an output folder")
@@ -164,16 +165,30 @@ class _Footprint:
             raise InputError(
                 f"{shown(str(existing))} is not writable; choose another output folder"
             )
-        folders = [p for p in (out, *out.parents) if not os.path.lexists(p)]  # innermost first
-        self.made = [p for p in (out / LOCK_NAME, self.cache) if p and not os.path.lexists(p)]
-        self.made += folders
+        made = [p for p in (out / LOCK_NAME, self.cache) if p and not os.path.lexists(p)]
+        made += [p for p in (out, *out.parents) if not os.path.lexists(p)]  # innermost first
         out.mkdir(parents=True, exist_ok=True)
+        try:
+            self.lock.acquire()
+        except filelock.Timeout as e:
+            raise InputError(
+                f"{shown(str(out))}: another build is writing this folder "
+                f"(lock {shown(str(out / LOCK_NAME))}); "
+                "wait for it to finish or choose another output folder"
+            ) from e
+        self.made = made
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.report.pages_ok:
-            return
-        for path in self.made:  # the lock, the cache, then the folders made, innermost first
+        try:
+            if not self.report.pages_ok:
+                self._undo()
+        finally:
+            self.lock.release()
+
+    def _undo(self) -> None:
+        """Remove the lock, the cache and the folders this build made, innermost first."""
+        for path in self.made:
             try:
                 if path == self.cache:
                     shutil.rmtree(path, ignore_errors=True)
@@ -183,28 +198,6 @@ class _Footprint:
                     path.unlink(missing_ok=True)
             except OSError as e:
                 logger.debug("cannot remove %s: %s", path, e)
-
-
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold the lock of ``out_dir`` while a build writes it.
-
-    Raises:
-        InputError: another build holds it.
-    """
-    lock = filelock.FileLock(str(out_dir / LOCK_NAME), timeout=0)
-    try:
-        lock.acquire()
-    except filelock.Timeout as e:
-        raise InputError(
-            f"{shown(str(out_dir))}: another build is writing this folder "
-            f"(lock {shown(str(out_dir / LOCK_NAME))}); "
-            "wait for it to finish or choose another output folder"
-        ) from e
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @dataclass

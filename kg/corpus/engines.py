@@ -47,14 +47,6 @@ Outcome = PageResult | str  # a page's result, or why it failed
 # model's memory; a spawned worker, or a Dask worker, loads its own.
 _WORKER_NLP: Language | None = None
 
-# A short page that runs every stage once, so that the tables the stages load on
-# first use (a few seconds) are loaded before a page's time limit starts.
-_WARM_UP_TEXT = (
-    "党建引领基层治理\n\n本报讯 近日，昭通市委组织部在永善县召开会议，"
-    "市人社局局长张三出席并讲话，推进“双百”工程。\n"
-)
-_WARMED = False  # in this process (a forked worker inherits it)
-
 
 def worker_nlp() -> Language:
     """The pipeline of this worker process, loaded on first use."""
@@ -72,18 +64,6 @@ def _init_worker(parent: int) -> None:
     worker_nlp()
 
 
-def warm_up(nlp: Language) -> None:
-    """Run one short page through every stage, once per process, with no time limit."""
-    global _WARMED
-    if _WARMED:
-        return
-    _WARMED = True
-    try:
-        extract_page(_WARM_UP_TEXT, PageMeta(source="warm-up.txt", home_place="昭通市"), nlp)
-    except Exception:  # noqa: BLE001  (the real pages report their own failures)
-        logger.debug("warm-up page failed", exc_info=True)
-
-
 def extract_batch(
     pages: Batch, nlp: Language | None = None, *, page_timeout: float = 0
 ) -> list[Outcome]:
@@ -96,8 +76,6 @@ def extract_batch(
     stopped and gives that as its reason.
     """
     nlp = nlp or worker_nlp()
-    if page_timeout > 0:
-        warm_up(nlp)
     out: list[Outcome] = []
     for text, meta in pages:
         try:
@@ -268,8 +246,6 @@ class PoolRunner(Runner):
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         if method == "fork" and _WORKER_NLP is None:
             _WORKER_NLP = self._nlp or worker_nlp()
-            if self.page_timeout > 0:
-                warm_up(_WORKER_NLP)  # once, here: the workers share the loaded tables
         pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context(method),

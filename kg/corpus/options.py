@@ -11,8 +11,9 @@ from kg.text.read import MAX_BYTES
 
 # A newspaper page holds under 20,000 characters; extraction time grows with length.
 MAX_CHARS = 200_000
-# A page of MAX_CHARS extracts in well under 30 s on one core; a page still running
-# after this long is pathological input (a name repeated 10,000 times), not news.
+# A page of MAX_CHARS extracts in well under 30 s on one core, and the first page a
+# process extracts also loads the stages' tables (a few seconds); a page still
+# running after this long is pathological input (a name repeated 10,000 times).
 PAGE_TIMEOUT = 60.0
 ENGINES = ("local", "dask")
 
