@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import click
 
+from kg.corpus.options import PAGE_TIMEOUT
 from kg.errors import KgError
 
 EXISTING = click.Path(exists=True, path_type=Path)
@@ -91,6 +93,19 @@ def _out_option(dest: str, help: str | None = None) -> Callable[[Callable], Call
     "updated page by page on rebuilds.",
 )
 @click.option(
+    "--page-timeout",
+    type=click.FloatRange(min=0),
+    default=PAGE_TIMEOUT,
+    show_default=True,
+    help="Seconds of processor time one page may take to extract before it is stopped "
+    "and skipped (0: no limit).",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Build pages that symbolic links lead to outside the folders given (refused by default).",
+)
+@click.option(
     "--timings",
     is_flag=True,
     help="Also print seconds per stage as one JSON line, the last (for benchmarks).",
@@ -106,14 +121,20 @@ def build(
     timings: bool,
     **settings: Any,
 ) -> None:
-    """Build the graph of every page in SOURCES (files or folders of *.txt)."""
+    """Build the graph of every page in SOURCES (files or folders of *.txt; subfolders are not searched)."""
     from kg.corpus.build import build as run_build
     from kg.corpus.options import BuildOptions
+    from kg.corpus.workers import Stopped
 
     if settings["scheduler"] and settings["engine"] != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     options = BuildOptions(use_cache=not no_cache, formats=formats or None, **settings)
-    report = run_build(list(sources), out_dir, options=options)
+    try:
+        report = run_build(list(sources), out_dir, options=options)
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (Stopped)
+        why = str(e) if isinstance(e, Stopped) else "stopped by Ctrl-C"
+        click.echo(f"build {why}; {out_dir} is left as the previous build left it", err=True)
+        sys.exit(128 + (e.signum if isinstance(e, Stopped) else signal.SIGINT))
     click.echo(report.summary())
     if timings:
         click.echo(json.dumps(report.stage_times()))
@@ -124,11 +145,23 @@ def build(
 @main.command()
 @click.argument("pages", nargs=-1, required=True, type=EXISTING)
 @_out_option("out_dir", "Folder for one <page stem>.json per page, in the gold format.")
-def extract(pages: tuple[Path, ...], out_dir: Path) -> None:
-    """Extract each page into OUT/<page stem>.json in the gold format (GUIDELINES.md)."""
+@click.option(
+    "--page-timeout",
+    type=click.FloatRange(min=0),
+    default=PAGE_TIMEOUT,
+    show_default=True,
+    help="Seconds of processor time one page may take before it is stopped and skipped "
+    "(0: no limit).",
+)
+def extract(pages: tuple[Path, ...], out_dir: Path, page_timeout: float) -> None:
+    """Extract each page into OUT/<page stem>.json in the gold format (GUIDELINES.md).
+
+    Of two pages with one name (a/x.txt, b/x.txt) only the first is written;
+    the other is named as skipped and the exit status is 1.
+    """
     from kg.extract import extract_files
 
-    skipped = extract_files(list(pages), out_dir)
+    skipped = extract_files(list(pages), out_dir, page_timeout=page_timeout)
     for path, reason in skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
     if skipped:

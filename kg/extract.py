@@ -9,9 +9,13 @@ in a build, or ``Registry.link_corpus`` for a corpus held in memory).
 from __future__ import annotations
 
 import csv
+import datetime
+import io
 import logging
-from collections.abc import Iterable
-from dataclasses import replace
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +27,17 @@ from kg.model import Article, CleanPage, Corpus, Entity, PageMeta, PageResult
 from kg.recognise.pipeline import mentions_of
 from kg.relate.page import relate_page
 from kg.text.clean import clean_page
+from kg.text.read import decode_page, read_page_bytes
 from kg.text.split import split_articles
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.csv"
 MANIFEST_FIELDS = ("file", "newspaper", "date", "home_place")
+PAGE_SUFFIX = ".txt"  # a folder's page files: *.txt, in any case
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+OnProblem = Callable[[str, str], None]  # (file or file:line, reason)
 
 
 def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
@@ -82,41 +91,111 @@ def detached_head(page: CleanPage, article: Article) -> Article | None:
     return replace(article, start=lo, end=hi, body=page.text[lo:hi], body_start=lo)
 
 
-def read_manifest(folder: Path) -> dict[str, PageMeta]:
+@dataclass(frozen=True)
+class RowProblem:
+    """A bad row of a manifest: where it is, what is wrong, and the file it names."""
+
+    where: str  # "<manifest>:<line>"
+    reason: str
+    file: str
+
+
+def read_manifest(folder: Path, *, on_problem: OnProblem | None = None) -> dict[str, PageMeta]:
     """Page metadata from ``folder/manifest.csv``, by file name (empty if none).
 
+    The manifest is decoded like a page (UTF-8 with or without BOM, UTF-16
+    with a BOM, GB18030/GBK as Excel writes it on Chinese Windows). A bad row
+    (``manifest_rows``) goes to ``on_problem("<manifest>:<line>", reason)``;
+    without ``on_problem`` it is an error.
+
     Raises:
-        InputError: the manifest lacks a column or names a file twice.
+        InputError: the manifest cannot be read or lacks a column; without
+            ``on_problem``, a bad row.
     """
-    path = folder / MANIFEST
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [f for f in MANIFEST_FIELDS if f not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(
-                f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(MANIFEST_FIELDS)}"
-            )
-        metas: dict[str, PageMeta] = {}
-        for line, row in enumerate(reader, start=2):
-            name = (row["file"] or "").strip()
-            if not name or Path(name).name != name:
-                raise InputError(f"{path}:{line}: file {name!r} is not a plain file name")
-            if name in metas:
-                raise InputError(f"{path}:{line}: file {name!r} is listed twice")
-            metas[name] = PageMeta(
-                source=name,
-                newspaper=(row["newspaper"] or "").strip() or None,
-                date=(row["date"] or "").strip() or None,
-                home_place=(row["home_place"] or "").strip() or None,
-            )
+    metas, problems = manifest_rows(folder)
+    for problem in problems:
+        if on_problem is None:
+            raise InputError(f"{problem.where}: {problem.reason}")
+        on_problem(problem.where, problem.reason)
     return metas
 
 
+def manifest_rows(folder: Path) -> tuple[dict[str, PageMeta], list[RowProblem]]:
+    """Page metadata from ``folder/manifest.csv`` by file name, and its bad rows.
+
+    A row naming no plain file name, or a file named before, is left out; a
+    date that is not a real ``yyyy-mm-dd`` date is left out of its row (no
+    ill-typed ``xsd:date`` reaches the graph).
+
+    Raises:
+        InputError: the manifest cannot be read or lacks a column.
+    """
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}, []
+    text, _encoding = decode_page(read_page_bytes(path), path)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [f for f in MANIFEST_FIELDS if f not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(MANIFEST_FIELDS)}"
+        )
+    metas: dict[str, PageMeta] = {}
+    problems: list[RowProblem] = []
+    for row in reader:
+        name = (row["file"] or "").strip()
+        where = f"{path}:{reader.line_num}"
+        if not name or Path(name).name != name:
+            reason = f"file {name!r} is not a plain file name; this row is left out"
+            problems.append(RowProblem(where, reason, ""))
+            continue
+        if name in metas:
+            reason = f"file {name!r} is listed twice; the first row is used"
+            problems.append(RowProblem(where, reason, name))
+            continue
+        date = (row["date"] or "").strip() or None
+        if date is not None and not is_iso_date(date):
+            reason = (
+                f"date {date!r} is not a real date written yyyy-mm-dd (e.g. 2022-11-22); "
+                f"{name} is built without a date"
+            )
+            problems.append(RowProblem(where, reason, name))
+            date = None
+        metas[name] = PageMeta(
+            source=name,
+            newspaper=(row["newspaper"] or "").strip() or None,
+            date=date,
+            home_place=(row["home_place"] or "").strip() or None,
+        )
+    return metas, problems
+
+
+def is_iso_date(value: str) -> bool:
+    """Whether ``value`` is a real calendar date written ``yyyy-mm-dd`` (ASCII digits)."""
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def page_meta(path: Path, manifest: dict[str, PageMeta]) -> PageMeta:
-    """The manifest's metadata for a page, or an empty record named after it."""
-    return manifest.get(path.name) or PageMeta(source=path.name)
+    """The manifest's metadata for a page, or an empty record named after it.
+
+    A name that is not valid UTF-8 (GBK bytes from a zip, say) is found in a
+    manifest that names it in GBK; otherwise the page is named with the bad
+    bytes written ``\\xNN`` (``shown``).
+    """
+    name = path.name
+    meta = manifest.get(name)
+    if meta is None and shown(name) != name:
+        try:
+            meta = manifest.get(os.fsencode(name).decode("gb18030"))
+        except UnicodeDecodeError:
+            meta = None
+    return meta or PageMeta(source=shown(name))
 
 
 def to_gold_json(result: PageResult) -> dict[str, Any]:
@@ -188,8 +267,54 @@ def _entity_json(ent: Entity, ident: str) -> dict[str, Any]:
     return out
 
 
+def shown(text: str) -> str:
+    """``text`` (a file name or path) as printable UTF-8: bytes that are not UTF-8 written ``\\xNN``.
+
+    Names read from disk carry such bytes as surrogate escapes (PEP 383), which
+    no UTF-8 file, report or terminal can hold.
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no file name gave
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def is_page_name(name: str) -> bool:
+    """Whether a folder entry named ``name`` is a page file: ``*.txt`` in any case."""
+    return name.lower().endswith(PAGE_SUFFIX)
+
+
+def page_stem(name: str) -> str:
+    """A page's name without ``.txt`` (any case): its page file is ``<stem>.json``."""
+    return name[: -len(PAGE_SUFFIX)] if is_page_name(name) else Path(name).stem
+
+
+def folder_entries(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The page entries of ``folder`` (``*.txt`` in any case), and its subfolders that hold some.
+
+    Subfolders are not searched (a build takes the folders it is given);
+    those holding page files are returned so that the caller can say so.
+    Hidden subfolders (``.git``, editor backups) are passed over silently.
+    """
+    pages: list[Path] = []
+    subfolders: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        if is_page_name(entry.name):
+            pages.append(entry)
+        elif entry.is_dir() and not entry.name.startswith(".") and _holds_pages(entry):
+            subfolders.append(entry)
+    return pages, subfolders
+
+
+def _holds_pages(folder: Path) -> bool:
+    try:
+        return any(is_page_name(e.name) for e in os.scandir(folder))
+    except OSError:
+        return False
+
+
 def iter_pages(paths: Iterable[Path]) -> list[Path]:
-    """The page files among ``paths`` (folders are searched for ``*.txt``), sorted.
+    """The page files among ``paths`` (folders are searched for ``*.txt``, any case), sorted.
 
     Raises:
         InputError: a path does not exist.
@@ -197,45 +322,54 @@ def iter_pages(paths: Iterable[Path]) -> list[Path]:
     pages: list[Path] = []
     for p in paths:
         if p.is_dir():
-            pages.extend(sorted(q for q in p.glob("*.txt") if q.is_file()))
+            pages.extend(q for q in folder_entries(p)[0] if q.is_file())
         elif p.is_file():
             pages.append(p)
         else:
-            raise InputError(f"{p}: no such file or folder")
+            raise InputError(f"{shown(str(p))}: no such file or folder")
     return sorted(set(pages), key=lambda q: (q.name, str(q)))
 
 
 def extract_files(
-    paths: list[Path], out_dir: Path, *, nlp: Language | None = None
-) -> list[tuple[Path, str]]:
+    paths: list[Path], out_dir: Path, *, nlp: Language | None = None, page_timeout: float = 0
+) -> list[tuple[str, str]]:
     """Extract each page into ``out_dir/<page stem>.json`` (the gold format).
 
-    Pages that cannot be read are skipped and returned with the reason;
-    every other page is still written.
+    Pages are found as a build finds them (``kg.corpus.inputs.collect_pages``):
+    of two pages with one name only the first is written, the other is
+    skipped with the reason. A page that cannot be read, fails, or takes
+    longer than ``page_timeout`` seconds (0: no limit) is skipped too; every
+    other page is still written.
 
     Returns:
-        The skipped pages, each with the reason.
+        The skipped files, each with the reason.
     """
     import json
 
     from kg.atomic import atomic_write_text
+    from kg.corpus.engines import extract_batch
+    from kg.corpus.inputs import collect_pages, read_text, strip_path
+    from kg.corpus.options import MAX_CHARS
     from kg.recognise.pipeline import build_nlp
-    from kg.text.read import read_page
+    from kg.text.read import MAX_BYTES
 
-    nlp = nlp or build_nlp()
-    manifests: dict[Path, dict[str, PageMeta]] = {}
-    skipped: list[tuple[Path, str]] = []
-    for path in iter_pages(paths):
-        folder = path.parent
-        if folder not in manifests:
-            manifests[folder] = read_manifest(folder)
+    skipped: list[tuple[str, str]] = []
+
+    def skip(file: str, reason: str) -> None:
+        logger.warning("skipping %s: %s", file, reason)
+        skipped.append((file, reason))
+
+    for page in collect_pages(paths, on_problem=skip):
         try:
-            raw, _encoding = read_page(path)
+            _, text, _ = read_text(page.path, max_bytes=MAX_BYTES, max_chars=MAX_CHARS)
         except InputError as e:
-            logger.warning("skipping %s: %s", path, e)
-            skipped.append((path, str(e)))
+            skip(shown(str(page.path)), strip_path(shown(str(e)), page.path))
             continue
-        result = extract_page(raw, page_meta(path, manifests[folder]), nlp)
-        text = json.dumps(to_gold_json(result), ensure_ascii=False, indent=1) + "\n"
-        atomic_write_text(out_dir / f"{path.stem}.json", text)
+        nlp = nlp or build_nlp()
+        [outcome] = extract_batch([(text, page.meta)], nlp, page_timeout=page_timeout)
+        if isinstance(outcome, str):
+            skip(shown(str(page.path)), outcome)
+            continue
+        doc = json.dumps(to_gold_json(outcome), ensure_ascii=False, indent=1) + "\n"
+        atomic_write_text(out_dir / f"{page.stem}.json", doc)
     return skipped

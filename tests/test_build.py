@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -26,11 +27,15 @@ TWO = [SEEDS / "000_e59ba49bd64a9ae0.txt", SEEDS / "003_3d028b8c8d2b6744.txt"]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(part.startswith(".kg-") for part in p.relative_to(folder).parts)
-    }
+    """The output files as a user sees them (through the links), not kg's own folders."""
+    files = {}
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if not (d.startswith(".kg-") or d == "current")]
+        for name in names:
+            path = Path(root) / name
+            if not name.startswith(".kg-"):
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(files.items()))
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +103,7 @@ def test_build_strict_stops_at_first_bad_page(tmp_path: Path, nlp) -> None:
 def test_build_nothing_built_keeps_previous_output(built, tmp_path: Path) -> None:
     out, _ = built
     copy = tmp_path / "out"
-    shutil.copytree(out, copy)
+    shutil.copytree(out, copy, symlinks=True)
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(InputError, match="no page could be built.*PNG"):
@@ -106,10 +111,37 @@ def test_build_nothing_built_keeps_previous_output(built, tmp_path: Path) -> Non
     assert _files(copy) == _files(out)
 
 
+def test_build_folder_without_pages_writes_nothing(tmp_path: Path) -> None:
+    """Issue 18: no lock, no cache, no folder; the message says what was looked for."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "notes.md").write_text("not a page", encoding="utf-8")
+    out = tmp_path / "new" / "out"
+    with pytest.raises(
+        InputError, match=r"no page file \(\*\.txt, in any case\) in .*src; nothing was written"
+    ):
+        build([src], out)
+    assert not (tmp_path / "new").exists()
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    with pytest.raises(InputError, match="nothing was written"):
+        build([src], existing, cache_dir=tmp_path / "cache")
+    assert list(existing.iterdir()) == [] and not (tmp_path / "cache").exists()
+
+
+def test_build_no_page_could_be_built_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n")
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="no page could be built of .*PNG.*nothing was written"):
+        build([bad], out)
+    assert not out.exists()
+
+
 def test_build_rebuild_drops_pages_no_longer_given(built, nlp, tmp_path: Path) -> None:
     out, _ = built
     copy = tmp_path / "out"
-    shutil.copytree(out, copy)
+    shutil.copytree(out, copy, symlinks=True)
     report = build(TWO[:1], copy, nlp=nlp)
     assert report.cached == 1 and report.extracted == 0
     assert [p.name for p in (copy / "pages").iterdir()] == [TWO[0].stem + ".json"]
@@ -208,6 +240,17 @@ def test_build_atomic_write_gives_normal_permissions(tmp_path) -> None:
     atomic_write_text(target, "图")
     assert target.stat().st_mode & 0o777 == file_mode()
     assert target.read_text(encoding="utf-8") == "图"
+
+
+@pytest.mark.parametrize("length", [200, 247, 255])
+def test_build_atomic_write_of_a_name_near_name_max(tmp_path: Path, length: int) -> None:
+    """The temporary file of a 241–255-byte name stays under the 255-byte limit (issue 17, item 3)."""
+    from kg.atomic import atomic_write_text
+
+    name = "长" * ((length - 5) // 3) + "x" * ((length - 5) % 3) + ".json"
+    assert len(name.encode()) == length
+    atomic_write_text(tmp_path / name, "图")
+    assert [p.name for p in tmp_path.iterdir()] == [name]
 
 
 def _nquads(data: bytes) -> set[str]:

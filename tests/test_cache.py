@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,15 @@ PAGES = ["000_e59ba49bd64a9ae0.txt", "003_3d028b8c8d2b6744.txt", "004_10eed4b3da
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(part.startswith(".kg-") for part in p.relative_to(folder).parts)
-    }
+    """The output files as a user sees them (through the links), not kg's own folders."""
+    files = {}
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if not (d.startswith(".kg-") or d == "current")]
+        for name in names:
+            path = Path(root) / name
+            if not name.startswith(".kg-"):
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(files.items()))
 
 
 def test_cache_key_changes_with_bytes_meta_and_version() -> None:
@@ -114,3 +119,108 @@ def test_cache_versions_hash_every_module_the_stage_loads(imports: str, listed: 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _result(source: str) -> PageResult:
+    return PageResult(meta=PageMeta(source=source), articles=[], entities=[], facts=[])
+
+
+def test_cache_entry_of_another_page_is_dropped(tmp_path: Path, caplog) -> None:
+    """Every entry carries its key: another page's valid entry copied over it is a miss (item 7)."""
+    cache = PageCache(tmp_path)
+    a, b = "aa" * 32, "ab" * 32
+    cache.put(a, _result("a.txt"))
+    cache.put(b, _result("b.txt"))
+    (tmp_path / "ab" / f"{b}.pickle").write_bytes((tmp_path / "aa" / f"{a}.pickle").read_bytes())
+    assert cache.get(b) is None and cache.get(a) == _result("a.txt")
+    assert "not this page's" in caplog.text
+
+
+def test_cache_part_store_rows_carry_their_keys(tmp_path: Path, caplog) -> None:
+    """A swapped links row or an edited part is dropped, never read as another's (item 7)."""
+    from kg.corpus.parts import PageLinks, Part, PartStore
+
+    with PartStore(tmp_path / "parts.sqlite") as store:
+        store.put_links("k1", PageLinks([], frozenset(), "{1}", {}))
+        store.put_links("k2", PageLinks([], frozenset(), "{2}", {}))
+        store.put_part("d1", Part({"turtle": b"<a> <b> <c> ."}, [("a", "b", "c")], 1))
+        db = store._db
+        rows = dict(db.execute("SELECT key, data FROM links"))
+        db.execute("UPDATE links SET data = ? WHERE key = 'k1'", (rows["k2"],))
+        [(blob,)] = db.execute("SELECT data FROM parts WHERE digest = 'd1'")
+        edited = blob.replace(b"<c>", b"<x>")
+        assert edited != blob
+        db.execute("UPDATE parts SET data = ? WHERE digest = 'd1'", (edited,))
+        assert store.get_links("k1") is None and store.get_links("k2").page_json == "{2}"
+        assert store.get_part("d1") is None
+    assert caplog.text.count("damaged or not this key's") == 2
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bad header", "garbage"])
+def test_cache_damaged_part_store_is_started_again(
+    corpus: Path, tmp_path: Path, nlp, caplog, damage: str
+) -> None:
+    """A damaged parts.sqlite warns and is rebuilt: no traceback, the same graph (item 7)."""
+    out = tmp_path / "out"
+    build([corpus], out, nlp=nlp, formats=["turtle"])
+    store = out / ".kg-cache" / "parts.sqlite"
+    data = store.read_bytes()
+    assert len(data) > 8192
+    if damage == "truncated":
+        store.write_bytes(data[: len(data) // 2])
+    elif damage == "bad header":
+        store.write_bytes(b"not a database!!" + data[16:])
+    else:
+        store.write_bytes(bytes(range(256)) * 40)
+    again = build([corpus], out, nlp=nlp, formats=["turtle"])
+    assert "is damaged" in caplog.text and again.parts_made == again.parts
+    clean = tmp_path / "clean"
+    build([corpus], clean, nlp=nlp, use_cache=False, formats=["turtle"])
+    assert _files(out) == _files(clean)
+
+
+def test_cache_swapped_entries_never_give_a_wrong_graph(corpus: Path, tmp_path: Path, nlp) -> None:
+    """Two pages' cache entries and links rows swapped: the pages are extracted again (item 7)."""
+    import sqlite3
+
+    out = tmp_path / "out"
+    build([corpus], out, nlp=nlp, formats=["turtle"])
+    entries = sorted((out / ".kg-cache").glob("*/*.pickle"))
+    assert len(entries) == 2
+    first, second = (p.read_bytes() for p in entries)
+    entries[0].write_bytes(second)
+    entries[1].write_bytes(first)
+    db = sqlite3.connect(out / ".kg-cache" / "parts.sqlite")
+    (k1, d1), (k2, d2) = db.execute("SELECT key, data FROM links ORDER BY key").fetchall()
+    db.execute("UPDATE links SET data = ? WHERE key = ?", (d2, k1))
+    db.execute("UPDATE links SET data = ? WHERE key = ?", (d1, k2))
+    db.execute("DELETE FROM parts")  # the parts are made again from the page results
+    db.commit()
+    db.close()
+    again = build([corpus], out, nlp=nlp, formats=["turtle"])
+    assert again.extracted == 2
+    clean = tmp_path / "clean"
+    build([corpus], clean, nlp=nlp, use_cache=False, formats=["turtle"])
+    assert _files(out) == _files(clean)
+
+
+def test_cache_is_pruned_of_what_no_build_uses(corpus: Path, tmp_path: Path, nlp) -> None:
+    """Edited pages leave no entry behind; outputs sharing a cache keep each other's (item 8)."""
+    shared = tmp_path / "cache"
+    one, two = tmp_path / "one", tmp_path / "two"
+    build([corpus], one, nlp=nlp, cache_dir=shared, formats=["turtle"])
+    keys = {p.stem for p in shared.glob("*/*.pickle")}
+    assert len(keys) == 2
+    page = corpus / PAGES[0]
+    page.write_text(page.read_text(encoding="utf-8") + "\n本报讯 又一条。\n", encoding="utf-8")
+    build([corpus / PAGES[0]], two, nlp=nlp, cache_dir=shared, formats=["turtle"])
+    both = {p.stem for p in shared.glob("*/*.pickle")}
+    assert keys < both and len(both) == 3  # "one" still uses the old entries
+    build([corpus], one, nlp=nlp, cache_dir=shared, formats=["turtle"])
+    now = {p.stem for p in shared.glob("*/*.pickle")}
+    assert len(now) == 2 and now < both  # the entry of the page before its edit is gone
+    import shutil
+
+    shutil.rmtree(two)
+    build([corpus / PAGES[1]], one, nlp=nlp, cache_dir=shared, formats=["turtle"])
+    assert len(list(shared.glob("*/*.pickle"))) == 1  # "two" is gone, "one" uses one page

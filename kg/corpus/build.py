@@ -5,23 +5,28 @@ this process, in a pool of forked processes, or as Dask tasks:
 ``kg.corpus.engines``) or found in the page cache, and its entities are
 added to the ``Registry`` in a fixed order; nothing else of a page is kept,
 so memory stays flat but for the merged entities, and the result is the same
-whichever engine ran. A page that cannot be read or extracted is reported
-(file, reason) and skipped; the others still build. Then the graph is made as
-parts (``kg.corpus.parts``): the parts whose inputs did not change since the
-last build are kept, the others are made (by forked workers when there are
-many), and every output file is the parts joined in a fixed order.
+whichever engine ran. A page that cannot be read or extracted, or that runs
+past the page time limit, is reported (file, reason) and skipped; the others
+still build. Then the graph is made as parts (``kg.corpus.parts``): the
+parts whose inputs did not change since the last build are kept, the others
+are made (by forked workers when there are many), and every output file is
+the parts joined in a fixed order.
 
-Outputs go to a staging folder inside ``out_dir`` and are moved into place
-file by file with atomic renames, under a lock, so a killed build leaves each
-output either complete and new or as the previous build left it, and two
-builds never write one folder at once.
+Outputs go to a staging folder inside ``out_dir``, under a lock, and are
+published as one generation (``kg.corpus.publish``): a killed build leaves
+the previous output whole, and two builds never write one folder at once.
+SIGTERM and SIGHUP stop a build as Ctrl-C does, and its workers with it
+(``kg.corpus.workers``). A build that finds no page to build writes nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -36,26 +41,31 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from kg.atomic import atomic_write_text
-from kg.corpus.cache import PageCache, page_key
+from kg.corpus.cache import CacheUse, PageCache, page_key
 from kg.corpus.engines import make_runner
 from kg.corpus.inputs import PageJob, collect_pages, read_text, strip_path
 from kg.corpus.options import BuildOptions
-from kg.corpus.outputs import (
-    PAGES_DIR,
-    REPORT_NAME,
-    export,
-    publish,
-    stage_page_file,
-    without_network_files,
-)
+from kg.corpus.outputs import export, output_names, without_network_files
 from kg.corpus.parts import STORE_NAME, PageLinks, PartStore
 from kg.corpus.plan import BuiltPage, GraphParts, make_parts, plan_parts
+from kg.corpus.publish import (
+    PAGES_DIR,
+    REPORT_NAME,
+    can_link,
+    current_generation,
+    generation_name,
+    publish,
+    publish_in_place,
+    remove_stale_generations,
+    stage_page_file,
+)
 from kg.corpus.report import STORE_DIR, BuildReport
 from kg.corpus.store_sync import sync_store
-from kg.errors import InputError
+from kg.corpus.workers import stop_on_signals
+from kg.errors import ExportError, InputError
 from kg.export.html import PageKeywords
 from kg.export.rdf import DEFAULT_FORMATS
-from kg.extract import to_gold_json
+from kg.extract import shown, to_gold_json
 from kg.link.registry import Registry, page_keys
 from kg.model import PageResult
 
@@ -85,21 +95,29 @@ def build(
             e.g. ``build(paths, out, workers=2, formats=["turtle"])``.
 
     Raises:
-        InputError: a setting is bad, another build holds ``out_dir``, no page
-            could be built (the previous output is left in place), or
-            (``strict``) a page or manifest is bad.
+        InputError: a setting is bad, ``out_dir`` cannot be an output folder,
+            another build holds it, no page could be built (nothing is
+            written), or (``strict``) a page or manifest is bad.
+        ExportError: an output or the cache cannot be written (a full disk);
+            the previous output is left in place.
+        KeyboardInterrupt: Ctrl-C, SIGTERM or SIGHUP (``Stopped``); the
+            previous output is left in place and no worker process remains.
     """
     if options is None:
         options = BuildOptions(**settings)
     elif settings:
         raise TypeError(f"build() takes options or settings, not both: {sorted(settings)}")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(out_dir):
-        t_start = time.perf_counter()
-        with _Workspace.open(out_dir, options) as space:
-            report = _Build(space, options, nlp).run([Path(p) for p in paths])
-        report.timings["total"] = time.perf_counter() - t_start
+    t_start = time.perf_counter()
+    with stop_on_signals():
+        job = _Build(out_dir, options, nlp)
+        pages = job.collect([Path(p) for p in paths])
+        try:
+            with _Claim(out_dir, options, job.report), _Workspace.open(out_dir, options) as space:
+                report = job.run(space, pages)
+        except (OSError, sqlite3.Error, ExportError) as e:
+            raise ExportError(_write_failure(e, out_dir)) from e
+    report.timings["total"] = time.perf_counter() - t_start
     logger.info(
         "built %d page(s) (%d from cache), skipped %d, %d entities, %d facts in %.1f s",
         report.pages_ok, report.cached, len(report.skipped), report.entities, report.facts,
@@ -108,25 +126,79 @@ def build(
     return report
 
 
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold the lock of ``out_dir`` while a build writes it.
+def _write_failure(error: OSError | sqlite3.Error | ExportError, out_dir: Path) -> str:
+    """One line for a failed write: what, why, and that the previous output is intact."""
+    if isinstance(error, OSError):
+        where = shown(str(error.filename or out_dir))
+        what = f"cannot write {where}: {error.strerror or error}"
+    elif isinstance(error, ExportError):
+        what = str(error)
+    else:
+        what = f"cannot write the cache: {error}"
+    return f"{what}; {shown(str(out_dir))} is left as the previous build left it"
+
+
+class _Claim:
+    """The output folder checked, made if missing and locked; what a build that built nothing made, undone.
 
     Raises:
-        InputError: another build holds it.
+        InputError: ``out_dir`` is a file, lies under a file, cannot be
+            written, or another build holds its lock.
     """
-    lock = filelock.FileLock(str(out_dir / LOCK_NAME), timeout=0)
-    try:
-        lock.acquire()
-    except filelock.Timeout as e:
-        raise InputError(
-            f"{out_dir}: another build is writing this folder (lock {out_dir / LOCK_NAME}); "
-            "wait for it to finish or choose another output folder"
-        ) from e
-    try:
-        yield
-    finally:
-        lock.release()
+
+    def __init__(self, out_dir: Path, options: BuildOptions, report: BuildReport) -> None:
+        self.out_dir = out_dir
+        self.cache = (options.cache_dir or out_dir / CACHE_NAME) if options.use_cache else None
+        self.report = report
+        self.made: list[Path] = []
+        self.lock = filelock.FileLock(str(out_dir / LOCK_NAME), timeout=0)
+
+    def __enter__(self) -> _Claim:
+        out = self.out_dir
+        if out.exists() and not out.is_dir():
+            raise InputError(f"{shown(str(out))} is a file; expected an output folder")
+        existing = next(p for p in (out, *out.parents) if os.path.lexists(p))
+        if not existing.is_dir():
+            raise InputError(
+                f"{shown(str(out))} cannot be made: {shown(str(existing))} is a file, not a folder"
+            )
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise InputError(
+                f"{shown(str(existing))} is not writable; choose another output folder"
+            )
+        made = [p for p in (out / LOCK_NAME, self.cache) if p and not os.path.lexists(p)]
+        made += [p for p in (out, *out.parents) if not os.path.lexists(p)]  # innermost first
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            self.lock.acquire()
+        except filelock.Timeout as e:
+            raise InputError(
+                f"{shown(str(out))}: another build is writing this folder "
+                f"(lock {shown(str(out / LOCK_NAME))}); "
+                "wait for it to finish or choose another output folder"
+            ) from e
+        self.made = made
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if not self.report.pages_ok:
+                self._undo()
+        finally:
+            self.lock.release()
+
+    def _undo(self) -> None:
+        """Remove the lock, the cache and the folders this build made, innermost first."""
+        for path in self.made:
+            try:
+                if path == self.cache:
+                    shutil.rmtree(path, ignore_errors=True)
+                elif path.is_dir():
+                    path.rmdir()  # only when empty
+                else:
+                    path.unlink(missing_ok=True)
+            except OSError as e:
+                logger.debug("cannot remove %s: %s", path, e)
 
 
 @dataclass
@@ -138,6 +210,7 @@ class _Workspace:
     cache: PageCache
     store: PartStore
     fresh: bool  # extract every page, keep nothing once built (no cache)
+    linked: bool  # publish generations through symbolic links (kg.corpus.publish)
 
     @classmethod
     @contextmanager
@@ -148,6 +221,7 @@ class _Workspace:
             if left.exists():
                 logger.info("removing %s left by an interrupted build", left)
                 shutil.rmtree(left)
+        remove_stale_generations(out_dir)
         (staging / PAGES_DIR).mkdir(parents=True)
         with ExitStack() as stack:
             if options.use_cache:
@@ -156,35 +230,66 @@ class _Workspace:
                 temporary = tempfile.TemporaryDirectory(prefix=TMP_PREFIX, dir=out_dir)
                 folder = Path(stack.enter_context(temporary))
             store = stack.enter_context(PartStore(folder / STORE_NAME))
-            yield cls(out_dir, staging, PageCache(folder), store, not options.use_cache)
+            fresh = not options.use_cache
+            try:
+                yield cls(out_dir, staging, PageCache(folder), store, fresh, can_link(out_dir))
+            except BaseException:  # stopped or failed: nothing of this build is left in out_dir
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+
+    @property
+    def current(self) -> Path | None:
+        """The folder holding the previous build's page files (to link unchanged ones from)."""
+        return current_generation(self.out_dir) if self.linked else self.out_dir
 
 
 class _Build:
-    """One build in a locked output folder: every page extracted or found, linked, written."""
+    """One build: its pages collected, then extracted (or found), linked, written, published."""
 
-    def __init__(self, space: _Workspace, options: BuildOptions, nlp: Language | None) -> None:
-        self.space = space
+    def __init__(self, out_dir: Path, options: BuildOptions, nlp: Language | None) -> None:
+        self.out_dir = out_dir
         self.options = options
         self.nlp = nlp
         self.report = BuildReport()
         self.registry = Registry()  # the only state kept across pages
         self.built: list[BuiltPage] = []
+        self.page_digests: dict[str, str] = {}  # page file stem -> digest of its text
 
     @property
     def _show_progress(self) -> bool:
         progress = self.options.progress
         return progress if progress is not None else sys.stderr.isatty()
 
-    def run(self, paths: list[Path]) -> BuildReport:
+    def collect(self, paths: list[Path]) -> list[PageJob]:
+        """The pages of ``paths``, problems reported; writes nothing.
+
+        Raises:
+            InputError: no page file among ``paths`` (nothing is written).
+        """
+        pages = collect_pages(
+            paths,
+            on_problem=self._skip,
+            on_note=self._note,
+            follow_links=self.options.follow_links,
+        )
+        if not pages:
+            raise InputError(self._nothing_built(paths, "no page file (*.txt, in any case) in"))
+        return pages
+
+    def _nothing_built(self, paths: list[Path], what: str) -> str:
+        sources = ", ".join(shown(str(p)) for p in paths)
+        problems = self.report.skipped + self.report.ignored
+        reasons = "; ".join(f"{f}: {r}" for f, r in problems[:3])
+        more = f" ({len(problems)} problem(s): {reasons})" if problems else ""
+        return f"{what} {sources}{more}; nothing was written, {shown(str(self.out_dir))} is left as it was"
+
+    def run(self, space: _Workspace, pages: list[PageJob]) -> BuildReport:
         """Extract (or find) every page, link them, make the graph's missing parts, write the outputs."""
-        self._extract(collect_pages(paths, on_problem=self._skip))
+        self._extract(space, pages)
         if self.report.pages_ok == 0:
-            shutil.rmtree(self.space.staging, ignore_errors=True)
-            reasons = "; ".join(f"{f}: {r}" for f, r in self.report.skipped[:3])
+            shutil.rmtree(space.staging, ignore_errors=True)
             raise InputError(
-                f"no page could be built from {', '.join(map(str, paths))} "
-                f"({len(self.report.skipped)} problem(s){': ' + reasons if reasons else ''}); "
-                f"{self.space.out_dir} is left as it was"
+                self._nothing_built([p.path for p in pages], "no page could be built of")
             )
         t0 = time.perf_counter()
         self.report.entities = len(self.registry.entities)  # linking ends here
@@ -192,19 +297,24 @@ class _Build:
         formats = tuple(DEFAULT_FORMATS if self.options.formats is None else self.options.formats)
         if self.options.formats is None:
             formats = without_network_files(formats, self.report)
-        graph = self._make_graph(formats)
-        self._write(graph, formats)
+        graph = self._make_graph(space, formats)
+        self._write(space, graph, formats)
         return self.report
 
     def _skip(self, file: str, reason: str) -> None:
+        file, reason = shown(file), shown(reason)
         if self.options.strict:
             raise InputError(f"{file}: {reason}" if not reason.startswith(file) else reason)
         logger.warning("skipping %s: %s", file, reason)
         self.report.skipped.append((file, reason))
 
-    def _read(self, pages: list[PageJob]) -> Iterator[PageJob]:
+    def _note(self, file: str, reason: str) -> None:
+        logger.warning("%s: %s", file, reason)
+        self.report.ignored.append((shown(file), shown(reason)))
+
+    def _read(self, space: _Workspace, pages: list[PageJob]) -> Iterator[PageJob]:
         """Each page read, with its cache key, and what the cache holds of it."""
-        space, report = self.space, self.report
+        report = self.report
         for page in pages:
             t0 = time.perf_counter()
             try:
@@ -224,7 +334,7 @@ class _Build:
             report.timings["read"] += time.perf_counter() - t0
             yield page
 
-    def _extract(self, pages: list[PageJob]) -> None:
+    def _extract(self, space: _Workspace, pages: list[PageJob]) -> None:
         """Extract the pages the cache lacks and add every page to the registry, in order."""
         timings = self.report.timings
         timings.update({"read": 0.0, "extract": 0.0, "link": 0.0, "write_pages": 0.0})
@@ -232,17 +342,17 @@ class _Build:
         t0 = time.perf_counter()
         bar = tqdm(total=len(pages), unit="page", disable=not self._show_progress, desc="extract")
         with runner, bar:
-            for page in runner.ordered(self._read(pages)):
+            for page in runner.ordered(self._read(space, pages)):
                 bar.update(1)
-                self._add(page)
+                self._add(space, page)
         timings["extract"] = time.perf_counter() - t0 - timings["read"] - timings["write_pages"]
 
-    def _add(self, page: PageJob) -> None:
+    def _add(self, space: _Workspace, page: PageJob) -> None:
         """Keep what the build needs of a page that was read and extracted (or skip it)."""
         if page.error is not None:
             self._skip(str(page.path), strip_path(page.error, page.path))
             return
-        space, report = self.space, self.report
+        report = self.report
         assert page.key is not None
         found = page.links
         if found is None:
@@ -257,7 +367,9 @@ class _Build:
         else:
             report.cached += 1
         t0 = time.perf_counter()
-        stage_page_file(space.out_dir, space.staging, page.path.stem, found.page_json)
+        stage_page_file(space.staging, space.current, page.stem, found.page_json)
+        digest = hashlib.blake2b(found.page_json.encode("utf-8"), digest_size=16).hexdigest()
+        self.page_digests[page.stem] = digest
         report.timings["write_pages"] += time.perf_counter() - t0
         self.built.append(BuiltPage(page.meta, page.path, page.key))
         report.pages_ok += 1
@@ -265,12 +377,11 @@ class _Build:
         self.registry.add(page.meta.source, found.entities, names=found.keys)
         page.text = page.result = page.links = None  # memory stays flat: only the registry grows
 
-    def _make_graph(self, formats: tuple[str, ...]) -> GraphParts:
+    def _make_graph(self, space: _Workspace, formats: tuple[str, ...]) -> GraphParts:
         """Every part of the graph, the ones the part store lacks made now."""
         t0 = time.perf_counter()
         if self.options.sparql_store and "nquads" not in formats:  # the store loads N-Quads
             formats = (*formats, "nquads")
-        space = self.space
         plans = plan_parts(self.built, self.registry, formats)
         graph = GraphParts(plans, space.cache, self.registry, formats, space.store)
         missing = graph.missing()
@@ -284,30 +395,44 @@ class _Build:
         self.report.parts = len(plans)
         return graph
 
-    def _write(self, graph: GraphParts, formats: tuple[str, ...]) -> None:
-        """Write every output into the staging folder, keep the store in step, publish."""
-        space, report = self.space, self.report
+    def _write(self, space: _Workspace, graph: GraphParts, formats: tuple[str, ...]) -> None:
+        """Write every output into the staging folder, keep the store in step, publish, prune."""
+        report, out_dir = self.report, space.out_dir
         page: PageKeywords = {"max_nodes": self.options.html_max_nodes}
         if self.options.html_title is not None:
             page["title"] = self.options.html_title
         written = export(graph, space.staging, report, formats=formats, page=page)
         if self.options.sparql_store:
             t0 = time.perf_counter()
-            report.store_sync = sync_store(space.out_dir / STORE_DIR, space.store, graph.digests)
+            report.store_sync = sync_store(out_dir / STORE_DIR, space.store, graph.digests)
             report.timings["store"] = time.perf_counter() - t0
-        if not space.fresh:
-            space.store.prune(set(graph.digests), {b.key for b in self.built})
-        page_files = [space.out_dir / PAGES_DIR / f"{b.path.stem}.json" for b in self.built]
+        top = sorted({p.relative_to(space.staging).parts[0] for p in written})
         report.outputs = sorted(
-            [space.out_dir / p.relative_to(space.staging) for p in written]
-            + page_files
-            + [space.out_dir / REPORT_NAME]
+            [out_dir / p.relative_to(space.staging) for p in written]
+            + [out_dir / PAGES_DIR / f"{stem}.json" for stem in self.page_digests]
+            + [out_dir / REPORT_NAME]
         )
-        doc = json.dumps(
-            report.to_json(space.out_dir), ensure_ascii=False, indent=2, sort_keys=True
-        )
+        pages = hashlib.blake2b(repr(sorted(self.page_digests.items())).encode("utf-8"))
+        if space.linked:
+            report.generation = generation_name(space.staging, pages.hexdigest())
+        doc = json.dumps(report.to_json(out_dir), ensure_ascii=False, indent=2, sort_keys=True)
         atomic_write_text(space.staging / REPORT_NAME, doc + "\n")
-        publish(space.staging, space.out_dir, keep_pages={p.name for p in page_files})
+        names = [*top, PAGES_DIR, REPORT_NAME]
+        if space.linked:
+            publish(space.staging, out_dir, report.generation or "", names, output_names())
+        else:
+            publish_in_place(space.staging, out_dir, names, output_names())
+        if not space.fresh:
+            self._prune(space, graph)
+
+    def _prune(self, space: _Workspace, graph: GraphParts) -> None:
+        """Drop the cache entries no output folder sharing the cache used last."""
+        uses = CacheUse(space.cache.folder)
+        uses.record(space.out_dir, (b.key for b in self.built), graph.digests)
+        pages, parts = uses.kept()
+        removed = space.cache.prune(pages) + space.store.prune(parts, pages)
+        if removed:
+            logger.info("removed %d cache entries no build uses any more", removed)
 
 
 def _page_links(result: PageResult) -> PageLinks:

@@ -2,8 +2,11 @@
 
 Every engine is a runner that takes batches of ``(text, meta)`` and gives
 the pages back in input order (``Runner.ordered``), with at most a window of
-them in flight, so memory does not grow with the corpus. A page that fails
-gives its reason instead of a result; the build reports it and goes on.
+them in flight, so memory does not grow with the corpus. A page that fails,
+or runs past the page time limit, gives its reason instead of a result; the
+build reports it and goes on. Pool workers die with the build
+(``kg.corpus.workers``), and a runner left by an exception (Ctrl-C, SIGTERM)
+kills its workers rather than waiting for them.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from spacy.language import Language
 
 from kg.corpus.inputs import PageJob
 from kg.corpus.options import BuildOptions
+from kg.corpus.workers import PageTimeout, init_worker, kill_pool, page_deadline
 from kg.extract import extract_page
 from kg.model import PageMeta, PageResult
 
@@ -53,24 +58,35 @@ def worker_nlp() -> Language:
     return _WORKER_NLP
 
 
-def _init_worker() -> None:
-    """Process-pool initializer: load the pipeline once per worker."""
-    logging.getLogger().setLevel(logging.WARNING)
+def _init_worker(parent: int) -> None:
+    """Process-pool initializer: die with the build, load the pipeline once per worker."""
+    init_worker(parent)
     worker_nlp()
 
 
-def extract_batch(pages: Batch, nlp: Language | None = None) -> list[Outcome]:
+def extract_batch(
+    pages: Batch, nlp: Language | None = None, *, page_timeout: float = 0
+) -> list[Outcome]:
     """Extract each ``(text, meta)``; a page that fails gives its reason instead.
 
     Any exception from one page's extraction is caught here on purpose: a
     page that breaks a stage must not stop the pages after it. The traceback
-    is logged and the reason goes into the build report.
+    is logged and the reason goes into the build report. A page that takes
+    more than ``page_timeout`` seconds of processor time (0: no limit) is
+    stopped and gives that as its reason.
     """
     nlp = nlp or worker_nlp()
     out: list[Outcome] = []
     for text, meta in pages:
         try:
-            out.append(extract_page(text, meta, nlp))
+            with page_deadline(page_timeout):
+                out.append(extract_page(text, meta, nlp))
+        except PageTimeout:
+            logger.warning("%s: stopped at the page time limit (%g s)", meta.source, page_timeout)
+            out.append(
+                f"took more than the page time limit ({page_timeout:g} s of processor time) "
+                "and was stopped; --page-timeout SECONDS raises the limit"
+            )
         except Exception as e:  # noqa: BLE001  (fault isolation, reported)
             logger.debug("%s: extraction failed", meta.source, exc_info=True)
             out.append(f"extraction failed: {type(e).__name__}: {e}")
@@ -117,6 +133,7 @@ class Runner:
     """Runs extraction batches and yields pages back in input order."""
 
     batch_size = 1
+    page_timeout: float = 0  # seconds a page may take (0: no limit)
 
     def __init__(self, *, window: int) -> None:
         self.window = window
@@ -124,11 +141,11 @@ class Runner:
     def __enter__(self) -> Runner:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.close(abort=exc_type is not None)
 
-    def close(self) -> None:
-        """Release workers."""
+    def close(self, *, abort: bool = False) -> None:
+        """Release workers; ``abort``: kill them now (the build is stopping)."""
 
     def submit(self, batch: Batch) -> _Future:
         raise NotImplementedError
@@ -199,7 +216,7 @@ class LocalRunner(Runner):
             from kg.recognise.pipeline import build_nlp
 
             self._nlp = build_nlp()
-        return _Done(extract_batch(batch, self._nlp))
+        return _Done(extract_batch(batch, self._nlp, page_timeout=self.page_timeout))
 
 
 class PoolRunner(Runner):
@@ -230,17 +247,24 @@ class PoolRunner(Runner):
         if method == "fork" and _WORKER_NLP is None:
             _WORKER_NLP = self._nlp or worker_nlp()
         pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker
+            workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
         )
-        future: Future[list[Outcome]] = pool.submit(extract_batch, batch)
+        future: Future[list[Outcome]] = pool.submit(self._task, batch)
         if method == "fork":  # every worker is forked by now: this process needs no pipeline
             _WORKER_NLP = None
         return pool, future
 
+    @property
+    def _task(self) -> partial[list[Outcome]]:
+        return partial(extract_batch, page_timeout=self.page_timeout)
+
     def submit(self, batch: Batch) -> _Future:
         if self._pool is not None:  # started on first need: a cached rebuild starts none
             try:
-                return self._pool.submit(extract_batch, batch)
+                return self._pool.submit(self._task, batch)
             except BrokenProcessPool:
                 self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool, future = self._start(self.workers, batch)
@@ -251,7 +275,7 @@ class PoolRunner(Runner):
         if self._lone is None:
             self._lone, future = self._start(1, [(text, meta)])
         else:
-            future = self._lone.submit(extract_batch, [(text, meta)])
+            future = self._lone.submit(self._task, [(text, meta)])
         try:
             return future.result()[0]
         except BrokenProcessPool:
@@ -262,10 +286,13 @@ class PoolRunner(Runner):
                 "memory, or a crash in native code); the other pages were built"
             )
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
         for pool in (self._pool, self._lone):
             if pool is not None:
-                pool.shutdown(cancel_futures=True)
+                if abort:
+                    kill_pool(pool)
+                else:
+                    pool.shutdown(cancel_futures=True)
 
 
 class DaskRunner(Runner):
@@ -296,9 +323,11 @@ class DaskRunner(Runner):
 
     def submit(self, batch: Batch) -> _Future:
         client = self._client or self._connect()
-        return client.submit(extract_batch, batch, pure=False)  # type: ignore[no-any-return]
+        return client.submit(  # type: ignore[no-any-return]
+            extract_batch, batch, page_timeout=self.page_timeout, pure=False
+        )
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
@@ -307,12 +336,14 @@ class DaskRunner(Runner):
 
 def make_runner(options: BuildOptions, *, nlp: Language | None, n_pages: int) -> Runner:
     """The runner for a build of ``n_pages`` pages: Dask, a pool, or this process."""
+    runner: Runner
     if options.engine == "dask":
-        return DaskRunner(options.workers, options.scheduler, options.partition_size)
-    workers = options.workers
-    if workers is None:
-        cores = os.cpu_count() or 1
-        workers = 1 if n_pages < POOL_MIN_PAGES else min(cores, n_pages // PAGES_PER_WORKER)
-    if workers <= 1:
-        return LocalRunner(nlp)
-    return PoolRunner(workers, nlp)
+        runner = DaskRunner(options.workers, options.scheduler, options.partition_size)
+    else:
+        workers = options.workers
+        if workers is None:
+            cores = os.cpu_count() or 1
+            workers = 1 if n_pages < POOL_MIN_PAGES else min(cores, n_pages // PAGES_PER_WORKER)
+        runner = LocalRunner(nlp) if workers <= 1 else PoolRunner(workers, nlp)
+    runner.page_timeout = options.page_timeout
+    return runner

@@ -1,10 +1,15 @@
 """A build's input: the page files of the paths given, their metadata, and why any is skipped.
 
-Folders are searched for ``*.txt`` entries; a page takes its metadata from
-its folder's ``manifest.csv``. Every problem (a bad manifest, a row naming
-a missing file, a missing path, two pages with one name, a page too large
-or unreadable) is reported with the file it concerns, so the build can skip
-that file and go on, or stop when asked to be strict.
+Folders are searched for ``*.txt`` entries (any case: ``A.TXT`` too), not
+their subfolders: a subfolder that holds pages is named in the report as
+not searched. A page takes its metadata from its folder's ``manifest.csv``.
+A symbolic link that leads out of the folders given is refused unless
+``follow_links``. Every problem (a bad manifest or manifest row, a row
+naming a missing file, a missing path, two pages with one name, a name too
+long for its page file, a page too large or unreadable) is reported with
+the file it concerns, so the build can skip that file and go on, or stop
+when asked to be strict. File names that are not UTF-8 are built and shown
+with their bad bytes written ``\\xNN``.
 """
 
 from __future__ import annotations
@@ -16,11 +21,22 @@ from pathlib import Path
 
 from kg.corpus.parts import PageLinks
 from kg.errors import InputError
-from kg.extract import MANIFEST, page_meta, read_manifest
+from kg.extract import (
+    MANIFEST,
+    RowProblem,
+    folder_entries,
+    manifest_rows,
+    page_meta,
+    page_stem,
+    shown,
+)
 from kg.model import PageMeta, PageResult
 from kg.text.read import decode_page, read_page_bytes
 
 OnProblem = Callable[[str, str], None]  # (file, reason)
+
+NAME_MAX = 255  # bytes in a file name (Linux, macOS, Windows)
+PAGE_FILE_SUFFIX = ".json"
 
 
 @dataclass
@@ -41,50 +57,135 @@ class PageJob:
         """Whether the page needs no extraction: it failed, or an earlier build kept it."""
         return self.error is not None or self.result is not None or self.links is not None
 
+    @property
+    def stem(self) -> str:
+        """The name of its page file, without ``.json`` (printable: see ``kg.extract.shown``)."""
+        return page_stem(self.meta.source)
 
-def collect_pages(paths: Iterable[Path], *, on_problem: OnProblem) -> list[PageJob]:
+
+def collect_pages(
+    paths: Iterable[Path],
+    *,
+    on_problem: OnProblem,
+    on_note: OnProblem | None = None,
+    follow_links: bool = False,
+) -> list[PageJob]:
     """The pages of ``paths`` with their manifest metadata, in a fixed order.
 
-    Folders are searched for ``*.txt`` entries (every entry, so a folder or a
-    broken link named ``x.txt`` is reported rather than silently dropped);
-    a page named by path takes its metadata from its folder's manifest.
-    Problems (bad manifest, manifest rows naming missing files, missing
-    paths, two pages with one name) go to ``on_problem(file, reason)``.
+    Folders are searched for ``*.txt`` entries in any case (every entry, so a
+    folder or a broken link named ``x.txt`` is reported rather than silently
+    dropped); a page named by path takes its metadata from its folder's
+    manifest. Problems (bad manifest or row, manifest rows naming missing
+    files, missing paths, links out of the folders given, two pages with one
+    name) go to ``on_problem(file, reason)``; subfolders holding pages, which
+    are not searched, to ``on_note(folder, reason)``.
     """
-    manifests = _Manifests(on_problem)
+    paths = list(paths)
+    links = _Links(paths, follow=follow_links)
+    manifests = _Manifests(on_problem, links)
     found: list[tuple[Path, PageMeta]] = []
     for p in paths:
         if p.is_dir():
-            manifest = manifests.of(p)
-            entries = sorted(p.glob("*.txt"))
-            names = {q.name for q in entries}
-            for name in sorted(set(manifest) - names):
-                on_problem(str(p / MANIFEST), f"lists {name!r}, which is not in {p}")
-            found.extend((q, page_meta(q, manifest)) for q in entries)
-        elif os.path.lexists(p) and not p.is_dir():
-            found.append((p, page_meta(p, manifests.of(p.parent))))
+            found.extend(_folder_pages(p, manifests, links, on_problem, on_note))
+        elif os.path.lexists(p):
+            found.append((p, page_meta(p, manifests.of(p.parent, {p.name}))))
         else:
-            on_problem(str(p), "no such file or folder")
-    found.sort(key=lambda item: (item[0].name, str(item[0])))
+            on_problem(shown(str(p)), "no such file or folder")
+    found.sort(key=lambda item: (item[1].source, str(item[0])))  # the registry's order
     return _one_per_name(found, on_problem)
 
 
+def _folder_pages(
+    folder: Path,
+    manifests: _Manifests,
+    links: _Links,
+    on_problem: OnProblem,
+    on_note: OnProblem | None,
+) -> list[tuple[Path, PageMeta]]:
+    """The pages of one folder given, and the problems of its manifest and entries."""
+    try:
+        entries, subfolders = folder_entries(folder)
+    except OSError as e:
+        on_problem(shown(str(folder)), f"cannot list this folder ({e.strerror})")
+        return []
+    for sub in subfolders:
+        if on_note is not None:
+            on_note(shown(str(sub)), "a subfolder: not searched (give it as a source to build it)")
+    manifest = manifests.of(folder)
+    found: list[tuple[Path, PageMeta]] = []
+    for q in entries:
+        target = links.outside(q)
+        if target is not None:
+            on_problem(
+                shown(str(q)),
+                f"a symbolic link to {shown(target)}, outside the folders given; "
+                "--follow-links builds it",
+            )
+        else:
+            found.append((q, page_meta(q, manifest)))
+    named = {q.name for q in entries} | {meta.source for _, meta in found}
+    for name in sorted(set(manifest) - named):
+        on_problem(shown(str(folder / MANIFEST)), f"lists {name!r}, which is not in {folder}")
+    return found
+
+
+class _Links:
+    """Which symbolic links lead out of the folders given (a page file named itself is given)."""
+
+    def __init__(self, paths: list[Path], *, follow: bool) -> None:
+        self.follow = follow
+        folders = [p if p.is_dir() else p.parent for p in paths]
+        self.roots = [Path(os.path.realpath(f)) for f in folders]
+
+    def outside(self, entry: Path) -> str | None:
+        """Where ``entry`` leads when it is a link out of the folders given; else None."""
+        if self.follow or not entry.is_symlink():
+            return None
+        target = Path(os.path.realpath(entry))
+        if any(target.is_relative_to(root) for root in self.roots):
+            return None  # a loop or a dangling link inside fails when read, with its reason
+        return str(target)
+
+
 class _Manifests:
-    """Each folder's manifest, read once; a bad one is reported and counts as empty."""
+    """Each folder's manifest, read once; a bad one is reported and counts as empty.
 
-    def __init__(self, on_problem: OnProblem) -> None:
+    A bad row is reported once, when its page is in the build (every row of
+    a folder given is): a bad row of a page left out does not matter.
+    """
+
+    def __init__(self, on_problem: OnProblem, links: _Links) -> None:
         self._on_problem = on_problem
-        self._read: dict[Path, dict[str, PageMeta]] = {}
+        self._links = links
+        self._read: dict[Path, tuple[dict[str, PageMeta], list[RowProblem]]] = {}
+        self._reported: set[str] = set()
 
-    def of(self, folder: Path) -> dict[str, PageMeta]:
+    def of(self, folder: Path, names: set[str] | None = None) -> dict[str, PageMeta]:
+        """The manifest of ``folder``; its bad rows reported (only those of ``names`` if given)."""
         if folder not in self._read:
-            try:
-                self._read[folder] = read_manifest(folder)
-            except InputError as e:
-                path = folder / MANIFEST
-                self._on_problem(str(path), strip_path(str(e), path))
-                self._read[folder] = {}
-        return self._read[folder]
+            self._read[folder] = self._rows(folder)
+        metas, problems = self._read[folder]
+        for problem in problems:
+            if problem.where not in self._reported and (names is None or problem.file in names):
+                self._reported.add(problem.where)
+                self._on_problem(shown(problem.where), shown(problem.reason))
+        return metas
+
+    def _rows(self, folder: Path) -> tuple[dict[str, PageMeta], list[RowProblem]]:
+        path = folder / MANIFEST
+        target = self._links.outside(path)
+        if target is not None:
+            self._on_problem(
+                shown(str(path)),
+                f"a symbolic link to {shown(target)}, outside the folders given; not read "
+                "(--follow-links reads it)",
+            )
+            return {}, []
+        try:
+            return manifest_rows(folder)
+        except InputError as e:
+            self._on_problem(shown(str(path)), shown(strip_path(str(e), path)))
+            return {}, []
 
 
 def _one_per_name(found: list[tuple[Path, PageMeta]], on_problem: OnProblem) -> list[PageJob]:
@@ -92,19 +193,28 @@ def _one_per_name(found: list[tuple[Path, PageMeta]], on_problem: OnProblem) -> 
     pages: list[PageJob] = []
     stems: dict[str, Path] = {}
     for path, meta in found:
-        stem = path.stem
+        page = PageJob(path=path, meta=meta)
+        stem = page.stem
         if stem in stems:
             if stems[stem] != path:
                 on_problem(
-                    str(path),
-                    f"another page named {stem!r} is already in the build ({stems[stem]})",
+                    shown(str(path)),
+                    f"another page named {stem!r} is already in the build ({shown(str(stems[stem]))})",
                 )
             continue
         if not stem or stem in (".", "..") or Path(stem).name != stem:
-            on_problem(str(path), "name cannot be used for an output file")
+            on_problem(shown(str(path)), "name cannot be used for an output file")
+            continue
+        size = len((stem + PAGE_FILE_SUFFIX).encode("utf-8"))
+        if size > NAME_MAX:
+            on_problem(
+                shown(str(path)),
+                f"its page file {stem[:20]}….json would be a {size}-byte name, over the "
+                f"{NAME_MAX}-byte limit of file names; shorten the page's name",
+            )
             continue
         stems[stem] = path
-        pages.append(PageJob(path=path, meta=meta))
+        pages.append(page)
     return pages
 
 
@@ -126,5 +236,7 @@ def read_text(path: Path, *, max_bytes: int, max_chars: int) -> tuple[bytes, str
 
 def strip_path(message: str, path: Path) -> str:
     """``message`` without a leading ``"<path>: "`` (the report names the file)."""
-    prefix = f"{path}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
+    for prefix in (f"{path}: ", f"{shown(str(path))}: "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message

@@ -11,6 +11,10 @@ from kg.text.read import MAX_BYTES
 
 # A newspaper page holds under 20,000 characters; extraction time grows with length.
 MAX_CHARS = 200_000
+# A page of MAX_CHARS extracts in well under 30 s on one core, and the first page a
+# process extracts also loads the stages' tables (a few seconds); a page still
+# running after this long is pathological input (a name repeated 10,000 times).
+PAGE_TIMEOUT = 60.0
 ENGINES = ("local", "dask")
 
 
@@ -38,6 +42,11 @@ class BuildOptions:
             graph for ``kg query`` and ``kg serve``, updated part by part.
         html_max_nodes: most entities ``graph.html`` draws (the best-connected).
         html_title: title of ``graph.html`` (None: the exporter's default).
+        page_timeout: seconds of processor time one page's extraction may
+            take before it is stopped and skipped (0: no limit). Not
+            enforced under Dask, whose workers run pages in threads.
+        follow_links: build pages (and read manifests) that a symbolic link
+            leads to outside the folders given; refused by default.
     """
 
     workers: int | None = None
@@ -54,12 +63,15 @@ class BuildOptions:
     sparql_store: bool = False
     html_max_nodes: int = 5000
     html_title: str | None = None
+    page_timeout: float = PAGE_TIMEOUT
+    follow_links: bool = False
 
     def __post_init__(self) -> None:
         """Check the settings a build cannot run with.
 
         Raises:
-            InputError: an unknown engine or export format, or fewer than one worker.
+            InputError: an unknown engine or export format, fewer than one
+                worker, or a negative page time limit.
         """
         from kg.export.rdf import ALL_FORMATS
 
@@ -67,6 +79,8 @@ class BuildOptions:
             raise InputError(f"engine {self.engine!r} is not known; expected 'local' or 'dask'")
         if self.workers is not None and self.workers < 1:
             raise InputError(f"workers={self.workers}; expected 1 or more")
+        if not self.page_timeout >= 0:  # also refuses NaN
+            raise InputError(f"page_timeout={self.page_timeout}; expected 0 (no limit) or more")
         if self.formats is not None:
             object.__setattr__(self, "formats", tuple(self.formats))
             for fmt in self.formats:

@@ -1,17 +1,12 @@
-"""A build's output files: staged in a folder of their own, then moved into place.
+"""A build's output files, written into its staging folder (``kg.corpus.publish`` publishes them).
 
 The RDF files are the graph's parts joined in order; GraphML and GEXF, and
-the HTML page, come from the networkx view. Every file is written into the
-staging folder and moved into the output folder by an atomic rename, the
-report last, so a killed build leaves each output complete and new or as the
-previous build left it.
+the HTML page, come from the networkx view.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,8 +38,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PAGES_DIR = "pages"
-REPORT_NAME = "report.json"
 HTML_NAME = "graph.html"
 # Above this many facts the default formats leave GraphML and GEXF out: networkx
 # holds the whole graph for them, with every evidence sentence (~1 GB at 190k
@@ -67,18 +60,6 @@ def without_network_files(formats: tuple[str, ...], report: BuildReport) -> tupl
             report.left_out[fmt] = why
             logger.warning("not writing %s: %s", NETWORK_FORMATS[fmt], why)
     return tuple(f for f in formats if f not in NETWORK_FORMATS)
-
-
-def stage_page_file(out_dir: Path, staging: Path, stem: str, text: str) -> None:
-    """Stage ``pages/<stem>.json`` unless the output folder already holds exactly ``text``."""
-    data = text.encode("utf-8")
-    current = out_dir / PAGES_DIR / f"{stem}.json"
-    try:
-        if current.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    atomic_write_bytes(staging / PAGES_DIR / f"{stem}.json", data)
 
 
 def export(
@@ -156,22 +137,7 @@ def _drawn_network(graph: GraphParts, counts: DegreeCount, max_nodes: int) -> nx
     return drawn.to_networkx()
 
 
-def _output_names() -> frozenset[str]:
-    return frozenset([*(name for _, name in RDF_FORMATS.values()), *NETWORK_FORMATS.values()])
-
-
-def publish(staging: Path, out_dir: Path, *, keep_pages: set[str]) -> None:
-    """Move every staged file into ``out_dir`` (atomic renames), the report last."""
-    staged = sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith("."))
-    staged.sort(key=lambda p: p.name == REPORT_NAME)
-    for src in staged:
-        dest = out_dir / src.relative_to(staging)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dest)
-    for old in sorted((out_dir / PAGES_DIR).glob("*.json")):
-        if old.name not in keep_pages:
-            old.unlink()
-    written = {p.name for p in staged}
-    for name in _output_names() - written:  # a format the last build wrote and this one did not
-        (out_dir / name).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
+def output_names() -> frozenset[str]:
+    """The names of every graph file a build may write (any format)."""
+    rdf = (name for _, name in RDF_FORMATS.values())
+    return frozenset([*rdf, *NETWORK_FORMATS.values(), HTML_NAME])

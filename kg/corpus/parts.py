@@ -34,6 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kg.corpus.cache import seal, unseal
+from kg.errors import ExportError
 from kg.export.rdf import RDF_FORMATS, serialize_chunk
 from kg.graph.rdf import (
     Key,
@@ -49,8 +51,9 @@ from kg.model import Entity, PageMeta, PageResult
 
 logger = logging.getLogger(__name__)
 
-PART_FORMAT = 2  # change when a part's layout or contents change
+PART_FORMAT = 3  # change when a part's layout or contents change (3: sealed entries)
 STORE_NAME = "parts.sqlite"
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # sqlite3.h result codes
 
 ViewTriple = tuple[str, str, str]  # kg.graph.rdf.ViewIndex.kept
 
@@ -156,22 +159,48 @@ def newspapers_part(names: Sequence[str], formats: Sequence[str]) -> Part:
 class PartStore:
     """Parts by digest and page links by cache key, in one SQLite file.
 
-    Entries are pickles, trusted like the page cache (see ``kg.corpus.cache``); a
-    damaged entry reads as missing and is made again.
+    Entries are pickles sealed with their table and key (``kg.corpus.cache.seal``),
+    trusted like the page cache: an entry that is damaged, edited or copied
+    from another row reads as missing, with a warning, and is made again. A
+    file that is not a sound SQLite database (truncated, a bad header) is
+    dropped and started again empty when the store is opened, with a warning.
+    Any other failure to write (a full disk) is an ``ExportError``.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, repair: bool = True) -> None:
+        """Open (or create) the store at ``path``; ``repair``: check it, and start a damaged one again."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        try:
+            self._db = self._connect(check=repair)
+        except sqlite3.DatabaseError as e:
+            if not (repair and _is_damage(e)):
+                raise ExportError(f"cannot open the part store {path}: {e}") from e
+            logger.warning(
+                "%s is damaged (%s); starting it again empty: the graph's parts are made again",
+                path, e,
+            )  # fmt: skip
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            self._db = self._connect(check=False)
+
+    def _connect(self, *, check: bool) -> sqlite3.Connection:
         # Each write commits at once (autocommit): several workers write parts at once,
         # and a transaction held open by one would stall the others.
-        self._db = sqlite3.connect(str(path), timeout=600, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS parts (digest TEXT PRIMARY KEY, data BLOB)")
-        self._db.execute("CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, data BLOB)")
-        # a part's view triples apart from its chunks: the HTML page's second pass reads only these
-        self._db.execute("CREATE TABLE IF NOT EXISTS views (digest TEXT PRIMARY KEY, data BLOB)")
+        db = sqlite3.connect(str(self.path), timeout=600, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if check:
+                verdict = db.execute("PRAGMA quick_check").fetchone()
+                if verdict != ("ok",):
+                    raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+            for table in _SQL:
+                db.execute(_SQL[table]["create"])
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         """Close the file (every write is already committed)."""
@@ -184,26 +213,49 @@ class PartStore:
         self.close()
 
     def _get(self, table: str, key: str) -> object | None:
-        row = self._db.execute(_SQL[table]["get"], (key,)).fetchone()
+        try:
+            row = self._db.execute(_SQL[table]["get"], (key,)).fetchone()
+        except sqlite3.DatabaseError as e:
+            if not _is_damage(e):
+                raise ExportError(f"cannot read the part store {self.path}: {e}") from e
+            logger.warning(
+                "%s: cannot read %s entry %s (%s); making it again", self.path, table, key, e
+            )
+            return None
         if row is None:
             return None
+        payload = unseal(f"{table}:{key}", row[0])
+        if payload is None:
+            logger.warning(
+                "%s: %s entry %s is damaged or not this key's; making it again",
+                self.path,
+                table,
+                key,
+            )
+            return None
         try:
-            return pickle.loads(row[0])
+            return pickle.loads(payload)
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as e:
             logger.warning(
-                "%s: %s entry %s is damaged (%s); making it again", self.path, table, key, e
+                "%s: %s entry %s cannot be read (%s); making it again", self.path, table, key, e
             )
             return None
 
     def _put(self, table: str, key: str, value: object) -> None:
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self._db.execute(_SQL[table]["put"], (key, data))
+        data = seal(f"{table}:{key}", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            self._db.execute(_SQL[table]["put"], (key, data))
+        except sqlite3.Error as e:
+            raise ExportError(f"cannot write the part store {self.path}: {e}") from e
 
     def has_part(self, key: str) -> bool:
-        """Whether a part with digest ``key`` is stored."""
-        return (
-            self._db.execute("SELECT 1 FROM parts WHERE digest = ?", (key,)).fetchone() is not None
-        )
+        """Whether a part with digest ``key`` is stored (it may still turn out damaged)."""
+        try:
+            return self._db.execute(_SQL["parts"]["has"], (key,)).fetchone() is not None
+        except sqlite3.DatabaseError as e:
+            if not _is_damage(e):
+                raise ExportError(f"cannot read the part store {self.path}: {e}") from e
+            return False
 
     def get_part(self, key: str) -> Part | None:
         """The part with digest ``key``, or None."""
@@ -233,17 +285,32 @@ class PartStore:
         self._put("links", key, links)
 
     def prune(self, parts: set[str], links: set[str]) -> int:
-        """Delete the parts and links this build did not use; the number deleted."""
+        """Delete the parts and links not in ``parts`` and ``links``; the number deleted."""
         removed = 0
-        for table, keep in (("parts", parts), ("views", parts), ("links", links)):
-            stale = [(k,) for (k,) in self._db.execute(_SQL[table]["keys"]) if k not in keep]
-            self._db.executemany(_SQL[table]["delete"], stale)
-            removed += len(stale) if table != "views" else 0
+        try:
+            for table, keep in (("parts", parts), ("views", parts), ("links", links)):
+                stale = [(k,) for (k,) in self._db.execute(_SQL[table]["keys"]) if k not in keep]
+                self._db.executemany(_SQL[table]["delete"], stale)
+                removed += len(stale) if table != "views" else 0
+        except sqlite3.Error as e:
+            raise ExportError(f"cannot prune the part store {self.path}: {e}") from e
         return removed
 
 
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether ``error`` says the file is damaged (not a database, malformed), not busy or full."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+    return not isinstance(error, sqlite3.OperationalError)
+
+
+# A part's view triples are kept apart from its chunks: the HTML page's second pass
+# reads only these.
 _SQL = {
     table: {
+        "create": f"CREATE TABLE IF NOT EXISTS {table} ({column} TEXT PRIMARY KEY, data BLOB)",
+        "has": f"SELECT 1 FROM {table} WHERE {column} = ?",
         "get": f"SELECT data FROM {table} WHERE {column} = ?",
         "put": f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
         "keys": f"SELECT {column} FROM {table}",

@@ -30,6 +30,7 @@ from kg.corpus.parts import (
     newspapers_part,
     page_part,
 )
+from kg.corpus.workers import init_worker, kill_pool
 from kg.extract import extract_page
 from kg.link.registry import Registry
 from kg.model import Entity, PageMeta, PageResult
@@ -81,15 +82,19 @@ class GraphParts:
         """Every part in file order, from the store (made again if damaged since)."""
         for plan in self.plans:
             part = self.store.get_part(plan.digest)
-            if part is None:  # damaged since it was checked: make it again
-                part = plan.make(self)
-                self.store.put_part(plan.digest, part)
-            yield part
+            yield part if part is not None else self._remake(plan)
 
     def views(self) -> Iterator[list[ViewTriple]]:
-        """The view triples of every part in file order."""
+        """The view triples of every part in file order (the part made again if damaged)."""
         for plan in self.plans:
-            yield self.store.get_view(plan.digest) or []
+            view = self.store.get_view(plan.digest)
+            yield view if view is not None else self._remake(plan).view
+
+    def _remake(self, plan: PlannedPart) -> Part:
+        """A part found damaged after it was checked: made again and stored."""
+        part = plan.make(self)
+        self.store.put_part(plan.digest, part)
+        return part
 
 
 def plan_parts(
@@ -140,7 +145,7 @@ def _make_range(start: int, stop: int) -> int:
     """Worker: make and store the parts of jobs[start:stop]; how many."""
     assert _FORKED is not None
     graph, jobs = _FORKED
-    with PartStore(graph.store.path) as store:
+    with PartStore(graph.store.path, repair=False) as store:  # the build checked it
         for plan in jobs[start:stop]:
             store.put_part(plan.digest, plan.make(graph))
     return stop - start
@@ -161,19 +166,33 @@ def make_parts(graph: GraphParts, jobs: list[PlannedPart], workers: int | None) 
             yield 1
         return
     _FORKED = (graph, jobs)
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+    finished = False
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
             futures = [
                 pool.submit(_make_range, start, min(start + PARTS_PER_TASK, len(jobs)))
                 for start in range(0, len(jobs), PARTS_PER_TASK)
             ]
             for future in futures:
                 yield future.result()
-    except BrokenProcessPool:  # a worker died (killed for memory?): what it left is made here
-        logger.warning("a worker making the graph's parts died; making the rest in this process")
-        for plan in jobs:
-            if not graph.store.has_part(plan.digest):
-                graph.store.put_part(plan.digest, plan.make(graph))
-                yield 1
+        except BrokenProcessPool:  # a worker died (killed for memory?): what it left is made here
+            logger.warning(
+                "a worker making the graph's parts died; making the rest in this process"
+            )
+            for plan in jobs:
+                if not graph.store.has_part(plan.digest):
+                    graph.store.put_part(plan.digest, plan.make(graph))
+                    yield 1
+        finished = True
     finally:
         _FORKED = None
+        if finished:
+            pool.shutdown()
+        else:  # stopped (Ctrl-C, SIGTERM) or failed: do not wait for the workers
+            kill_pool(pool)

@@ -21,6 +21,9 @@ class BuildReport:
 
     pages_ok: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    ignored: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # not searched, by design: (path, why)
     left_out: dict[str, str] = field(default_factory=dict)  # default format not written -> why
     encodings: dict[str, str] = field(default_factory=dict)  # page name -> encoding
     pages: dict[str, dict[str, int]] = field(default_factory=dict)  # name -> counts
@@ -35,6 +38,7 @@ class BuildReport:
     entities: int = 0
     facts: int = 0
     chars: int = 0
+    generation: str | None = None  # the published set of files (kg.corpus.publish)
 
     @property
     def ok(self) -> bool:
@@ -55,6 +59,9 @@ class BuildReport:
         if self.store_sync is not None:
             gone, new = self.store_sync
             lines.append(f"  {STORE_DIR}/ (Oxigraph store: {new} part(s) loaded, {gone} removed)")
+        if self.ignored:
+            lines.append(f"not searched {len(self.ignored)}:")
+            lines.extend(f"  {f}: {r}" for f, r in self.ignored)
         if self.skipped:
             lines.append(f"skipped {len(self.skipped)}:")
             lines.extend(f"  {f}: {r}" for f, r in self.skipped)
@@ -68,8 +75,12 @@ class BuildReport:
     def to_json(self, out_dir: Path) -> dict[str, Any]:
         """The deterministic part of the report (no timings, no cache counts)."""
         left_out = {"left_out": dict(self.left_out)} if self.left_out else {}
+        ignored = {"ignored": [{"path": f, "reason": r} for f, r in self.ignored]}
+        generation = {"generation": self.generation} if self.generation else {}
         return {
             **left_out,
+            **(ignored if self.ignored else {}),
+            **generation,
             "kg_version": kg.__version__,
             "pages_ok": self.pages_ok,
             "encodings": dict(sorted(self.encodings.items())),

@@ -6,8 +6,14 @@ calls ``make_hostile`` directly. Files are generated rather than committed
 because several (symlink loops, a sparse 60 MB file, a folder named x.txt)
 do not survive git.
 
-``EXPECTED`` says what the build must do with each file: ``"ok"`` (read and
-built, with the encoding named) or the words the skip reason must contain.
+``EXPECTED`` says what the build must do with each file: ``"ok:<encoding>"``
+(read and built, with the encoding named), ``"either:<words>"`` (built, or
+skipped with a reason holding the words: a page that may or may not finish
+within the page time limit), ``"note:<words>"`` (named as not searched), or
+the words the skip reason must contain. Paths are relative to the output
+root; a name that is not UTF-8 is written with ``\\xNN`` escapes, as the
+report shows it. ``PAGE_TIMEOUT`` is the time limit the hostile build runs
+with.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ from pathlib import Path
 GOOD = "000_e59ba49bd64a9ae0.txt"
 OTHER = "001_c52baf653ac99e89.txt"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
+LONG_OK = "长" * 83 + "x.txt"  # 254 bytes: its page file, <stem>.json, is 255
+LONG_BAD = "长" * 83 + "xy.txt"  # 255 bytes: its page file would be 256
+GBK_NAME = b"\xb9\xfa\xbc\xd2.txt"  # 国家.txt in GBK, as a zip made on Chinese Windows holds it
+PAGE_TIMEOUT = 5.0
 
 # file (relative to the output root) -> "ok:<encoding>" or the words the skip reason contains
 EXPECTED: dict[str, str] = {
@@ -51,6 +61,17 @@ EXPECTED: dict[str, str] = {
     "bad_manifest/manifest.csv": "missing column",
     "bad_manifest/nometa.txt": "ok:utf-8",
     f"z_dup/{GOOD}": "another page named",
+    # issue 17: a page that took forever, odd names, a manifest with a bad date, links out
+    "hostile/repeated_name.txt": "either:page time limit",
+    "hostile/UPPER.TXT": "ok:utf-8",
+    "hostile/.hidden.txt": "ok:utf-8",
+    f"hostile/{LONG_OK}": "ok:utf-8",
+    f"hostile/{LONG_BAD}": "255-byte limit of file names",
+    "hostile/\\xb9\\xfa\\xbc\\xd2.txt": "ok:utf-8",
+    "hostile/manifest.csv:4": "is not a real date",
+    "hostile/leak.txt": "outside the folders given",
+    "hostile/sub": "note:not searched",
+    "gbk_manifest/dated.txt": "ok:utf-8",
 }
 
 
@@ -72,7 +93,8 @@ def make_hostile(root: Path, seeds: Path) -> dict[str, str]:
     (h / "manifest.csv").write_text(
         "file,newspaper,date,home_place\n"
         f"{manifest_row}\n"
-        "not_in_folder.txt,昭通日报,2022-11-22,昭通市\n",
+        "not_in_folder.txt,昭通日报,2022-11-22,昭通市\n"
+        "furniture_only.txt,昭通日报,2022-13-45,昭通市\n",
         encoding="utf-8",
     )
     (h / GOOD).write_text(good, encoding="utf-8")
@@ -115,6 +137,7 @@ def make_hostile(root: Path, seeds: Path) -> dict[str, str]:
     os.symlink("loop.txt", h / "loop.txt")
     os.symlink("nowhere/missing.txt", h / "dangling.txt")
     (h / "notes.md").write_text("not a page: ignored (not *.txt)\n", encoding="utf-8")
+    _issue17(root, h, sample)
 
     b = root / "bad_manifest"
     if b.exists():
@@ -132,7 +155,34 @@ def make_hostile(root: Path, seeds: Path) -> dict[str, str]:
     return dict(EXPECTED)
 
 
+def _issue17(root: Path, h: Path, sample: str) -> None:
+    """The reproductions of issue 17's build items."""
+    # one agency name repeated: stalled linking for minutes (item 1)
+    (h / "repeated_name.txt").write_text("昭通市政务服务管理局" * 6827, encoding="utf-8")
+    (h / "UPPER.TXT").write_text(sample[:800], encoding="utf-8")  # item 3
+    (h / ".hidden.txt").write_text(sample[:800], encoding="utf-8")
+    (h / LONG_OK).write_text(sample[:800], encoding="utf-8")
+    (h / LONG_BAD).write_text(sample[:800], encoding="utf-8")
+    with open(os.fsencode(h) + b"/" + GBK_NAME, "wb") as fh:
+        fh.write(sample[:800].encode("utf-8"))
+    (h / "sub").mkdir()
+    (h / "sub" / "inner.txt").write_text(sample[:800], encoding="utf-8")
+    secret = root / "secret.txt"  # item 5: a link out of the folder given
+    secret.write_text("绝密文件：某某某的身份证号码", encoding="utf-8")
+    os.symlink(secret, h / "leak.txt")
+    g = root / "gbk_manifest"  # item 4: a manifest saved by Excel on Chinese Windows
+    if g.exists():
+        shutil.rmtree(g)
+    g.mkdir(parents=True)
+    (g / "manifest.csv").write_bytes(
+        "file,newspaper,date,home_place\ndated.txt,昭通日报,2022-11-22,昭通市\n".encode("gbk")
+    )
+    (g / "dated.txt").write_text(sample, encoding="utf-8")
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "hostile-out")
     make_hostile(out, Path(__file__).resolve().parents[2] / "seeds")
-    sys.stdout.write(f"wrote {out}/hostile, {out}/bad_manifest and {out}/z_dup\n")
+    sys.stdout.write(
+        f"wrote {out}/hostile, {out}/bad_manifest, {out}/z_dup and {out}/gbk_manifest\n"
+    )
