@@ -227,7 +227,10 @@ class LacTokenizer:
         return self
 
 
-@registry.tokenizers("kg.LacTokenizer.v1")
+LAC_TOKENIZER = "kg.LacTokenizer.v1"
+
+
+@registry.tokenizers(LAC_TOKENIZER)
 def create_lac_tokenizer() -> Callable[[Language], LacTokenizer]:
     """The factory spaCy's config names: ``[nlp.tokenizer] @tokenizers = "kg.LacTokenizer.v1"``."""
 

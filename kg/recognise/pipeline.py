@@ -25,6 +25,7 @@ import kg.recognise.persons
 import kg.recognise.places
 import kg.recognise.terms  # noqa: F401
 from kg.model import Article, CleanPage, Mention
+from kg.recognise.lac import LAC_TOKENIZER
 from kg.recognise.spans import SPANS_KEY
 from kg.resources import pkuseg_model_dir
 
@@ -36,10 +37,19 @@ SENT_PUNCT = ["。", "！", "？", "；", "…", "!", "?", ";", "\n"]
 COMPONENTS = ("kg_places", "kg_orgs", "kg_persons", "kg_terms")
 
 
-def build_nlp(*, segmenter: str = "pkuseg", model_dir: Path | None = None) -> Language:
-    """A blank ``zh`` pipeline with kg's recognisers, initialised with kg's tables, offline."""
+def build_nlp(*, segmenter: str = "lac", model_dir: Path | None = None) -> Language:
+    """A blank ``zh`` pipeline with kg's recognisers, initialised with kg's tables, offline.
+
+    Args:
+        segmenter: ``lac`` (the default: Baidu LAC's words, with their part of
+            speech and PER/LOC/ORG tags as ``token.tag_``), or spaCy's own
+            ``pkuseg`` (its model fetched once by ``kg setup``) or ``char``.
+        model_dir: the pkuseg model's folder, for ``segmenter="pkuseg"``.
+    """
     config: dict = {"nlp": {"tokenizer": {"segmenter": segmenter}}}
-    if segmenter == "pkuseg":
+    if segmenter == "lac":
+        config = {"nlp": {"tokenizer": {"@tokenizers": LAC_TOKENIZER}}}
+    elif segmenter == "pkuseg":
         pkuseg_model = str(model_dir or pkuseg_model_dir())
         config["initialize"] = {"tokenizer": {"pkuseg_model": pkuseg_model}}
     nlp = spacy.blank("zh", config=config)
