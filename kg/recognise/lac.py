@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 
 from kg.errors import ModelError
 
+WORDS_KEY = "kg_lac_words"  # Doc.user_data: the analysis, as Word tuples
 # Ends of chunks: sentence punctuation and line breaks (the model was trained on sentences).
 _CHUNK_END = re.compile(r"[。！？；!?;\n]+")
 
@@ -209,6 +210,8 @@ class LacTokenizer:
             spaces=[False] * len(words),
             tags=[w.tag for w in words],
         )
+        # by character offsets too: components split tokens, which loses their tags
+        doc.user_data[WORDS_KEY] = tuple(words)
         return doc
 
     def to_disk(self, path: Path, **kwargs: object) -> None:
@@ -238,3 +241,14 @@ def create_lac_tokenizer() -> Callable[[Language], LacTokenizer]:
         return LacTokenizer(nlp.vocab)
 
     return make
+
+
+def words_of(doc: Doc) -> tuple[Word, ...]:
+    """LAC's analysis of ``doc`` by character offsets (empty under another segmenter)."""
+    words: tuple[Word, ...] = doc.user_data.get(WORDS_KEY, ())
+    return words
+
+
+def tagged(doc: Doc, *tags: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of the words LAC tagged with one of ``tags`` (PER, LOC, ORG, nz…)."""
+    return [(w.start, w.end) for w in words_of(doc) if w.tag in tags]
