@@ -50,30 +50,9 @@ def spans(nlp, text: str, label: str) -> list[str]:
             ),
         ),
         ("水富市委书记", ["水富市委"]),
-        pytest.param(
-            "辽宁省农科院沙地所专家王海新",
-            ["辽宁省农科院沙地所"],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="LAC tokens, not pkuseg's: the statistical candidates of issue 16 bring it back",
-            ),
-        ),
-        pytest.param(
-            "省农科院植保所研究员",
-            ["省农科院植保所"],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="LAC tokens, not pkuseg's: the statistical candidates of issue 16 bring it back",
-            ),
-        ),
-        pytest.param(
-            "省农科院所属研究所",
-            ["省农科院"],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="LAC tokens, not pkuseg's: the statistical candidates of issue 16 bring it back",
-            ),
-        ),
+        ("辽宁省农科院沙地所专家王海新", ["辽宁省农科院沙地所"]),
+        ("省农科院植保所研究员", ["省农科院植保所"]),
+        ("省农科院所属研究所", ["省农科院"]),
         ("石门法庭巡回审判", ["石门法庭"]),
         ("会泽农商银行发放贷款", ["会泽农商银行"]),
     ],

@@ -51,12 +51,12 @@ STALE_TMP_SECONDS = 24 * 3600  # a temporary file this old was left by a killed 
 # keeps the extraction cache and renews the graph's parts (``graph_version``).
 EXTRACTION_MODULES = (
     "__init__", "atomic", "errors", "extract", "model", "resources",
-    "lexicon", "lexicon.gazetteer", "lexicon.place_rows", "lexicon.tables",
+    "lexicon", "lexicon.gazetteer", "lexicon.organ_forms", "lexicon.place_rows", "lexicon.tables",
     "link", "link.bare", "link.credits", "link.lexicon", "link.moves", "link.names",
-    "link.org_merges", "link.orgs", "link.page", "link.people", "link.place_mentions",
+    "link.org_merges", "link.organ_index", "link.orgs", "link.page", "link.people", "link.place_mentions",
     "link.places", "link.posts", "link.scope", "link.spans", "link.state", "link.term_merges",
     "link.terms",
-    "recognise", "recognise.component", "recognise.matching", "recognise.org_names",
+    "recognise", "recognise.component", "recognise.lac", "recognise.matching", "recognise.org_names",
     "recognise.orgs", "recognise.persons", "recognise.pipeline", "recognise.places",
     "recognise.quotes", "recognise.spans", "recognise.term_lexicon", "recognise.term_text",
     "recognise.terms", "recognise.unquoted",

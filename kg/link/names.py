@@ -13,11 +13,17 @@ from rapidfuzz import fuzz
 
 from kg.lexicon import tables
 from kg.link.lexicon import load_tables
+from kg.link.organ_index import organ_index
 
 TERM_TYPES = ("PROGRAM", "HONOR", "DOCUMENT")  # entity types named by a term, not a body
 NORM_DROP = re.compile(r"[\s\"'“”‘’《》〈〉「」『』【】、，,·•]")
 ORDINALS = set(tables.chars("ordinal"))
 MISPRINT_RATIO = 85.0
+PUBLISHER = "社"  # a newspaper's publisher: 日报 → 日报社
+# the term of an elected body between its place and its name (第六届, 十一届)
+TERM = re.compile(
+    f"第?[{tables.chars('ordinal')}]+(?:{'|'.join(tables.words('organs/words.csv', 'term'))})"
+)
 
 
 def norm_name(text: str) -> str:
@@ -85,26 +91,20 @@ def is_generic(name: str) -> bool:
     return name in tables.words("organs/words.csv", "bare_body")
 
 
-def expand_abbreviations(name: str, *, level: str | None = None) -> str:
+def expand_abbreviations(name: str, *, level: str | None = None, year: int | None = None) -> str:
     """Replace abbreviated organ words by their full form (``人社局`` → ``人力资源和社会保障局``)."""
-    rows = load_tables().abbreviations
-    out, i = [], 0
-    while i < len(name):
-        for abbr, full, need in rows:
-            if name.startswith(full, i):
-                out.append(full)
-                i += len(full)
-                break
-            if name.startswith(abbr, i) and (not need or need == level):
-                if need and name[i + len(abbr) :].startswith(full[len(abbr) :]):
-                    continue
-                out.append(full)
-                i += len(abbr)
-                break
-        else:
-            out.append(name[i])
-            i += 1
-    return "".join(out)
+    return organ_index().expand(name, level, year)
+
+
+def with_publisher(name: str) -> str:
+    """A newspaper named as an organisation is its publisher (天津日报 → 天津日报社)."""
+    papers = tables.words("organs/words.csv", "newspaper")
+    return name + PUBLISHER if name.endswith(papers) else name
+
+
+def without_term(name: str) -> str:
+    """``name`` without the term of a congress or government (莆田市第六届人民代表大会 → …人民代表大会)."""
+    return TERM.sub("", name, count=1)
 
 
 def sub_unit(core: str) -> str:

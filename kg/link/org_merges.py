@@ -57,6 +57,7 @@ def _fuller_forms(places: PagePlaces, o: str, orgs: list[str]) -> list[str]:
         ends = [
             p for p in orgs
             if len(core) >= CORE_MIN and p.startswith(place) and p.endswith(core) and len(p) > len(o)
+            and not places.prefix_end(p[cut:])  # 广州市番禺区残联 is not 广州市残联
         ]  # fmt: skip
         if ends:
             return ends

@@ -1,0 +1,124 @@
+"""The standard organs as linking reads them: full names, short forms, frames, levels, years.
+
+Built once from ``organs/names.csv`` and ``organs/abbreviation_rules.csv``
+(:mod:`kg.lexicon.tables`). A short form may stand for several organs
+(法院: a county's 人民法院, a city's 中级人民法院; 广电总局 in 2010 and in
+2015); :meth:`OrganIndex.full_name` picks the one of the organ's place level
+and of the article's year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.lexicon import tables
+from kg.lexicon.organ_forms import Frame, frame_of
+
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+COMMITTEE = "committee"  # organs/names.csv ``under``: a department of the party committee
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One organ a printed core may stand for."""
+
+    full: str
+    level: str  # the short form holds only for an organ of a place of this level
+    order: int  # the organ's row in names.csv
+
+
+class OrganIndex:
+    """The organs of ``organs/names.csv`` by every form they are printed in."""
+
+    def __init__(self) -> None:
+        self.organs = {o.name: o for o in tables.organs()}
+        self.order = {name: i for i, name in enumerate(self.organs)}
+        self.rules = tables.abbreviation_rules()
+        self.readings: dict[str, list[_Reading]] = defaultdict(list)
+        for a in tables.abbreviations():
+            if "expand" in a.uses:
+                self.readings[a.abbreviation].append(_Reading(a.full, a.level, self.order[a.full]))
+        self.longest = max(len(f) for f in [*self.organs, *self.readings])
+
+    def is_organ(self, core: str) -> bool:
+        """Whether ``core`` is an organ's full name or one of its short forms."""
+        return core in self.organs or core in self.readings
+
+    def full_name(self, core: str, level: str | None, year: int | None) -> str | None:
+        """The full name ``core`` stands for at a place of ``level`` in ``year`` (None: no organ).
+
+        A full name stays itself unless the level makes it another organ
+        (人民法院 of a city is its 中级人民法院).
+        """
+        readings = self.readings.get(core, [])
+        leveled = [r for r in readings if r.level and r.level == level]
+        if leveled:
+            return leveled[0].full
+        if core in self.organs:
+            return core
+        fitting = [r for r in readings if not r.level]
+        if not fitting:
+            return None
+        return min(fitting, key=lambda r: self._rank(r, level, year)).full
+
+    def _rank(self, r: _Reading, level: str | None, year: int | None) -> tuple[int, int, int]:
+        organ = self.organs[r.full]
+        first, last = organ.valid
+        at_level = 0 if level is None or level in organ.levels else 1
+        if year is not None:
+            in_time = 0 if (first or 0) <= year <= (last or 9999) else 1
+        else:
+            in_time = 0 if last is None else 1  # no date: the organ of today
+        return (at_level, in_time, r.order)
+
+    def expand(self, core: str, level: str | None, year: int | None) -> str:
+        """``core`` with every organ printed short in it written in full (人社局就业局 → …)."""
+        whole = self.full_name(core, level, year)
+        if whole is not None:
+            return whole
+        out, i = [], 0
+        while i < len(core):
+            for n in range(min(self.longest, len(core) - i), 1, -1):
+                full = self.full_name(core[i : i + n], level, year)
+                if full is not None:
+                    out.append(full)
+                    i += n
+                    break
+            else:
+                out.append(core[i])
+                i += 1
+        return "".join(out)
+
+    def under_committee(self, full: str) -> bool:
+        """Whether ``full`` is a department of the party committee (宣传部 → 市委宣传部)."""
+        organ = self.organs.get(full)
+        return organ is not None and organ.under == COMMITTEE
+
+    def levels_of(self, full: str) -> tuple[str, ...]:
+        """The place levels an organ exists at (empty for one the table lacks)."""
+        organ = self.organs.get(full)
+        return organ.levels if organ is not None else ()
+
+    def frame(self, name: str, is_place: Callable[[str], bool]) -> tuple[Frame, str] | None:
+        """A frame (温州市政协, 宝山区委) that opens ``name``, and what follows it (宣传部)."""
+        for end in range(len(name), 1, -1):
+            found = frame_of(name[:end], self.rules, is_place)
+            if found is not None:
+                return found, name[end:]
+        return None
+
+
+@lru_cache(maxsize=1)
+def organ_index() -> OrganIndex:
+    """The organ index, built once per process."""
+    return OrganIndex()
+
+
+def article_year(text: str) -> int | None:
+    """The latest year an article names: its date, for organs renamed over time (广电总局)."""
+    years = [int(y) for y in YEAR.findall(text)]
+    return max(years) if years else None
