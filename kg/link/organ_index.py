@@ -13,13 +13,17 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kg.lexicon import tables
 from kg.lexicon.organ_forms import Frame, frame_of
 
 YEAR = re.compile(r"((?:19|20)\d{2})年")
-COMMITTEE = "committee"  # organs/names.csv ``under``: a department of the party committee
+COMMITTEE = "committee"
+# before the numeral of a numbered school (第八十三中学)
+ORDINAL_MARK = "".join(
+    tables.words("organs/words.csv", "ordinal_mark")
+)  # organs/names.csv ``under``: a department of the party committee
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,17 @@ class OrganIndex:
             if "expand" in a.uses:
                 self.readings[a.abbreviation].append(_Reading(a.full, a.level, self.order[a.full]))
         self.longest = max(len(f) for f in [*self.organs, *self.readings])
+        common = set(tables.words("text/common_words.csv"))
+        self.words: dict[str, str] = {}  # a word's short form -> its full form (质监 → 质量监督)
+        self.schools: dict[str, str] = {}  # 中 -> 中学: numbered schools (八十三中)
+        for r in self.rules:
+            if r.at == "word" and len(r.short) >= 2 and r.short not in common:
+                self.words.setdefault(r.short, r.full)
+            elif r.at == "end" and len(r.short) == 1 and r.full not in self.organs:
+                self.schools.setdefault(r.short, r.full)
+        self.numbered = re.compile(
+            f"({ORDINAL_MARK}?)([{tables.chars('ordinal')}]+)({'|'.join(self.schools) or '(?!)'})"
+        )
 
     def is_organ(self, core: str) -> bool:
         """Whether ``core`` is an organ's full name or one of its short forms."""
@@ -80,18 +95,33 @@ class OrganIndex:
         whole = self.full_name(core, level, year)
         if whole is not None:
             return whole
-        out, i = [], 0
+        out: list[str] = []
+        plain, i = "", 0  # characters no organ name covers, written out at the next name
         while i < len(core):
             for n in range(min(self.longest, len(core) - i), 1, -1):
                 full = self.full_name(core[i : i + n], level, year)
                 if full is not None:
-                    out.append(full)
-                    i += n
+                    out += [self.written_out(plain), full]
+                    plain, i = "", i + n
                     break
             else:
-                out.append(core[i])
+                plain += core[i]
                 i += 1
-        return "".join(out)
+        return "".join([*out, self.written_out(plain)])
+
+    def written_out(self, text: str) -> str:
+        """``text`` with the short forms of words and numbered schools in full (质监 → 质量监督)."""
+        text = self.numbered.sub(lambda m: f"{ORDINAL_MARK}{m[2]}{self.schools[m[3]]}", text)
+        out, i = "", 0
+        while i < len(text):
+            word = next((w for w in self._words_longest if text.startswith(w, i)), None)
+            out += self.words[word] if word else text[i]
+            i += len(word) if word else 1
+        return out
+
+    @cached_property
+    def _words_longest(self) -> list[str]:
+        return sorted(self.words, key=lambda w: (-len(w), w))
 
     def under_committee(self, full: str) -> bool:
         """Whether ``full`` is a department of the party committee (宣传部 → 市委宣传部)."""

@@ -19,7 +19,9 @@ from spacy.tokens import Doc
 
 from kg.lexicon.gazetteer import Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
+from kg.recognise.lac import words_of
 from kg.recognise.matching import longest_first, longest_spans, matches
+from kg.recognise.org_candidates import lac_names, widened
 from kg.recognise.org_names import (
     OrgDoc,
     OrgOptions,
@@ -30,6 +32,8 @@ from kg.recognise.org_names import (
     name_like,
     plain_name_start,
     prefix_start,
+    tagged_start,
+    term_start,
 )
 from kg.recognise.spans import spans_of, token_bounds, token_texts
 
@@ -47,8 +51,8 @@ class Found:
     def add(self, start: int, end: int) -> None:
         """Keep ``[start, end)`` unless it names a task force or a model."""
         name = self.text[start:end]
-        if name.startswith("驻") or "式" in name:
-            return  # unnamed task forces; models and titles (枫桥式…派出所)
+        if name.startswith("驻") or self.text[start - 1 : start] == "驻" or "式" in name:
+            return  # unnamed task forces (驻村工作队); models and titles (枫桥式…派出所)
         self.spans.append((start, end))
         self.org_end[end] = min(self.org_end.get(end, start), start)
 
@@ -86,7 +90,10 @@ def table_organs(doc: OrgDoc, found: Found) -> None:
     """Organs the tables name (人力资源和社会保障局, 人社局, 国务院), after their place."""
     text = doc.text
     for start, end, standalone in longest_first(matches(doc.tables.core_names, text)):
-        pre = prefix_start(doc, start, found.org_end)
+        pre = prefix_start(doc, term_start(doc, start), found.org_end)
+        if pre is None and start - 1 in found.org_end and bare_prefix(doc, start) is None:
+            if text[start - 1 : start] in doc.tables.admin_chars:
+                pre = start - 1  # 市委｜市政府: a bare level word right after an organisation
         if pre is not None and start in found.org_end and start not in doc.place_end:
             if text[start:end] == "办公室" and _office_of_no_body(doc, start, found):
                 continue  # 派出所办公室 is a room; 市委办公室, 县政府办公室 are bodies
@@ -111,15 +118,26 @@ def place_units(doc: OrgDoc, found: Found) -> None:
                     found.add(pre, m.end())
 
 
-def _head_ends_word(doc: OrgDoc, end: int) -> bool:
-    """Whether a head noun ending at ``end`` ends a word (not 大学生, 中心城区)."""
+def _head_ends_word(doc: OrgDoc, start: int, end: int) -> bool:
+    """Whether a head noun at ``[start, end)`` ends a word (not 大学生, 中心城区, 好处).
+
+    A head of one character ends a word of three or more characters or is a
+    word of its own (就业处, 律师 工作处), unless a numeral numbers it (八十三中).
+    """
     text = doc.text
-    return (
+    ends = (
         end in doc.tok_ends
         or end >= len(text)
         or not doc.is_name_char(text[end])
         or text.startswith(doc.tables.subunits, end)
     )
+    inside = doc.word_at.get(end - 1)
+    if ends and inside is not None and inside.end > end and inside.tag != "ORG":
+        ends = text.startswith(doc.tables.subunits, end)  # 党建工作｜处于: a word goes on
+    if not ends or end - start > 1 or doc.tables.heads.get(text[start:end]) == "number":
+        return ends
+    word = doc.word_at.get(start)
+    return word is None or word.end - word.start >= 3 or word.start == start
 
 
 def _head_in_word(doc: OrgDoc, start: int) -> bool:
@@ -135,7 +153,10 @@ def _head_in_word(doc: OrgDoc, start: int) -> bool:
 def _name_before_head(doc: OrgDoc, start: int, needs: str, found: Found) -> int | None:
     """Start of the name before a head noun at ``start``: a place chain, a bare level or a name."""
     text = doc.text
-    for length in range(0, doc.max_name_chars + 1):
+    if needs == "number":
+        return _numbered_start(doc, start)
+    lo = tagged_start(doc, max(0, start - doc.max_name_chars), start)
+    for length in range(0, start - lo + 1):
         s = start - length
         if s < 0 or length and not (doc.is_name_char(text[s]) or text[s] in "()（）"):
             break
@@ -144,7 +165,22 @@ def _name_before_head(doc: OrgDoc, start: int, needs: str, found: Found) -> int 
             if after_last_verb(doc, s, start) == s and name_like(doc.tables, text[s:start]):
                 return pre
             break
-    return plain_name_start(doc, start) if needs == "name" else None
+    if needs in ("name", "field"):
+        return plain_name_start(doc, start, field=needs == "field")
+    return None
+
+
+def _numbered_start(doc: OrgDoc, start: int) -> int | None:
+    """Start of a numbered school (西安市八十三中): its numeral, after a place or a bare level."""
+    text, t = doc.text, doc.tables
+    s = start
+    while s > 0 and text[s - 1] in t.ordinals:
+        s -= 1
+    if s == start:
+        return None
+    if text[s - 1 : s] == t.ordinal_mark:
+        s -= 1
+    return prefix_start(doc, s, {})
 
 
 def head_nouns(doc: OrgDoc, found: Found) -> None:
@@ -155,7 +191,8 @@ def head_nouns(doc: OrgDoc, found: Found) -> None:
             continue
         if head == "办公室" and _office_of_no_body(doc, start, found):
             continue  # 派出所办公室: a room of the station
-        if not _head_ends_word(doc, end) or _head_in_word(doc, start):
+        numbered = doc.tables.heads[head] == "number"
+        if not _head_ends_word(doc, start, end) or (_head_in_word(doc, start) and not numbered):
             continue
         begin = _name_before_head(doc, start, doc.tables.heads[head], found)
         if begin is not None:
@@ -234,6 +271,7 @@ class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
             token_texts(doc),
             place_end,
             self.options.max_name_chars,
+            words_of(doc),
         )
 
     def find(self, doc: Doc) -> Spans:
@@ -242,7 +280,12 @@ class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
         found = Found(context.text)
         for rule in RULES:
             rule(context, found)
-        return grown(context, found.spans)
+        spans = widened(context, found.spans)
+        # LAC's names fill the gaps the rules leave (the pipeline's merge policy)
+        model = Found(context.text)
+        for s, e in lac_names(context, spans):
+            model.add(s, e)
+        return grown(context, spans + model.spans)
 
 
 @Language.factory("kg_orgs", assigns=["doc.spans"], default_config={"max_name_chars": 10})

@@ -1,0 +1,150 @@
+"""LAC's organisation names as candidates where the head grammar vouches for them.
+
+The merge policy of :mod:`kg.recognise.pipeline`: rules win; a name LAC tags
+ORG fills a gap when it ends in an organisation head noun (局, 学校,
+合唱团, 酒店…) with what that head needs before it, trimmed back to its last
+head (三正半山温泉酒店｜凌云厅) or grown through the nominal words after it
+to one (CGV星聚汇影城 西安 胡家庙 店). It never crosses a rule's span; it may
+hold one rule organisation and widen it (纽威数控装备｜苏州有限公司), never
+join two (市委市政府).
+"""
+
+from __future__ import annotations
+
+from kg.recognise.lac import Word
+from kg.recognise.org_names import OrgDoc, bare_prefix, tagged_start
+
+Span = tuple[int, int]
+ORG_TAG = "ORG"
+# the words a LAC name grows through to reach its head: nouns, names, places
+GROW_TAGS = frozenset({"n", "nz", "nw", "vn", "LOC", "ORG", "s"})
+GROW_WORDS = 3  # at most this many words
+NAME_MIN = 2  # characters of name a head that needs one wants before it
+
+
+def head_of(doc: OrgDoc, s: int, e: int) -> tuple[str, str] | None:
+    """The head noun ``text[s:e]`` ends with and what it needs before it (longest first)."""
+    t = doc.tables
+    name = doc.text[s:e]
+    for head in t.heads_longest:
+        if name.endswith(head) and len(name) > len(head):
+            return head, t.heads[head]
+    core = next((c for c in t.cores_longest if name.endswith(c) and len(name) >= len(c)), None)
+    if core is not None:
+        return core, "any"
+    return None
+
+
+def vouched(doc: OrgDoc, s: int, e: int) -> bool:
+    """Whether the head grammar accepts ``text[s:e]`` as an organisation's name."""
+    found = head_of(doc, s, e)
+    if found is None:
+        return False
+    head, needs = found
+    before = e - len(head) - s
+    if needs == "any":
+        return True
+    if needs in ("place", "place0"):
+        return _opens_with_place(doc, s) and (needs == "place0" or before >= 1)
+    if needs == "number":  # 西安市八十三中, not 十八届三中、四中全会
+        numeral = before >= 1 and doc.text[e - len(head) - 1] in doc.tables.ordinals
+        return numeral and _opens_with_place(doc, s)
+    return before >= NAME_MIN  # name, field
+
+
+def _opens_with_place(doc: OrgDoc, s: int) -> bool:
+    starts = set(doc.place_end.values())
+    return s in starts or bare_prefix(doc, s + 1) == s
+
+
+def candidate(doc: OrgDoc, w: Word) -> Span | None:
+    """The organisation LAC's ORG word ``w`` stands for, trimmed or grown to its head."""
+    s = _after_verb(doc, max(w.start, tagged_start(doc, w.start, w.end)))
+    e = w.end
+    if s > 0 and doc.text[s - 1] in doc.tables.level_chars:
+        return None  # 村｜妇联: the body of a place the word leaves out
+    best = _grown(doc, s, e)
+    if best is not None:
+        return best
+    if vouched(doc, s, e):
+        return (s, e)
+    for k in range(e - 1, s + 1, -1):  # back to the last head inside (酒店｜凌云厅)
+        if vouched(doc, s, k):
+            return (s, k)
+    return None
+
+
+def _after_verb(doc: OrgDoc, s: int) -> int:
+    """``s``, or past a verb a LAC word opens with (联合｜市政府)."""
+    verb = next((n for n in (4, 3, 2) if doc.text[s : s + n] in doc.tables.verbs), 0)
+    return s + verb
+
+
+def _grown(doc: OrgDoc, s: int, e: int) -> Span | None:
+    """``[s, e)`` grown through the nominal words after it to a head (…影城 西安 胡家庙 店)."""
+    best = None
+    end = e
+    for _ in range(GROW_WORDS):
+        nxt = doc.word_at.get(end)
+        if nxt is None or nxt.start != end or nxt.tag not in GROW_TAGS:
+            break
+        end = nxt.end
+        if vouched(doc, s, end):
+            best = (s, end)
+    return best
+
+
+def lac_names(doc: OrgDoc, spans: list[Span]) -> list[Span]:
+    """LAC's vouched organisation names that fill gaps the rules left, given their ``spans``."""
+    places = [(ps, pe) for pe, ps in doc.place_end.items()]
+    out = []
+    for w in doc.words:
+        if w.tag != ORG_TAG:
+            continue
+        cand = candidate(doc, w)
+        if cand is None:
+            continue
+        if any(_crosses(cand, p) for p in [*places, *spans]):
+            continue  # never across a rule's span
+        held = [o for o in spans if cand[0] <= o[0] and o[1] <= cand[1]]
+        if len(held) > 1 or any(o == cand for o in held):
+            continue  # two organisations named together, or nothing new
+        if held and not _unit_after(doc, held[0][1], cand[1]):
+            continue  # 省农科院｜所属研究所: no unit of its own
+        if any(o[0] <= cand[0] and cand[1] <= o[1] for o in spans):
+            continue
+        out.append(cand)
+    return out
+
+
+def _unit_after(doc: OrgDoc, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, after an organisation, names a unit of it (…｜童声合唱团)."""
+    if start == end:
+        return True
+    if bare_prefix(doc, start + 1) == start or start in doc.place_end.values():
+        return False  # 市委｜市政府: a second organisation, not a unit
+    found = head_of(doc, start, end)
+    name = doc.text[start : end - len(found[0])] if found else ""
+    return not name or name not in doc.tables.generic
+
+
+def _crosses(a: Span, b: Span) -> bool:
+    """Whether ``a`` and ``b`` overlap without one holding the other."""
+    overlap = a[0] < b[1] and b[0] < a[1]
+    nested = (a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+    return overlap and not nested
+
+
+def widened(doc: OrgDoc, spans: list[Span]) -> list[Span]:
+    """Rule spans that start inside a LAC ORG word ending in them, widened to its start.
+
+    纽威数控装备苏州有限公司: the rule finds 苏州有限公司 after the place; LAC's
+    word shows the name starts before it.
+    """
+    out = []
+    for s, e in spans:
+        w = doc.word_at.get(s)
+        if w is not None and w.tag == ORG_TAG and w.start < s and w.end <= e:
+            s = min(s, _after_verb(doc, w.start))
+        out.append((s, e))
+    return out
