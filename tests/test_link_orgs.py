@@ -170,3 +170,21 @@ def test_link_orgs_web_article_place_from_the_city_it_names(link_text):
 def test_link_orgs_bare_word_without_a_known_place_stays(link_text):
     linked = link_text("市政府党组召开会议。", [("市政府党组", "ORG")], home=None)
     assert canon(linked, "ORG") == ["市人民政府党组"]
+
+
+def test_link_orgs_list_items_share_the_place_of_the_first(link_text):
+    text = "市交投集团、水务集团、文旅集团负责人参加。"
+    spans = [("市交投集团", "ORG"), ("水务集团", "ORG"), ("文旅集团", "ORG")]
+    linked = link_text(text, spans)
+    assert canon(linked, "ORG") == ["昭通市交投集团", "昭通市文旅集团", "昭通市水务集团"]
+
+
+def test_link_orgs_divisions_belong_to_the_organ_before_and_share_a_listed_unit(link_text):
+    text = "县局召开会议，在机关党委安排下，政策法规处、审批服务处及财务处支部参加。"
+    spans = [("县局", "ORG"), ("机关党委", "ORG"), ("政策法规处", "ORG"), ("审批服务处", "ORG"),
+             ("财务处支部", "ORG")]  # fmt: skip
+    linked = link_text(text, spans, title="永善县推进工作")
+    assert canon(linked, "ORG") == [
+        "永善县局", "永善县局审批服务处党支部", "永善县局政策法规处党支部", "永善县局机关党委",
+        "永善县局财务处党支部",
+    ]  # fmt: skip

@@ -50,11 +50,15 @@ class OrganIndex:
         common = set(tables.words("text/common_words.csv"))
         self.words: dict[str, str] = {}  # a word's short form -> its full form (质监 → 质量监督)
         self.schools: dict[str, str] = {}  # 中 -> 中学: numbered schools (八十三中)
+        self.ends: dict[str, str] = {}  # 支部 -> 党支部: a unit's short form ending a name
+        self.units = tables.words("organs/units.csv", "attach")
         for r in self.rules:
             if r.at == "word" and len(r.short) >= 2 and r.short not in common:
                 self.words.setdefault(r.short, r.full)
             elif r.at == "end" and len(r.short) == 1 and r.full not in self.organs:
                 self.schools.setdefault(r.short, r.full)
+            elif r.at == "end" and r.full in self.units:
+                self.ends.setdefault(r.short, r.full)
         self.numbered = re.compile(
             f"({ORDINAL_MARK}?)([{tables.chars('ordinal')}]+)({'|'.join(self.schools) or '(?!)'})"
         )
@@ -107,7 +111,15 @@ class OrganIndex:
             else:
                 plain += core[i]
                 i += 1
-        return "".join([*out, self.written_out(plain)])
+        return self.unit_in_full("".join([*out, self.written_out(plain)]))
+
+    def unit_in_full(self, name: str) -> str:
+        """``name`` with a unit's short form at its end in full (…处支部 → …处党支部, not 团支部)."""
+        for short, full in self.ends.items():
+            longer = any(u != short and u.endswith(short) and name.endswith(u) for u in self.units)
+            if name.endswith(short) and not longer:
+                return name[: len(name) - len(short)] + full
+        return name
 
     def written_out(self, text: str) -> str:
         """``text`` with the short forms of words and numbered schools in full (质监 → 质量监督)."""

@@ -27,6 +27,7 @@ from kg.link.organ_index import article_year, organ_index
 from kg.link.places import PagePlaces
 from kg.link.spans import paragraph_start
 from kg.link.state import PageLinking
+from kg.model import Mention
 
 CENTRAL_PARTY = tables.words("organs/words.csv", "central_party")
 CENTRAL_PARTY_NAME = "中共中央"
@@ -34,6 +35,14 @@ COMMITTEE_CHAR = "委"  # a place then 委 is its party committee (宝山区委)
 DISTRICT = "区"  # the type suffix of a city's district (宝山区)
 PARTY_KIND = "party"
 COUNTY, CENTRAL, COMMUNITY, TOWN = "county", "central", "community", "town"
+LIST_MARKS = tables.words("organs/words.csv", "list_mark")
+# heads of an organ's internal divisions (处, 工作处)
+DIVISIONS = tuple(
+    r["head"] for r in tables.load_table("organs/heads.csv").records("head", "needs")
+    if r["needs"] == "division"
+)  # fmt: skip
+UNITS = tuple(sorted(tables.words("organs/units.csv", "attach"), key=len, reverse=True))
+HEAD_CHARS = 2  # items of one list end with the same head noun (集团)
 # the levels a standard organ printed without its place is looked for at, lowest first
 NAMED_LEVELS = ("town", "county", "city", "province")
 
@@ -168,6 +177,8 @@ def link_orgs(run: PageLinking, namer: OrgNamer, levels_of: dict[int, dict[str, 
     years = {
         idx: article_year(run.page.text[art.start : art.end]) for idx, art in run.articles.items()
     }
+    before: tuple[int, str] | None = None  # where the last organ ended, its canonical name
+    shared = shared_units(run)
     for m in sorted(run.labelled("ORG"), key=lambda m: m.start):
         surface = clean_surface(m.text)
         levels = {**levels_of.get(m.article, {}), **preceding_levels(run, m.start, m.article)}
@@ -176,9 +187,66 @@ def link_orgs(run: PageLinking, namer: OrgNamer, levels_of: dict[int, dict[str, 
         else:
             year = years.get(m.article) if m.article is not None else None
             canonical = namer.canonical(surface, levels, year=year)
-        if not any(canonical.endswith(s) for s in sub_units):
+        canonical = organ_index().unit_in_full(canonical + shared.get(m.start, ""))
+        division = m.article in last_org and is_bare_division(run, surface, canonical)
+        if division:
+            canonical = last_org[m.article] + canonical  # 律师工作处 of the bureau named before
+        elif before is not None and run.page.text[before[0] : m.start] in LIST_MARKS:
+            canonical = listed_place(run.places, before[1], canonical)
+        if not division and not any(canonical.endswith(s) for s in sub_units):
             last_org[m.article] = canonical
+        before = (m.end, canonical)
         run.links.append((m, run.add_org(canonical, surface)))
+
+
+def shared_units(run: PageLinking) -> dict[int, str]:
+    """Divisions listed before one printed with its party unit share that unit.
+
+    律师工作处、公证工作处及法律援助处支部: each division's 支部 is meant.
+    Returns: the start of each such mention -> the unit to add.
+    """
+    orgs = sorted(run.labelled("ORG"), key=lambda m: m.start)
+    out: dict[int, str] = {}
+    group: list[Mention] = []
+    for m in [*orgs, None]:
+        if m is not None and group and run.page.text[group[-1].end : m.start] in LIST_MARKS:
+            group.append(m)
+            continue
+        last = clean_surface(group[-1].text) if group else ""
+        unit = next((u for u in UNITS if last.endswith(u)), "")
+        if unit and last[: len(last) - len(unit)].endswith(DIVISIONS):
+            for g in group[:-1]:
+                if clean_surface(g.text).endswith(DIVISIONS):
+                    out[g.start] = unit
+        group = [m] if m is not None else []
+    return out
+
+
+def is_bare_division(run: PageLinking, surface: str, canonical: str) -> bool:
+    """Whether an organ is an internal division printed without its organ (律师工作处).
+
+    It belongs to the organ named before it, unless the page prints it with
+    its organ elsewhere (市残联教育就业处 … 教育就业处: the merge names it).
+    """
+    if run.places.prefix_end(canonical):
+        return False
+    unit = next((u for u in UNITS if canonical.endswith(u)), "")
+    if not canonical[: len(canonical) - len(unit)].endswith(DIVISIONS):
+        return False
+    return not any(
+        m.text != surface and clean_surface(m.text).endswith(surface) for m in run.labelled("ORG")
+    )
+
+
+def listed_place(places: PagePlaces, first: str, item: str) -> str:
+    """An item of a list of organs sharing a head takes the place the list opens with.
+
+    市城投集团、公用集团: the second is 温州市公用集团 as the first is 温州市城投集团.
+    """
+    cut = places.prefix_end(first)
+    if not cut or places.prefix_end(item) or first[-HEAD_CHARS:] != item[-HEAD_CHARS:]:
+        return item
+    return first[:cut] + item
 
 
 def preceding_levels(run: PageLinking, pos: int, article: int | None) -> dict[str, str]:

@@ -49,7 +49,7 @@ def vouched(doc: OrgDoc, s: int, e: int) -> bool:
     if needs == "number":  # 西安市八十三中, not 十八届三中、四中全会
         numeral = before >= 1 and doc.text[e - len(head) - 1] in doc.tables.ordinals
         return numeral and _opens_with_place(doc, s)
-    return before >= NAME_MIN  # name, field
+    return before >= NAME_MIN  # name, field, division
 
 
 def _opens_with_place(doc: OrgDoc, s: int) -> bool:
@@ -145,6 +145,8 @@ def widened(doc: OrgDoc, spans: list[Span]) -> list[Span]:
     for s, e in spans:
         w = doc.word_at.get(s)
         if w is not None and w.tag == ORG_TAG and w.start < s and w.end <= e:
-            s = min(s, _after_verb(doc, w.start))
+            wider = min(s, _after_verb(doc, w.start))
+            if not any(wider <= a and b <= s for a, b in spans):  # 市委｜市政府 stay two
+                s = wider
         out.append((s, e))
     return out

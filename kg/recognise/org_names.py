@@ -21,6 +21,7 @@ from kg.recognise.lac import Word
 from kg.recognise.matching import CJK, TextTables, automaton, longest_words_first
 
 PLACE_WORDS = "places/words.csv"
+BARE_UNIT_MIN = 4  # a bare unit this long names one body (机关党委), a shorter is generic (党委)
 ORGAN_WORDS = "organs/words.csv"
 UNITS = "organs/units.csv"
 
@@ -50,6 +51,9 @@ class OrgTables:
     level_chars: str = ""  # one-character level words, village included (村妇联)
     bare_words: tuple[str, ...] = ()  # bare level words of two or more characters (自治区)
     terms: tuple[str, ...] = ()  # 届: the term of an elected body (市六届人大)
+    list_marks: tuple[str, ...] = ()  # 、: between the items of a list
+    bare_heads: tuple[str, ...] = ()  # 局: after a bare 市/县, the article's own bureau (市局)
+    bare_units: tuple[str, ...] = ()  # 机关党委: printed alone, a unit of the organ before
     ordinal_mark: str = ""  # 第, before an ordinal
 
     @classmethod
@@ -85,6 +89,9 @@ class OrgTables:
             level_chars="".join(w.word for w in tables.place_words("level") if len(w.word) == 1),
             bare_words=longest_words_first(bare_level_words()),
             terms=tables.words(ORGAN_WORDS, "term"),
+            list_marks=tables.words(ORGAN_WORDS, "list_mark"),
+            bare_heads=tables.words(ORGAN_WORDS, "bare_head"),
+            bare_units=tuple(u for u in tables.words(UNITS, "bare") if len(u) >= BARE_UNIT_MIN),
             ordinal_mark="".join(tables.words(ORGAN_WORDS, "ordinal_mark")),
         )
 

@@ -21,7 +21,7 @@ from kg.lexicon.gazetteer import Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.lac import words_of
 from kg.recognise.matching import longest_first, longest_spans, matches
-from kg.recognise.org_candidates import lac_names, widened
+from kg.recognise.org_candidates import head_of, lac_names, widened
 from kg.recognise.org_names import (
     OrgDoc,
     OrgOptions,
@@ -38,6 +38,12 @@ from kg.recognise.org_names import (
 from kg.recognise.spans import spans_of, token_bounds, token_texts
 
 Spans = list[tuple[int, int]]
+NAMED_HEADS = (
+    "name",
+    "field",
+    "division",
+)  # heads whose list items are named by a word of any kind
+LIST_NAME_MIN, LIST_NAME_MAX = 2, 4
 
 
 @dataclass
@@ -165,8 +171,8 @@ def _name_before_head(doc: OrgDoc, start: int, needs: str, found: Found) -> int 
             if after_last_verb(doc, s, start) == s and name_like(doc.tables, text[s:start]):
                 return pre
             break
-    if needs in ("name", "field"):
-        return plain_name_start(doc, start, field=needs == "field")
+    if needs in ("name", "field", "division"):
+        return plain_name_start(doc, start, field=needs != "name")
     return None
 
 
@@ -183,6 +189,26 @@ def _numbered_start(doc: OrgDoc, start: int) -> int | None:
     return prefix_start(doc, s, {})
 
 
+def bare_bureaus(doc: OrgDoc, found: Found) -> None:
+    """市局, 县局: a bare level word and 局 name the bureau the article is about (市局党组);
+    机关党委 printed alone is the party committee of the organ named before it."""
+    text = doc.text
+    for unit in doc.tables.bare_units:
+        for m in re.finditer(re.escape(unit), text):
+            word = doc.word_at.get(m.start())
+            if word is not None and word.start == m.start() and not found.covers(*m.span()):
+                before = text[m.start() - 1 : m.start()]
+                if not before or not doc.is_name_char(before):
+                    found.add(m.start(), m.end())
+    for head in doc.tables.bare_heads:
+        for m in re.finditer(re.escape(head), text):
+            word = doc.word_at.get(m.start())
+            pre = bare_prefix(doc, m.start())
+            if pre is None or word is None or (word.start, word.end) != (pre, m.end()):
+                continue  # 市局 is a word of its own (not 市局面)
+            found.add(pre, m.end())
+
+
 def head_nouns(doc: OrgDoc, found: Found) -> None:
     """Organs named by a head noun (局, 中心, 派出所, 大学, 公司) after a place or a name."""
     for m in doc.tables.head_nouns.finditer(doc.text):
@@ -197,6 +223,37 @@ def head_nouns(doc: OrgDoc, found: Found) -> None:
         begin = _name_before_head(doc, start, doc.tables.heads[head], found)
         if begin is not None:
             found.add(begin, end)
+
+
+def list_items(doc: OrgDoc, spans: Spans) -> Spans:
+    """The items of a list that share the head of an organisation before them.
+
+    市城投集团、公用集团、名城集团: an item of a list of organisations with the same head
+    noun is one too, whatever its name (公用, 建设 are common words).
+    """
+    text, out = doc.text, []
+    for s, e in sorted(spans):
+        found = head_of(doc, s, e)
+        if found is None or found[1] not in NAMED_HEADS:
+            continue
+        head = found[0]
+        while text.startswith(doc.tables.list_marks, e):
+            nxt = _list_item(doc, e + 1, head)
+            if nxt is None:
+                break
+            out.append((e + 1, nxt))
+            e = nxt
+    return out
+
+
+def _list_item(doc: OrgDoc, start: int, head: str) -> int | None:
+    """The end of an item ``name + head`` starting at ``start`` (2–4 characters of name)."""
+    for n in range(LIST_NAME_MIN, LIST_NAME_MAX + 1):
+        end = start + n + len(head)
+        name = doc.text[start : start + n]
+        if doc.text.startswith(head, start + n) and all(doc.is_name_char(c) for c in name):
+            return end if tagged_start(doc, start, start + n) == start else None
+    return None
 
 
 def _grown_end(
@@ -236,6 +293,7 @@ RULES: tuple[Callable[[OrgDoc, Found], None], ...] = (
     party_committees,
     table_organs,
     place_units,
+    bare_bureaus,
     head_nouns,
 )
 
@@ -285,7 +343,8 @@ class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
         model = Found(context.text)
         for s, e in lac_names(context, spans):
             model.add(s, e)
-        return grown(context, spans + model.spans)
+        listed = list_items(context, spans + model.spans)
+        return grown(context, spans + model.spans + listed)
 
 
 @Language.factory("kg_orgs", assigns=["doc.spans"], default_config={"max_name_chars": 10})
