@@ -41,3 +41,21 @@ def test_link_organ_index_committee_departments():
 def test_link_organ_index_article_year_is_the_latest_named():
     assert article_year("2012年部署，2015年完成。") == 2015
     assert article_year("今年完成。") is None
+
+
+@pytest.mark.parametrize(
+    ("core", "full"),
+    [
+        ("建设工程质监站", "建设工程质量监督站"),  # a word printed short inside a state body's name
+        ("广电中心", "广播电视中心"),
+        ("环保志愿服务队", "环保志愿服务队"),  # not in a team's name
+        ("人大附中", "人大附中"),  # not an organ's short form inside a school's name
+        ("八十三中党总支", "第八十三中学党总支"),  # a numbered school
+        ("政府党组", "人民政府党组"),
+        ("残联教育就业处", "残疾人联合会教育就业处"),
+        ("法律援助处支部", "法律援助处党支部"),  # 支部 is the party's
+        ("团支部", "团支部"),  # but a 团支部 the youth league's
+    ],
+)
+def test_link_organ_index_expands_short_words_of_state_bodies(core, full):
+    assert organ_index().expand(core, None, None) == full

@@ -59,6 +59,14 @@ def spans(nlp, text: str, label: str) -> list[str]:
         ("农业部渔业局局长", ["农业部渔业局"]),
         ("晋江日报报道", ["晋江日报"]),
         ("市建设工程质监站", ["市建设工程质监站"]),
+        # a standard organ printed without its place, after a break, is the article's own
+        ("区政法委、发改委、房地局、罗店", ["区政法委", "发改委", "房地局"]),
+        ("由住房公积金管理中心牵头", ["住房公积金管理中心"]),
+        ("各公安局", []),
+        ("村里的党群服务中心", []),  # a kind, not one body
+        ("村委会主任", []),  # a village body without a name is no entity
+        ("市局党组书记", ["市局党组"]),  # the city bureau the article is about
+        ("及市城投集团、公用集团、建设集团负责人", ["市城投集团", "公用集团", "建设集团"]),
     ],
 )
 def test_orgs_found_in_text(nlp, text, expected):

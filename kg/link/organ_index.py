@@ -21,6 +21,8 @@ from kg.lexicon.organ_forms import Frame, frame_of
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 COMMITTEE = "committee"
 # before the numeral of a numbered school (第八十三中学)
+PIECE_MIN = 3  # an organ's short form inside a longer name (人社局就业局; not 人大 of 人大附中)
+STATE_KINDS = ("government", "public", "party")  # heads.csv kinds of state bodies
 ORDINAL_MARK = "".join(
     tables.words("organs/words.csv", "ordinal_mark")
 )  # organs/names.csv ``under``: a department of the party committee
@@ -47,14 +49,16 @@ class OrganIndex:
             if "expand" in a.uses:
                 self.readings[a.abbreviation].append(_Reading(a.full, a.level, self.order[a.full]))
         self.longest = max(len(f) for f in [*self.organs, *self.readings])
-        common = set(tables.words("text/common_words.csv"))
         self.words: dict[str, str] = {}  # a word's short form -> its full form (质监 → 质量监督)
         self.schools: dict[str, str] = {}  # 中 -> 中学: numbered schools (八十三中)
         self.ends: dict[str, str] = {}  # 支部 -> 党支部: a unit's short form ending a name
         self.units = tables.words("organs/units.csv", "attach")
+        heads = tables.load_table("organs/heads.csv").records("head", "kind")
+        # heads of state bodies, whose names may hold words printed short (广电中心)
+        self.state_heads = tuple(h["head"] for h in heads if h["kind"] in STATE_KINDS)
         for r in self.rules:
-            if r.at == "word" and len(r.short) >= 2 and r.short not in common:
-                self.words.setdefault(r.short, r.full)
+            if r.at == "word" and len(r.short) >= 2 and r.short not in r.full:
+                self.words.setdefault(r.short, r.full)  # 广电 of 广播电视, not 应急 of 应急管理
             elif r.at == "end" and len(r.short) == 1 and r.full not in self.organs:
                 self.schools.setdefault(r.short, r.full)
             elif r.at == "end" and r.full in self.units:
@@ -99,19 +103,27 @@ class OrganIndex:
         whole = self.full_name(core, level, year)
         if whole is not None:
             return whole
+        unit = next((u for u in self.units if core.endswith(u) and len(core) > len(u)), "")
+        base = self.full_name(core[: len(core) - len(unit)], level, year) if unit else None
+        if base is not None:
+            return base + unit  # 政府党组 → 人民政府党组
         out: list[str] = []
         plain, i = "", 0  # characters no organ name covers, written out at the next name
+        state = core.endswith(self.state_heads) or core.endswith(self.units)
         while i < len(core):
             for n in range(min(self.longest, len(core) - i), 1, -1):
+                if n < PIECE_MIN and i + n < len(core) and not (i == 0 and state):
+                    continue  # 县｜政府, 残联｜教育就业处, not 人大｜附中
                 full = self.full_name(core[i : i + n], level, year)
                 if full is not None:
-                    out += [self.written_out(plain), full]
+                    out += [plain, full]
                     plain, i = "", i + n
                     break
             else:
                 plain += core[i]
                 i += 1
-        return self.unit_in_full("".join([*out, self.written_out(plain)]))
+        tail = self.written_out(plain) if state else self.numbered_in_full(plain)
+        return self.unit_in_full("".join([*out, tail]))
 
     def unit_in_full(self, name: str) -> str:
         """``name`` with a unit's short form at its end in full (…处支部 → …处党支部, not 团支部)."""
@@ -121,9 +133,13 @@ class OrganIndex:
                 return name[: len(name) - len(short)] + full
         return name
 
+    def numbered_in_full(self, text: str) -> str:
+        """``text`` with numbered schools in full (八十三中 → 第八十三中学)."""
+        return self.numbered.sub(lambda m: f"{ORDINAL_MARK}{m[2]}{self.schools[m[3]]}", text)
+
     def written_out(self, text: str) -> str:
         """``text`` with the short forms of words and numbered schools in full (质监 → 质量监督)."""
-        text = self.numbered.sub(lambda m: f"{ORDINAL_MARK}{m[2]}{self.schools[m[3]]}", text)
+        text = self.numbered_in_full(text)
         out, i = "", 0
         while i < len(text):
             word = next((w for w in self._words_longest if text.startswith(w, i)), None)

@@ -44,7 +44,7 @@ DIVISIONS = tuple(
 UNITS = tuple(sorted(tables.words("organs/units.csv", "attach"), key=len, reverse=True))
 HEAD_CHARS = 2  # items of one list end with the same head noun (集团)
 # the levels a standard organ printed without its place is looked for at, lowest first
-NAMED_LEVELS = ("town", "county", "city", "province")
+NAMED_LEVELS = ("community", "town", "county", "city", "province")
 
 
 class OrgNamer:

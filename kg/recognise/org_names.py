@@ -21,6 +21,7 @@ from kg.recognise.lac import Word
 from kg.recognise.matching import CJK, TextTables, automaton, longest_words_first
 
 PLACE_WORDS = "places/words.csv"
+BARE_NAME_MIN, BARE_SHORT_MIN = 4, 3  # characters of an organ's name printed alone
 BARE_UNIT_MIN = 4  # a bare unit this long names one body (机关党委), a shorter is generic (党委)
 ORGAN_WORDS = "organs/words.csv"
 UNITS = "organs/units.csv"
@@ -32,6 +33,7 @@ class OrgTables:
 
     text: TextTables
     cores: dict[str, bool]  # table organs and their abbreviations -> the bare name is one body
+    alone: frozenset[str]  # cores printed without a place for the article's own (房地局)
     heads: dict[str, str]  # head noun -> what must come before it: place, place0, name
     subunits: tuple[str, ...]  # attach after an organ (党组, 办公室), longest first
     place_units: tuple[str, ...]  # attach after a place (党支部, 党工委), longest first
@@ -59,15 +61,23 @@ class OrgTables:
     @classmethod
     def shipped(cls) -> OrgTables:
         """The tables shipped with kg (organs/*.csv, places/words.csv, text/*)."""
-        standalone = {o.name: o.standalone for o in tables.organs() if "recognise" in o.uses}
+        organs = [o for o in tables.organs() if "recognise" in o.uses]
+        standalone = {o.name: o.standalone for o in organs}
         cores = dict(standalone)
+        # a local organ of a level above the village, printed alone for the article's own:
+        # by a short form (发改委) or a full name of four or more characters
+        local = {o.name for o in organs if o.levels and not {"central", "village"} & set(o.levels)}
+        alone = {n for n in local if len(n) >= BARE_NAME_MIN}
         for a in tables.abbreviations():
             if "recognise" in a.uses:
                 cores[a.abbreviation] = cores.get(a.abbreviation, False) or standalone[a.full]
+                if a.full in local and len(a.abbreviation) >= BARE_SHORT_MIN:
+                    alone.add(a.abbreviation)
         heads = tables.load_table("organs/heads.csv").records("head", "needs")
         return cls(
             text=TextTables.shipped(),
             cores=dict(sorted(cores.items())),
+            alone=frozenset(alone),
             heads={row["head"]: row["needs"] for row in heads},
             subunits=longest_words_first(tables.words(UNITS, "attach")),
             place_units=longest_words_first(tables.words(UNITS, "place")),

@@ -38,6 +38,7 @@ from kg.recognise.org_names import (
 from kg.recognise.spans import spans_of, token_bounds, token_texts
 
 Spans = list[tuple[int, int]]
+ALONE_AFTER = frozenset({"p", "c", "w"})  # LAC's tags of words before a name
 NAMED_HEADS = (
     "name",
     "field",
@@ -105,8 +106,30 @@ def table_organs(doc: OrgDoc, found: Found) -> None:
                 continue  # 派出所办公室 is a room; 市委办公室, 县政府办公室 are bodies
         if pre is not None:
             found.add(pre, end)
-        elif standalone:
+        elif standalone or _stands_alone(doc, start, end):
             found.add(start, end)
+
+
+def _stands_alone(doc: OrgDoc, start: int, end: int) -> bool:
+    """Whether a local organ printed without its place is the article's own (…、房地局、…).
+
+    Its name is long enough to name one kind of organ (住房公积金管理中心, 发改委, not
+    政府 or 党校) of a level above the village (村委会 alone is none), and it is a word
+    of its own after a break: punctuation or a word LAC reads as a preposition,
+    or conjunction, not a verb or particle (建成党群服务中心, 村里的党群服务中心: kinds), a
+    level word (村妇联) or a generic one (各局).
+    """
+    text, t = doc.text, doc.tables
+    if text[start:end] not in t.alone or not _head_ends_word(doc, start, end):
+        return False
+    before = doc.word_at.get(start - 1)
+    if before is None:
+        return start == 0 or not doc.is_name_char(text[start - 1])
+    return (
+        before.end == start
+        and before.tag in ALONE_AFTER
+        and text[before.start : before.end] not in t.generic
+    )
 
 
 def place_units(doc: OrgDoc, found: Found) -> None:

@@ -17,6 +17,8 @@ from kg.relate.evidence import evidence_for
 from kg.relate.facts import FactList
 from kg.relate.view import PageView
 
+GROUPS = tables.words("organs/words.csv", "group")  # 集团: its companies carry its trade name
+STEM_MIN = 2  # characters of a trade name
 # the unit that leads the party branches of an organ's divisions (机关党委)
 BRANCH_PARENTS = tables.words("organs/units.csv", "branch_parent")
 PARTY_UNITS = tuple(sorted(tables.words("organs/units.csv", "branch"), key=len, reverse=True))
@@ -70,7 +72,23 @@ def parent_org(view: PageView, key: Key, orgs: list[Key]) -> Key | None:
         parents = parents_below_chain(view, key, orgs)
     if parents:
         return max(parents, key=lambda o: len(o[1]))
-    return view.linked.units.get(key)
+    return view.linked.units.get(key) or group_of(key, orgs)
+
+
+def group_of(key: Key, orgs: list[Key]) -> Key | None:
+    """The group a company carrying its trade name belongs to (谊来鲍鱼制品有限公司 → 谊来集团)."""
+    name = key[1]
+    for o in orgs:
+        group = next((g for g in GROUPS if o[1].endswith(g)), None)
+        stem = o[1][: len(o[1]) - len(group)] if group else ""
+        if (
+            o != key
+            and len(stem) >= STEM_MIN
+            and name.startswith(stem)
+            and not name.endswith(group or "")
+        ):
+            return o
+    return None
 
 
 def _division_branch(rest: str) -> bool:
