@@ -188,3 +188,10 @@ def test_link_orgs_divisions_belong_to_the_organ_before_and_share_a_listed_unit(
         "永善县局", "永善县局审批服务处党支部", "永善县局政策法规处党支部", "永善县局机关党委",
         "永善县局财务处党支部",
     ]  # fmt: skip
+
+
+def test_link_orgs_standard_organs_listed_after_a_district_body_are_the_district_s(link_text):
+    text = "宝山区召开会议。区政法委、发改委、房地局参加。"
+    spans = [("宝山区", "PLACE"), ("区政法委", "ORG"), ("发改委", "ORG"), ("房地局", "ORG")]
+    linked = link_text(text, spans, home=None, title="宝山区推进工作")
+    assert "上海市宝山区房屋土地管理局" in canon(linked, "ORG")

@@ -65,7 +65,11 @@ def spans(nlp, text: str, label: str) -> list[str]:
         ("各公安局", []),
         ("村里的党群服务中心", []),  # a kind, not one body
         ("村委会主任", []),  # a village body without a name is no entity
-        ("市局党组书记", ["市局党组"]),  # the city bureau the article is about
+        ("市局党组书记", ["市局党组"]),
+        (
+            "联系了福州职业技术学院生命科学院的主任",
+            ["福州职业技术学院生命科学院"],
+        ),  # the city bureau the article is about
         ("及市城投集团、公用集团、建设集团负责人", ["市城投集团", "公用集团", "建设集团"]),
     ],
 )

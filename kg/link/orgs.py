@@ -192,7 +192,10 @@ def link_orgs(run: PageLinking, namer: OrgNamer, levels_of: dict[int, dict[str, 
         if division:
             canonical = last_org[m.article] + canonical  # 律师工作处 of the bureau named before
         elif before is not None and run.page.text[before[0] : m.start] in LIST_MARKS:
-            canonical = listed_place(run.places, before[1], canonical)
+            place = listed_place(run.places, before[1], surface)
+            if place:
+                year = years.get(m.article) if m.article is not None else None
+                canonical = namer.canonical(place + surface, levels, year=year)
         if not division and not any(canonical.endswith(s) for s in sub_units):
             last_org[m.article] = canonical
         before = (m.end, canonical)
@@ -239,14 +242,18 @@ def is_bare_division(run: PageLinking, surface: str, canonical: str) -> bool:
 
 
 def listed_place(places: PagePlaces, first: str, item: str) -> str:
-    """An item of a list of organs sharing a head takes the place the list opens with.
+    """The place an item of a list of organs takes from the organ before it, or ``""``.
 
-    市城投集团、公用集团: the second is 温州市公用集团 as the first is 温州市城投集团.
+    市城投集团、公用集团: 公用集团 is 温州市's as 温州市城投集团 is; 区政法委、发改委、房地局:
+    standard organs listed after a district's are the district's. The item names
+    no place of its own, and shares the head of the one before or is a standard organ.
     """
     cut = places.prefix_end(first)
-    if not cut or places.prefix_end(item) or first[-HEAD_CHARS:] != item[-HEAD_CHARS:]:
-        return item
-    return first[:cut] + item
+    if not cut or places.prefix_end(item) or bare_word(item) is not None:
+        return ""
+    if first[-HEAD_CHARS:] != item[-HEAD_CHARS:] and not organ_index().is_organ(item):
+        return ""
+    return first[:cut]
 
 
 def preceding_levels(run: PageLinking, pos: int, article: int | None) -> dict[str, str]:

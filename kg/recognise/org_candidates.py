@@ -35,8 +35,12 @@ def head_of(doc: OrgDoc, s: int, e: int) -> tuple[str, str] | None:
     return None
 
 
-def vouched(doc: OrgDoc, s: int, e: int) -> bool:
-    """Whether the head grammar accepts ``text[s:e]`` as an organisation's name."""
+def vouched(doc: OrgDoc, s: int, e: int, org_starts: frozenset[int] = frozenset()) -> bool:
+    """Whether the head grammar accepts ``text[s:e]`` as an organisation's name.
+
+    A name that opens with an organisation a rule found may stand where a place
+    is needed (西安职业技术学院｜生命科学院).
+    """
     found = head_of(doc, s, e)
     if found is None:
         return False
@@ -45,7 +49,8 @@ def vouched(doc: OrgDoc, s: int, e: int) -> bool:
     if needs == "any":
         return True
     if needs in ("place", "place0"):
-        return _opens_with_place(doc, s) and (needs == "place0" or before >= 1)
+        placed = s in org_starts or _opens_with_place(doc, s)
+        return placed and (needs == "place0" or before >= 1)
     if needs == "number":  # 西安市八十三中, not 十八届三中、四中全会
         numeral = before >= 1 and doc.text[e - len(head) - 1] in doc.tables.ordinals
         return numeral and _opens_with_place(doc, s)
@@ -57,7 +62,7 @@ def _opens_with_place(doc: OrgDoc, s: int) -> bool:
     return s in starts or bare_prefix(doc, s + 1) == s
 
 
-def candidate(doc: OrgDoc, w: Word) -> Span | None:
+def candidate(doc: OrgDoc, w: Word, org_starts: frozenset[int] = frozenset()) -> Span | None:
     """The organisation LAC's ORG word ``w`` stands for, trimmed or grown to its head."""
     s = _after_verb(doc, max(w.start, tagged_start(doc, w.start, w.end)))
     e = w.end
@@ -66,11 +71,13 @@ def candidate(doc: OrgDoc, w: Word) -> Span | None:
     best = _grown(doc, s, e)
     if best is not None:
         return best
-    if vouched(doc, s, e):
+    if vouched(doc, s, e, org_starts):
         return (s, e)
     for k in range(e - 1, s + 1, -1):  # back to the last head inside (酒店｜凌云厅)
-        if vouched(doc, s, k):
-            return (s, k)
+        if vouched(doc, s, k, org_starts):
+            # an organisation, then a unit of it (西安职业技术学院｜生命科学院)
+            whole = head_of(doc, k, e) is not None and vouched(doc, s, e, frozenset({s}))
+            return (s, e) if whole else (s, k)
     return None
 
 
@@ -97,11 +104,12 @@ def _grown(doc: OrgDoc, s: int, e: int) -> Span | None:
 def lac_names(doc: OrgDoc, spans: list[Span]) -> list[Span]:
     """LAC's vouched organisation names that fill gaps the rules left, given their ``spans``."""
     places = [(ps, pe) for pe, ps in doc.place_end.items()]
+    org_starts = frozenset(s for s, _ in spans)
     out = []
     for w in doc.words:
         if w.tag != ORG_TAG:
             continue
-        cand = candidate(doc, w)
+        cand = candidate(doc, w, org_starts)
         if cand is None:
             continue
         if any(_crosses(cand, p) for p in [*places, *spans]):
