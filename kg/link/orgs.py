@@ -81,7 +81,10 @@ class OrgNamer:
         head, core = s[:end], s[end:]
         level = self.level(chain[-1][2]) if chain else None
         if not head:
-            head, level = self.home_of(core, levels, year)
+            home, _ = self.home_of(core, levels, year)
+            if home and self.places.prefix_end(home + core) == len(home):
+                # named as if printed with its place (政协 → 中国人民政治协商会议…委员会)
+                return self.canonical(home + core, levels, year=year)
         if not head and (word := bare_word(core)) is not None:
             head, core = word, core[len(word) :]  # a bare 市 no place is known for stays
         full = self.index.expand(core, level, year)

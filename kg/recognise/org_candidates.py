@@ -46,8 +46,8 @@ def vouched(doc: OrgDoc, s: int, e: int, org_starts: frozenset[int] = frozenset(
         return False
     head, needs = found
     before = e - len(head) - s
-    if needs == "any":
-        return True
+    if needs == "any":  # a standard organ: alone, one that names the article's own (发改委)
+        return before > 0 or doc.tables.cores[head] or head in doc.tables.alone
     if needs in ("place", "place0"):
         placed = s in org_starts or _opens_with_place(doc, s)
         return placed and (needs == "place0" or before >= 1)
