@@ -79,3 +79,10 @@ def test_relate_structure_unit_of_a_named_body(relate_text):
     spans = [("龙岩学院", "ORG"), ("龙岩学院合唱团", "ORG")]
     _, facts = relate_text(text, spans)
     assert triples(facts, "SUB_ORG_OF") == {("龙岩学院合唱团", "龙岩学院", None)}
+
+
+def test_relate_structure_a_group_s_company_carries_its_trade_name(relate_text):
+    text = "华兴集团投资建厂，华兴食品制品有限公司投产。"
+    spans = [("华兴集团", "ORG"), ("华兴食品制品有限公司", "ORG")]
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "SUB_ORG_OF") == {("华兴食品制品有限公司", "华兴集团", None)}

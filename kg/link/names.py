@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -47,6 +48,7 @@ def is_subsequence(short: str, long_: str) -> bool:
     return all(c in it for c in short)
 
 
+@lru_cache(maxsize=65536)
 def place_level(name: str) -> str | None:
     """The level a place name's type suffix implies (``永善县`` → county), if any."""
     if name == "中国":
@@ -57,6 +59,7 @@ def place_level(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def place_short(name: str) -> str | None:
     """A place name without its type suffix (``昭通市`` → ``昭通``), if two characters remain."""
     for suffix, _level in load_tables().levels:
@@ -114,13 +117,18 @@ def sub_unit(core: str) -> str:
 
 def nested_outer(core: str) -> str | None:
     """The outer agency of a nested name (人力资源和社会保障局就业局 → 人力资源和社会保障局)."""
-    agencies = load_tables().agencies
+    agencies = _agency_set()
     sub = sub_unit(core)
     base = core[: len(core) - len(sub)] if sub else core
-    for outer in sorted(agencies, key=lambda a: (-len(a), a)):
-        if base.startswith(outer) and base[len(outer) :] in agencies:
-            return outer
+    for n in range(len(base) - 1, 1, -1):
+        if base[:n] in agencies and base[n:] in agencies:
+            return base[:n]
     return None
+
+
+@lru_cache(maxsize=1)
+def _agency_set() -> frozenset[str]:
+    return frozenset(load_tables().agencies)
 
 
 def fix_misprint(core: str) -> str:

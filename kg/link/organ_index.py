@@ -44,6 +44,7 @@ class OrganIndex:
         self.organs = {o.name: o for o in tables.organs()}
         self.order = {name: i for i, name in enumerate(self.organs)}
         self.rules = tables.abbreviation_rules()
+        self.frames = tuple(r for r in self.rules if r.at == "frame")
         self.readings: dict[str, list[_Reading]] = defaultdict(list)
         for a in tables.abbreviations():
             if "expand" in a.uses:
@@ -164,7 +165,7 @@ class OrganIndex:
     def frame(self, name: str, is_place: Callable[[str], bool]) -> tuple[Frame, str] | None:
         """A frame (温州市政协, 宝山区委) that opens ``name``, and what follows it (宣传部)."""
         for end in range(len(name), 1, -1):
-            found = frame_of(name[:end], self.rules, is_place)
+            found = frame_of(name[:end], self.frames, is_place)
             if found is not None:
                 return found, name[end:]
         return None

@@ -23,15 +23,18 @@ NAME_MIN = 2  # characters of name a head that needs one wants before it
 
 
 def head_of(doc: OrgDoc, s: int, e: int) -> tuple[str, str] | None:
-    """The head noun ``text[s:e]`` ends with and what it needs before it (longest first)."""
+    """The head noun ``text[s:e]`` ends with and what it needs before it (longest first).
+
+    A standard organ's name or short form counts as a head that needs nothing.
+    """
     t = doc.tables
     name = doc.text[s:e]
-    for head in t.heads_longest:
-        if name.endswith(head) and len(name) > len(head):
-            return head, t.heads[head]
-    core = next((c for c in t.cores_longest if name.endswith(c) and len(name) >= len(c)), None)
-    if core is not None:
-        return core, "any"
+    for n in t.head_lengths:
+        if n < len(name) and name[-n:] in t.heads:
+            return name[-n:], t.heads[name[-n:]]
+    for n in t.core_lengths:
+        if n <= len(name) and name[-n:] in t.cores:
+            return name[-n:], "any"
     return None
 
 

@@ -122,14 +122,14 @@ class OrgTables:
         return re.compile(f"{self.ordinal_mark or '(?!)'}?[{self.ordinals}]+(?:{words})$")
 
     @cached_property
-    def heads_longest(self) -> tuple[str, ...]:
-        """The head nouns, longest first."""
-        return tuple(sorted(self.heads, key=lambda h: (-len(h), h)))
+    def head_lengths(self) -> tuple[int, ...]:
+        """The lengths of the head nouns, longest first."""
+        return tuple(sorted({len(h) for h in self.heads}, reverse=True))
 
     @cached_property
-    def cores_longest(self) -> tuple[str, ...]:
-        """The table organs and their short forms, longest first."""
-        return tuple(sorted(self.cores, key=lambda c: (-len(c), c)))
+    def core_lengths(self) -> tuple[int, ...]:
+        """The lengths of the table organs and their short forms, longest first."""
+        return tuple(sorted({len(c) for c in self.cores}, reverse=True))
 
     @cached_property
     def institutes(self) -> re.Pattern[str]:

@@ -35,7 +35,7 @@ from kg.recognise.org_names import (
     tagged_start,
     term_start,
 )
-from kg.recognise.spans import spans_of, token_bounds, token_texts
+from kg.recognise.spans import spans_of, token_bounds
 
 Spans = list[tuple[int, int]]
 ALONE_AFTER = frozenset({"p", "c", "w"})  # LAC's tags of words before a name
@@ -343,13 +343,16 @@ class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
         for ps, pe in spans_of(doc, "PLACE"):
             place_end[pe] = min(place_end.get(pe, ps), ps)
         tok_starts, tok_ends = token_bounds(doc)
+        text = doc.text  # built from the tokens: once
+        ends = sorted(tok_ends)
+        starts = sorted(tok_starts)
         return OrgDoc(
-            doc.text,
+            text,
             tables,
             gazetteer,
             tok_starts,
             tok_ends,
-            token_texts(doc),
+            {s: text[s:e] for s, e in zip(starts, ends, strict=True)},
             place_end,
             self.options.max_name_chars,
             words_of(doc),
