@@ -57,7 +57,11 @@ def vouched(doc: OrgDoc, s: int, e: int, org_starts: frozenset[int] = frozenset(
     if needs == "number":  # 西安市八十三中, not 十八届三中、四中全会
         numeral = before >= 1 and doc.text[e - len(head) - 1] in doc.tables.ordinals
         return numeral and _opens_with_place(doc, s)
-    return before >= NAME_MIN  # name, field, division
+    if needs == "model":
+        common = doc.tables.text.common_words
+        if doc.text[e - len(head) - 1 : e] in common or doc.text[s : e - len(head)] in common:
+            return False  # 武警｜部队: the head closes a common word; 先锋｜队: no name
+    return before >= NAME_MIN  # name, field, division, model
 
 
 def _opens_with_place(doc: OrgDoc, s: int) -> bool:
@@ -85,9 +89,14 @@ def candidate(doc: OrgDoc, w: Word, org_starts: frozenset[int] = frozenset()) ->
 
 
 def _after_verb(doc: OrgDoc, s: int) -> int:
-    """``s``, or past a verb a LAC word opens with (联合｜市政府)."""
-    verb = next((n for n in (4, 3, 2) if doc.text[s : s + n] in doc.tables.verbs), 0)
-    return s + verb
+    """``s``, or past a verb a LAC word opens with before a place (联合｜市政府, not 联合国)."""
+    for n in (4, 3, 2):
+        at = s + n
+        if doc.text[s:at] in doc.tables.verbs and (
+            at in doc.place_end.values() or bare_prefix(doc, at + 1) == at
+        ):
+            return at
+    return s
 
 
 def _grown(doc: OrgDoc, s: int, e: int) -> Span | None:
@@ -135,6 +144,8 @@ def _unit_after(doc: OrgDoc, start: int, end: int) -> bool:
     if bare_prefix(doc, start + 1) == start or start in doc.place_end.values():
         return False  # 市委｜市政府: a second organisation, not a unit
     found = head_of(doc, start, end)
+    if doc.tables.heads.get(doc.text[start:end]) == "model" or (found and found[1] == "model"):
+        return False  # 市残联｜组织 (a verb): no unit of it
     name = doc.text[start : end - len(found[0])] if found else ""
     return not name or name not in doc.tables.generic
 

@@ -240,6 +240,8 @@ def head_nouns(doc: OrgDoc, found: Found) -> None:
             continue
         if head == "办公室" and _office_of_no_body(doc, start, found):
             continue  # 派出所办公室: a room of the station
+        if doc.tables.heads[head] == "model":
+            continue  # only LAC's names end with it (kg.recognise.org_candidates)
         numbered = doc.tables.heads[head] == "number"
         if not _head_ends_word(doc, start, end) or (_head_in_word(doc, start) and not numbered):
             continue
