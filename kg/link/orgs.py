@@ -1,11 +1,18 @@
 """Organ mentions to canonical organs.
 
-An organ's canonical name is its place, then its full standard name: a
-bare level word is replaced by the place it stands for (``市政府`` →
-``昭通市人民政府``), abbreviations are expanded, a misprint is corrected to
-the standard agency of the same place, and a nested agency
+An organ's canonical name is the full official form with its place
+resolved (GUIDELINES "Canonical names"): a bare level word is replaced by the
+place it stands for (``市政府`` → ``昭通市人民政府``), short forms are written
+in full by the organ table (:mod:`kg.link.organ_index`: 法院 of a city is its
+中级人民法院), frames name the congress and CPPCC (``市政协`` →
+``中国人民政治协商会议X市委员会``) while party committees stay ``<place>委``,
+a district's bodies carry their city (``上海市宝山区人民政府``), a party
+department sits under its committee (``区政法委`` → ``宝山区委政法委员会``),
+and a standard organ printed alone is the article's own. A misprint is
+corrected to the standard agency of the same place, and a nested agency
 (``人社局就业局``) is named by the inner one, noted as a unit of the outer.
-A bare sub-unit (``党组``) belongs to the organ named before it.
+A bare sub-unit (``党组``) or internal division (``律师工作处``) belongs to
+the organ named before it; the items of a list share its place.
 """
 
 from __future__ import annotations

@@ -1,11 +1,17 @@
-"""The organisation recogniser (``kg_orgs``): [place] + organ core + [sub-unit]*.
+"""The organisation recogniser (``kg_orgs``): [place]* [qualifier]* head [unit]*.
 
-Five families of rules, run in this order (each sees what the ones before it
-found): party committees (<place>委, a bare 市委), organs of the tables
-(人社局, 国务院), units named by a place (莫古土村党支部), head nouns (局,
-中心, 大学) after a place or a proper name, and last the growth of each
-organ by its sub-units and by the organs chained after it. Where a name
-starts is :mod:`kg.recognise.org_names`' part.
+The rules run in this order, each seeing what the ones before it found:
+party committees (<place>委, a bare 市委), organs of the tables (人社局,
+国务院, 市六届人大; a standard organ printed alone after a break, 、房地局),
+units named by a place (莫古土村党支部), the article's own bureau and
+committee printed bare (市局, 机关党委), and head nouns (局, 中心, 合唱团,
+工作处, 八十三中) after a place, an organisation or a name whose start LAC's
+parts of speech bound (随着｜华兴公司). Then, by the pipeline's merge policy,
+LAC's ORG names fill the gaps where the head grammar vouches for them
+(:mod:`kg.recognise.org_candidates`), the items of a list sharing a head are
+added (市城投集团、公用集团), and each organ grows by its sub-units and the
+organs chained after it. Where a name starts is
+:mod:`kg.recognise.org_names`' part.
 """
 
 from __future__ import annotations
