@@ -56,7 +56,7 @@ EXTRACTION_MODULES = (
     "link.org_merges", "link.orgs", "link.page", "link.people", "link.place_mentions",
     "link.places", "link.posts", "link.scope", "link.spans", "link.state", "link.term_merges",
     "link.terms",
-    "recognise", "recognise.component", "recognise.matching", "recognise.org_names",
+    "recognise", "recognise.component", "recognise.lac", "recognise.matching", "recognise.org_names",
     "recognise.orgs", "recognise.persons", "recognise.pipeline", "recognise.places",
     "recognise.quotes", "recognise.spans", "recognise.term_lexicon", "recognise.term_text",
     "recognise.terms", "recognise.unquoted",
