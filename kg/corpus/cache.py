@@ -65,7 +65,7 @@ EXTRACTION_MODULES = (
     "relate.view",
     "text", "text.bylines", "text.chars", "text.clean", "text.furniture", "text.heads",
     "text.lines", "text.pairing", "text.paragraphs", "text.read", "text.split", "text.tables",
-    "text.traced",
+    "text.traced", "text.normalise",
 )  # fmt: skip
 GRAPH_MODULES = (
     "corpus", "corpus.parts", "export", "export.rdf",
