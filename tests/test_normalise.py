@@ -186,3 +186,20 @@ def test_normalise_no_iri_holds_a_format_character(unicode_pages, nlp, tmp_path:
     assert any("/org/" in i for i in iris)
     bad = sorted(i for i in iris if any(_invisible(c) for c in i))
     assert bad == []
+
+
+def test_normalise_evidence_and_mention_sentences_quote_the_page_as_printed(nlp) -> None:
+    from kg.extract import extract_page
+    from kg.model import PageMeta
+
+    raw = "會議召開\n\n昭通市人力資源和社會保障局召開會議，研究工作。\n"
+    result = extract_page(raw, PageMeta(source="t.txt"), nlp)
+    assert ("ORG", "昭通市人力资源和社会保障局") in {e.key for e in result.entities}
+    sentences = {m.sentence.strip() for m, _ in result.mentions if m.label == "ORG"}
+    assert sentences == {"昭通市人力資源和社會保障局召開會議，研究工作。"}
+
+
+def test_normalise_format_characters_never_stand_in_an_iri() -> None:
+    from kg.graph.namespaces import entity_iri
+
+    assert "\u202e" not in str(entity_iri("ORG", "昭通\u202e市委"))

@@ -42,6 +42,7 @@ from kg.model import Article, CleanPage, Mention
 from kg.recognise.lac import LAC_TOKENIZER
 from kg.recognise.spans import SPANS_KEY
 from kg.resources import pkuseg_model_dir
+from kg.text.normalise import original_text
 
 __all__ = ["SENT_PUNCT", "SPANS_KEY", "build_nlp", "mentions_of"]
 
@@ -88,7 +89,9 @@ def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
                 start=article.start + span.start_char,
                 end=article.start + span.end_char,
                 article=article.index,
-                sentence=sent.text,
+                sentence=original_text(
+                    page, article.start + sent.start_char, article.start + sent.end_char
+                ),
                 sentence_start=article.start + sent.start_char,
                 canonical=span._.canonical if Span.has_extension("canonical") else None,
                 core=bool(span._.core) if Span.has_extension("core") else True,
