@@ -36,7 +36,9 @@ def _read_from(page: CleanPage) -> bool:
     """Every clean character is the raw one at its offset, or what normalisation made of it."""
     table = character_table()
     for o, c in zip(page.offsets, page.text, strict=True):
-        composed = unicodedata.normalize("NFC", page.raw[o : o + 8])[0]
+        # invisible format characters go first, so a mark after one still composes
+        visible = "".join(ch for ch in page.raw[o : o + 8] if unicodedata.category(ch) != "Cf")
+        composed = unicodedata.normalize("NFC", visible)[0] if visible else ""
         if c not in (page.raw[o], page.raw[o].translate(table), composed):
             return False
     return True
