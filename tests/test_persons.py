@@ -74,6 +74,7 @@ def test_persons_name_at_rule(nlp, text, start, end):
         ("党员干部扬帆奋进", []),  # no surname, no transcription, no cue
         ("栽植云杉、元宝枫等树木", []),  # 植云杉 cuts the model's words
         ("习近平总书记兰考重要讲话精神", ["习近平"]),  # 总书记 is his title, not a cue
+        ("学校校长王芳陪同检查", ["王芳"]),  # the rule's name would cut the model's 陪同
     ],
 )
 def test_persons_model_names_fill_the_gaps(nlp, text, expected):

@@ -135,6 +135,11 @@ class PersonDoc:
     nominal_starts: frozenset[int] = frozenset()  # where the model's nouns start
 
     @cached_property
+    def model_spans(self) -> frozenset[tuple[int, int]]:
+        """The model's PER words, as a set."""
+        return frozenset(self.model)
+
+    @cached_property
     def cue_starts(self) -> frozenset[int]:
         """Where a name may start after a role word (局长赵刚, 记者：张三)."""
         out = set(self.role_ends)
@@ -158,6 +163,12 @@ def _given_name_ends(doc: PersonDoc, end: int) -> bool:
     )
 
 
+def _model_name_ends(doc: PersonDoc, i: int, end: int) -> bool:
+    """Whether the model's name ``[i, end)`` ends where a word of two or more characters
+    starts (秘书长王芳陪同: the rule's name would cut 陪同)."""
+    return (i, end) in doc.model_spans and end + 1 not in doc.bounds
+
+
 def name_at(doc: PersonDoc, i: int, blocked: Collection[int] = ()) -> int | None:
     """End of a name starting at ``i`` after a cue, or None."""
     text, t = doc.text, doc.tables
@@ -171,7 +182,7 @@ def name_at(doc: PersonDoc, i: int, blocked: Collection[int] = ()) -> int | None
         ch = text[end]
         if not CJK.match(ch) or ch in t.text.name_stop:
             break
-        if k >= 1 and _given_name_ends(doc, end):
+        if k >= 1 and (_model_name_ends(doc, i, end) or _given_name_ends(doc, end)):
             break
         end += 1
     if end - i < sl + 1:
