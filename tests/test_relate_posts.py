@@ -175,3 +175,29 @@ def test_relate_posts_a_party_unit_post_is_of_the_organ_named_last(relate_text):
     }
     assert ("会泽县水务局党委", "会泽县水务局", None) in triples(facts, "SUB_ORG_OF")
     assert ("会泽县水务局党委", "会泽县", None) in triples(facts, "LOCATED_IN")
+
+
+def test_relate_posts_a_function_word_cuts_the_phrase_from_the_organ(relate_text):
+    text = "会泽县水务局队伍在党委书记、局长张明的带领下出发。"
+    spans = [("会泽县", "PLACE"), ("会泽县水务局", "ORG"), ("张明", "PERSON")]
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == {
+        ("张明", "会泽县水务局党委", "书记"),
+        ("张明", "会泽县水务局", "局长"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("走进会泽县青山村。王强找到村党支部书记李明了解情况。",
+         [("会泽县", "PLACE"), ("青山村", "PLACE"), ("王强", "PERSON"), ("李明", "PERSON")],
+         {("李明", "青山村党支部", "书记")}),
+        # after a function word only a plain post counts: here a verb's object is no phrase
+        ("会泽县城投集团参加。刘副县长在听取水务局局长张明汇报后讲话。",
+         [("会泽县城投集团", "ORG"), ("张明", "PERSON")], set()),
+    ],
+)  # fmt: skip
+def test_relate_posts_a_phrase_starts_after_a_function_word(relate_text, text, spans, expected):
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == expected

@@ -34,12 +34,21 @@ NAME_JOINERS = tables.words("text/words.csv", "joins_names")  # 张三和李四�
 PHRASE_STOPS = '，,。；;：:、（()）“”"'  # punctuation a post phrase does not cross
 PARTY = "党"  # a party sub-unit's name holds this character (党组, 机关党委)
 LIST_JOINER = "、"  # between the names of people listed after one post
+POSSESSIVE = "的"  # 红光派出所的民警: the post of the body before it
 
 
 @lru_cache(maxsize=1)
 def post_words() -> tuple[str, ...]:
     """The post words of ``people/roles.csv`` (书记, 所长…), longest first."""
     return longest_first({r.word for r in tables.roles("post")})
+
+
+@lru_cache(maxsize=1)
+def _function_chars() -> frozenset[str]:
+    """Function words no post phrase holds (在, 对, 由…): text/characters.csv's name_stop
+    without 的 (红光派出所的民警) and the words joining names (和, 与)."""
+    joined = "".join(NAME_JOINERS)
+    return frozenset(c for c in tables.chars("name_stop") if c not in joined and c != POSSESSIVE)
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +80,7 @@ def parse_posts(text: str) -> str | None:
     """``text`` as a post phrase (``驻村第一书记``), or None if it does not end with a post word."""
     t = clean_surface(text)
     # 红光派出所的民警代开全, 正在执勤的民警代开全: the post is what follows 的
-    t = re.sub("^" + ONE_PERSON, "", t.rsplit("的", 1)[-1])
+    t = re.sub("^" + ONE_PERSON, "", t.rsplit(POSSESSIVE, 1)[-1])
     for post in post_words():
         if t.endswith(post) and len(t) - len(post) <= POST_MODIFIER_MAX:
             if re.fullmatch(r"[\u4e00-\u9fff（）()]+", t):
@@ -117,7 +126,7 @@ def phrases_before(text: str, links: Sequence[Link], m: Mention) -> list[tuple[K
         lo = _phrase_start(text, s, pos, ends.keys() | people_end)
         if lo in people_end and lo not in ends:
             lo += next((len(c) for c in NAME_JOINERS if text.startswith(c, lo)), 0)
-        post = parse_posts(text[lo:pos])
+        lo, post = _phrase_from(text, lo, pos)
         if post is None:
             break  # a post word after a modifier that is itself a body's name
         tail = ends.get(lo)
@@ -127,6 +136,33 @@ def phrases_before(text: str, links: Sequence[Link], m: Mention) -> list[tuple[K
             break
         pos = nxt - 1
     return pieces[::-1]
+
+
+def _phrase_from(text: str, lo: int, pos: int) -> tuple[int, str | None]:
+    """Where the post phrase ending at ``pos`` starts, and the phrase (None if there is none).
+
+    After a function word (在, 到…) only a plain post counts (方阵在党委书记, 找到村党支部书记:
+    党委书记, 村党支部书记); else the phrase from ``lo`` (市残联教育就业处调研员).
+    """
+    cut = max((i + 1 for i in range(lo, pos) if text[i] in _function_chars()), default=lo)
+    if cut > lo:
+        post = parse_posts(text[cut:pos])
+        if post is not None and _plain_post(post):
+            return cut, post
+    return lo, parse_posts(text[lo:pos])
+
+
+def _plain_post(post: str) -> bool:
+    """Whether ``post`` is a post word, after a bare level word and a party unit if any
+    (局长, 党委书记, 村党支部书记)."""
+    rest = post
+    word = bare_word(rest)
+    if word is not None:
+        rest = rest[len(word) :]
+    unit = next((u for u in party_units() if rest.startswith(u)), None)
+    if unit is not None:
+        rest = rest[len(unit) :]
+    return rest in post_words() or post in post_words()
 
 
 def _phrase_start(text: str, s: int, pos: int, stops: set[int]) -> int:
