@@ -65,6 +65,8 @@ def test_persons_name_at_rule(nlp, text, start, end):
         ("特朗普在白宫发表讲话", ["特朗普"]),  # a transcribed name, no surname of the table
         ("勒布朗·詹姆斯得到30分", ["勒布朗·詹姆斯"]),
         ("奥地利作曲家施特劳斯的作品", ["施特劳斯"]),  # longer than a rule's given name
+        ("中国选手郑钦文以2比0获胜", ["郑钦文"]),  # the rule stops at 文 (张三 文/图)
+        ("副主任周益群任网格长", ["周益群"]),  # the model's 周益群任 has no name's shape
         ("大家向雷锋同志学习", ["雷锋"]),
         ("调研员张红明组织干部学习", ["张红明"]),  # 组织 is the verb run into the name
         # ... and the words it took for names

@@ -127,15 +127,17 @@ def _list_mates(doc: PersonDoc, s: int, e: int, names: Spans) -> bool | None:
 def extended(doc: PersonDoc, rules: Spans) -> Spans:
     """The rules' names, each grown to the model's longer name starting where it starts.
 
-    The rules take at most ``max_given`` characters after a surname; a transcribed
-    name (作曲家施特劳斯) is longer. The name grows only through a name's characters
-    (not a character that ends a name, 任 of 周益群任网格长) and the model's own checks.
+    A rule stops a given name at a character that often follows names (文 of 张三 文/图,
+    任 of 周益群任网格长) and after ``max_given`` characters; the model reads the
+    context: 选手郑钦文, 作曲家施特劳斯. The name grows only to a name's shape (a
+    surname and a given name, or a transcription) that passes the model's own checks.
     """
     longer = {s: e for s, e in doc.model}
     out: Spans = set()
     for s, e in rules:
         end = longer.get(s, e)
-        grows = end > e and doc.text[e] not in doc.tables.stop and model_name(doc, s, end) == end
+        sl = doc.tables.surname_len(doc.text, s)
+        grows = end > e and model_name(doc, s, end) == end and _shaped(doc, doc.text[s:end], sl)
         out.add((s, end if grows else e))
     return out
 
