@@ -312,6 +312,8 @@ def canonical(rules: TermRules, content: str, after: str, formula: bool) -> str:
     for pos in range(min(len(after), 10)):
         if after[pos] in ALL_PUNCT or after[pos] in rules.tables.head_stop:
             break
+        if pos and after[pos] in rules.tables.numerals:
+            break  # “红黑榜”两大管理制度: the head after a count is a set of its own
         if after.startswith(rules.get("boundary_stop"), pos):
             break
         for head in heads:

@@ -17,7 +17,15 @@ from spacy.tokens import Doc, Token
 from kg.recognise.lac import words_of
 from kg.recognise.spans import spans_of
 from kg.recognise.term_lexicon import TermRules
-from kg.recognise.term_text import ALL_PUNCT, Term, clause_before, cut, overlaps, strip_quotes
+from kg.recognise.term_text import (
+    ABBREVIATED,
+    ALL_PUNCT,
+    Term,
+    clause_before,
+    cut,
+    overlaps,
+    strip_quotes,
+)
 
 ATTRIBUTIVE = "的"  # a modifier ending in it describes the head (支部的学习教育)
 LIST_MARK = "、"  # between the items of a list
@@ -215,7 +223,11 @@ def _head_term(
     modifier = text[start:hs]
     if not specific_modifier(rules, modifier, minimum) or modifier.endswith(ATTRIBUTIVE):
         return None  # 工作机制, 所在支部的学习教育: not a name
-    named = _proper(rules, context, start) or _counted(rules, modifier)
+    named = (
+        _proper(rules, context, start)
+        or _counted(rules, modifier)
+        or bool(ABBREVIATED.match(text, he))  # X工程（简称“长防”工程）
+    )
     if kind == "named_program_head" or m.group().endswith(rules.get("platform_head")):
         if not named:
             return None  # 协调机制: a description; 京津冀…会商机制, 七大行动: a name
