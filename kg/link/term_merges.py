@@ -12,6 +12,7 @@ from kg.link.spans import Key
 from kg.model import Entity
 
 SUFFIX_MIN = 3  # a short name this long may be the end of a longer one (一张网)
+DOCUMENT_SUFFIX_MIN = 2  # a document's suffix alone (规划, 纲要) may name the one on the page
 ABBREVIATION_LEN = (2, 3)  # an abbreviated programme (林改) has this many characters
 MODIFIER_MIN = 8  # a name this long may be another with a modifier left out
 MISPRINT_MIN = 6
@@ -36,7 +37,8 @@ def merge_terms(entities: Iterable[Entity], *, by_suffix: bool = False) -> dict[
         if by_suffix:
             _attach_named_forms(groups)
             _attach_parts(groups)
-            _attach_suffixes(groups)
+            # 海西《规划》: a document is often named by its suffix alone once its title is given
+            _attach_suffixes(groups, DOCUMENT_SUFFIX_MIN if typ == "DOCUMENT" else SUFFIX_MIN)
         for members in groups.values():
             best = max(members, key=lambda n: (len(n), n))
             moves.update({(typ, n): (typ, best) for n in members if n != best})
@@ -91,10 +93,10 @@ def _attach_parts(groups: dict[str, list[str]]) -> None:
             groups[longer.pop()].extend(groups.pop(key))
 
 
-def _attach_suffixes(groups: dict[str, list[str]]) -> None:
+def _attach_suffixes(groups: dict[str, list[str]], minimum: int = 3) -> None:
     """A short name that ends exactly one longer name (一张网 / 党群一张网)."""
     for key in sorted(groups, key=len):
-        if len(key) < SUFFIX_MIN or key not in groups:
+        if len(key) < minimum or key not in groups:
             continue
         longer = [k for k in groups if k != key and k.endswith(key)]
         if len(longer) == 1:

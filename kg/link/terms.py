@@ -31,6 +31,7 @@ HEAD_NOUN_REACH = 16
 # own (“两学一做”红色讲堂); longer (“8+N”基层社会治理模式) names the page's programme
 OWN_HEAD_REACH = 2  # characters after a bare code its head noun may be printed in
 CLOSING_QUOTES = "”’」』\"'"
+LAW_NAME_MIN = 2  # a bare 法 is no law; 宪法, 刑法 are
 SCOPE_LEVELS = ("city", "county")  # 全市/全县 + honour: the place of that level
 
 
@@ -54,6 +55,8 @@ def link_terms(run: PageLinking, levels: dict[str, str]) -> None:
             if _adds_head_noun(named, canonical, reach=OWN_HEAD_REACH):
                 canonical = named  # “两学一做”红色讲堂: its own programme
         canonical = scope_prefix(canonical, m.label, levels)
+        if m.label == "DOCUMENT":
+            canonical = national_law(canonical)
         key = (m.label, canonical)
         ent = run.entities.get(key)
         if ent is None:
@@ -81,6 +84,19 @@ def with_head_noun(text: str, name: str) -> str:
         if len(noun) > len(best):
             best = noun
     return name + best
+
+
+def national_law(name: str) -> str:
+    """A law (…法) by its official name: only the national legislature makes laws, and their
+    names open with the state's (大气污染防治法 -> 中华人民共和国大气污染防治法)."""
+    prefix = next(iter(tables.terms("law_prefix", "link")), "")
+    if not prefix or name.startswith(prefix) or len(name) < LAW_NAME_MIN:
+        return name
+    if name.endswith(tables.terms("law_suffix", "link")) and not name.endswith(
+        tables.terms("not_law_suffix", "link")
+    ):
+        return prefix + name
+    return name
 
 
 def scope_prefix(name: str, label: str, levels: dict[str, str]) -> str:

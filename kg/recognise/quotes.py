@@ -45,14 +45,41 @@ class Around:
     owned: bool = False  # printed right after an organisation's name (市委“六大战略”)
 
 
-def titles(text: str, spans: Ranges) -> list[Term]:
-    """Documents named in 《》 (``spans`` include the marks)."""
+def titles(rules: TermRules, text: str, spans: Ranges) -> list[Term]:
+    """Documents named in 《》 (``spans`` include the marks); not songs, plays or papers."""
+    works = _performed_works(rules, text, spans)
     out = []
     for s, e in spans:
-        name = text[s + 1 : e - 1]
-        if len(strip_quotes(name)) >= 2:
-            out.append(Term(s + 1, e - 1, "DOCUMENT", strip_quotes(name)))
+        name = strip_quotes(text[s + 1 : e - 1])
+        if len(name) >= 2 and name not in works:
+            out.append(Term(s + 1, e - 1, "DOCUMENT", name))
     return out
+
+
+def _performed_works(rules: TermRules, text: str, spans: Ranges) -> set[str]:
+    """Names of the titles that are performed works or periodicals, not documents.
+
+    A title after a genre word (交响乐《…》, 独唱《…》), ending like a song or a
+    paper (…歌, …曲, …日报), or listed right after such a title (…以及《…》); a
+    name read so once is so wherever the page prints it.
+    """
+    works: set[str] = set()
+    previous_end = -1
+    for s, e in spans:
+        name = strip_quotes(text[s + 1 : e - 1])
+        before = clause_before(text, s, 8)
+        listed = previous_end >= 0 and text[previous_end:s] in rules.tables.chain_joiners
+        if (
+            before.endswith(rules.get("work_before"))
+            or name.endswith(rules.get("work_suffix"))
+            or name.endswith(rules.get("media_suffix"))
+            or listed
+        ):
+            works.add(name)
+            previous_end = e
+        else:
+            previous_end = -1
+    return works
 
 
 def quotes(rules: TermRules, text: str, title_spans: Ranges) -> Ranges:
@@ -163,6 +190,21 @@ def compound_programmes(rules: TermRules, text: str, spans: Ranges) -> list[Term
         if ends:
             start, end = spans[i][0] + 1, spans[j][1] + min(ends)
             out.append(Term(start, end, "PROGRAM", strip_quotes(text[start:end])))
+    return out
+
+
+def quoted_documents(rules: TermRules, text: str, spans: Ranges) -> list[Term]:
+    """A document named by a quote and the words up to a document head after it
+    (“两学一做”学习教育实施方案)."""
+    out = []
+    for s, e in spans:
+        if strip_quotes(text[s + 1 : e - 1]) in rules.set("period"):
+            continue  # “十三五”规划: the period's plan, named by its title elsewhere
+        tail = cut(text[e : e + rules.options.max_modifier_len], ALL_PUNCT + rules.tables.gap_break)
+        ends = [k + len(h) for h in rules.get("document_head") for k in [tail.find(h)] if k >= 0]
+        if ends:
+            start, end = s + 1, e + min(ends)
+            out.append(Term(start, end, "DOCUMENT", strip_quotes(text[start:end])))
     return out
 
 

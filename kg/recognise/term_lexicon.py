@@ -126,6 +126,7 @@ class TermRules:
         self.named_heads = _alternation(lexicon.get("named_program_head"))
         self.launched_heads = _alternation(lexicon.get("launched_program_head"))
         self.document_heads = _alternation(lexicon.get("document_head"))
+        self.named_document_heads = _alternation(lexicon.get("named_document_head"))
         self.launch_verbs = _alternation(lexicon.get("launch_verb"))
         self.honour_cues = _alternation(lexicon.get("honour_before"))
         self.doctrine_patterns = tuple(re.compile(p) for p in lexicon.get("doctrine_pattern"))

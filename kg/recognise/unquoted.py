@@ -28,6 +28,9 @@ from kg.recognise.term_text import (
 )
 
 ATTRIBUTIVE = "的"  # a modifier ending in it describes the head (支部的学习教育)
+DOCUMENT_VERB_REACH = 8  # characters before a document's name its issuing verb may stand in
+TIME_TAG = "TIME"  # LAC's tag of a time word
+DOCUMENT_KINDS = ("document_head", "named_document_head")
 LIST_MARK = "、"  # between the items of a list
 HONOUR_WINDOW = 24  # how far after an award verb an honour may end
 LEVELS_SEPARATOR = re.compile(r"[、]")  # 全国、全省先进基层党组织: one title at several levels
@@ -44,6 +47,7 @@ class TermDoc:
     token_ends: set[int]
     name_starts: set[int]  # starts of the places and organisations found before
     tags: tuple[str, ...] = ()  # the segmenter's part of speech of each character ("" unknown)
+    dates: frozenset[int] = frozenset()  # starts of the time words that hold a digit (2015年)
 
     @classmethod
     def of(cls, doc: Doc, blocked: bytearray, spans_key: str) -> TermDoc:
@@ -53,8 +57,11 @@ class TermDoc:
             for k in range(t.idx, t.idx + len(t.text)):
                 token_at[k] = t.i
         tags = [""] * len(doc.text)
+        dates = set()
         for w in words_of(doc):
             tags[w.start : w.end] = [w.tag] * (w.end - w.start)
+            if w.tag == TIME_TAG and any(ch.isdigit() for ch in doc.text[w.start : w.end]):
+                dates.add(w.start)
         return cls(
             doc,
             doc.text,
@@ -63,6 +70,7 @@ class TermDoc:
             {t.idx + len(t.text) for t in doc},
             {s for s, _ in spans_of(doc, "PLACE", "ORG", key=spans_key)},
             tuple(tags),
+            frozenset(dates),
         )
 
     def tag(self, tok: Token) -> str:
@@ -191,6 +199,14 @@ def specific_modifier(rules: TermRules, modifier: str, minimum: int) -> bool:
     return len(modifier) >= minimum and len(rest) >= 2
 
 
+def _dated_start(context: TermDoc, start: int) -> int:
+    """``start`` moved left over a date printed right before it (2015年…招生计划)."""
+    i = context.token_at.get(start)
+    while i is not None and i > 0 and context.doc[i - 1].idx in context.dates:
+        i -= 1
+    return context.doc[i].idx if i is not None else start
+
+
 def _counted(rules: TermRules, modifier: str) -> bool:
     """Whether the modifier ends in a count (破难攻坚七大行动, 三项机制)."""
     return any(rules.count_prefix.fullmatch(modifier[k:]) for k in range(len(modifier)))
@@ -206,7 +222,7 @@ def _head_term(
     """
     text = context.text
     hs, he = m.span()
-    label = "DOCUMENT" if kind == "document_head" else "PROGRAM"
+    label = "DOCUMENT" if kind in DOCUMENT_KINDS else "PROGRAM"
     if he not in context.token_ends or overlaps(hs, he, context.blocked):
         return None
     if label == "PROGRAM" and text.startswith(rules.get("document_suffix"), he):
@@ -216,18 +232,21 @@ def _head_term(
         start, launched = listed + 1, True  # the next item of a launched list
     else:
         start, launched = left_boundary(rules, context, hs, minimum)
-    if label == "DOCUMENT" and not clause_before(text, start, 6).endswith(
-        rules.get("document_before")
-    ):
-        return None
+    issuing = clause_before(text, _dated_start(context, start), DOCUMENT_VERB_REACH)
+    if label == "DOCUMENT" and not any(v in issuing for v in rules.get("document_before")):
+        return None  # a document is named where it is issued (印发, 编印的2015年…)
     modifier = text[start:hs]
     if not specific_modifier(rules, modifier, minimum) or modifier.endswith(ATTRIBUTIVE):
         return None  # 工作机制, 所在支部的学习教育: not a name
+    if kind == "named_document_head":
+        start = _dated_start(context, start)
     named = (
         _proper(rules, context, start)
         or _counted(rules, modifier)
         or bool(ABBREVIATED.match(text, he))  # X工程（简称“长防”工程）
     )
+    if kind == "named_document_head" and not (named or start in context.dates):
+        return None  # 制定乡村绿化规划: a plan; 京津冀协同发展规划, 2015年…招生计划: a title
     if kind == "named_program_head" or m.group().endswith(rules.get("platform_head")):
         if not named:
             return None  # 协调机制: a description; 京津冀…会商机制, 七大行动: a name
@@ -244,6 +263,7 @@ def named_by_head(rules: TermRules, context: TermDoc) -> list[Term]:
         (rules.launched_heads, "launched_program_head"),
         (rules.named_heads, "named_program_head"),
         (rules.document_heads, "document_head"),
+        (rules.named_document_heads, "named_document_head"),
     ):
         if pattern is None:
             continue
