@@ -129,6 +129,7 @@ class TermRules:
         self.named_document_heads = _alternation(lexicon.get("named_document_head"))
         self.launch_verbs = _alternation(lexicon.get("launch_verb"))
         self.honour_cues = _alternation(lexicon.get("honour_before"))
+        self.honour_heads = _alternation(lexicon.get("honour_head"))
         self.doctrine_patterns = tuple(re.compile(p) for p in lexicon.get("doctrine_pattern"))
         self.sets = {k: frozenset(v) for k, v in lexicon.words.items()}
         # the head nouns that may follow a quoted programme, longest first

@@ -54,6 +54,7 @@ def find_terms(rules: TermRules, doc: Doc, spans_key: str = SPANS_KEY) -> list[T
     context = unquoted.TermDoc.of(doc, mask(len(text), titles + quoted), spans_key)
     candidates += unquoted.named_by_head(rules, context)
     candidates += unquoted.honours_after_cues(rules, context)
+    candidates += unquoted.honours_by_shape(rules, context)
     candidates += unquoted.known_documents(rules, context)
     terms = resolve(candidates)
     terms = resolve(terms + unquoted.repeats(context, terms))

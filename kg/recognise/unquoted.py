@@ -32,7 +32,8 @@ DOCUMENT_VERB_REACH = 8  # characters before a document's name its issuing verb 
 TIME_TAG = "TIME"  # LAC's tag of a time word
 DOCUMENT_KINDS = ("document_head", "named_document_head")
 LIST_MARK = "、"  # between the items of a list
-HONOUR_WINDOW = 24  # how far after an award verb an honour may end
+HONOUR_WINDOW = 24
+HONOUR_SCOPE_REACH = 10  # characters between an honour's scope word and its head  # how far after an award verb an honour may end
 LEVELS_SEPARATOR = re.compile(r"[、]")  # 全国、全省先进基层党组织: one title at several levels
 
 
@@ -316,6 +317,30 @@ def honours_after_cues(rules: TermRules, context: TermDoc) -> list[Term]:
     out = []
     for m in rules.honour_cues.finditer(context.text):
         out += _honours_at(rules, context, m.end())
+    return out
+
+
+def honours_by_shape(rules: TermRules, context: TermDoc) -> list[Term]:
+    """Unquoted honours named by a scope and an honour's head (国家卫生城市, 全国重点文物保护
+    单位): a national or provincial title, with or without an award verb."""
+    if rules.honour_heads is None:
+        return []
+    text, out = context.text, []
+    for m in rules.honour_heads.finditer(text):
+        hs, he = m.span()
+        if he not in context.token_ends or overlaps(hs, he, context.blocked):
+            continue
+        window = text[max(0, hs - HONOUR_SCOPE_REACH) : hs]
+        for k in range(len(window)):
+            s = hs - len(window) + k
+            rest = text[s:hs]
+            if any(ch in ALL_PUNCT for ch in rest) or not text.startswith(
+                rules.get("honour_scope"), s
+            ):
+                continue
+            if s in context.token_at and context.doc[context.token_at[s]].idx == s:
+                out.append(Term(s, he, "HONOR", text[s:he]))
+                break
     return out
 
 
