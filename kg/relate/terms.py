@@ -23,6 +23,7 @@ from kg.relate.subjects import (
     adverbs_only,
     anaphor_ref,
     clause_subject,
+    deed_subject,
     main_actor,
     opening,
     paragraph_subject,
@@ -37,6 +38,13 @@ HEAD_JOINERS = ("、", *tables.words("text/words.csv", "joins_heads"))  # A、B�
 AWARD_REACH = 24  # characters between an award cue and the honour it gives
 OPENING_QUOTES = "“‘「『\"'"
 CLOSING_QUOTES = "”’」』\"'"
+# verbs whose doer runs a programme (开展, 打造, 以…为抓手)
+DEED_VERBS = tuple(
+    sorted(
+        {*tables.terms("launch_verb", "relate"), *tables.terms("program_before", "relate")},
+        key=lambda w: (-len(w), w),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,12 @@ def promotes(view: PageView, t: TermMention) -> list[Fact]:
     m = t.mention
     if not view.entities[t.key].core:
         return []
-    head = owner(view, m) or clause_subject(view, m)
+    head = owner(view, m)
+    if head is None:
+        deed = deed_subject(view, m, DEED_VERBS)
+        if deed is not None and deed.actor is None:
+            return []  # the clause names a doer kg did not link: not the article's actor
+        head = deed.actor if deed is not None else clause_subject(view, m)
     if head is None and collective_clause(view, m):
         return []  # 市直机关单位开展…: no named actor
     head = head or paragraph_actor(view, m, t.actor)
