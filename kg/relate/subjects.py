@@ -27,7 +27,7 @@ from kg.relate.view import PageView
 CLAUSE_BREAK = "，,；;：:。！？!?\n（(）)"
 # What may stand before a clause's subject: a date or time phrase (2022年以来，…).
 TIME_PREFIX = re.compile(tables.pattern("time_prefix"))
-TIME_WORDS = re.compile(r"[0-9０-９]+[年月日]|[0-9０-９]+")  # a date between a doer and its verb
+TIME_WORDS = re.compile(r"[0-9０-９]+.?")  # a date (2014年, 8月) between a doer and its verb
 ORGAN_REACH = 12  # characters after a place an organ's name may go on for
 DEED_GAP = 4  # characters (adverbs: 率先, 扎实) between a doer and its verb
 UNNAMED_MIN = 3  # characters of an unlinked subject (机关党委, 果岸咖啡) before a verb
