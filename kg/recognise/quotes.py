@@ -343,7 +343,10 @@ def classify_quote(
     formula = bool(FORMULA.search(content)) or content[0] in rules.tables.numerals
     if not _programme_ok(rules, content, around, formula):
         return None
-    return Term(cs, ce, "PROGRAM", canonical(rules, content, around.own_after, formula))
+    # 践行“三严三实”要求: a requirement set from above, not the actors' own programme
+    imposed = around.chain_after.removeprefix(ETC).startswith(rules.get("requirement_after"))
+    name = canonical(rules, content, around.own_after, formula)
+    return Term(cs, ce, "PROGRAM", name, core=not imposed)
 
 
 def canonical(rules: TermRules, content: str, after: str, formula: bool) -> str:

@@ -86,6 +86,19 @@ def clause_subject(
     return best
 
 
+def clause_opener(view: PageView, s: int, end: int) -> Key | None:
+    """The actor that opens the last clause of ``[s, end)`` opened by one (聚焦…要求，昭通市
+    气象局党组…，被…表彰为: the doer of the passive clause that follows)."""
+    text = view.text
+    best: Key | None = None
+    for run in _chains(outermost(view.in_span(s, end, ACTORS + ("PERSON",)))):
+        first, key = run[0][0], run[-1][1]
+        cut = max((text.rfind(ch, s, first.start) for ch in CLAUSE_BREAK), default=-1)
+        if opening(text[max(cut + 1, s) : first.start]):
+            best = key
+    return best
+
+
 def paragraph_subject(view: PageView, m: Mention) -> Key | None:
     """The actor the paragraph of ``m`` opens with."""
     start = paragraph_start(view.text, m.start)
@@ -189,6 +202,7 @@ class Deed:
     """Who does the deed of a verb: a linked actor, or a subject the page did not link."""
 
     actor: Key | None  # None: the clause names a doer (机关党委, 党员干部) that is no actor
+    person: Key | None = None  # a person does it (for the body he holds a post in)
 
 
 def _verb_before(view: PageView, m: Mention, verbs: tuple[str, ...]) -> int:
@@ -259,15 +273,17 @@ def deed_subject(view: PageView, m: Mention, verbs: tuple[str, ...]) -> Deed | N
     text, s = view.text, view.sentence_start(m)
     locatives = tables.terms("locative", "relate")
     end = v_at
-    for run in reversed(_chains(outermost(view.in_span(s, v_at, ACTORS + ("PERSON",))))):
-        first, (last, key) = run[0][0], run[-1]
+    runs = _chains(outermost(view.in_span(s, v_at, ACTORS + ("PERSON",))))
+    for n in range(len(runs) - 1, -1, -1):
+        first, (last, key) = runs[n][0][0], runs[n][-1]
         if not _gap_ok(text[last.end : end]):
             break
-        place = next((w for w in locatives if text.endswith(w, s, first.start)), "")
-        if place:
-            end = first.start - len(place)  # 到玉林街道黉门街社区开展: where, not who
+        lead = text[runs[n - 1][-1][0].end if n else s : first.start]
+        place = max((lead.rfind(w) for w in locatives), default=-1)
+        if place >= 0:  # 到(结对联系的)玉林街道黉门街社区开展: where, not who
+            end = first.start - len(lead) + place
             continue
-        return Deed(key) if key[0] in ACTORS else None  # a person acts for the article
+        return Deed(key) if key[0] in ACTORS else Deed(None, person=key)
     own = _self_reference(view, m, text[s:end])
     if own is not None:
         return Deed(own)
