@@ -259,10 +259,47 @@ def test_terms_separate_quoted_programmes_stay_apart(nlp, text, unwanted):
         ("广泛宣传云南政务服务平台和投诉渠道。", "云南政务服务平台"),
         ("开展校园食品安全专项行动。", "校园食品安全专项行动"),
         ("实施农村供水保障三年行动。", "农村供水保障三年行动"),
+        # the object of a launching verb, which may hold verbs itself (破难攻坚)
+        ("指挥部在建设木兰溪下游防洪二期霞林段工程中加固木兰陂。", "木兰溪下游防洪二期霞林段工程"),
+        ("刘家村成功入选地理标志农产品保护工程。", "地理标志农产品保护工程"),
+        ("推进新一轮破难攻坚七大行动的顺利实施。", "新一轮破难攻坚七大行动"),
+        ("是开展党的群众路线教育实践活动的深入。", "党的群众路线教育实践活动"),
+        (
+            "组织完成了上一轮退耕还林工程、巩固退耕还林成果造林工程等项目。",
+            "巩固退耕还林成果造林工程",
+        ),
+        ("完善京津冀综合交通合作会商机制。", "京津冀综合交通合作会商机制"),  # a place names it
     ],
 )
 def test_terms_unquoted_programme_boundaries(nlp, text, name):
     assert ("PROGRAM", name) in {(label, m) for label, m, _ in terms_of(nlp, text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "木兰陂是我国古代一座大型水利工程。",  # a work, not a programme
+        "研究建立生态环境保护协调机制。",  # a description of a mechanism
+        "找准学习教育的切入点。",
+        "制定乡村绿化规划。",  # a plan, not a named document
+    ],
+)
+def test_terms_unquoted_heads_without_evidence_name_nothing(nlp, text):
+    assert terms_of(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "name"),
+    [
+        ("起草京津冀协同发展规划和专项规划。", "DOCUMENT", "京津冀协同发展规划"),
+        ("教育就业处编印的2015年残疾人教育机构招生计划已经发放。", "DOCUMENT",
+         "2015年残疾人教育机构招生计划"),
+        ("安排部署我市国家卫生城市复审迎检工作。", "HONOR", "国家卫生城市"),
+        ("木兰陂为全国重点文物保护单位。", "HONOR", "全国重点文物保护单位"),
+    ],
+)  # fmt: skip
+def test_terms_unquoted_documents_and_honours(nlp, text, label, name):
+    assert (label, name) in {(lab, m) for lab, m, _ in terms_of(nlp, text)}
 
 
 @pytest.mark.parametrize(

@@ -338,6 +338,8 @@ def honours_by_shape(rules: TermRules, context: TermDoc) -> list[Term]:
                 rules.get("honour_scope"), s
             ):
                 continue
+            if text[s - 1 : s] == LIST_MARK:
+                break  # 全国、全省先进…: one title at several levels (honours_after_cues)
             if s in context.token_at and context.doc[context.token_at[s]].idx == s:
                 out.append(Term(s, he, "HONOR", text[s:he]))
                 break

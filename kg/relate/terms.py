@@ -50,7 +50,9 @@ AWARD_CUES = tuple(
         key=lambda w: (-len(w), w),
     )
 )
-CONFER_VERBS = tuple(sorted(tables.terms("confer_verb", "relate"), key=lambda w: (-len(w), w)))  # characters before a document its issuing verb stands in
+CONFER_VERBS = tuple(
+    sorted(tables.terms("confer_verb", "relate"), key=lambda w: (-len(w), w))
+)  # characters before a document its issuing verb stands in
 # verbs whose doer issues a document (印发, 制定, 由…出品)
 ISSUE_VERBS = tuple(
     sorted(
