@@ -31,6 +31,9 @@ HEAD_NOUN_REACH = 16
 # own (“两学一做”红色讲堂); longer (“8+N”基层社会治理模式) names the page's programme
 OWN_HEAD_REACH = 2  # characters after a bare code its head noun may be printed in
 CLOSING_QUOTES = "”’」』\"'"
+LAW_PREFIX = tables.terms("law_prefix", "link")  # the state's name, which opens a law's
+LAW_SUFFIXES = tables.terms("law_suffix", "link")
+NOT_LAW_SUFFIXES = tables.terms("not_law_suffix", "link")  # 办法, 工作法: not laws
 LAW_NAME_MIN = 2  # a bare 法 is no law; 宪法, 刑法 are
 SCOPE_LEVELS = ("city", "county")  # 全市/全县 + honour: the place of that level
 
@@ -89,12 +92,10 @@ def with_head_noun(text: str, name: str) -> str:
 def national_law(name: str) -> str:
     """A law (…法) by its official name: only the national legislature makes laws, and their
     names open with the state's (大气污染防治法 -> 中华人民共和国大气污染防治法)."""
-    prefix = next(iter(tables.terms("law_prefix", "link")), "")
+    prefix = LAW_PREFIX[0] if LAW_PREFIX else ""
     if not prefix or name.startswith(prefix) or len(name) < LAW_NAME_MIN:
         return name
-    if name.endswith(tables.terms("law_suffix", "link")) and not name.endswith(
-        tables.terms("not_law_suffix", "link")
-    ):
+    if name.endswith(LAW_SUFFIXES) and not name.endswith(NOT_LAW_SUFFIXES):
         return prefix + name
     return name
 

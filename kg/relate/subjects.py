@@ -32,6 +32,9 @@ ORGAN_REACH = 12  # characters after a place an organ's name may go on for
 DEED_GAP = 4  # characters (adverbs: 率先, 扎实) between a doer and its verb
 UNNAMED_MIN = 3  # characters of an unlinked subject (机关党委, 果岸咖啡) before a verb
 ACTORS = ("ORG", "PLACE")
+LOCATIVES = tables.terms("locative", "relate")  # 到…社区开展: where a deed is done
+DOER_HEADS = tables.terms("doer_head", "relate")  # …工委以: a body kg did not link
+SELF_REFERENCES = tables.terms("self_reference", "relate")  # 我区: the article's place
 RELATIVE = "的"  # a verb before it makes a relative clause (市委提出的“…”)
 OPENING_QUOTES = "“‘「『\"'"
 LINE_MARKS = "—－-·•:： \t"  # what may open a subtitle line before its first word (——永善县…)
@@ -271,7 +274,6 @@ def deed_subject(view: PageView, m: Mention, verbs: tuple[str, ...]) -> Deed | N
     if v_at < 0:
         return None
     text, s = view.text, view.sentence_start(m)
-    locatives = tables.terms("locative", "relate")
     end = v_at
     runs = _chains(outermost(view.in_span(s, v_at, ACTORS + ("PERSON",))))
     for n in range(len(runs) - 1, -1, -1):
@@ -279,7 +281,7 @@ def deed_subject(view: PageView, m: Mention, verbs: tuple[str, ...]) -> Deed | N
         if not _gap_ok(text[last.end : end]):
             break
         lead = text[runs[n - 1][-1][0].end if n else s : first.start]
-        place = max((lead.rfind(w) for w in locatives), default=-1)
+        place = max((lead.rfind(w) for w in LOCATIVES), default=-1)
         if place >= 0:  # 到(结对联系的)玉林街道黉门街社区开展: where, not who
             end = first.start - len(lead) + place
             continue
@@ -299,15 +301,14 @@ def _unlinked_body(lead: str) -> bool:
     t = TIME_WORDS.sub("", t[max((t.rfind(ch) for ch in CLAUSE_BREAK), default=-1) + 1 :])
     if len(t) < UNNAMED_MIN or opening(t):
         return False
-    heads = tables.terms("doer_head", "relate")
-    return any(t[: len(t) - k].endswith(heads) for k in range(DEED_GAP + 1))
+    return any(t[: len(t) - k].endswith(DOER_HEADS) for k in range(DEED_GAP + 1))
 
 
 def _self_reference(view: PageView, m: Mention, lead: str) -> Key | None:
     """The article's place when the clause's doer is the writer's own (我区开展…)."""
     t = clean_surface(lead)
     t = t[max((t.rfind(ch) for ch in CLAUSE_BREAK), default=-1) + 1 :]
-    for word in tables.terms("self_reference", "relate"):
+    for word in SELF_REFERENCES:
         at = t.find(word)
         if at >= 0 and opening(t[:at]) and _gap_ok(t[at + len(word) :]):
             return article_place(view, m.article, word[-1])
