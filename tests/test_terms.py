@@ -279,6 +279,7 @@ def test_terms_unquoted_programme_boundaries(nlp, text, name):
     "text",
     [
         "木兰陂是我国古代一座大型水利工程。",  # a work, not a programme
+        "木兰陂拥有陂首枢纽工程和渠系工程。",  # a name and its verb: a clause, not a name
         "研究建立生态环境保护协调机制。",  # a description of a mechanism
         "找准学习教育的切入点。",
         "制定乡村绿化规划。",  # a plan, not a named document

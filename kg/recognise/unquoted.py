@@ -100,6 +100,9 @@ def _stops_modifier(
         return True  # a preposition, conjunction, particle, pronoun … ends a name
     if tag in rules.set("boundary_adverb_tag") and len(word) > 1:
         return True  # 成功入选…工程: an adverb (one character may be inside: 还林还草)
+    if tag in rules.set("boundary_verb_tag") and len(word) > 1 and tok.i > 0:
+        if context.tag(context.doc[tok.i - 1]) in rules.set("name_tag"):
+            return True  # 木兰陂拥有…工程: a name and its verb are a clause, not a name
     return head_start - tok.idx > rules.options.max_modifier_len
 
 
