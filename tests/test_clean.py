@@ -38,7 +38,8 @@ def _read_from(page: CleanPage) -> bool:
     for o, c in zip(page.offsets, page.text, strict=True):
         # invisible format characters go first, so a mark after one still composes
         visible = "".join(ch for ch in page.raw[o : o + 8] if unicodedata.category(ch) != "Cf")
-        composed = unicodedata.normalize("NFC", visible)[0] if visible else ""
+        folded = visible.translate(table)
+        composed = unicodedata.normalize("NFC", folded)[0] if folded else ""
         if c not in (page.raw[o], page.raw[o].translate(table), composed):
             return False
     return True

@@ -168,7 +168,8 @@ def _entities(path: Path, nlp) -> list[tuple[str, str]]:  # type: ignore[no-unty
 def test_normalise_pages_printed_alike_give_the_plain_entities(unicode_pages, nlp) -> None:
     plain, *variants = unicode_pages
     expected = _entities(plain, nlp)
-    assert ("ORG", "昭通市委组织部") in expected and ("PROGRAM", "1+1+N") in expected
+    assert ("ORG", "昭通市委组织部") in expected
+    assert any(t == "PROGRAM" and name.startswith("1+1+N") for t, name in expected)
     for path in variants:
         assert _entities(path, nlp) == expected, path.name
 
