@@ -40,11 +40,11 @@ def link_places(run: PageLinking) -> None:
     # Full names first, so short forms can find them.
     ordered = sorted(place_ms, key=lambda m: (place_level(clean_surface(m.text)) is None, m.start))
     named = named_places(run)
-    run.places.printed.update(clean_surface(m.text) for m in place_ms)
     for m in ordered:
         surface = clean_surface(m.text)
         info = run.places.resolve(surface, context_places(run, m))
         before = text_parent(run, m)
+        info = landmark_or_division(run, surface, info, before)
         if not plausible_short(run, surface, info, named | ({before} if before else set())):
             logger.debug("%s: short place %r -> %s unsupported by the page; dropped",
                          run.page.meta.source, surface, info.canonical)  # fmt: skip
@@ -55,6 +55,19 @@ def link_places(run: PageLinking) -> None:
     parents_from_sentences(run)
     parents_from_scope(run)
     regions_of_provinces(run)
+
+
+def landmark_or_division(
+    run: PageLinking, surface: str, info: PlaceInfo, before: str | None
+) -> PlaceInfo:
+    """A town or village named after a landmark (六盘山镇, 首都机场街道) is meant by the
+    landmark's name only where its county is printed right before it (兴庆区玉皇阁北街);
+    otherwise the name is the landmark's."""
+    if info.level not in ("town", "village") or surface == info.canonical:
+        return info
+    if before is not None and before == info.parent or locality_head(surface) is None:
+        return info
+    return run.places.locality(surface) or info
 
 
 def named_places(run: PageLinking) -> set[str]:
@@ -126,7 +139,7 @@ def _place_under(run: PageLinking, key: Key, parent: str, *, by_chain: bool) -> 
         return
     elif info.parent is None:
         info.parent = parent
-    elif by_chain and parent not in (info.ancestors or places.chain_of(info.parent)):
+    elif by_chain and parent not in places.chain_of(info.parent):
         # the text's own chain (X县Y镇Z村) beats a namesake the gazetteer
         # found elsewhere; the namesake's code is not this place's
         info.parent, info.code = parent, None
@@ -160,7 +173,7 @@ def parents_from_names(run: PageLinking) -> None:
 
 def parents_from_scope(run: PageLinking) -> None:
     """A locality that lies in one division, with no place named for it, lies in the place
-    its article is about (or the lowest place the article names most)."""
+    its article is about (else in the article's county or city)."""
     scopes: dict[int, tuple[str | None, dict[str, str]]] = {}
     for m, key in list(run.links):
         info = run.places.known.get(key[1]) if key[0] == "PLACE" else None
@@ -174,10 +187,10 @@ def parents_from_scope(run: PageLinking) -> None:
             scopes[m.article] = article_scope(run, art)
         about, levels = scopes[m.article]
         rank = tables.rank(info.level)
-        named = [p for p in [about, *levels.values()] if p and p != key[1]]
-        higher = [p for p in named if tables.rank(run.places.level_of(p)) < rank]
-        if higher:
-            info.parent = max(higher, key=lambda p: tables.rank(run.places.level_of(p)))
+        for place in (about, levels.get("county"), levels.get("city")):
+            if place and place != key[1] and tables.rank(run.places.level_of(place)) < rank:
+                info.parent = place
+                break
 
 
 def regions_of_provinces(run: PageLinking) -> None:

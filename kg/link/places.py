@@ -68,7 +68,6 @@ class PagePlaces:
         self.forms: dict[str, str] = {}  # surface or short form -> canonical
         # place -> the named non-administrative areas (安置区…) the text places it in
         self.areas: dict[Key, list[str]] = defaultdict(list)
-        self.printed: set[str] = set()  # the place names the page prints
 
     def resolve(self, name: str, context: list[str]) -> PlaceInfo:
         """Canonical place for a surface name, with level, code and parent."""
@@ -97,8 +96,8 @@ class PagePlaces:
 
     def locality(self, name: str) -> PlaceInfo | None:
         """A named locality the gazetteer lacks: a region (苏北 → 江苏省), a name with a
-        generic term (木兰溪), or a park named by a natural feature the page prints
-        (长青湖公园 → 长青湖)."""
+        generic term (木兰溪), or a park or scenic area named by a natural feature alone,
+        which is that feature (长青湖公园 → 长青湖)."""
         provinces = region_of(name)
         if provinces:
             return PlaceInfo(name, "area", None, provinces[0] if len(provinces) == 1 else None,
@@ -108,9 +107,8 @@ class PagePlaces:
             return None
         feature = name[: -len(head.head)]
         inner = locality_head(feature)
-        if head.feature and feature in self.printed and inner is not None:
-            if inner.level == "natural":
-                return self.known.get(feature) or PlaceInfo(feature, "natural", None, None, None)
+        if head.feature and inner is not None and inner.level == "natural":
+            return self.known.get(feature) or PlaceInfo(feature, "natural", None, None, None)
         return PlaceInfo(name, head.level, None, None, None)
 
     def add(self, info: PlaceInfo, surface: str | None) -> Key:

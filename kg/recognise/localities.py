@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kg.lexicon import tables
-from kg.lexicon.gazetteer import province_abbreviations, region_provinces
+from kg.lexicon.gazetteer import RANK, province_abbreviations, region_provinces
 from kg.recognise.lac import Word
 from kg.recognise.matching import TextTables, longest_spans
 
@@ -31,6 +31,7 @@ PLACE_WORDS = "places/words.csv"
 # LAC tags of words a name may be made of, and of the word that ends in the generic term
 NOMINAL = frozenset({"n", "nz", "nw", "LOC", "PER", "s", "vn", "an"})
 HEAD_TAGS = NOMINAL | {"ORG"}  # 莆田市木兰溪 may come as one ORG word
+CITY_RANK = RANK["city"]
 MAX_WORDS = 4  # words a name may take before the word holding the generic term
 MAX_NAME = 12  # characters of a name before its generic term
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「『"', '”’」』"'
@@ -144,9 +145,10 @@ def find_localities(doc: LocalityDoc) -> Spans:
     for i, word in enumerate(doc.words):
         if word.tag not in HEAD_TAGS:
             continue
-        head = doc.tables.head_of(doc.text[word.start : word.end])
+        end = _name_end(doc, word)
+        head = doc.tables.head_of(doc.text[word.start : end])
         if head is not None:
-            span = _locality(doc, i, head)
+            span = _locality(doc, i, head, end)
             if span is not None:
                 found.append(span)
     kept = longest_spans(found)
@@ -161,9 +163,18 @@ def find_localities(doc: LocalityDoc) -> Spans:
     return sorted(kept + glued)
 
 
-def _locality(doc: LocalityDoc, i: int, head: LocalityHead) -> tuple[int, int] | None:
-    """The locality whose generic term ends word ``i``, or None."""
-    word = doc.words[i]
+def _name_end(doc: LocalityDoc, word: Word) -> int:
+    """Where a name in ``word`` may end: the word's end, or for a LOC word that runs on
+    into letters and digits (浦东国际机场T2航站楼), where its Chinese name stops."""
+    if word.tag != "LOC":
+        return word.end
+    cut = CJK.match(doc.text, word.start, word.end)
+    return cut.end() if cut is not None else word.end
+
+
+def _locality(doc: LocalityDoc, i: int, head: LocalityHead, end: int) -> tuple[int, int] | None:
+    """The locality whose generic term ends at ``end`` in word ``i``, or None."""
+    word = doc.words[i]._replace(end=end)
     head_start = word.end - len(head.head)
     inner = _inner_start(doc, i, head_start, head)
     if word.tag == "PER" and len(head.head) == 1 and inner == word.start:
@@ -173,7 +184,10 @@ def _locality(doc: LocalityDoc, i: int, head: LocalityHead) -> tuple[int, int] |
     if inner == word.start:
         named_here = inner < head_start  # 德觅路 has its own name: 北京 before it locates it
         before = _words_before(doc, i, head, located=named_here)
-        pieces[:0] = [(s, e, tag, False) for s, e, tag in before]
+        # a LOC word right before a bare generic term is the name (西湖 景区)
+        pieces[:0] = [
+            (s, e, tag, tag == "LOC" and not named_here and e == word.start) for s, e, tag in before
+        ]
     start = _name_start(doc, _joined(doc, pieces))
     if start is None:
         return None
@@ -222,8 +236,8 @@ def _inner_start(doc: LocalityDoc, i: int, head_start: int, head: LocalityHead) 
     """
     word, text = doc.words[i], doc.text
     start = word.start
-    for (s, e), (kind, _rank) in sorted(doc.places.items(), key=lambda p: -p[0][1]):
-        if s == start and e <= head_start - 2 and (not head.own_place or kind == "full"):
+    for (s, e), place in sorted(doc.places.items(), key=lambda p: -p[0][1]):
+        if s == start and e <= head_start - 2 and _locates(place, head):
             return e
     before = doc.words[i - 1] if i > 0 else None
     if before is None or before.end != start or before.tag not in NOMINAL:
@@ -263,7 +277,7 @@ def _words_before(
         if not all(doc.text_tables.is_name_char(c) for c in text):
             break
         place = doc.places.get((w.start, w.end))
-        if place is not None and (located and not head.own_place or place[0] == "full"):
+        if place is not None and (located or place[0] == "full") and _locates(place, head):
             break  # the place it lies in (北京德觅路), not its name (滨江公路)
         if text.endswith(head.head) and len(text) > len(head.head):
             break  # 天津港 集装箱干线港: the words after a named port describe it
@@ -271,6 +285,17 @@ def _words_before(
         end = w.start
         j -= 1
     return out
+
+
+def _locates(place: tuple[str, int], head: LocalityHead) -> bool:
+    """Whether a place printed before a locality's name is where it lies, not part of the name.
+
+    A full name always is; a short form of a city or province is, unless the
+    locality's own name keeps it (天津港); a county's or town's short form is
+    taken as part of the name (三江源国家公园, 永定河).
+    """
+    kind, rank = place
+    return kind == "full" or rank <= CITY_RANK and not head.own_place
 
 
 def _joined(

@@ -126,7 +126,7 @@ class PlaceDoc:
     present: frozenset[str]  # gazetteer names standing as words (or unambiguous counties up)
     words: tuple[Word, ...]  # LAC's analysis
     loc_words: frozenset[tuple[int, int]]  # LAC's LOC words
-    org_starts: frozenset[int]  # where LAC's ORG words start
+    name_starts: frozenset[int]  # where LAC's ORG and LOC words start
 
     def supported(
         self, uids: list[int], names: AbstractSet[str] | None = None, top: int = 50

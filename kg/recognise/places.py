@@ -57,7 +57,7 @@ def _aligned(doc: PlaceDoc, m: NameMatch) -> bool:
 def _foreign_name_ok(doc: PlaceDoc, m: NameMatch) -> bool:
     """A foreign country as a word of its own (沿海地区 holds no 海地); a city after its country."""
     if m.rank == RANK["country"]:
-        return len(m.name) >= 3 or _aligned(doc, m) or m.start in doc.org_starts
+        return len(m.name) >= 3 or _aligned(doc, m) or m.start in doc.name_starts
     return doc.supported(m.uids) and m.start in doc.tok_starts
 
 
@@ -89,8 +89,8 @@ def _short_name_ok(doc: PlaceDoc, m: NameMatch, town_short_forms: bool) -> bool:
         aligned = _aligned(doc, m) and (not common or (m.start, m.end) in doc.loc_words)
         if aligned or doc.supported(m.uids) or nxt and nxt in t.city_type:
             return True
-        # an organisation's name opens with its city (大连鑫源实业总公司)
-        return m.start in doc.org_starts or m.start in doc.tok_starts and nxt == "委"
+        # an organisation's or a landmark's name opens with its city (大连鑫源实业总公司)
+        return m.start in doc.name_starts or m.start in doc.tok_starts and nxt == "委"
     if m.rank == RANK["county"]:
         # pkuseg often glues the short form to the next word (巧家风力)
         backed = full_present or doc.supported(m.uids) and not common
@@ -233,6 +233,7 @@ class PlaceRecognizer(SpanRecognizer[PlaceTables, PlaceOptions]):
         tok_starts, tok_ends = token_bounds(doc)
         raw = matches(lookup.names, text)
         words = words_of(doc)
+        name_starts = frozenset(w.start for w in words if w.tag in ("ORG", "LOC"))
         present = frozenset(
             text[s:e]
             for s, e, (kind, rank) in raw
@@ -241,6 +242,8 @@ class PlaceRecognizer(SpanRecognizer[PlaceTables, PlaceOptions]):
             or kind == "full"
             and rank <= RANK["county"]
             and e - s >= 3
+            or s in name_starts  # 海南 of 海南三亚: a name opening LAC's name
+            and rank <= RANK["city"]
         )
         return PlaceDoc(
             text,
@@ -252,7 +255,7 @@ class PlaceRecognizer(SpanRecognizer[PlaceTables, PlaceOptions]):
             present,
             words,
             frozenset((w.start, w.end) for w in words if w.tag == "LOC"),
-            frozenset(w.start for w in words if w.tag == "ORG"),
+            name_starts,
         )
 
     def find(self, doc: Doc) -> Spans:
