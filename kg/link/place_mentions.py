@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 
 from kg.lexicon import tables
 from kg.link.bare import BARE_LEVELS
@@ -32,13 +33,21 @@ PLACE_ANAPHORS = tuple(
 ANAPHOR = re.compile("该(" + "|".join(map(re.escape, PLACE_ANAPHORS)) + ")$")
 CHAIN_REACH = 12  # characters before a mention a name chain's parent may take
 LOCATED_AT = tables.words("places/words.csv", "located_at")  # 刘家村位于红旗街道
+SCOPE_LEVELS = ("city", "county")  # the divisions a locality lies in when the text names none
 
 
 def link_places(run: PageLinking) -> None:
     """Link every place mention, then give places the parents the text names."""
     place_ms = run.labelled("PLACE")
-    # Full names first, so short forms can find them.
-    ordered = sorted(place_ms, key=lambda m: (place_level(clean_surface(m.text)) is None, m.start))
+    # Full names and named localities first, so short forms can find them.
+    ordered = sorted(
+        place_ms,
+        key=lambda m: (
+            place_level(clean_surface(m.text)) is None,
+            locality_head(clean_surface(m.text)) is None,
+            m.start,
+        ),
+    )
     named = named_places(run)
     for m in ordered:
         surface = clean_surface(m.text)
@@ -173,8 +182,8 @@ def parents_from_names(run: PageLinking) -> None:
 
 def parents_from_scope(run: PageLinking) -> None:
     """A locality that lies in one division, with no place named for it, lies in the place
-    its article is about (else in the article's county or city)."""
-    scopes: dict[int, tuple[str | None, dict[str, str]]] = {}
+    its article is about, else in the county or city the article names most."""
+    scopes: dict[int, list[str]] = {}
     for m, key in list(run.links):
         info = run.places.known.get(key[1]) if key[0] == "PLACE" else None
         head = locality_head(key[1])
@@ -184,13 +193,25 @@ def parents_from_scope(run: PageLinking) -> None:
         if art is None:
             continue
         if m.article not in scopes:
-            scopes[m.article] = article_scope(run, art)
-        about, levels = scopes[m.article]
+            about = article_scope(run, art)[0]
+            scopes[m.article] = [p for p in (about, most_named(run, m.article)) if p]
         rank = tables.rank(info.level)
-        for place in (about, levels.get("county"), levels.get("city")):
-            if place and place != key[1] and tables.rank(run.places.level_of(place)) < rank:
+        for place in scopes[m.article]:
+            if place != key[1] and tables.rank(run.places.level_of(place)) < rank:
                 info.parent = place
                 break
+
+
+def most_named(run: PageLinking, article: int) -> str | None:
+    """The county or city an article names most often (the lower level on a tie)."""
+    counts: Counter[str] = Counter(
+        k[1]
+        for o, k in run.links
+        if k[0] == "PLACE" and o.article == article and run.places.level(k[1]) in SCOPE_LEVELS
+    )
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda p: (counts[p], tables.rank(run.places.level(p))))
 
 
 def regions_of_provinces(run: PageLinking) -> None:

@@ -58,6 +58,16 @@ def region_of(name: str) -> tuple[str, ...]:
     return region_provinces(name, t.abbreviations, t.directions)
 
 
+def abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` abbreviates ``name``: its first character, then characters of
+    ``name`` in order, skipping some (海西 of 海峡西岸经济区; 苏州 does not abbreviate
+    苏州工业园区, it is printed in it)."""
+    if len(short) < 2 or short in name or not name.startswith(short[0]):
+        return False
+    rest = iter(name)
+    return all(c in rest for c in short)
+
+
 class PagePlaces:
     """The places of one page, their forms and the ``PLACE`` entities made for them."""
 
@@ -80,6 +90,9 @@ class PagePlaces:
             if local is not None:
                 return local
         place: Place | None = self.gaz.resolve(name, context=context)
+        abbreviated = self.abbreviated(name, place, context)
+        if abbreviated is not None:
+            return abbreviated
         if place is None:
             cands = self.gaz.candidates(name)
             if len(cands) == 1:
@@ -110,6 +123,16 @@ class PagePlaces:
         if head.feature and inner is not None and inner.level == "natural":
             return self.known.get(feature) or PlaceInfo(feature, "natural", None, None, None)
         return PlaceInfo(name, head.level, None, None, None)
+
+    def abbreviated(self, name: str, place: Place | None, context: list[str]) -> PlaceInfo | None:
+        """The named locality on the page that ``name`` abbreviates (海西 of 海峡西岸经济区),
+        where ``name`` is the short form of a gazetteer ``place`` the text does not back."""
+        if place is None or place.name == name or self.gaz.support(place.uid, context) > 0:
+            return None
+        for canonical, info in sorted(self.known.items()):
+            if info.level in UNNAMED_SHORT and abbreviates(name, canonical):
+                return info
+        return None
 
     def add(self, info: PlaceInfo, surface: str | None) -> Key:
         """Record a place and the form printed for it; its entity's key."""

@@ -93,9 +93,17 @@ class LocalityTables:
         """The generic terms, longest first (工业园区 before 园区)."""
         return tuple(sorted(self.by_head, key=lambda h: (-len(h), h)))
 
+    @cached_property
+    def heads_by_last(self) -> dict[str, tuple[str, ...]]:
+        """The generic terms by their last character, longest first."""
+        out: dict[str, list[str]] = {}
+        for head in self.longest_heads:
+            out.setdefault(head[-1], []).append(head)
+        return {k: tuple(v) for k, v in out.items()}
+
     def head_of(self, word: str) -> LocalityHead | None:
         """The longest generic term ``word`` ends in, if any."""
-        for head in self.longest_heads:
+        for head in self.heads_by_last.get(word[-1:], ()):
             if word.endswith(head):
                 return self.by_head[head]
         return None
@@ -110,6 +118,14 @@ class LocalityDoc:
     tables: LocalityTables
     text_tables: TextTables
     places: PlaceNames  # gazetteer names standing in the text
+
+    @cached_property
+    def places_from(self) -> dict[int, list[tuple[int, tuple[str, int]]]]:
+        """The gazetteer names by start: ``(end, (kind, rank))``, longest first."""
+        out: dict[int, list[tuple[int, tuple[str, int]]]] = {}
+        for (s, e), place in sorted(self.places.items(), key=lambda p: (p[0][0], -p[0][1])):
+            out.setdefault(s, []).append((e, place))
+        return out
 
     def generic(self, name: str, *, ordinary: bool) -> bool:
         """Whether ``name`` is made only of kind words (and, if ``ordinary``, common words)."""
@@ -236,8 +252,8 @@ def _inner_start(doc: LocalityDoc, i: int, head_start: int, head: LocalityHead) 
     """
     word, text = doc.words[i], doc.text
     start = word.start
-    for (s, e), place in sorted(doc.places.items(), key=lambda p: -p[0][1]):
-        if s == start and e <= head_start - 2 and _locates(place, head):
+    for e, place in doc.places_from.get(start, ()):
+        if e <= head_start - 2 and _locates(place, head):
             return e
     before = doc.words[i - 1] if i > 0 else None
     if before is None or before.end != start or before.tag not in NOMINAL:
@@ -248,7 +264,7 @@ def _inner_start(doc: LocalityDoc, i: int, head_start: int, head: LocalityHead) 
             len(glued) == 1
             and text.startswith(glued, start)
             and head_start - rest >= 2
-            and not any(s == start for s, _ in doc.places)
+            and start not in doc.places_from
             and text[start : start + 2] not in doc.text_tables.common_words
         ):
             return rest
