@@ -96,3 +96,20 @@ def test_places_area_word_rule(nlp, bare, head, blocked):
 def test_places_repeats_find_a_name_again_where_it_stands_alone():
     text = "板桥街道东风社区建起议事厅。东风社区被评为先进。东风"
     assert repeats(text, [(0, 4), (4, 8)]) == [(14, 18)]  # not the bare 东风 at the end
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("学校请来宾参观课室", []),  # 来宾市's short form is the word for guests
+        ("沿海地区发展迅速", []),  # no 海地 in 沿海地区
+        ("中非合作论坛召开", []),  # China and Africa, not the Central African Republic
+        ("奥地利作曲家施特劳斯", ["奥地利"]),
+        ("俄罗斯首都莫斯科", ["俄罗斯", "莫斯科"]),
+        ("他读过亚历山大的传记", []),  # a foreign city's name needs its country or LAC
+        ("他在海南三亚度假", ["海南", "三亚"]),  # names opening a LOC word LAC ran on
+        ("大连鑫源实业总公司成立", ["大连"]),  # an organisation's name opens with its city
+    ],
+)
+def test_places_short_forms_and_foreign_names(nlp, text, expected):
+    assert spans(nlp, text, "PLACE") == expected

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.lexicon.gazetteer import RANK, Place, region_provinces
+from kg.lexicon.gazetteer import RANK, Place
 from kg.link.lexicon import gazetteer
 from kg.link.names import place_level, place_short
 from kg.link.spans import Key
@@ -54,8 +54,7 @@ def locality_head(name: str) -> LocalityHead | None:
 
 def region_of(name: str) -> tuple[str, ...]:
     """The provinces whose abbreviations name the region ``name`` (京津冀, 苏北), or ()."""
-    t = locality_tables()
-    return region_provinces(name, t.abbreviations, t.directions)
+    return locality_tables().region(name)
 
 
 def abbreviates(short: str, name: str) -> bool:

@@ -60,6 +60,7 @@ class LocalityTables:
     bare_words: frozenset[str]  # 市, 县, 镇: a division of the article's place, not a name
     abbreviations: dict[str, str]  # 冀 -> 河北省
     directions: frozenset[str]  # 北, 西南: after an abbreviation, a region (苏北)
+    region_suffixes: tuple[str, ...]  # 地区: may follow a region's name (皖北地区)
 
     @classmethod
     def shipped(cls) -> LocalityTables:
@@ -81,6 +82,7 @@ class LocalityTables:
             bare_words=frozenset(tables.words(PLACE_WORDS, "bare")),
             abbreviations=province_abbreviations(),
             directions=frozenset(tables.words(PLACE_WORDS, "direction")),
+            region_suffixes=tables.words(PLACE_WORDS, "region_suffix"),
         )
 
     @cached_property
@@ -100,6 +102,14 @@ class LocalityTables:
         for head in self.longest_heads:
             out.setdefault(head[-1], []).append(head)
         return {k: tuple(v) for k, v in out.items()}
+
+    def region(self, name: str) -> tuple[str, ...]:
+        """The provinces a region's name is made of (京津冀, 皖北地区), or ()."""
+        for suffix in self.region_suffixes:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)]
+                break
+        return region_provinces(name, self.abbreviations, self.directions)
 
     def head_of(self, word: str) -> LocalityHead | None:
         """The longest generic term ``word`` ends in, if any."""
@@ -329,19 +339,19 @@ def _joined(
 
 
 def abbreviation_regions(doc: LocalityDoc) -> Spans:
-    """LAC's LOC words that name a region by province abbreviations (京津冀, 苏北).
+    """LAC's names (LOC, nz) that name a region by province abbreviations (京津冀, 苏北).
 
     LAC may tag the abbreviation alone and the direction apart (辽/LOC 西北/f).
     """
     t, text = doc.tables, doc.text
     out: Spans = []
     for k, w in enumerate(doc.words):
-        if w.tag != "LOC" or (w.start, w.end) in doc.places:
+        if w.tag not in ("LOC", "nz") or (w.start, w.end) in doc.places:
             continue
         end = w.end
         nxt = doc.words[k + 1] if k + 1 < len(doc.words) else None
         if w.end - w.start == 1 and nxt is not None and text[nxt.start : nxt.end] in t.directions:
             end = nxt.end
-        if region_provinces(text[w.start : end], t.abbreviations, t.directions):
+        if t.region(text[w.start : end]):
             out.append((w.start, end))
     return out

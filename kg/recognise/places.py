@@ -55,9 +55,11 @@ def _aligned(doc: PlaceDoc, m: NameMatch) -> bool:
 
 
 def _foreign_name_ok(doc: PlaceDoc, m: NameMatch) -> bool:
-    """A foreign country as a word of its own (沿海地区 holds no 海地); a city after its country."""
+    """A foreign country as LAC's place name (沿海地区 holds no 海地, 中非合作 is China and
+    Africa); a city after its country (LAC's LOC tag is the gap fill's)."""
     if m.rank == RANK["country"]:
-        return len(m.name) >= 3 or _aligned(doc, m) or m.start in doc.name_starts
+        tagged = (m.start, m.end) in doc.loc_words
+        return len(m.name) >= 3 or tagged or m.start in doc.name_starts
     return doc.supported(m.uids) and m.start in doc.tok_starts
 
 
@@ -90,7 +92,9 @@ def _short_name_ok(doc: PlaceDoc, m: NameMatch, town_short_forms: bool) -> bool:
         if aligned or doc.supported(m.uids) or nxt and nxt in t.city_type:
             return True
         # an organisation's or a landmark's name opens with its city (大连鑫源实业总公司)
-        return m.start in doc.name_starts or m.start in doc.tok_starts and nxt == "委"
+        typed = bool(nxt) and nxt in t.city_type + t.county_type + t.autonomous_plain
+        opens = m.start in doc.name_starts and not typed  # not 凉山 of 凉山州
+        return opens or m.start in doc.tok_starts and nxt == "委"
     if m.rank == RANK["county"]:
         # pkuseg often glues the short form to the next word (巧家风力)
         backed = full_present or doc.supported(m.uids) and not common
