@@ -105,9 +105,9 @@ def test_gazetteer_foreign_places_and_their_support(gaz):
 @pytest.mark.parametrize(
     ("name", "provinces"),
     [
-        ("京津冀", ("北京市", "天津市", "河北省")),
+        ("黑吉辽", ("黑龙江省", "吉林省", "辽宁省")),
         ("粤港澳", ("广东省", "香港特别行政区", "澳门特别行政区")),
-        ("苏北", ("江苏省",)),
+        ("皖北", ("安徽省",)),
         ("鲁西南", ("山东省",)),
         ("京津", ()),  # two abbreviations side by side name the two, not a region
         ("苏州", ()),

@@ -251,7 +251,7 @@ def province_abbreviations() -> dict[str, str]:
 def region_provinces(
     name: str, abbreviations: Mapping[str, str], directions: AbstractSet[str]
 ) -> tuple[str, ...]:
-    """The provinces a region's name is made of (京津冀 → 北京市, 天津市, 河北省; 苏北 → 江苏省).
+    """The provinces a region's name is made of (黑吉辽 → 黑龙江省, 吉林省, 辽宁省; 皖北 → 安徽省).
 
     A name of three or more abbreviations names a region of those provinces; one
     abbreviation and a direction, a part of that province. Other names give ().

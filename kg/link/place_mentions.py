@@ -1,11 +1,11 @@
 """Place mentions to places, and where each place lies.
 
 A mention is resolved by the gazetteer (or as a short form of a place the
-page names in full, or as a named locality: 木兰溪, 京津冀); a bare short name
+page names in full, or as a named locality: 楠溪江, 粤港澳); a bare short name
 of a town or village is kept only when the page supports it. Parents come
 from the gazetteer, then from the text: a name chain (``鲁甸县龙头山镇``), an
 anaphor (``该镇红星村``), ``X位于Y``, the place that opens a locality's own name
-(天津港), the higher-level place named before it in its sentence, and for a
+(宁波港), the higher-level place named before it in its sentence, and for a
 locality that lies in one division, the place its article is about.
 """
 
@@ -32,7 +32,7 @@ PLACE_ANAPHORS = tuple(
 )
 ANAPHOR = re.compile("该(" + "|".join(map(re.escape, PLACE_ANAPHORS)) + ")$")
 CHAIN_REACH = 12  # characters before a mention a name chain's parent may take
-LOCATED_AT = tables.words("places/words.csv", "located_at")  # 刘家村位于红旗街道
+LOCATED_AT = tables.words("places/words.csv", "located_at")  # 石龙村位于南岸镇
 SCOPE_LEVELS = ("city", "county")  # the divisions a locality lies in when the text names none
 
 
@@ -69,8 +69,8 @@ def link_places(run: PageLinking) -> None:
 def landmark_or_division(
     run: PageLinking, surface: str, info: PlaceInfo, before: str | None
 ) -> PlaceInfo:
-    """A town or village named after a landmark (六盘山镇, 首都机场街道) is meant by the
-    landmark's name only where its county is printed right before it (兴庆区玉皇阁北街);
+    """A town or village named after a landmark (普陀山镇, 人民广场街道) is meant by the
+    landmark's name only where its county is printed right before it (普陀区普陀山);
     otherwise the name is the landmark's."""
     if info.level not in ("town", "village") or surface == info.canonical:
         return info
@@ -124,7 +124,7 @@ def context_places(run: PageLinking, m: Mention) -> list[str]:
 
 
 def parents_from_chains(run: PageLinking) -> None:
-    """Name chains in the text (永善县红光安置区, 该镇红星村, 刘家村位于红旗街道) give parents
+    """Name chains in the text (永善县红光安置区, 该镇红星村, 石龙村位于南岸镇) give parents
     the gazetteer lacks."""
     for m, key in list(run.links):
         if key[0] != "PLACE":
@@ -170,7 +170,7 @@ def located_parent(run: PageLinking, m: Mention) -> str | None:
 
 
 def parents_from_names(run: PageLinking) -> None:
-    """A locality whose own name opens with a place (天津港, 宝山工业园区) lies in it."""
+    """A locality whose own name opens with a place (宁波港, 昆山开发区) lies in it."""
     for canonical, info in sorted(run.places.known.items()):
         head = locality_head(canonical)
         if info.parent is not None or head is None or not head.own_place:
@@ -215,7 +215,7 @@ def most_named(run: PageLinking, article: int) -> str | None:
 
 
 def regions_of_provinces(run: PageLinking) -> None:
-    """A province whose abbreviation names a region on the page (京津冀) lies in it."""
+    """A province whose abbreviation names a region on the page (粤港澳) lies in it."""
     for key in sorted(k for k in run.entities if k[0] == "PLACE"):
         provinces = region_of(key[1])
         if len(provinces) < 2:

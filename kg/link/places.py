@@ -47,20 +47,20 @@ def locality_tables() -> LocalityTables:
 
 
 def locality_head(name: str) -> LocalityHead | None:
-    """The generic term that makes ``name`` a named locality (木兰溪: 溪), if any."""
+    """The generic term that makes ``name`` a named locality (楠溪江: 江), if any."""
     head = locality_tables().head_of(name)
     return head if head is not None and len(name) > len(head.head) else None
 
 
 def region_of(name: str) -> tuple[str, ...]:
-    """The provinces whose abbreviations name the region ``name`` (京津冀, 苏北), or ()."""
+    """The provinces whose abbreviations name the region ``name`` (粤港澳, 皖北), or ()."""
     return locality_tables().region(name)
 
 
 def abbreviates(short: str, name: str) -> bool:
     """Whether ``short`` abbreviates ``name``: its first character, then characters of
-    ``name`` in order, skipping some (海西 of 海峡西岸经济区; 苏州 does not abbreviate
-    苏州工业园区, it is printed in it)."""
+    ``name`` in order, skipping some (长三角 of 长江三角洲; 苏州 does not abbreviate
+    苏州高新区, it is printed in it)."""
     if len(short) < 2 or short in name or not name.startswith(short[0]):
         return False
     rest = iter(name)
@@ -82,7 +82,7 @@ class PagePlaces:
         """Canonical place for a surface name, with level, code and parent."""
         if name in self.forms:
             return self.known[self.forms[name]]
-        # a village's name without 村 (胡家庙) does not make a temple a village
+        # a village's name without 村 (王家庙) does not make a temple a village
         uids = self.gaz.full_name_uids(name) + self.gaz.short_name_uids(name)
         if all(self.gaz.rank(u) >= VILLAGE_RANK for u in uids):
             local = self.locality(name)
@@ -107,9 +107,9 @@ class PagePlaces:
         return PlaceInfo(name, place_level(name), None, None, place_short(name))
 
     def locality(self, name: str) -> PlaceInfo | None:
-        """A named locality the gazetteer lacks: a region (苏北 → 江苏省), a name with a
-        generic term (木兰溪), or a park or scenic area named by a natural feature alone,
-        which is that feature (长青湖公园 → 长青湖)."""
+        """A named locality the gazetteer lacks: a region (皖北 → 安徽省), a name with a
+        generic term (楠溪江), or a park or scenic area named by a natural feature alone,
+        which is that feature (玄武湖公园 → 玄武湖)."""
         provinces = region_of(name)
         if provinces:
             return PlaceInfo(name, "area", None, provinces[0] if len(provinces) == 1 else None,
@@ -124,7 +124,7 @@ class PagePlaces:
         return PlaceInfo(name, head.level, None, None, None)
 
     def abbreviated(self, name: str, place: Place | None, context: list[str]) -> PlaceInfo | None:
-        """The named locality on the page that ``name`` abbreviates (海西 of 海峡西岸经济区),
+        """The named locality on the page that ``name`` abbreviates (长三角 of 长江三角洲),
         where ``name`` is the short form of a gazetteer ``place`` the text does not back."""
         if place is None or place.name == name or self.gaz.support(place.uid, context) > 0:
             return None

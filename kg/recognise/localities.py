@@ -5,12 +5,12 @@ A locality's name ends in a generic term (通名: 河, 路, 广场, 机场, 工�
 (LAC's tags: nouns, names, verbal nouns), so a verb, preposition,
 conjunction or punctuation mark ends it; it opens at its first *proper*
 word: a place the gazetteer knows, a word LAC tags as a name, or a word
-that is not an ordinary word of the language, so 生态主题公园 or 城市工业园区
-name no place while 木兰陂生态主题公园 and 宝山城市工业园区 do. A place printed
-before a locality is where it lies (北京德觅路: 德觅路), except for the kinds
-whose own names keep their city (天津港, 苏州工业园区).
+that is not an ordinary word of the language, so 湿地公园 or 科技工业园区
+name no place while 西溪湿地公园 and 昆山科技工业园区 do. A place printed
+before a locality is where it lies (杭州湖滨路: 湖滨路), except for the kinds
+whose own names keep their city (宁波港, 昆山开发区).
 
-Regions named by province abbreviations (京津冀, 苏北) are found among LAC's
+Regions named by province abbreviations (粤港澳, 皖北) are found among LAC's
 LOC words.
 """
 
@@ -30,12 +30,13 @@ LOCALITY_HEADS = "places/locality_heads.csv"
 PLACE_WORDS = "places/words.csv"
 # LAC tags of words a name may be made of, and of the word that ends in the generic term
 NOMINAL = frozenset({"n", "nz", "nw", "LOC", "PER", "s", "vn", "an"})
-HEAD_TAGS = NOMINAL | {"ORG"}  # 莆田市木兰溪 may come as one ORG word
+HEAD_TAGS = NOMINAL | {"ORG"}  # 杭州市西湖 may come as one ORG word
 CITY_RANK = RANK["city"]
 MAX_WORDS = 4  # words a name may take before the word holding the generic term
 MAX_NAME = 12  # characters of a name before its generic term
 OPEN_QUOTES, CLOSE_QUOTES = '“‘「『"', '”’」』"'
 CJK = re.compile(r"[\u4e00-\u9fff]+")
+LIST_MARK = "、"
 Spans = list[tuple[int, int]]
 PlaceNames = Mapping[tuple[int, int], tuple[str, int]]  # gazetteer names: span -> (kind, rank)
 
@@ -46,7 +47,7 @@ class LocalityHead:
 
     head: str
     level: str  # natural or area
-    own_place: bool  # the name keeps the place it lies in (天津港)
+    own_place: bool  # the name keeps the place it lies in (宁波港)
     local: bool  # lies within one division
     feature: bool  # a park or scenic area: named by a natural feature alone, it is that feature
 
@@ -59,7 +60,7 @@ class LocalityTables:
     kind_words: frozenset[str]  # 生态, 主题, 城市: what kind of locality, not which
     bare_words: frozenset[str]  # 市, 县, 镇: a division of the article's place, not a name
     abbreviations: dict[str, str]  # 冀 -> 河北省
-    directions: frozenset[str]  # 北, 西南: after an abbreviation, a region (苏北)
+    directions: frozenset[str]  # 北, 西南: after an abbreviation, a region (皖北)
     region_suffixes: tuple[str, ...]  # 地区: may follow a region's name (皖北地区)
 
     @classmethod
@@ -104,7 +105,7 @@ class LocalityTables:
         return {k: tuple(v) for k, v in out.items()}
 
     def region(self, name: str) -> tuple[str, ...]:
-        """The provinces a region's name is made of (京津冀, 皖北地区), or ()."""
+        """The provinces a region's name is made of (粤港澳, 皖北地区), or ()."""
         for suffix in self.region_suffixes:
             if name.endswith(suffix) and len(name) > len(suffix):
                 name = name[: -len(suffix)]
@@ -130,6 +131,11 @@ class LocalityDoc:
     places: PlaceNames  # gazetteer names standing in the text
 
     @cached_property
+    def word_ending(self) -> dict[int, Word]:
+        """LAC's words by their end."""
+        return {w.end: w for w in self.words}
+
+    @cached_property
     def places_from(self) -> dict[int, list[tuple[int, tuple[str, int]]]]:
         """The gazetteer names by start: ``(end, (kind, rank))``, longest first."""
         out: dict[int, list[tuple[int, tuple[str, int]]]] = {}
@@ -150,14 +156,14 @@ class LocalityDoc:
     def proper(self, start: int, end: int, *, named: bool) -> bool:
         """Whether ``text[start:end]`` (a word or a word's part) names something.
 
-        ``named``: the part opens a word LAC tags LOC as a whole (世纪 of 世纪广场), which
+        ``named``: the part opens a word LAC tags LOC as a whole (人民 of 人民广场), which
         then only needs a word that is not a kind word; another part must be a
         gazetteer place or no ordinary word (LAC also tags 致富 LOC).
         """
         name = self.text[start:end]
         if (start, end) in self.places:
             return True
-        if named:  # LAC's name may hold a function character (首都机场)
+        if named:  # LAC's name may hold a function character (都江堰)
             return bool(CJK.fullmatch(name)) and not self.generic(name, ordinary=False)
         if not all(self.text_tables.is_name_char(c) for c in name):
             return False
@@ -166,7 +172,7 @@ class LocalityDoc:
 
 def find_localities(doc: LocalityDoc) -> Spans:
     """The named localities of ``doc`` (longest first where they overlap), and the places
-    LAC glued to their names (天津 of 天津高王路)."""
+    LAC glued to their names (杭州 of 杭州湖滨路)."""
     found: Spans = []
     for i, word in enumerate(doc.words):
         if word.tag not in HEAD_TAGS:
@@ -204,11 +210,11 @@ def _locality(doc: LocalityDoc, i: int, head: LocalityHead, end: int) -> tuple[i
     head_start = word.end - len(head.head)
     inner = _inner_start(doc, i, head_start, head)
     if word.tag == "PER" and len(head.head) == 1 and inner == word.start:
-        return None  # 王云峰, 孟宪江: a person LAC saw (河木兰溪 is a mis-cut it glued)
+        return None  # 李云峰: a person LAC saw (河楠溪江 is a mis-cut it glued)
     named = word.tag == "LOC" and inner == word.start
     pieces = [(inner, head_start, word.tag, named)] if inner < head_start else []
     if inner == word.start:
-        named_here = inner < head_start  # 德觅路 has its own name: 北京 before it locates it
+        named_here = inner < head_start  # 湖滨路 has its own name: 杭州 before it locates it
         before = _words_before(doc, i, head, located=named_here)
         # a LOC word right before a bare generic term is the name (西湖 景区)
         pieces[:0] = [
@@ -221,23 +227,33 @@ def _locality(doc: LocalityDoc, i: int, head: LocalityHead, end: int) -> tuple[i
     if len(name) > MAX_NAME or _parallel(whole, head.head):
         return None
     # a frequent word (思路, 出路; 城际铁路 ends in 铁路) is no locality, unless LAC tags
-    # it as one (天津港, 长江)
+    # it as one (宁波港, 长江)
     common = doc.text_tables.common_words
     ends_in_word = len(head.head) == 1 and doc.text[head_start - 1 : word.end] in common
     if word.tag != "LOC" and (whole in common or ends_in_word):
         return None
     if len(name) < 2 and not (word.tag == "LOC" and start == word.start):
         return None
-    if (
-        doc.text[start - 1 : start] in OPEN_QUOTES
-        and doc.text[word.end : word.end + 1] in CLOSE_QUOTES
-    ):
-        return None  # “连心桥”: a figure of speech set off by quotes, not a place
+    if _figurative(doc, start, word.end):
+        return None
     return (start, word.end)
 
 
+def _figurative(doc: LocalityDoc, start: int, end: int) -> bool:
+    """Whether a locality's name is a figure of speech: set off by quotes (“连心桥”), or
+    counted (一条致富路、幸福路: a named place is not counted like a thing)."""
+    text = doc.text
+    if text[start - 1 : start] in OPEN_QUOTES and text[end : end + 1] in CLOSE_QUOTES:
+        return True
+    before = doc.word_ending.get(start)
+    while before is not None and text[before.start : before.end] == LIST_MARK:
+        item = doc.word_ending.get(before.start)  # a word listed before it
+        before = doc.word_ending.get(item.start) if item is not None else None
+    return before is not None and before.tag in ("m", "q")
+
+
 def _name_start(doc: LocalityDoc, pieces: list[tuple[int, int, str, bool]]) -> int | None:
-    """Where a name opens: at its first proper piece, or a LOC word before it (海峡西岸经济区)."""
+    """Where a name opens: at its first proper piece, or a LOC word before it (长江 经济带)."""
     first = next((k for k, (s, e, _, named) in enumerate(pieces) if doc.proper(s, e, named=named)),
                  None)  # fmt: skip
     if first is None:
@@ -256,8 +272,8 @@ def _parallel(whole: str, head: str) -> bool:
 def _inner_start(doc: LocalityDoc, i: int, head_start: int, head: LocalityHead) -> int:
     """Where the name starts inside word ``i``: after a place that locates it, or a glued head.
 
-    LAC glues a locating place (天津高王路) or the generic term of the word
-    before (母亲河 + 木兰溪 → 河木兰溪) to a locality's name; both are cut off
+    LAC glues a locating place (杭州湖滨路) or the generic term of the word
+    before (母亲河 + 楠溪江 → 河楠溪江) to a locality's name; both are cut off
     where at least two characters of name remain.
     """
     word, text = doc.words[i], doc.text
@@ -287,7 +303,7 @@ def _words_before(
     """The nominal words before word ``i`` that may belong to the name, in text order.
 
     ``located``: a place among them is where the locality lies, not its name
-    (北京德觅路), unless the locality's own name keeps it (天津港).
+    (杭州湖滨路), unless the locality's own name keeps it (宁波港).
     """
     out: list[tuple[int, int, str]] = []
     j = i - 1
@@ -304,9 +320,9 @@ def _words_before(
             break
         place = doc.places.get((w.start, w.end))
         if place is not None and (located or place[0] == "full") and _locates(place, head):
-            break  # the place it lies in (北京德觅路), not its name (滨江公路)
+            break  # the place it lies in (杭州湖滨路), not its name (滨江公路)
         if text.endswith(head.head) and len(text) > len(head.head):
-            break  # 天津港 集装箱干线港: the words after a named port describe it
+            break  # 宁波港 集装箱干线港: the words after a named port describe it
         out.insert(0, (w.start, w.end, w.tag))
         end = w.start
         j -= 1
@@ -317,8 +333,8 @@ def _locates(place: tuple[str, int], head: LocalityHead) -> bool:
     """Whether a place printed before a locality's name is where it lies, not part of the name.
 
     A full name always is; a short form of a city or province is, unless the
-    locality's own name keeps it (天津港); a county's or town's short form is
-    taken as part of the name (三江源国家公园, 永定河).
+    locality's own name keeps it (宁波港); a county's or town's short form is
+    taken as part of the name (三江源国家公园).
     """
     kind, rank = place
     return kind == "full" or rank <= CITY_RANK and not head.own_place
@@ -327,7 +343,7 @@ def _locates(place: tuple[str, int], head: LocalityHead) -> bool:
 def _joined(
     doc: LocalityDoc, pieces: list[tuple[int, int, str, bool]]
 ) -> list[tuple[int, int, str, bool]]:
-    """The pieces of a name, a one-character adjective joined to the piece after it (长青湖)."""
+    """The pieces of a name, a one-character adjective joined to the piece after it (长 + 青湖)."""
     out: list[tuple[int, int, str, bool]] = []
     for s, e, tag, named in pieces:
         last = out[-1] if out else None
@@ -339,7 +355,7 @@ def _joined(
 
 
 def abbreviation_regions(doc: LocalityDoc) -> Spans:
-    """LAC's names (LOC, nz) that name a region by province abbreviations (京津冀, 苏北).
+    """LAC's names (LOC, nz) that name a region by province abbreviations (粤港澳, 皖北).
 
     LAC may tag the abbreviation alone and the direction apart (辽/LOC 西北/f).
     """

@@ -4,7 +4,7 @@ Names are found on characters with an Aho-Corasick automaton of the
 gazetteer's names down to towns; each rule below says when a match is a
 place in running text (a full name or a short form); villages and areas
 named by a head word such as 安置区 or 流域 are :mod:`kg.recognise.place_areas`,
-localities named by a generic term after a name (木兰溪, 天津港) are
+localities named by a generic term after a name (楠溪江, 宁波港) are
 :mod:`kg.recognise.localities`.
 
 LAC's LOC words fill the gaps the rules leave, by the pipeline's merge
@@ -87,11 +87,11 @@ def _short_name_ok(doc: PlaceDoc, m: NameMatch, town_short_forms: bool) -> bool:
         return full_present and _aligned(doc, m)
     common = m.name in t.text.common_words
     if m.rank <= RANK["city"]:
-        # 来宾 (guests) is 来宾市 only where the text backs it; LAC's LOC tag is the gap fill's
+        # 大庆 (a grand celebration) is 大庆市 only where the text backs it; LAC's LOC tag is the gap fill's
         aligned = _aligned(doc, m) and (not common or (m.start, m.end) in doc.loc_words)
         if aligned or doc.supported(m.uids) or nxt and nxt in t.city_type:
             return True
-        # an organisation's or a landmark's name opens with its city (大连鑫源实业总公司)
+        # an organisation's or a landmark's name opens with its city (大连万达集团)
         typed = bool(nxt) and nxt in t.city_type + t.county_type + t.autonomous_plain
         opens = m.start in doc.name_starts and not typed  # not 凉山 of 凉山州
         return opens or m.start in doc.tok_starts and nxt == "委"
@@ -134,7 +134,7 @@ def settle_localities(
 
     A locality that is a gazetteer name (滨海新区) or crosses one is dropped; a
     gazetteer name inside a locality is kept only where it opens the name as a
-    place of its own (天津港, 宝山工业园区), not as part of a name (永定河, 永定新河).
+    place of its own (宁波港, 昆山开发区), not as part of a name (南京路, 青海湖).
     """
     kept = [
         (ls, le)
@@ -148,7 +148,7 @@ def settle_localities(
         if outer is not None:
             head = doc.tables.head_of(doc.text[outer[0] : outer[1]])
             full = doc.places.get((s, e), ("", 0))[0] == "full"
-            opens = s == outer[0] and (full or rank <= RANK["city"] or head and head.own_place)
+            opens = s == outer[0] and (full or head is not None and head.own_place)
             if not opens:
                 continue
         out.append((s, e, rank))
@@ -175,7 +175,7 @@ def _tagged_name_ok(doc: PlaceDoc, m: NameMatch) -> bool:
     """A gazetteer name LAC tags LOC: as it stands, unless it is weak without backing.
 
     Weak: a two-character county's full name (和县 after 市), a town's short form, and a
-    short form that is an ordinary word (惠民, 来宾), which need an ancestor nearby.
+    short form that is an ordinary word (惠民, 大庆), which need an ancestor nearby.
     """
     t = doc.tables
     if m.name in t.generic or doc.text[m.end : m.end + 1] == "族":
