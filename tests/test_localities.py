@@ -74,3 +74,8 @@ def test_localities_tables_find_the_longest_generic_term(nlp):
     assert tables.region("黑吉辽") == ("黑龙江省", "吉林省", "辽宁省")
     assert tables.region("皖北地区") == ("安徽省",)
     assert tables.region("苏州") == ()
+
+
+def test_localities_continents_and_world_regions(nlp):
+    text = "中国与东南亚国家、欧洲国家加强合作，中东局势紧张。"
+    assert places(nlp, text) == ["中国", "东南亚", "欧洲", "中东"]

@@ -27,6 +27,7 @@ from kg.recognise.lac import Word
 from kg.recognise.matching import TextTables, longest_spans
 
 LOCALITY_HEADS = "places/locality_heads.csv"
+WORLD_REGIONS = "places/world_regions.csv"
 PLACE_WORDS = "places/words.csv"
 # LAC tags of words a name may be made of, and of the word that ends in the generic term
 NOMINAL = frozenset({"n", "nz", "nw", "LOC", "PER", "s", "vn", "an"})
@@ -62,6 +63,7 @@ class LocalityTables:
     abbreviations: dict[str, str]  # 冀 -> 河北省
     directions: frozenset[str]  # 北, 西南: after an abbreviation, a region (皖北)
     region_suffixes: tuple[str, ...]  # 地区: may follow a region's name (皖北地区)
+    world_regions: frozenset[str]  # continents and regions of the world (亚洲, 东南亚)
 
     @classmethod
     def shipped(cls) -> LocalityTables:
@@ -84,6 +86,7 @@ class LocalityTables:
             abbreviations=province_abbreviations(),
             directions=frozenset(tables.words(PLACE_WORDS, "direction")),
             region_suffixes=tables.words(PLACE_WORDS, "region_suffix"),
+            world_regions=frozenset(tables.load_table(WORLD_REGIONS).column("name")),
         )
 
     @cached_property
@@ -354,8 +357,9 @@ def _joined(
     return out
 
 
-def abbreviation_regions(doc: LocalityDoc) -> Spans:
-    """LAC's names (LOC, nz) that name a region by province abbreviations (粤港澳, 皖北).
+def named_regions(doc: LocalityDoc) -> Spans:
+    """LAC's names (LOC, nz) that name a region by province abbreviations (粤港澳, 皖北),
+    and its LOC words that name a continent or a region of the world (欧洲, 东南亚).
 
     LAC may tag the abbreviation alone and the direction apart (辽/LOC 西北/f).
     """
@@ -368,6 +372,7 @@ def abbreviation_regions(doc: LocalityDoc) -> Spans:
         nxt = doc.words[k + 1] if k + 1 < len(doc.words) else None
         if w.end - w.start == 1 and nxt is not None and text[nxt.start : nxt.end] in t.directions:
             end = nxt.end
-        if t.region(text[w.start : end]):
+        name = text[w.start : end]
+        if t.region(name) or w.tag == "LOC" and name in t.world_regions:
             out.append((w.start, end))
     return out

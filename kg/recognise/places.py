@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from kg.lexicon.gazetteer import RANK, Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.lac import words_of
-from kg.recognise.localities import LocalityDoc, abbreviation_regions, find_localities
+from kg.recognise.localities import LocalityDoc, find_localities, named_regions
 from kg.recognise.matching import longest_first, matches
 from kg.recognise.place_areas import area_word_blocked, named_areas, repeats, villages
 from kg.recognise.place_doc import (
@@ -156,7 +156,7 @@ def settle_localities(
 
 
 def lac_places(doc: PlaceDoc, localities: LocalityDoc, spans: Spans) -> Spans:
-    """LAC's LOC words overlapping no place found: gazetteer names and abbreviation regions."""
+    """LAC's LOC words overlapping no place found: gazetteer names and named regions."""
     known = {(s, e): (kind, rank) for s, e, (kind, rank) in doc.matches}
     out: Spans = []
     for s, e in sorted(doc.loc_words):
@@ -165,7 +165,7 @@ def lac_places(doc: PlaceDoc, localities: LocalityDoc, spans: Spans) -> Spans:
         hit = known.get((s, e))
         if hit is not None and _tagged_name_ok(doc, name_match(doc, s, e, *hit)):
             out.append((s, e))
-    for s, e in abbreviation_regions(localities):
+    for s, e in named_regions(localities):
         if not any(a < e and s < b for a, b in spans + out):
             out.append((s, e))
     return out
