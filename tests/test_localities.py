@@ -79,3 +79,15 @@ def test_localities_tables_find_the_longest_generic_term(nlp):
 def test_localities_continents_and_world_regions(nlp):
     text = "中国与东南亚国家、欧洲国家加强合作，中东局势紧张。"
     assert places(nlp, text) == ["中国", "东南亚", "欧洲", "中东"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("参观了毛泽东故居", ["毛泽东故居"]),  # a person's name is a name, frequent or not
+        ("全体党员来到县烈士陵园", []),  # what kind of cemetery, not which
+        ("他们沿着乡间小路前行", []),  # a location word (乡间) is no name
+    ],
+)
+def test_localities_names_of_people_and_kinds_of_places(nlp, text, expected):
+    assert places(nlp, text) == expected

@@ -30,8 +30,9 @@ LOCALITY_HEADS = "places/locality_heads.csv"
 WORLD_REGIONS = "places/world_regions.csv"
 PLACE_WORDS = "places/words.csv"
 # LAC tags of words a name may be made of, and of the word that ends in the generic term
-NOMINAL = frozenset({"n", "nz", "nw", "LOC", "PER", "s", "vn", "an"})
-HEAD_TAGS = NOMINAL | {"ORG"}  # 杭州市西湖 may come as one ORG word
+NOMINAL = frozenset({"n", "nz", "nw", "LOC", "PER", "vn", "an"})
+NAMES = ("LOC", "PER")  # LAC's tags of a word that is a name as a whole
+HEAD_TAGS = NOMINAL | {"ORG", "s"}  # 杭州市西湖 may come as one ORG word, 西岸经济区 as s
 CITY_RANK = RANK["city"]
 MAX_WORDS = 4  # words a name may take before the word holding the generic term
 MAX_NAME = 12  # characters of a name before its generic term
@@ -214,14 +215,15 @@ def _locality(doc: LocalityDoc, i: int, head: LocalityHead, end: int) -> tuple[i
     inner = _inner_start(doc, i, head_start, head)
     if word.tag == "PER" and len(head.head) == 1 and inner == word.start:
         return None  # 李云峰: a person LAC saw (河楠溪江 is a mis-cut it glued)
-    named = word.tag == "LOC" and inner == word.start
+    named = word.tag in NAMES and inner == word.start
     pieces = [(inner, head_start, word.tag, named)] if inner < head_start else []
     if inner == word.start:
         named_here = inner < head_start  # 湖滨路 has its own name: 杭州 before it locates it
         before = _words_before(doc, i, head, located=named_here)
         # a LOC word right before a bare generic term is the name (西湖 景区)
         pieces[:0] = [
-            (s, e, tag, tag == "LOC" and not named_here and e == word.start) for s, e, tag in before
+            (s, e, tag, tag == "PER" or tag == "LOC" and not named_here and e == word.start)
+            for s, e, tag in before
         ]
     start = _name_start(doc, _joined(doc, pieces))
     if start is None:
