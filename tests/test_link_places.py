@@ -160,3 +160,10 @@ def test_link_landmark_is_not_the_town_named_after_it(link_text):
 )
 def test_link_places_abbreviation(short, name, ok):
     assert abbreviates(short, name) is ok
+
+
+def test_link_sentence_gives_no_parent_the_gazetteer_rules_out(link_text):
+    # every 朝阳区 lies in 北京市 or 长春市: naming 杭州 before it does not put it there
+    text = "在杭州，朝阳区代表团参观了西湖。"
+    places = places_of(link_text(text, [("杭州", "PLACE"), ("朝阳区", "PLACE")]))
+    assert places["朝阳区"].parent != "杭州市"

@@ -266,7 +266,19 @@ def parents_from_sentences(run: PageLinking) -> None:
         head = locality_head(key[1])
         if head is not None and not head.local:
             continue
-        found.parent = enclosing_place(run, m, found)
+        parent = enclosing_place(run, m, found)
+        if parent is not None and not _may_lie_in(run, key[1], parent):
+            continue
+        found.parent = parent
+
+
+def _may_lie_in(run: PageLinking, name: str, parent: str) -> bool:
+    """Whether a division the gazetteer knows by ``name`` may lie in ``parent``: not when
+    every place of that name lies elsewhere (宝山区 named after 苏州 lies in 上海 or 双鸭山)."""
+    places = run.places.gaz.candidates(name)
+    return not places or any(
+        parent in (p.name for p in run.places.gaz.chain(place)) for place in places
+    )
 
 
 def enclosing_place(run: PageLinking, m: Mention, info: PlaceInfo) -> str | None:
