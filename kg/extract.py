@@ -27,8 +27,10 @@ from kg.model import Article, CleanPage, Corpus, Entity, PageMeta, PageResult
 from kg.recognise.pipeline import mentions_of
 from kg.relate.page import relate_page
 from kg.text.clean import clean_page
+from kg.text.normalise import normalise_characters
 from kg.text.read import decode_page, read_page_bytes
 from kg.text.split import split_articles
+from kg.text.traced import Traced
 
 logger = logging.getLogger(__name__)
 
@@ -163,11 +165,17 @@ def manifest_rows(folder: Path) -> tuple[dict[str, PageMeta], list[RowProblem]]:
             date = None
         metas[name] = PageMeta(
             source=name,
-            newspaper=(row["newspaper"] or "").strip() or None,
+            newspaper=_name(row["newspaper"]),
             date=date,
-            home_place=(row["home_place"] or "").strip() or None,
+            home_place=_name(row["home_place"]),
         )
     return metas, problems
+
+
+def _name(value: str | None) -> str | None:
+    """A manifest's name, normalised as page text is (kg.text.normalise), or None if blank."""
+    text = normalise_characters(Traced.of(value or "")).text.strip()
+    return text or None
 
 
 def is_iso_date(value: str) -> bool:

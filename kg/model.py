@@ -53,9 +53,11 @@ class Credit:
 class CleanPage:
     """A page after cleaning.
 
-    ``offsets[i]`` is the index in ``raw`` of character ``text[i]``; every
-    character of ``text`` comes from the raw page (cleaning only deletes and
-    re-orders), so any span of ``text`` maps back to the source.
+    ``offsets[i]`` is the index in ``raw`` of the character ``text[i]`` was read
+    from; cleaning deletes, re-orders and normalises one character for one
+    (traditional to simplified, full-width to ASCII: ``kg.text.normalise``), so
+    any span of ``text`` maps back to the source, and
+    ``kg.text.normalise.original_text`` gives back what the page printed.
     """
 
     meta: PageMeta

@@ -101,24 +101,39 @@ def test_cache_rebuild_extracts_only_new_or_changed_pages(
 
 
 @pytest.mark.parametrize(
-    ("imports", "listed"),
+    ("imports", "hashed"),
     [
-        ("kg.text.read, kg.extract, kg.recognise.pipeline", "EXTRACTION_MODULES"),
-        ("kg.corpus.parts", "EXTRACTION_MODULES + GRAPH_MODULES"),
+        ("kg.text.read, kg.extract, kg.recognise.pipeline", "extraction_files(root)"),
+        ("kg.corpus.parts", "extraction_files(root) + graph_files(root)"),
     ],
 )
-def test_cache_versions_hash_every_module_the_stage_loads(imports: str, listed: str) -> None:
+def test_cache_versions_hash_every_module_the_stage_loads(imports: str, hashed: str) -> None:
     """A module the extraction (or the graph's parts) runs but the version skips would leave stale entries."""
     import subprocess
     import sys
 
     code = (
-        f"import sys, {imports}; from kg.corpus.cache import EXTRACTION_MODULES, GRAPH_MODULES; "
-        f"names = {{m.split('.', 1)[1] for m in sys.modules if m.startswith('kg.')}}; "
-        f"print(sorted(names - set({listed}) - {{'corpus', 'corpus.cache'}}))"
+        f"import sys, pathlib, {imports}; import kg; "
+        "from kg.corpus.cache import extraction_files, graph_files; "
+        "root = pathlib.Path(kg.__file__).resolve().parent; "
+        "loaded = {pathlib.Path(m.__file__).resolve() for n, m in list(sys.modules.items()) "
+        "if n.startswith('kg.') and getattr(m, '__file__', None)}; "
+        f"files = {{f.resolve() for f in {hashed}}}; "
+        "skip = {root / 'corpus' / '__init__.py', root / 'corpus' / 'cache.py'}; "
+        "print(sorted(str(f.relative_to(root)) for f in loaded - files - skip))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_cache_extraction_leaves_out_the_graphs_modules() -> None:
+    import kg
+    from kg.corpus.cache import extraction_files
+
+    root = Path(kg.__file__).resolve().parent
+    names = {str(f.relative_to(root)) for f in extraction_files(root)}
+    assert "link/registry.py" not in names and "graph/rdf.py" not in names
+    assert {"extract.py", "recognise/lac.py", "text/clean.py"} <= names
 
 
 def _result(source: str) -> PageResult:

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from kg.lexicon.gazetteer import Gazetteer, Place
+from kg.lexicon import tables
+from kg.lexicon.gazetteer import Gazetteer, Place, province_abbreviations, region_provinces
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +75,45 @@ def test_gazetteer_new_subdistrict_replaces_the_old_town(gaz):
 def test_gazetteer_municipality_districts_hang_off_the_municipality(gaz):
     district = gaz.resolve("嘉定区")
     assert [p.name for p in gaz.chain(district)] == ["嘉定区", "上海市", "中国"]
+
+
+@pytest.mark.parametrize(
+    ("name", "full", "level", "parent"),
+    [
+        ("奥地利", "奥地利", "country", None),
+        ("中华人民共和国", "中国", "country", None),  # an official name is an alias
+        ("大不列颠及北爱尔兰联合王国", "英国", "country", None),
+        ("维也纳", "维也纳", "city", "奥地利"),
+        ("刚果民主共和国", "刚果民主共和国", "country", None),  # 刚果(金) printed in full
+    ],
+)
+def test_gazetteer_foreign_countries_and_cities(gaz, name, full, level, parent):
+    place = gaz.resolve(name)
+    assert place is not None
+    assert (place.name, place.level, place.parent) == (full, level, parent)
+
+
+def test_gazetteer_foreign_places_and_their_support(gaz):
+    (vienna,) = gaz.full_name_uids("维也纳")
+    assert gaz.foreign(vienna)
+    assert not gaz.foreign(gaz.full_name_uids("昭通市")[0])
+    assert gaz.supported_by(vienna, {"奥地利"})  # a foreign country backs its cities
+    (town,) = [u for u in gaz.full_name_uids("龙头山镇") if gaz.place(u).parent == "鲁甸县"]
+    assert not gaz.supported_by(town, {"中国"})  # 中国 backs no place: it is named everywhere
+
+
+@pytest.mark.parametrize(
+    ("name", "provinces"),
+    [
+        ("黑吉辽", ("黑龙江省", "吉林省", "辽宁省")),
+        ("粤港澳", ("广东省", "香港特别行政区", "澳门特别行政区")),
+        ("皖北", ("安徽省",)),
+        ("鲁西南", ("山东省",)),
+        ("京津", ()),  # two abbreviations side by side name the two, not a region
+        ("苏州", ()),
+    ],
+)
+def test_gazetteer_regions_by_province_abbreviations(name, provinces):
+    abbreviations = province_abbreviations()
+    directions = frozenset(tables.words("places/words.csv", "direction"))
+    assert region_provinces(name, abbreviations, directions) == provinces

@@ -209,3 +209,29 @@ def test_graph_seed_corpus_conforms(seed_corpus):
     conforms, report = validate(g)
     assert conforms, report[:3000]
     assert len(set(g.subjects(RDF.type, KG.Page))) == 5
+
+
+def test_graph_award_names_who_conferred_it() -> None:
+    from kg.model import Corpus, Entity, Evidence, PageMeta
+
+    ev = Evidence("p.txt", None, "市气象局被中国气象局表彰为先进单位。", 0, 18)
+    corpus = Corpus(
+        pages=[PageMeta(source="p.txt")],
+        entities=[
+            Entity("ORG", "昭通市气象局"),
+            Entity("ORG", "中国气象局"),
+            Entity("HONOR", "先进单位"),
+        ],
+        facts=[
+            Fact(
+                "AWARDED",
+                ("ORG", "昭通市气象局"),
+                ("HONOR", "先进单位"),
+                {"by": "中国气象局、不在图中的单位"},
+                ev,
+            ),
+        ],  # fmt: skip
+    )
+    g = build_graph(corpus)
+    (award,) = g.subjects(RDF.type, KG.Award)
+    assert set(g.objects(award, KG.awardedBy)) == {entity_iri("ORG", "中国气象局")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.link.places import PagePlaces
+from kg.link.places import PagePlaces, abbreviates
 from kg.link.spans import Key
 from kg.model import Entity
 
@@ -94,3 +94,76 @@ def test_link_places_adding_a_place_makes_its_entity_and_forms():
     assert places.forms["永善"] == "永善县"  # the short form
     assert places.chain_of("永善县")[:2] == ["永善县", "昭通市"]
     assert places.chain_levels(["永善县"])["city"] == "昭通市"
+
+
+def places_of(linked) -> dict[str, Entity]:
+    return {e.canonical: e for e in linked.entities if e.type == "PLACE"}
+
+
+def test_link_locality_keeping_its_city_lies_in_it(link_text):
+    text = "宁波加快建设宁波港。"
+    places = places_of(link_text(text, [("宁波", "PLACE"), ("宁波港", "PLACE")]))
+    assert places["宁波港"].parent == "宁波市"
+    assert places["宁波港"].level == "area"
+
+
+def test_link_place_lies_where_the_text_says_it_is(link_text):
+    # X位于Y: the gazetteer's 石龙村 lie elsewhere; the text places this one
+    text = "石龙村位于绥江县南岸镇西部。"
+    spans = [("石龙村", "PLACE"), ("绥江县", "PLACE"), ("南岸镇", "PLACE")]
+    places = places_of(link_text(text, spans))
+    assert places["石龙村"].parent == "南岸镇"
+
+
+def test_link_park_named_by_a_lake_is_the_lake(link_text):
+    text = "游客来到翠屏湖公园，翠屏湖景区人头攒动。"
+    places = places_of(link_text(text, [("翠屏湖公园", "PLACE"), ("翠屏湖景区", "PLACE")]))
+    assert set(places) == {"翠屏湖"}
+    assert places["翠屏湖"].mentions == {"翠屏湖公园", "翠屏湖景区"}
+    assert places["翠屏湖"].level == "natural"
+
+
+def test_link_region_of_provinces_holds_them(link_text):
+    text = "黑吉辽协同发展，吉林与辽宁省共同推进，皖北也在行动。"
+    spans = [("黑吉辽", "PLACE"), ("吉林", "PLACE"), ("辽宁省", "PLACE"), ("皖北", "PLACE")]
+    linked = link_text(text, spans)
+    places = places_of(linked)
+    assert places["黑吉辽"].parent is None
+    assert places["皖北"].parent == "安徽省"
+    assert linked.areas[("PLACE", "辽宁省")] == ("黑吉辽",)
+
+
+def test_link_locality_without_a_place_lies_in_the_articles(link_text):
+    text = "昭通市举办新年活动。市民来到人民广场健身，沿河游览渭河。"
+    spans = [("昭通市", "PLACE"), ("人民广场", "PLACE"), ("渭河", "PLACE")]
+    places = places_of(link_text(text, spans, home="昭通市"))
+    assert places["人民广场"].parent == "昭通市"  # a square lies in one division
+    assert places["渭河"].parent is None  # a river may cross them
+
+
+def test_link_landmark_is_not_the_town_named_after_it(link_text):
+    places = places_of(link_text("游客登上普陀山。", [("普陀山", "PLACE")]))
+    assert set(places) == {"普陀山"} and places["普陀山"].level == "natural"
+    places = places_of(
+        link_text("普陀区普陀山开展活动。", [("普陀区", "PLACE"), ("普陀山", "PLACE")])
+    )
+    assert "普陀山镇" in places  # its district right before it: the town
+
+
+@pytest.mark.parametrize(
+    ("short", "name", "ok"),
+    [
+        ("长三角", "长江三角洲", True),
+        ("苏州", "苏州工业园区", False),  # printed in it, not abbreviating it
+        ("三长", "长江三角洲", False),  # not in order
+    ],
+)
+def test_link_places_abbreviation(short, name, ok):
+    assert abbreviates(short, name) is ok
+
+
+def test_link_sentence_gives_no_parent_the_gazetteer_rules_out(link_text):
+    # every 朝阳区 lies in 北京市 or 长春市: naming 杭州 before it does not put it there
+    text = "在杭州，朝阳区代表团参观了西湖。"
+    places = places_of(link_text(text, [("杭州", "PLACE"), ("朝阳区", "PLACE")]))
+    assert places["朝阳区"].parent != "杭州市"

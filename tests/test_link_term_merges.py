@@ -23,6 +23,11 @@ def test_link_merge_terms_keeps_distinct_programmes():
         (["一张网", "党群一张网"], False, {}),
         (["一张网", "党群一张网"], True, {"一张网": "党群一张网"}),
         (["一张网", "党群一张网", "全域一张网"], True, {}),  # ends two names: not merged
+        (["警格+网格", "警格+网格管理模式"], True, {"警格+网格": "警格+网格管理模式"}),
+        (["两学一做", "两学一做学习教育", "两学一做红色讲堂"], True,
+         {"两学一做": "两学一做学习教育"}),  # the name plus a head noun wins
+        (["破难攻坚", "七大行动", "新一轮破难攻坚七大行动"], True,
+         {"破难攻坚": "新一轮破难攻坚七大行动", "七大行动": "新一轮破难攻坚七大行动"}),
     ],
 )  # fmt: skip
 def test_link_term_merges_one_name_written_two_ways(names, by_suffix, moves):
@@ -45,3 +50,14 @@ def test_link_term_merges_programme_variants(names, moves):
     first_seen = {k: i for i, k in enumerate(keys)}
     found = merge_variants(keys, first_seen)
     assert found == {("PROGRAM", a): ("PROGRAM", b) for a, b in moves.items()}
+
+
+def test_link_term_merges_a_document_named_by_its_suffix():
+    ents = [Entity("DOCUMENT", "海峡西岸经济区发展规划"), Entity("DOCUMENT", "规划")]
+    assert merge_terms(ents, by_suffix=True) == {
+        ("DOCUMENT", "规划"): ("DOCUMENT", "海峡西岸经济区发展规划")
+    }
+    assert (
+        merge_terms([Entity("PROGRAM", "规划"), Entity("PROGRAM", "发展规划")], by_suffix=True)
+        == {}
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from spacy.tokens import Span
 
 from kg.link.page import link_page
-from kg.link.terms import name_terms, scope_prefix, with_head_noun
+from kg.link.terms import name_terms, national_law, scope_prefix, with_head_noun
 from kg.model import Entity, Mention
 from kg.recognise.spans import SPANS_KEY
 
@@ -103,3 +105,26 @@ def test_link_terms_without_recogniser_names_stay_as_linked():
         entities,
         [(m, ("PROGRAM", "一张网"))],
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "official"),
+    [
+        ("大气污染防治法", "中华人民共和国大气污染防治法"),  # only the state makes laws
+        ("中华人民共和国大气污染防治法", "中华人民共和国大气污染防治法"),
+        ("党委会的工作方法", "党委会的工作方法"),  # a method, not a law
+        ("公共资源交易管理办法", "公共资源交易管理办法"),
+    ],
+)
+def test_link_terms_a_law_takes_the_state_name(name, official):
+    assert national_law(name) == official
+
+
+def test_link_terms_a_numbered_formula_takes_its_head_noun(one_article):
+    text = "召开“两学一做”学习教育工作会议，开设“两学一做”红色讲堂，“两学一做”专题会。"
+    page, art, mentions = one_article(text, [("两学一做", "PROGRAM")] * 3)
+    names = ["两学一做学习教育", "两学一做红色讲堂", "两学一做"]  # what kg_terms names them
+    mentions = [replace(m, canonical=n) for m, n in zip(mentions, names, strict=True)]
+    linked = link_page(page, [art], mentions)
+    # the bare mention joins the name plus head noun; the hall is a programme of its own
+    assert canon(linked, "PROGRAM") == ["两学一做学习教育", "两学一做红色讲堂"]

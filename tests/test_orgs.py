@@ -25,6 +25,7 @@ def spans(nlp, text: str, label: str) -> list[str]:
         ("大理州委", ["大理州委"]),
         ("市委组织部", ["市委组织部"]),
         ("由市人社局牵头", ["市人社局"]),
+        # the place recogniser takes 北京 where it opens LAC's ORG word
         ("毕业于北京大学", ["北京大学"]),
         ("会泽县公安局城关派出所", ["会泽县公安局城关派出所"]),
         ("国务院印发通知", ["国务院"]),

@@ -42,3 +42,13 @@ def test_place_rows_cache_of_another_layout_is_refused(tmp_path, monkeypatch):
     assert read_cache() is None
     cache.write_bytes(b"not marshal")
     assert read_cache() is None
+
+
+def test_place_rows_world_table_adds_countries_cities_and_aliases():
+    rows = PlaceRows.from_tables()
+    (austria,) = rows.by_name["奥地利"]
+    assert (
+        rows.parent[austria] == -1 and rows.name[rows.parent[rows.by_name["维也纳"][0]]] == "奥地利"
+    )
+    assert rows.by_name["中华人民共和国"] == [0] and rows.name[0] == "中国"
+    assert rows.aliases["巴新"] == rows.by_name["巴布亚新几内亚"][:1]

@@ -124,3 +124,84 @@ def test_relate_posts_one_person_two_posts_in_one_body_are_joined(relate_text):
     ]
     _, facts = relate_text(text, spans)
     assert triples(facts, "HOLDS_POST") == {("耿招敏", "大耆老村", "驻村第一书记、工作队队长")}
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        # people listed with 、 after one post phrase share it
+        ("会泽县水务局领导张明、李红、王刚出席。",
+         [("会泽县水务局", "ORG"), ("张明", "PERSON"), ("李红", "PERSON"), ("王刚", "PERSON")],
+         {("张明", "会泽县水务局", "领导"), ("李红", "会泽县水务局", "领导"),
+          ("王刚", "会泽县水务局", "领导")}),
+        # ... but not one with a word of its own before the name
+        ("会泽县水务局局长张明、村民李红出席。",
+         [("会泽县水务局", "ORG"), ("张明", "PERSON"), ("李红", "PERSON")],
+         {("张明", "会泽县水务局", "局长")}),
+        # a post heading a government: the 人民政府 where the page names it, else the place
+        ("市政府召开会议，市长王强主持，副市长刘洋出席。",
+         [("市政府", "ORG"), ("王强", "PERSON"), ("刘洋", "PERSON")],
+         {("王强", "昭通市人民政府", "市长"), ("刘洋", "昭通市人民政府", "副市长")}),
+        ("巧家县召开会议，副县长刘洋出席。", [("巧家县", "PLACE"), ("刘洋", "PERSON")],
+         {("刘洋", "巧家县", "副县长")}),
+        ("市政府召开会议，巧家县副县长刘洋出席。",
+         [("市政府", "ORG"), ("巧家县", "PLACE"), ("刘洋", "PERSON")],
+         {("刘洋", "巧家县", "副县长")}),
+        # titles before the name, each after its body
+        ("市委常委、组织部部长王建国出席。",
+         [("市委", "ORG"), ("组织部", "ORG"), ("王建国", "PERSON")],
+         {("王建国", "昭通市委", "常委"), ("王建国", "组织部", "部长")}),
+        # a post after the name, the organ before it
+        ("西南林业大学张红教授作报告。", [("西南林业大学", "ORG"), ("张红", "PERSON")],
+         {("张红", "西南林业大学", "教授")}),
+        ("张明局长率队调研。", [("张明", "PERSON")], set()),
+        # a title before the name names its body
+        ("总书记习近平强调，党中央高度重视。", [("习近平", "PERSON"), ("党中央", "ORG")],
+         {("习近平", "中共中央", "总书记")}),
+        # 党组书记、局长: the second post is the organ's own
+        ("会泽县水务局党组书记、局长张明说。会泽县水务局很忙。",
+         [("会泽县水务局党组", "ORG"), ("张明", "PERSON"), ("会泽县水务局", "ORG")],
+         {("张明", "会泽县水务局党组", "书记"), ("张明", "会泽县水务局", "局长")}),
+    ],
+)  # fmt: skip
+def test_relate_posts_lists_governments_titles_and_appositions(relate_text, text, spans, expected):
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == expected
+
+
+def test_relate_posts_a_party_unit_post_is_of_the_organ_named_last(relate_text):
+    text = "会泽县水务局开展活动，党委书记、局长张明讲话。"
+    spans = [("会泽县", "PLACE"), ("会泽县水务局", "ORG"), ("张明", "PERSON")]
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == {
+        ("张明", "会泽县水务局党委", "书记"),
+        ("张明", "会泽县水务局", "局长"),
+    }
+    assert ("会泽县水务局党委", "会泽县水务局", None) in triples(facts, "SUB_ORG_OF")
+    assert ("会泽县水务局党委", "会泽县", None) in triples(facts, "LOCATED_IN")
+
+
+def test_relate_posts_a_function_word_cuts_the_phrase_from_the_organ(relate_text):
+    text = "会泽县水务局队伍在党委书记、局长张明的带领下出发。"
+    spans = [("会泽县", "PLACE"), ("会泽县水务局", "ORG"), ("张明", "PERSON")]
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == {
+        ("张明", "会泽县水务局党委", "书记"),
+        ("张明", "会泽县水务局", "局长"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("走进会泽县青山村。王强找到村党支部书记李明了解情况。",
+         [("会泽县", "PLACE"), ("青山村", "PLACE"), ("王强", "PERSON"), ("李明", "PERSON")],
+         {("李明", "青山村党支部", "书记")}),
+        # after a function word only a plain post counts: here a verb's object is no phrase
+        ("会泽县城投集团参加。刘副县长在听取水务局局长张明汇报后讲话。",
+         [("会泽县城投集团", "ORG"), ("张明", "PERSON")], set()),
+    ],
+)  # fmt: skip
+def test_relate_posts_a_phrase_starts_after_a_function_word(relate_text, text, spans, expected):
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "HOLDS_POST") == expected

@@ -86,3 +86,71 @@ def test_relate_terms_a_document_without_an_issuing_cue_is_not_issued(relate_tex
     text = "市委学习《关于加强机关党建的实施意见》。"
     _, facts = relate_text(text, [("市委", "ORG"), ("关于加强机关党建的实施意见", "DOCUMENT")])
     assert triples(facts, "ISSUED") == set()
+
+
+def heads_of(facts, relation: str, tail: str) -> set[str]:
+    return {f.head[1] for f in facts if f.relation == relation and f.tail and f.tail[1] == tail}
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "tail", "heads"),
+    [
+        # the doer printed right before the deed verb, not the article's credited body
+        ("“局长直播带货”是市人社局就业局党支部打造“就业红娘”党建品牌。",
+         [("局长直播带货", "PROGRAM"), ("市人社局就业局党支部", "ORG"), ("就业红娘", "PROGRAM")],
+         "就业红娘", {"昭通市就业局党支部"}),
+        # a place the deed is done in is not its doer
+        ("市司法局到结对联系的黉门街社区开展“双报到”活动。",
+         [("市司法局", "ORG"), ("黉门街社区", "PLACE"), ("双报到", "PROGRAM")],
+         "双报到", {"昭通市司法局"}),
+        # a doer kg did not link is not the article's actor
+        ("自治区非公经济组织和社会组织工委以“531”归口党建为抓手。", [("531", "PROGRAM")],
+         "531", set()),
+        # a relative clause names the owner (市委提出的“…”), not the sentence's subject
+        ("工委紧扣市委提出的“五类民生实事”。", [("市委", "ORG"), ("五类民生实事", "PROGRAM")],
+         "五类民生实事", {"昭通市委"}),
+        # the writer's own place is the article's
+        ("宁夏党员学习。我区开展“三查三树”对照学。", [("宁夏", "PLACE"), ("三查三树", "PROGRAM")],
+         "三查三树", {"宁夏回族自治区"}),
+    ],
+)  # fmt: skip
+def test_relate_terms_promotes_goes_to_the_doer(relate_text, text, spans, tail, heads):
+    _, facts = relate_text(text, spans, kicker="市委市直机关工委")
+    assert heads_of(facts, "PROMOTES", tail) == heads
+
+
+def test_relate_terms_awarded_records_who_conferred_it(relate_text):
+    text = "昭通市气象局党组发挥作用，被中国气象局表彰为“全国气象部门先进单位”。"
+    spans = [("昭通市气象局党组", "ORG"), ("中国气象局", "ORG"), ("全国气象部门先进单位", "HONOR")]
+    _, facts = relate_text(text, spans)
+    (fact,) = [f for f in facts if f.relation == "AWARDED"]
+    assert fact.head[1] == "昭通市气象局党组" and fact.attrs.get("by") == "中国气象局"
+
+
+def test_relate_terms_awarded_across_listed_honours(relate_text):
+    text = (
+        "刘家村先后荣获“乡村旅游示范村”“休闲农业特色村”以及协会颁发的“游客喜爱的美丽乡村”等称号。"
+    )
+    spans = [("刘家村", "PLACE"), ("乡村旅游示范村", "HONOR"), ("休闲农业特色村", "HONOR"),
+             ("游客喜爱的美丽乡村", "HONOR")]  # fmt: skip
+    _, facts = relate_text(text, spans)
+    assert heads_of(facts, "AWARDED", "游客喜爱的美丽乡村") == {"刘家村"}
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "tail", "heads"),
+    [
+        ("认真落实党中央、国务院《关于支持海西建设的若干意见》。",
+         [("党中央", "ORG"), ("国务院", "ORG"), ("关于支持海西建设的若干意见", "DOCUMENT")],
+         "关于支持海西建设的若干意见", {"中共中央", "国务院"}),
+        ("西北政法大学教授围绕新修订的《大气污染防治法》作讲座。",
+         [("西北政法大学", "ORG"), ("大气污染防治法", "DOCUMENT")],
+         "中华人民共和国大气污染防治法", set()),  # a law the clause only talks about
+        ("电影《平凡的足球》由西安中环影视文化有限公司于2015年在延安进行拍摄。",
+         [("平凡的足球", "DOCUMENT"), ("西安中环影视文化有限公司", "ORG")],
+         "平凡的足球", {"西安中环影视文化有限公司"}),
+    ],
+)  # fmt: skip
+def test_relate_terms_issued_by_whom(relate_text, text, spans, tail, heads):
+    _, facts = relate_text(text, spans)
+    assert heads_of(facts, "ISSUED", tail) == heads

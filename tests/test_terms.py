@@ -18,29 +18,30 @@ from spacy.tokens import Doc
 
 from kg.errors import ModelError
 from kg.model import PageMeta
+from kg.recognise.lac import LAC_TOKENIZER
 from kg.recognise.spans import SPANS_KEY
 from kg.recognise.term_lexicon import Lexicon
 from kg.recognise.term_text import Term
 from kg.recognise.terms import add_term_spans  # importing it registers the kg_terms factory
-from kg.resources import pkuseg_model_dir
 from kg.text.clean import clean_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "gold"
 TYPES = ("PROGRAM", "HONOR", "DOCUMENT")
-# Floors a little below the figures measured on the seeds (see the report).
+# Floors a little below the figures measured on the seeds (see the report). A quote is a
+# programme only on positive evidence (a launching verb, a head noun, a numbered shape): the
+# seeds' uncued quotes (“局长直播带岗”得到了…) are given up for precision on other pages.
 FLOORS = {
-    "PROGRAM": {"p": 0.80, "r": 0.80},
+    "PROGRAM": {"p": 0.90, "r": 0.70},
     "HONOR": {"p": 0.90, "r": 0.85},
     "DOCUMENT": {"p": 0.90, "r": 0.80},
 }
 
 
 def build_terms_nlp() -> spacy.language.Language:
-    """A pkuseg ``zh`` pipeline with a sentencizer and kg_terms only."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
-    nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    """A ``zh`` pipeline on kg's segmenter (LAC) with a sentencizer and kg_terms only."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": LAC_TOKENIZER}}})
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_terms")
     nlp.get_pipe("kg_terms").initialize(nlp=nlp)
@@ -87,13 +88,19 @@ def predicted_entities(doc) -> list[dict]:
     return [{k: v for k, v in e.items() if k != "names"} for e in ents]
 
 
-def measure(nlp, *, verbose: bool = False) -> dict[str, dict[str, float]]:
-    """Per-type precision, recall and F1 over the seed pages, as score.py aligns them."""
+def measure(
+    nlp, *, verbose: bool = False, gold_dir: Path = GOLD, pages: Path = SEEDS
+) -> dict[str, dict[str, float]]:
+    """Per-type precision, recall and F1 over the seed pages (or the pages of ``gold_dir``
+    in ``pages``), as score.py aligns them."""
     score = _score_module()
     tally: dict[str, Counter] = {t: Counter() for t in TYPES}
-    for gold_path in sorted(GOLD.glob("*.json")):
+    for gold_path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        raw = (SEEDS / gold["doc"]).read_text(encoding="utf-8")
+        page = pages / gold["doc"]
+        if not page.exists():
+            page = pages / gold_path.with_suffix(".txt").name
+        raw = page.read_text(encoding="utf-8")
         text = clean_page(raw, PageMeta(source=gold["doc"])).text
         g_ents = [e for e in gold["entities"] if e["type"] in TYPES]
         p_ents = predicted_entities(nlp(text))
@@ -252,10 +259,48 @@ def test_terms_separate_quoted_programmes_stay_apart(nlp, text, unwanted):
         ("广泛宣传云南政务服务平台和投诉渠道。", "云南政务服务平台"),
         ("开展校园食品安全专项行动。", "校园食品安全专项行动"),
         ("实施农村供水保障三年行动。", "农村供水保障三年行动"),
+        # the object of a launching verb, which may hold verbs itself (破难攻坚)
+        ("指挥部在建设木兰溪下游防洪二期霞林段工程中加固木兰陂。", "木兰溪下游防洪二期霞林段工程"),
+        ("刘家村成功入选地理标志农产品保护工程。", "地理标志农产品保护工程"),
+        ("推进新一轮破难攻坚七大行动的顺利实施。", "新一轮破难攻坚七大行动"),
+        ("是开展党的群众路线教育实践活动的深入。", "党的群众路线教育实践活动"),
+        (
+            "组织完成了上一轮退耕还林工程、巩固退耕还林成果造林工程等项目。",
+            "巩固退耕还林成果造林工程",
+        ),
+        ("完善京津冀综合交通合作会商机制。", "京津冀综合交通合作会商机制"),  # a place names it
     ],
 )
 def test_terms_unquoted_programme_boundaries(nlp, text, name):
     assert ("PROGRAM", name) in {(label, m) for label, m, _ in terms_of(nlp, text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "木兰陂是我国古代一座大型水利工程。",  # a work, not a programme
+        "木兰陂拥有陂首枢纽工程和渠系工程。",  # a name and its verb: a clause, not a name
+        "研究建立生态环境保护协调机制。",  # a description of a mechanism
+        "找准学习教育的切入点。",
+        "制定乡村绿化规划。",  # a plan, not a named document
+    ],
+)
+def test_terms_unquoted_heads_without_evidence_name_nothing(nlp, text):
+    assert terms_of(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "name"),
+    [
+        ("起草京津冀协同发展规划和专项规划。", "DOCUMENT", "京津冀协同发展规划"),
+        ("教育就业处编印的2015年残疾人教育机构招生计划已经发放。", "DOCUMENT",
+         "2015年残疾人教育机构招生计划"),
+        ("安排部署我市国家卫生城市复审迎检工作。", "HONOR", "国家卫生城市"),
+        ("木兰陂为全国重点文物保护单位。", "HONOR", "全国重点文物保护单位"),
+    ],
+)  # fmt: skip
+def test_terms_unquoted_documents_and_honours(nlp, text, label, name):
+    assert (label, name) in {(lab, m) for lab, m, _ in terms_of(nlp, text)}
 
 
 @pytest.mark.parametrize(
@@ -351,6 +396,21 @@ def test_terms_lexicon_errors_name_the_file(tmp_path):
 def test_terms_seed_scores_above_floor(nlp):
     report = measure(nlp)
     for t, floor in FLOORS.items():
+        assert report[t]["p"] >= floor["p"], (t, report[t])
+        assert report[t]["r"] >= floor["r"], (t, report[t])
+
+
+DEV = ROOT.parent / "shared" / "dev"  # real articles of other sources, kept beside the checkout
+DEV_FLOORS = {"PROGRAM": {"p": 0.85, "r": 0.60}, "HONOR": {"p": 0.90, "r": 0.75}}
+
+
+@pytest.mark.skipif(
+    not (DEV / "gold").is_dir(),
+    reason="../shared/dev is absent (the dev articles are kept beside the checkout, not in it)",
+)
+def test_terms_dev_scores_above_floor(nlp):
+    report = measure(nlp, gold_dir=DEV / "gold", pages=DEV / "articles")
+    for t, floor in DEV_FLOORS.items():
         assert report[t]["p"] >= floor["p"], (t, report[t])
         assert report[t]["r"] >= floor["r"], (t, report[t])
 

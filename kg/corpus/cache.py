@@ -49,37 +49,30 @@ STALE_TMP_SECONDS = 24 * 3600  # a temporary file this old was left by a killed 
 # what importing them loads): a change to any of them, or to kg/data, gives every
 # page a new key. Changing how the graph is built or written (build, parts, export)
 # keeps the extraction cache and renews the graph's parts (``graph_version``).
-EXTRACTION_MODULES = (
-    "__init__", "atomic", "errors", "extract", "model", "resources",
-    "lexicon", "lexicon.gazetteer", "lexicon.organ_forms", "lexicon.place_rows", "lexicon.tables",
-    "link", "link.bare", "link.credits", "link.lexicon", "link.moves", "link.names",
-    "link.org_merges", "link.organ_index", "link.orgs", "link.page", "link.people", "link.place_mentions",
-    "link.places", "link.posts", "link.scope", "link.spans", "link.state", "link.term_merges",
-    "link.terms",
-    "recognise", "recognise.component", "recognise.lac", "recognise.matching",
-    "recognise.org_candidates", "recognise.org_names",
-    "recognise.orgs", "recognise.persons", "recognise.pipeline", "recognise.places",
-    "recognise.quotes", "recognise.spans", "recognise.term_lexicon", "recognise.term_text",
-    "recognise.terms", "recognise.unquoted",
-    "relate", "relate.credits", "relate.evidence", "relate.facts", "relate.lexicon",
-    "relate.page", "relate.posts", "relate.structure", "relate.subjects", "relate.terms",
-    "relate.view",
-    "text", "text.bylines", "text.chars", "text.clean", "text.furniture", "text.heads",
-    "text.lines", "text.pairing", "text.paragraphs", "text.read", "text.split", "text.tables",
-    "text.traced",
-)  # fmt: skip
-GRAPH_MODULES = (
-    "corpus", "corpus.parts", "export", "export.rdf",
-    "graph", "graph.namespaces", "graph.oxigraph", "graph.quads", "graph.rdf", "graph.terms",
-    "graph.view",
-    "link.registry",
-)  # fmt: skip
+# What a page's extraction runs: these top-level modules and every module of these
+# packages (tests/test_cache.py checks that importing the stages loads nothing else);
+# a change to any of them, or to kg/data, gives every page a new key. The graph's
+# modules renew the graph's parts only (``graph_version``).
+EXTRACTION_TOP = ("__init__", "atomic", "errors", "extract", "model", "resources")
+EXTRACTION_PACKAGES = ("lexicon", "link", "recognise", "relate", "text")
+GRAPH_TOP = ("corpus/__init__", "corpus/parts", "export/__init__", "export/rdf", "link/registry")
+GRAPH_PACKAGES = ("graph",)
 
 
-def _module_file(root: Path, name: str) -> Path:
-    """The source file of module ``kg.<name>`` (a package's ``__init__.py``)."""
-    path = root / name.replace(".", "/")
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+def _files(root: Path, top: tuple[str, ...], packages: tuple[str, ...]) -> list[Path]:
+    files = {root / f"{name}.py" for name in top}
+    files |= {f for package in packages for f in (root / package).rglob("*.py")}
+    return sorted(files)
+
+
+def extraction_files(root: Path) -> list[Path]:
+    """The source files of a page's extraction (the graph's reduce step left out)."""
+    return [f for f in _files(root, EXTRACTION_TOP, EXTRACTION_PACKAGES) if f.name != "registry.py"]
+
+
+def graph_files(root: Path) -> list[Path]:
+    """The source files that turn results into quads and serialisations."""
+    return _files(root, GRAPH_TOP, GRAPH_PACKAGES)
 
 
 def _digest_files(files: list[Path], root: Path) -> str:
@@ -95,7 +88,7 @@ def _digest_files(files: list[Path], root: Path) -> str:
 def pipeline_version() -> str:
     """A string that changes whenever kg's version, its extraction code or its data files change."""
     root = Path(kg.__file__).resolve().parent
-    files = [_module_file(root, m) for m in EXTRACTION_MODULES]
+    files = extraction_files(root)
     files += sorted(p for p in (root / "data").rglob("*") if p.is_file())
     return f"kg-{kg.__version__}-c{CACHE_FORMAT}-{_digest_files(files, root)}"
 
@@ -104,7 +97,7 @@ def pipeline_version() -> str:
 def graph_version() -> str:
     """``pipeline_version`` plus the code that turns results into quads and serialisations."""
     root = Path(kg.__file__).resolve().parent
-    files = [_module_file(root, m) for m in GRAPH_MODULES]
+    files = graph_files(root)
     return f"{pipeline_version()}-g{_digest_files(files, root)}"
 
 

@@ -17,6 +17,7 @@ The same type and canonical name always give the same IRI.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 
 from rdflib import Graph, Namespace, URIRef
@@ -106,6 +107,8 @@ def _iri_safe(ch: str) -> bool:
     o = ord(ch)
     if o < 0x80:
         return ch.isalnum() or ch in "-._~"
+    if unicodedata.category(ch) == "Cf":
+        return False  # bidi controls and other invisible format characters (RFC 3987)
     return (
         0xA0 <= o <= 0xD7FF
         or 0xF900 <= o <= 0xFDCF

@@ -263,6 +263,9 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: Set[Key]) -> Iterato
     yield node, RDF.predicate, prop, graph
     yield node, RDF.object, tail, graph
     yield from _fact_attribute_quads(node, attrs, graph)
+    for body in attrs.get("by", "").split("、"):
+        if ("ORG", body) in known:  # who conferred an award, where the text says
+            yield node, KG.awardedBy, cached_entity_iri("ORG", body), graph
     if fact.relation == "HOLDS_POST" and "post" in attrs:
         yield from _post_quads(head, tail, fact.tail, attrs["post"], graph)
     if ev is not None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
+from kg.lexicon import tables
 from kg.lexicon.place_rows import (
     AUTONOMOUS_SUFFIXES,
     LEVELS,
@@ -37,6 +39,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+ROOT = 0  # the row of 中国, the root of the divisions
 _lock = threading.Lock()
 _loaded: Gazetteer | None = None
 
@@ -162,13 +165,20 @@ class Gazetteer:
         return forms
 
     def supported_by(self, uid: int, names: AbstractSet[str]) -> bool:
-        """Whether an ancestor of row ``uid`` (below the country) is named in ``names``."""
+        """Whether an ancestor of row ``uid`` is named in ``names``: below the country,
+        or a foreign country (东京 after 日本; 中国 backs no place, it is named everywhere)."""
         for anc in self.ancestors(uid):
+            named = not self.surfaces(anc).isdisjoint(names)
             if self._level[anc] <= RANK["country"]:
-                return False
-            if not self.surfaces(anc).isdisjoint(names):
+                return named and anc != ROOT
+            if named:
                 return True
         return False
+
+    def foreign(self, uid: int) -> bool:
+        """Whether row ``uid`` is a foreign country or lies in one."""
+        top = ([uid, *self.ancestors(uid)])[-1]
+        return top != ROOT
 
     def support(self, uid: int, context: list[str]) -> float:
         """How strongly places named in ``context`` (nearest first) back row ``uid``."""
@@ -227,3 +237,27 @@ class Gazetteer:
         return sorted(
             n for n, r in zip(self._name, self._level, strict=True) if r == RANK["country"]
         )
+
+
+ABBREVIATIONS = "places/abbreviations.csv"
+
+
+def province_abbreviations() -> dict[str, str]:
+    """One-character abbreviation -> provincial-level division (冀 -> 河北省)."""
+    rows = tables.load_table(ABBREVIATIONS).records("province", "abbreviation")
+    return {r["abbreviation"]: r["province"] for r in rows}
+
+
+def region_provinces(
+    name: str, abbreviations: Mapping[str, str], directions: AbstractSet[str]
+) -> tuple[str, ...]:
+    """The provinces a region's name is made of (黑吉辽 → 黑龙江省, 吉林省, 辽宁省; 皖北 → 安徽省).
+
+    A name of three or more abbreviations names a region of those provinces; one
+    abbreviation and a direction, a part of that province. Other names give ().
+    """
+    if len(name) >= 3 and all(c in abbreviations for c in name):
+        return tuple(dict.fromkeys(abbreviations[c] for c in name))
+    if len(name) >= 2 and name[0] in abbreviations and name[1:] in directions:
+        return (abbreviations[name[0]],)
+    return ()

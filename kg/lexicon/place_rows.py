@@ -1,8 +1,9 @@
 """The gazetteer's rows: read from kg's place tables, or from their cached parse.
 
 The table is ``kg/data/places/china_location.csv.gz`` (five levels, from
-jionlp; see ``scripts/build_gazetteer.py``) plus ``places/extra.csv``: the
-country, foreign countries, and divisions set up after jionlp's snapshot.
+jionlp; see ``scripts/build_gazetteer.py``) plus ``places/world.csv`` (foreign
+countries and their main cities, also from jionlp; see ``scripts/build_world.py``)
+and ``places/extra.csv`` (divisions set up after jionlp's snapshot).
 Levels, their ranks and the type suffixes a name may drop are those of
 ``places/levels.csv`` and ``places/words.csv``. The parsed rows are cached
 (marshal) next to the pkuseg model; a change to any of these files rebuilds them.
@@ -31,10 +32,11 @@ VILLAGE_SUFFIXES = tables.words("places/words.csv", "strip_village")
 AUTONOMOUS_SUFFIXES = tuple((w.word, w.plain) for w in tables.place_words("level") if w.plain)
 
 MAIN_TABLE = "places/china_location.csv.gz"
+WORLD_TABLE = "places/world.csv"
 EXTRA_TABLE = "places/extra.csv"
 # the parsed gazetteer is cached; a change to any of these files rebuilds it
-SOURCES = (MAIN_TABLE, EXTRA_TABLE, "places/levels.csv", "places/words.csv")
-CACHE_VERSION = "2"
+SOURCES = (MAIN_TABLE, WORLD_TABLE, EXTRA_TABLE, "places/levels.csv", "places/words.csv")
+CACHE_VERSION = "3"
 
 
 def strip_suffix(name: str, level: str) -> str | None:
@@ -57,6 +59,8 @@ class PlaceRows:
     parent: list[int] = field(default_factory=list)  # row of the direct parent, or -1
     by_name: dict[str, list[int]] = field(default_factory=dict)  # full name -> rows
     by_short: dict[str, list[int]] = field(default_factory=dict)  # short form -> rows
+    # another full name of a row (中华人民共和国 → 中国), indexed with the names
+    aliases: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def from_tables(cls) -> PlaceRows:
@@ -67,6 +71,7 @@ class PlaceRows:
         """
         rows = cls()
         rows._read_main()
+        rows._read_world()
         rows._read_extra()
         rows._index()
         return rows
@@ -93,6 +98,24 @@ class PlaceRows:
                 stack.pop()
             uid = self._add(rank, name, code, short, stack[-1][1])
             stack.append((rank, uid))
+
+    def _read_world(self) -> None:
+        """Add ``places/world.csv``: foreign countries (aliases too) and their main cities."""
+        table = tables.load_table(WORLD_TABLE)
+        countries = {self.name[0]: 0}  # the root row is 中国
+        for i, row in enumerate(table.records("level", "name", "alias", "country")):
+            level, name = row["level"], row["name"]
+            if level == "country":
+                if name not in countries:
+                    countries[name] = self._add(RANK["country"], name, "", "", -1)
+                uid = countries[name]
+            elif level == "city" and row["country"] in countries:
+                uid = self._add(RANK["city"], name, "", "", countries[row["country"]])
+            else:
+                expected = "a country, or a city after its country"
+                raise table.error(i, f"{level} {name!r}: expected {expected}")
+            if row["alias"]:
+                self.aliases.setdefault(row["alias"], []).append(uid)
 
     def _read_extra(self) -> None:
         """Add ``places/extra.csv``: ``level name code short parent-path replaces``."""
@@ -157,6 +180,8 @@ class PlaceRows:
                 bare = strip_suffix(name, "town")
                 if bare:
                     by_short.setdefault(bare, []).append(uid)
+        for alias, uids in self.aliases.items():
+            by_name.setdefault(alias, []).extend(uids)
         self.by_name, self.by_short = by_name, by_short
 
 

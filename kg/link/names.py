@@ -20,7 +20,7 @@ TERM_TYPES = ("PROGRAM", "HONOR", "DOCUMENT")  # entity types named by a term, n
 NORM_DROP = re.compile(r"[\s\"'“”‘’《》〈〉「」『』【】、，,·•]")
 ORDINALS = set(tables.chars("ordinal"))
 MISPRINT_RATIO = 85.0
-PUBLISHER = "社"  # a newspaper's publisher: 日报 → 日报社
+MEDIA = "media"  # organs/heads.csv kind of a medium's publisher (日报社)
 # the term of an elected body between its place and its name (第六届, 十一届)
 TERM = re.compile(
     f"第?[{tables.chars('ordinal')}]+(?:{'|'.join(tables.words('organs/words.csv', 'term'))})"
@@ -100,9 +100,23 @@ def expand_abbreviations(name: str, *, level: str | None = None, year: int | Non
 
 
 def with_publisher(name: str) -> str:
-    """A newspaper named as an organisation is its publisher (天津日报 → 天津日报社)."""
-    papers = tables.words("organs/words.csv", "newspaper")
-    return name + PUBLISHER if name.endswith(papers) else name
+    """A medium named as an organisation is its publisher (天津日报 → 天津日报社).
+
+    A media head of organs/heads.csv less its last character ends the titles of the
+    media it publishes (日报社 → 日报).
+    """
+    heads = _media_heads()
+    if name.endswith(heads):
+        return name
+    head = next((h for h in heads if name.endswith(h[:-1]) and len(name) > len(h)), None)
+    return name + head[-1] if head else name
+
+
+@lru_cache(maxsize=1)
+def _media_heads() -> tuple[str, ...]:
+    rows = tables.load_table("organs/heads.csv").records("head", "kind")
+    heads = {r["head"] for r in rows if r["kind"] == MEDIA and len(r["head"]) > 2}
+    return tuple(sorted(heads, key=lambda h: (-len(h), h)))
 
 
 def without_term(name: str) -> str:

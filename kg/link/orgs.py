@@ -105,7 +105,7 @@ class OrgNamer:
             return head + COMMITTEE_CHAR + fixed  # 区政法委 is the 区委's 政法委员会
         if head and org_kind(head + fixed) != PARTY_KIND:
             head = self.with_city(head)
-        return head + with_publisher(fixed)
+        return with_publisher(head + fixed)
 
     def is_place(self, name: str) -> bool:
         """Whether ``name`` is one or more places, one after another (宝山区, 上海市宝山区)."""

@@ -1,21 +1,25 @@
 """Place mentions to places, and where each place lies.
 
 A mention is resolved by the gazetteer (or as a short form of a place the
-page names in full); a bare short name of a town or village is kept only
-when the page supports it. Parents come from the gazetteer, then from the
-text: a name chain (``鲁甸县龙头山镇``), an anaphor (``该镇红星村``), or the
-higher-level place named before it in its sentence.
+page names in full, or as a named locality: 楠溪江, 粤港澳); a bare short name
+of a town or village is kept only when the page supports it. Parents come
+from the gazetteer, then from the text: a name chain (``鲁甸县龙头山镇``), an
+anaphor (``该镇红星村``), ``X位于Y``, the place that opens a locality's own name
+(宁波港), the higher-level place named before it in its sentence, and for a
+locality that lies in one division, the place its article is about.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 
 from kg.lexicon import tables
 from kg.link.bare import BARE_LEVELS
 from kg.link.names import clean_surface, place_level
-from kg.link.places import UNNAMED_SHORT, PlaceInfo
+from kg.link.places import UNNAMED_SHORT, PlaceInfo, locality_head, region_of
+from kg.link.scope import article_scope
 from kg.link.spans import SENTENCE_END, Key
 from kg.link.state import PageLinking
 from kg.model import Mention
@@ -28,24 +32,51 @@ PLACE_ANAPHORS = tuple(
 )
 ANAPHOR = re.compile("该(" + "|".join(map(re.escape, PLACE_ANAPHORS)) + ")$")
 CHAIN_REACH = 12  # characters before a mention a name chain's parent may take
+LOCATED_AT = tables.words("places/words.csv", "located_at")  # 石龙村位于南岸镇
+SCOPE_LEVELS = ("city", "county")  # the divisions a locality lies in when the text names none
 
 
 def link_places(run: PageLinking) -> None:
     """Link every place mention, then give places the parents the text names."""
     place_ms = run.labelled("PLACE")
-    # Full names first, so short forms can find them.
-    ordered = sorted(place_ms, key=lambda m: (place_level(clean_surface(m.text)) is None, m.start))
+    # Full names and named localities first, so short forms can find them.
+    ordered = sorted(
+        place_ms,
+        key=lambda m: (
+            place_level(clean_surface(m.text)) is None,
+            locality_head(clean_surface(m.text)) is None,
+            m.start,
+        ),
+    )
     named = named_places(run)
     for m in ordered:
         surface = clean_surface(m.text)
         info = run.places.resolve(surface, context_places(run, m))
-        if not plausible_short(run, surface, info, named):
+        before = text_parent(run, m)
+        info = landmark_or_division(run, surface, info, before)
+        if not plausible_short(run, surface, info, named | ({before} if before else set())):
             logger.debug("%s: short place %r -> %s unsupported by the page; dropped",
                          run.page.meta.source, surface, info.canonical)  # fmt: skip
             continue
         run.links.append((m, run.places.add(info, surface)))
     parents_from_chains(run)
+    parents_from_names(run)
     parents_from_sentences(run)
+    parents_from_scope(run)
+    regions_of_provinces(run)
+
+
+def landmark_or_division(
+    run: PageLinking, surface: str, info: PlaceInfo, before: str | None
+) -> PlaceInfo:
+    """A town or village named after a landmark (普陀山镇, 人民广场街道) is meant by the
+    landmark's name only where its county is printed right before it (普陀区普陀山);
+    otherwise the name is the landmark's."""
+    if info.level not in ("town", "village") or surface == info.canonical:
+        return info
+    if before is not None and before == info.parent or locality_head(surface) is None:
+        return info
+    return run.places.locality(surface) or info
 
 
 def named_places(run: PageLinking) -> set[str]:
@@ -73,7 +104,8 @@ def plausible_short(run: PageLinking, surface: str, info: PlaceInfo, named: set[
         return True
     if info.canonical in named:
         return True
-    return info.parent is not None and any(p in named for p in run.places.chain_of(info.parent))
+    chain = info.ancestors or tuple(run.places.chain_of(info.parent) if info.parent else ())
+    return any(p in named for p in chain)
 
 
 def context_places(run: PageLinking, m: Mention) -> list[str]:
@@ -92,11 +124,12 @@ def context_places(run: PageLinking, m: Mention) -> list[str]:
 
 
 def parents_from_chains(run: PageLinking) -> None:
-    """Name chains in the text (永善县红光安置区, 该镇红星村) give parents the gazetteer lacks."""
+    """Name chains in the text (永善县红光安置区, 该镇红星村, 石龙村位于南岸镇) give parents
+    the gazetteer lacks."""
     for m, key in list(run.links):
         if key[0] != "PLACE":
             continue
-        chained = text_parent(run, m)
+        chained = located_parent(run, m) or text_parent(run, m)
         parent = chained or anaphor_parent(run, m)
         info = run.places.known[key[1]]
         if parent is not None and parent != info.canonical:
@@ -119,6 +152,78 @@ def _place_under(run: PageLinking, key: Key, parent: str, *, by_chain: bool) -> 
         # the text's own chain (X县Y镇Z村) beats a namesake the gazetteer
         # found elsewhere; the namesake's code is not this place's
         info.parent, info.code = parent, None
+
+
+def located_parent(run: PageLinking, m: Mention) -> str | None:
+    """The place ``X位于Y`` puts ``m`` in: the last of the places named one after another."""
+    text = run.page.text
+    word = next((w for w in LOCATED_AT if text.startswith(w, m.end)), None)
+    if word is None:
+        return None
+    at = m.end + len(word)
+    starts = {o.start: (o, k) for o, k in run.links if k[0] == "PLACE" and o.article == m.article}
+    found = None
+    while at in starts:
+        o, k = starts[at]
+        found, at = k[1], o.end
+    return found
+
+
+def parents_from_names(run: PageLinking) -> None:
+    """A locality whose own name opens with a place (宁波港, 昆山开发区) lies in it."""
+    for canonical, info in sorted(run.places.known.items()):
+        head = locality_head(canonical)
+        if info.parent is not None or head is None or not head.own_place:
+            continue
+        chain = [c for _, _, c in run.places.prefix(canonical[: -len(head.head)])]
+        if chain:
+            info.parent = chain[-1]
+
+
+def parents_from_scope(run: PageLinking) -> None:
+    """A locality that lies in one division, with no place named for it, lies in the place
+    its article is about, else in the county or city the article names most."""
+    scopes: dict[int, list[str]] = {}
+    for m, key in list(run.links):
+        info = run.places.known.get(key[1]) if key[0] == "PLACE" else None
+        head = locality_head(key[1])
+        if info is None or info.parent is not None or head is None or not head.local:
+            continue
+        art = run.articles.get(m.article)
+        if art is None:
+            continue
+        if m.article not in scopes:
+            about = article_scope(run, art)[0]
+            scopes[m.article] = [p for p in (about, most_named(run, m.article)) if p]
+        rank = tables.rank(info.level)
+        for place in scopes[m.article]:
+            if place != key[1] and tables.rank(run.places.level_of(place)) < rank:
+                info.parent = place
+                break
+
+
+def most_named(run: PageLinking, article: int) -> str | None:
+    """The county or city an article names most often (the lower level on a tie)."""
+    counts: Counter[str] = Counter(
+        k[1]
+        for o, k in run.links
+        if k[0] == "PLACE" and o.article == article and run.places.level(k[1]) in SCOPE_LEVELS
+    )
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda p: (counts[p], tables.rank(run.places.level(p))))
+
+
+def regions_of_provinces(run: PageLinking) -> None:
+    """A province whose abbreviation names a region on the page (粤港澳) lies in it."""
+    for key in sorted(k for k in run.entities if k[0] == "PLACE"):
+        provinces = region_of(key[1])
+        if len(provinces) < 2:
+            continue
+        for province in provinces:
+            member = ("PLACE", province)
+            if member in run.entities and key[1] not in run.places.areas[member]:
+                run.places.areas[member].append(key[1])
 
 
 def text_parent(run: PageLinking, m: Mention) -> str | None:
@@ -152,12 +257,28 @@ def anaphor_parent(run: PageLinking, m: Mention) -> str | None:
 
 
 def parents_from_sentences(run: PageLinking) -> None:
-    """A place the gazetteer lacks lies in the place named before it in its sentence."""
+    """A place the gazetteer lacks lies in the place named before it in its sentence
+    (not a locality that may cross divisions: a river, a highway)."""
     for m, key in list(run.links):
         found = run.places.known.get(key[1]) if key[0] == "PLACE" else None
         if found is None or found.parent is not None or found.level in ("country", "natural"):
             continue
-        found.parent = enclosing_place(run, m, found)
+        head = locality_head(key[1])
+        if head is not None and not head.local:
+            continue
+        parent = enclosing_place(run, m, found)
+        if parent is not None and not _may_lie_in(run, key[1], parent):
+            continue
+        found.parent = parent
+
+
+def _may_lie_in(run: PageLinking, name: str, parent: str) -> bool:
+    """Whether a division the gazetteer knows by ``name`` may lie in ``parent``: not when
+    every place of that name lies elsewhere (宝山区 named after 苏州 lies in 上海 or 双鸭山)."""
+    places = run.places.gaz.candidates(name)
+    return not places or any(
+        parent in (p.name for p in run.places.gaz.chain(place)) for place in places
+    )
 
 
 def enclosing_place(run: PageLinking, m: Mention, info: PlaceInfo) -> str | None:

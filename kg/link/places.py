@@ -11,18 +11,21 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
-from kg.lexicon.gazetteer import Place
+from kg.lexicon.gazetteer import RANK, Place
 from kg.link.lexicon import gazetteer
 from kg.link.names import place_level, place_short
 from kg.link.spans import Key
 from kg.model import Entity
+from kg.recognise.localities import LocalityHead, LocalityTables
 
 logger = logging.getLogger(__name__)
 
 # levels whose short form (安置, 赤水) is no name of its own
 UNNAMED_SHORT = ("area", "natural")
 CHAIN_MAX = 8  # ancestors followed at most (country, province, … village)
+VILLAGE_RANK = RANK["village"]
 
 
 @dataclass
@@ -34,6 +37,34 @@ class PlaceInfo:
     code: str | None
     parent: str | None
     short: str | None
+    ancestors: tuple[str, ...] = ()  # the gazetteer's chain above it, nearest first
+
+
+@lru_cache(maxsize=1)
+def locality_tables() -> LocalityTables:
+    """The generic terms of named localities and the province abbreviations (kg's tables)."""
+    return LocalityTables.shipped()
+
+
+def locality_head(name: str) -> LocalityHead | None:
+    """The generic term that makes ``name`` a named locality (楠溪江: 江), if any."""
+    head = locality_tables().head_of(name)
+    return head if head is not None and len(name) > len(head.head) else None
+
+
+def region_of(name: str) -> tuple[str, ...]:
+    """The provinces whose abbreviations name the region ``name`` (粤港澳, 皖北), or ()."""
+    return locality_tables().region(name)
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """Whether ``short`` abbreviates ``name``: its first character, then characters of
+    ``name`` in order, skipping some (长三角 of 长江三角洲; 苏州 does not abbreviate
+    苏州高新区, it is printed in it)."""
+    if len(short) < 2 or short in name or not name.startswith(short[0]):
+        return False
+    rest = iter(name)
+    return all(c in rest for c in short)
 
 
 class PagePlaces:
@@ -51,19 +82,56 @@ class PagePlaces:
         """Canonical place for a surface name, with level, code and parent."""
         if name in self.forms:
             return self.known[self.forms[name]]
+        # a village's name without 村 (王家庙) does not make a temple a village
+        uids = self.gaz.full_name_uids(name) + self.gaz.short_name_uids(name)
+        if all(self.gaz.rank(u) >= VILLAGE_RANK for u in uids):
+            local = self.locality(name)
+            if local is not None:
+                return local
         place: Place | None = self.gaz.resolve(name, context=context)
+        abbreviated = self.abbreviated(name, place, context)
+        if abbreviated is not None:
+            return abbreviated
         if place is None:
             cands = self.gaz.candidates(name)
             if len(cands) == 1:
                 place = cands[0]
         if place is not None:
+            chain = tuple(p.name for p in self.gaz.chain(place)[1:])
             return PlaceInfo(place.name, place.level, place.code, place.parent,
-                             place.short or place_short(place.name))  # fmt: skip
+                             place.short or place_short(place.name), chain)  # fmt: skip
         # A short form of a place named in full elsewhere on the page (永善 -> 永善县).
         for _canon, info in sorted(self.known.items()):
             if info.short == name:
                 return info
         return PlaceInfo(name, place_level(name), None, None, place_short(name))
+
+    def locality(self, name: str) -> PlaceInfo | None:
+        """A named locality the gazetteer lacks: a region (皖北 → 安徽省), a name with a
+        generic term (楠溪江), or a park or scenic area named by a natural feature alone,
+        which is that feature (玄武湖公园 → 玄武湖)."""
+        provinces = region_of(name)
+        if provinces:
+            return PlaceInfo(name, "area", None, provinces[0] if len(provinces) == 1 else None,
+                             None)  # fmt: skip
+        head = locality_head(name)
+        if head is None:
+            return None
+        feature = name[: -len(head.head)]
+        inner = locality_head(feature)
+        if head.feature and inner is not None and inner.level == "natural":
+            return self.known.get(feature) or PlaceInfo(feature, "natural", None, None, None)
+        return PlaceInfo(name, head.level, None, None, None)
+
+    def abbreviated(self, name: str, place: Place | None, context: list[str]) -> PlaceInfo | None:
+        """The named locality on the page that ``name`` abbreviates (长三角 of 长江三角洲),
+        where ``name`` is the short form of a gazetteer ``place`` the text does not back."""
+        if place is None or place.name == name or self.gaz.support(place.uid, context) > 0:
+            return None
+        for canonical, info in sorted(self.known.items()):
+            if info.level in UNNAMED_SHORT and abbreviates(name, canonical):
+                return info
+        return None
 
     def add(self, info: PlaceInfo, surface: str | None) -> Key:
         """Record a place and the form printed for it; its entity's key."""
@@ -166,6 +234,9 @@ class PagePlaces:
     def chain_of(self, canonical: str) -> list[str]:
         """``canonical`` and its known ancestors, nearest first."""
         out = [canonical]
+        info = self.known.get(canonical)
+        if info is not None and info.ancestors and info.parent == info.ancestors[0]:
+            return [canonical, *info.ancestors[: CHAIN_MAX - 1]]
         while len(out) < CHAIN_MAX:
             info = self.known.get(out[-1])
             parent = info.parent if info else None

@@ -1,11 +1,16 @@
-"""Post phrases before a person, and the units they name (the last linking family).
+"""Post phrases next to a person, and the units they name (the last linking family).
 
-``红光派出所所长刘永旺``: the phrase ``所长`` follows the organ it is a post of.
+``红光派出所所长刘永旺``: the phrase ``所长`` follows the organ it is a post of;
+``西北政法大学张三教授``: the post follows the name, the organ stands before it.
 A phrase may name its unit by itself: with a bare level word (``社区党委书记``
 after 青松社区 is a post of 青松社区党委, an organ the page implies without
-naming it, made here), or by its head (``局党组书记``, ``该行行长``: the last
-such body named before). Relation extraction reads the phrases and units
-from the ``LinkedPage`` and only decides whose post is whose.
+naming it, made here; ``副市长`` heads the city's 人民政府 where the page names
+it, else the city), by its head (``局党组书记``, ``该行行长``: the last such body
+named before; ``局长`` after ``…局党组书记、`` is the organ's own), as a title
+(``总书记`` → 中共中央), or as a party unit's post (``党委书记``: the 党委 of the
+organ named last, made here). People listed with 、 after one phrase share it.
+Relation extraction reads the phrases and units from the ``LinkedPage`` and
+only decides whose post is whose.
 """
 
 from __future__ import annotations
@@ -23,16 +28,39 @@ from kg.link.spans import Key, Link, in_span, paragraph_start, sentence_bounds
 from kg.model import CleanPage, Entity, Mention
 
 POST_MODIFIER_MAX = 6  # characters a post word's modifier may have (驻村第一书记)
+NEAR_SENTENCES = 2  # sentences before a person whose last organ a party unit may be of
 ONE_PERSON = tables.pattern("one_person")  # 一名, 一位 before a post
 NAME_JOINERS = tables.words("text/words.csv", "joins_names")  # 张三和李四书记
 PHRASE_STOPS = '，,。；;：:、（()）“”"'  # punctuation a post phrase does not cross
 PARTY = "党"  # a party sub-unit's name holds this character (党组, 机关党委)
+LIST_JOINER = "、"  # between the names of people listed after one post
+POSSESSIVE = "的"  # 红光派出所的民警: the post of the body before it
 
 
 @lru_cache(maxsize=1)
 def post_words() -> tuple[str, ...]:
     """The post words of ``people/roles.csv`` (书记, 所长…), longest first."""
     return longest_first({r.word for r in tables.roles("post")})
+
+
+@lru_cache(maxsize=1)
+def _function_chars() -> frozenset[str]:
+    """Function words no post phrase holds (在, 对, 由…): text/characters.csv's name_stop
+    without 的 (红光派出所的民警) and the words joining names (和, 与)."""
+    joined = "".join(NAME_JOINERS)
+    return frozenset(c for c in tables.chars("name_stop") if c not in joined and c != POSSESSIVE)
+
+
+@lru_cache(maxsize=1)
+def government_posts() -> dict[str, str]:
+    """Posts that head the people's government of their place (副市长 → 人民政府), from roles.csv."""
+    return {r.word: r.body for r in tables.roles("government")}
+
+
+@lru_cache(maxsize=1)
+def titled_bodies() -> dict[str, str]:
+    """Titles that name their body by themselves (总书记 → 中共中央), from roles.csv."""
+    return {r.word: r.body for r in tables.roles("title")}
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +80,7 @@ def parse_posts(text: str) -> str | None:
     """``text`` as a post phrase (``驻村第一书记``), or None if it does not end with a post word."""
     t = clean_surface(text)
     # 红光派出所的民警代开全, 正在执勤的民警代开全: the post is what follows 的
-    t = re.sub("^" + ONE_PERSON, "", t.rsplit("的", 1)[-1])
+    t = re.sub("^" + ONE_PERSON, "", t.rsplit(POSSESSIVE, 1)[-1])
     for post in post_words():
         if t.endswith(post) and len(t) - len(post) <= POST_MODIFIER_MAX:
             if re.fullmatch(r"[\u4e00-\u9fff（）()]+", t):
@@ -73,6 +101,7 @@ class PostPhrase:
     body: Key | None = None  # the organ or place printed right before it
     unit: Key | None = None
     word: str | None = None
+    after: bool = False  # printed after the name (西北政法大学张三教授, 张三局长)
 
 
 def phrases_before(text: str, links: Sequence[Link], m: Mention) -> list[tuple[Key | None, str]]:
@@ -97,7 +126,7 @@ def phrases_before(text: str, links: Sequence[Link], m: Mention) -> list[tuple[K
         lo = _phrase_start(text, s, pos, ends.keys() | people_end)
         if lo in people_end and lo not in ends:
             lo += next((len(c) for c in NAME_JOINERS if text.startswith(c, lo)), 0)
-        post = parse_posts(text[lo:pos])
+        lo, post = _phrase_from(text, lo, pos)
         if post is None:
             break  # a post word after a modifier that is itself a body's name
         tail = ends.get(lo)
@@ -107,6 +136,33 @@ def phrases_before(text: str, links: Sequence[Link], m: Mention) -> list[tuple[K
             break
         pos = nxt - 1
     return pieces[::-1]
+
+
+def _phrase_from(text: str, lo: int, pos: int) -> tuple[int, str | None]:
+    """Where the post phrase ending at ``pos`` starts, and the phrase (None if there is none).
+
+    After a function word (在, 到…) only a plain post counts (方阵在党委书记, 找到村党支部书记:
+    党委书记, 村党支部书记); else the phrase from ``lo`` (市残联教育就业处调研员).
+    """
+    cut = max((i + 1 for i in range(lo, pos) if text[i] in _function_chars()), default=lo)
+    if cut > lo:
+        post = parse_posts(text[cut:pos])
+        if post is not None and _plain_post(post):
+            return cut, post
+    return lo, parse_posts(text[lo:pos])
+
+
+def _plain_post(post: str) -> bool:
+    """Whether ``post`` is a post word, after a bare level word and a party unit if any
+    (局长, 党委书记, 村党支部书记)."""
+    rest = post
+    word = bare_word(rest)
+    if word is not None:
+        rest = rest[len(word) :]
+    unit = next((u for u in party_units() if rest.startswith(u)), None)
+    if unit is not None:
+        rest = rest[len(unit) :]
+    return rest in post_words() or post in post_words()
 
 
 def _phrase_start(text: str, s: int, pos: int, stops: set[int]) -> int:
@@ -128,14 +184,80 @@ class PostUnits:
         self.article_levels = article_levels
         self.implied: dict[Key, Key] = {}  # unit made here -> the place it is in
 
-    def phrase(self, body: Key | None, post: str, m: Mention) -> PostPhrase:
-        """The phrase ``post`` before the person ``m``, with the unit it names by itself if any."""
+    def phrase(self, body: Key | None, post: str, m: Mention, *, after: bool = False) -> PostPhrase:
+        """The phrase ``post`` next to the person ``m``, with the unit it names by itself if any."""
         if body is not None:
-            return PostPhrase(post, body=body)
-        named = self.unit_of_post(post, m) or self.unit_by_head(post, m)
+            return PostPhrase(post, body=self.government_of(body, post), after=after)
+        named = (
+            self.unit_of_government(post, m)
+            or self.unit_of_post(post, m)
+            or self.unit_by_head(post, m)
+            or self.unit_of_title(post)
+            or self.unit_of_party(post, m)
+        )
         if named is None:
-            return PostPhrase(post)
-        return PostPhrase(post, unit=named[0], word=named[1])
+            return PostPhrase(post, after=after)
+        return PostPhrase(post, unit=named[0], word=named[1], after=after)
+
+    def government_of(self, body: Key, post: str) -> Key:
+        """The people's government of the place ``body`` for a post that heads it (市长), where
+        the page names that government; else ``body``."""
+        heads = [g for g in government_posts() if post.endswith(g)]
+        if body[0] != "PLACE" or not heads:
+            return body
+        org = ("ORG", body[1] + government_posts()[max(heads, key=len)])
+        return org if org in self.entities else body
+
+    def unit_of_government(self, post: str, m: Mention) -> tuple[Key | None, str] | None:
+        """A post heading the government of a place its level word stands for (市长, 副区长)."""
+        heads = [g for g in government_posts() if post.endswith(g)]
+        if not heads:
+            return None
+        head = max(heads, key=len)
+        word = max((w for w in BARE_LEVELS if w in head), key=len, default=None)
+        if word is None or len(post) > len(head) + POST_MODIFIER_MAX:
+            return None
+        place = self.unit_place(BARE_LEVELS[word], m)
+        if place is None:
+            return (None, post)
+        return (self.government_of(("PLACE", place), head), post)
+
+    def unit_of_title(self, post: str) -> tuple[Key, str] | None:
+        """A title naming its body by itself (总书记 → 中共中央), where the page names that body."""
+        body = titled_bodies().get(post)
+        key = ("ORG", body) if body else None
+        return (key, post) if key is not None and key in self.entities else None
+
+    def unit_of_party(self, post: str, m: Mention) -> tuple[Key, str] | None:
+        """A party unit's post with no body printed (党委书记): of the organ named last before.
+
+        The unit is made where the page does not name it; it is a unit of that organ.
+        """
+        unit = next((u for u in party_units() if post.startswith(u)), None)
+        if unit is None or post[len(unit) :] not in post_words():
+            return None
+        organ = self.nearest_organ(m, unit)
+        if organ is None:
+            return None
+        key = ("ORG", organ[1] + unit)
+        if key not in self.entities:
+            self.entities[key] = Entity(type="ORG", canonical=key[1], mentions={unit},
+                                        kind=org_kind(key[1]))  # fmt: skip
+            self.implied[key] = organ
+        return (key, post[len(unit) :])
+
+    def nearest_organ(self, m: Mention, unit: str) -> Key | None:
+        """The organ named last before ``m`` in its sentence or the two before, not a party unit."""
+        lo = sentence_bounds(self.text, m.start)[0]
+        for _ in range(NEAR_SENTENCES):
+            if lo > 0:
+                lo = sentence_bounds(self.text, lo - 1)[0]
+        found = [
+            k for o, k in self.links
+            if k[0] == "ORG" and o.article == m.article and lo <= o.start and o.end <= m.start
+            and not k[1].endswith(party_units()) and k not in self.implied
+        ]  # fmt: skip
+        return found[-1] if found else None
 
     def unit_of_post(self, post: str, m: Mention) -> tuple[Key | None, str] | None:
         """The unit a post phrase names with a bare level word (社区党委书记, 镇长), and the post word.
@@ -186,12 +308,22 @@ class PostUnits:
         if not wants:
             return None
         found = [
-            (o.start, k)
+            (o.start, body)
             for o, k in self.links
             if o.article == m.article and o.end <= m.start and k[0] == "ORG"
-            and k[1].endswith(wants)
+            for body in [k if k[1].endswith(wants) else self.parent_of_party(k, wants)]
+            if body is not None
         ]  # fmt: skip
         return (max(found)[1], word) if found else None
+
+    def parent_of_party(self, key: Key, wants: tuple[str, ...]) -> Key | None:
+        """The organ whose party unit ``key`` is (…局党组 → …局), if it ends with ``wants``
+        and the page names it: 局党组书记、局长 holds the second post in the organ."""
+        unit = next((u for u in party_units() if key[1].endswith(u)), None)
+        if unit is None:
+            return None
+        parent = ("ORG", key[1][: -len(unit)])
+        return parent if parent[1].endswith(wants) and parent in self.entities else None
 
     def unit_place(self, level: str, m: Mention) -> str | None:
         """The place a bare level word before ``m`` stands for: the last of that level named."""
@@ -236,15 +368,44 @@ def _head_wants(post: str) -> tuple[tuple[str, ...], str]:
     return (), post
 
 
+def phrase_after(text: str, links: Sequence[Link], m: Mention) -> tuple[Key | None, str] | None:
+    """A post word printed right after the person ``m``, and the organ or place right before it.
+
+    ``西北政法大学张三教授``: (西北政法大学, 教授); ``张三局长``: (None, 局长).
+    """
+    post = next((p for p in post_words() if text.startswith(p, m.end)), None)
+    if post is None:
+        return None
+    before = [(o, k) for o, k in links if o.end == m.start and k[0] in ("ORG", "PLACE")]
+    if not before:
+        return (None, post)
+    return (max(before, key=lambda ok: ok[0].end - ok[0].start)[1], post)
+
+
 def link_posts(
     page: CleanPage, links: Sequence[Link], units: PostUnits
 ) -> dict[Mention, tuple[PostPhrase, ...]]:
-    """The post phrases before each person of the page (``links`` in reading order)."""
+    """The post phrases next to each person of the page (``links`` in reading order).
+
+    A person listed right after another with 、 and no phrase of its own holds the posts
+    printed before the first (市住建委领导张三、李四: both are 领导 of the 住建委).
+    """
+    text = page.text
     out: dict[Mention, tuple[PostPhrase, ...]] = {}
+    before: Mention | None = None  # the person named last
     for m, key in links:
         if key[0] != "PERSON":
             continue
-        found = phrases_before(page.text, links, m)
-        if found:
-            out[m] = tuple(units.phrase(body, post, m) for body, post in found)
+        phrases = [units.phrase(body, post, m) for body, post in phrases_before(text, links, m)]
+        if (
+            not phrases and before is not None and before.end == m.start - 1
+            and text[m.start - 1] == LIST_JOINER
+        ):  # fmt: skip
+            phrases = [p for p in out.get(before, ()) if not p.after]
+        after = phrase_after(text, links, m)
+        if after is not None:
+            phrases.append(units.phrase(after[0], after[1], m, after=True))
+        if phrases:
+            out[m] = tuple(phrases)
+        before = m
     return out

@@ -88,7 +88,11 @@ class Registry:
             tail = self.final(f.tail) if f.tail is not None else None
             if head == tail:
                 continue
-            fact = replace(f, head=head, tail=tail, attrs=dict(f.attrs))
+            attrs = dict(f.attrs)
+            by = attrs.get("by")
+            if by:  # the bodies that conferred an award, by canonical name
+                attrs["by"] = "、".join(self.final(("ORG", b))[1] for b in by.split("、"))
+            fact = replace(f, head=head, tail=tail, attrs=attrs)
             sig = (fact.relation, head, tail, tuple(sorted(fact.attrs.items())), fact.evidence)
             if sig not in seen:
                 seen.add(sig)

@@ -12,9 +12,11 @@ from kg.link.spans import Key
 from kg.model import Entity
 
 SUFFIX_MIN = 3  # a short name this long may be the end of a longer one (一张网)
+DOCUMENT_SUFFIX_MIN = 2  # a document's suffix alone (规划, 纲要) may name the one on the page
 ABBREVIATION_LEN = (2, 3)  # an abbreviated programme (林改) has this many characters
 MODIFIER_MIN = 8  # a name this long may be another with a modifier left out
-MISPRINT_MIN = 6  # a name this long may differ from an earlier one in one misprinted character
+MISPRINT_MIN = 6
+NAMED_FORM_REACH = 2  # characters between a code and the head noun of its named form  # a name this long may differ from an earlier one in one misprinted character
 
 
 def merge_terms(entities: Iterable[Entity], *, by_suffix: bool = False) -> dict[Key, Key]:
@@ -33,7 +35,10 @@ def merge_terms(entities: Iterable[Entity], *, by_suffix: bool = False) -> dict[
         groups = _spellings(names)
         _attach_head_nouns(groups)
         if by_suffix:
-            _attach_suffixes(groups)
+            _attach_named_forms(groups)
+            _attach_parts(groups)
+            # 海西《规划》: a document is often named by its suffix alone once its title is given
+            _attach_suffixes(groups, DOCUMENT_SUFFIX_MIN if typ == "DOCUMENT" else SUFFIX_MIN)
         for members in groups.values():
             best = max(members, key=lambda n: (len(n), n))
             moves.update({(typ, n): (typ, best) for n in members if n != best})
@@ -58,10 +63,40 @@ def _attach_head_nouns(groups: dict[str, list[str]]) -> None:
                 break
 
 
-def _attach_suffixes(groups: dict[str, list[str]]) -> None:
-    """A short name that ends exactly one longer name (一张网 / 党群一张网)."""
+def _attach_named_forms(groups: dict[str, list[str]]) -> None:
+    """A code and the one longer form of it on the page, a short modifier and a head noun
+    after it (警格+网格 / 警格+网格管理模式): one programme."""
+    nouns = load_tables().head_nouns
+    for key in sorted(groups, key=len):
+        if key not in groups:
+            continue
+        forms = [
+            k for k in groups
+            if k != key and k.startswith(key)
+            and any(k.endswith(n) and len(k) - len(key) - len(n) <= NAMED_FORM_REACH for n in nouns)
+        ]  # fmt: skip
+        if len(forms) == 1:
+            groups[forms[0]].extend(groups.pop(key))
+
+
+def _attach_parts(groups: dict[str, list[str]]) -> None:
+    """A name printed with another before one longer name (破难攻坚 and 七大行动 / 新一轮破难
+    攻坚七大行动): the first is the longer name's modifier, the same programme."""
     for key in sorted(groups, key=len):
         if len(key) < SUFFIX_MIN or key not in groups:
+            continue
+        longer = {
+            c for c in groups for b in groups
+            if b not in (key, c) and c not in (key, b) and c.endswith(key + b)
+        }  # fmt: skip
+        if len(longer) == 1:
+            groups[longer.pop()].extend(groups.pop(key))
+
+
+def _attach_suffixes(groups: dict[str, list[str]], minimum: int = 3) -> None:
+    """A short name that ends exactly one longer name (一张网 / 党群一张网)."""
+    for key in sorted(groups, key=len):
+        if len(key) < minimum or key not in groups:
             continue
         longer = [k for k in groups if k != key and k.endswith(key)]
         if len(longer) == 1:

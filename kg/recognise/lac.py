@@ -125,6 +125,15 @@ class Lac:
         ]
 
 
+def _line_breaks_apart(text: str, word: Word) -> list[Word]:
+    """``word``, with each line break a token of its own (the sentencizer ends sentences there)."""
+    if "\n" not in text[word.start : word.end]:
+        return [word]
+    breaks = [i for i in range(word.start, word.end) if text[i] == "\n"]
+    cuts = sorted({word.start, word.end, *breaks, *(i + 1 for i in breaks)})
+    return [Word(a, b, word.tag) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
 def _cut(start: int, end: int, size: int) -> list[tuple[int, int]]:
     return [(s, min(s + size, end)) for s in range(start, end, size)]
 
@@ -204,11 +213,12 @@ class LacTokenizer:
             yield self._doc(text, words)
 
     def _doc(self, text: str, words: list[Word]) -> Doc:
+        tokens = [piece for w in words for piece in _line_breaks_apart(text, w)]
         doc = Doc(
             self.vocab,
-            words=[text[w.start : w.end] for w in words],
-            spaces=[False] * len(words),
-            tags=[w.tag for w in words],
+            words=[text[w.start : w.end] for w in tokens],
+            spaces=[False] * len(tokens),
+            tags=[w.tag for w in tokens],
         )
         # by character offsets too: components split tokens, which loses their tags
         doc.user_data[WORDS_KEY] = tuple(words)

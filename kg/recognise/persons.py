@@ -1,9 +1,14 @@
-"""The person recogniser (``kg_persons``): a surname and a given name next to a cue.
+"""The person recogniser (``kg_persons``): names by rule, and the model's names in the gaps.
 
-A name is a surname of ``people/surnames.csv`` and one or two more
-characters; it counts where a cue vouches for it: a role word before it
-(局长赵刚), a speech verb or 化名 after it (陈杰说), a list closed by 等, or
-the name of a leader. A name once found is a name wherever it recurs.
+Rules (they win): a name is a surname of ``people/surnames.csv`` and one or
+two more characters, where a cue vouches for it: a role word before it
+(局长赵刚), a speech verb or 化名 after it (陈杰说), a list closed by 等, or the
+name of a leader. The model fills the gaps: LAC's PER words that pass the
+grammar of a name (:mod:`kg.recognise.person_model`), and a rule's name
+grows to the model's longer one (施特劳斯). Other items of a 、-list of names
+(张三、李四、王五) that have a name's shape are names too. A name once found
+is a name wherever it recurs; none is the author's name of a doctrine
+(邓小平理论).
 """
 
 from __future__ import annotations
@@ -19,14 +24,20 @@ from spacy.tokens import Doc
 
 from kg.lexicon import tables
 from kg.recognise.component import SpanRecognizer
+from kg.recognise.lac import words_of
 from kg.recognise.matching import CJK, TextTables, automaton, longest_spans, matches
+from kg.recognise.person_model import LIST_SEPARATORS, extended, model_names
 from kg.recognise.spans import spans_of
 
 Spans = set[tuple[int, int]]
 # a list of two- and three-character words closed by 等: 杨太毅、易庆华等
 LISTED = re.compile(r"((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等")
+# a run of items separated by 、 (a list of names, each item at most a title and a name)
+LIST_RUN = re.compile(r"[\u4e00-\u9fff]{2,12}(?:、[\u4e00-\u9fff]{2,12})+")
+LIST_NAMES_MIN = 2  # names a 、-list must hold for its other name-shaped items to be names
+MODEL_LABEL = "PER"  # LAC's tag of a person's name
 AFTER_ROLE = "：: \u3000”"  # between a role word and the name
-LIST_SEPARATORS = "、 \u3000"  # between names listed after one role word
+NOMINAL_TAGS = frozenset({"n", "vn", "nz"})  # LAC's tags of nouns
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,10 @@ class PersonTables:
     stop: frozenset[str]  # characters that end a given name (the verb 任)
     leaders: tuple[str, ...]  # names found without a cue
     address: tuple[str, ...] = ()  # forms of address after a surname (张大爷): not a name
+    # titles, posts and words of address that may follow a name (局长, 同志, 老师), longest first
+    titles: tuple[str, ...] = ()
+    doctrine: tuple[str, ...] = ()  # after a name, names a doctrine (理论 of 邓小平理论)
+    transcription: frozenset[str] = frozenset()  # characters of transcribed foreign names
 
     @classmethod
     def shipped(cls) -> PersonTables:
@@ -56,6 +71,11 @@ class PersonTables:
             stop=frozenset(tables.chars("person_name_end")),
             leaders=tuple(sorted(set(leaders))),
             address=tuple(r.word for r in tables.roles("address")),
+            titles=_titles(),
+            doctrine=tuple(r.word for r in tables.roles("doctrine")),
+            transcription=frozenset(
+                "".join(tables.load_table("people/transcription.csv").column("chars"))
+            ),
         )
 
     @cached_property
@@ -68,11 +88,28 @@ class PersonTables:
         """The leaders' names, as an automaton."""
         return automaton((w, None) for w in self.leaders)
 
+    @cached_property
+    def long_titles(self) -> tuple[str, ...]:
+        """The titles of two or more characters, longest first."""
+        return tuple(w for w in self.titles if len(w) > 1)
+
     def surname_len(self, text: str, i: int) -> int:
         """Length of the surname starting at ``i`` (2, 1), or 0."""
         if text[i : i + 2] in self.double_surnames:
             return 2
         return 1 if text[i : i + 1] in self.surnames else 0
+
+
+def _titles() -> tuple[str, ...]:
+    """Words that may follow a name and are no part of it: titles and posts of two or more
+    characters (a one-character post or verb, 文 or 说, is too often a given name's), and
+    every word of address (王总, 李哥)."""
+    words = {
+        r.word for use in ("before", "after", "post", "title") for r in tables.roles(use)
+        if len(r.word) > 1
+    }  # fmt: skip
+    words |= {r.word for r in tables.roles("address")}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -91,7 +128,26 @@ class PersonDoc:
     covered: frozenset[int]  # characters inside an ORG or PLACE span
     role_starts: frozenset[int]
     role_ends: tuple[int, ...]  # sorted
+    titled: frozenset[int]  # ends of role words printed right after a name (its title)
     max_given: int  # the longest given name
+    model: tuple[tuple[int, int], ...] = ()  # the words the model (LAC) tagged PER
+    bounds: frozenset[int] = frozenset()  # where the model's words start and end
+    nominal_starts: frozenset[int] = frozenset()  # where the model's nouns start
+
+    @cached_property
+    def model_spans(self) -> frozenset[tuple[int, int]]:
+        """The model's PER words, as a set."""
+        return frozenset(self.model)
+
+    @cached_property
+    def cue_starts(self) -> frozenset[int]:
+        """Where a name may start after a role word (局长赵刚, 记者：张三)."""
+        out = set(self.role_ends)
+        for i in self.role_ends:
+            while i < len(self.text) and self.text[i] in AFTER_ROLE:
+                i += 1
+                out.add(i)
+        return frozenset(out)
 
 
 def _given_name_ends(doc: PersonDoc, end: int) -> bool:
@@ -107,6 +163,12 @@ def _given_name_ends(doc: PersonDoc, end: int) -> bool:
     )
 
 
+def _model_name_ends(doc: PersonDoc, i: int, end: int) -> bool:
+    """Whether the model's name ``[i, end)`` ends where a word of two or more characters
+    starts (秘书长王芳陪同: the rule's name would cut 陪同)."""
+    return (i, end) in doc.model_spans and end + 1 not in doc.bounds
+
+
 def name_at(doc: PersonDoc, i: int, blocked: Collection[int] = ()) -> int | None:
     """End of a name starting at ``i`` after a cue, or None."""
     text, t = doc.text, doc.tables
@@ -120,7 +182,7 @@ def name_at(doc: PersonDoc, i: int, blocked: Collection[int] = ()) -> int | None
         ch = text[end]
         if not CJK.match(ch) or ch in t.text.name_stop:
             break
-        if k >= 1 and _given_name_ends(doc, end):
+        if k >= 1 and (_model_name_ends(doc, i, end) or _given_name_ends(doc, end)):
             break
         end += 1
     if end - i < sl + 1:
@@ -129,8 +191,8 @@ def name_at(doc: PersonDoc, i: int, blocked: Collection[int] = ()) -> int | None
     given = name[sl:]
     if "某" in given or any(given.startswith(w) for w in t.address):
         return None  # 张某, 张大爷: anonymised or a form of address, not a name
-    if name in t.text.common_words or i in doc.role_starts:
-        return None  # 管理, 满意度, 干部: ordinary words that start with a surname
+    if name in t.text.common_words or i in doc.role_starts or i + sl in doc.role_starts:
+        return None  # 管理, 干部: ordinary words; 戚局长: a surname and a title
     return end
 
 
@@ -162,9 +224,14 @@ def _names_after_role(doc: PersonDoc, i: int) -> Spans:
 
 
 def after_roles(doc: PersonDoc) -> Spans:
-    """A role word (optionally with ：) then a name; then names listed after it."""
+    """A role word (optionally with ：) then a name; then names listed after it.
+
+    A title right after a name (习近平总书记) is that name's, not a cue for what follows.
+    """
     found: Spans = set()
     for i in doc.role_ends:
+        if i in doc.titled:
+            continue
         while i < len(doc.text) and doc.text[i] in AFTER_ROLE:
             i += 1
         found |= _names_after_role(doc, i)
@@ -206,12 +273,47 @@ def listed(doc: PersonDoc) -> Spans:
         pos = m.start(1)
         spans = []
         for item in items:
-            if name_at(doc, pos, {pos + len(item)}) == pos + len(item):
-                spans.append((pos, pos + len(item)))
-            pos += len(item) + 1
+            end = pos + len(item)
+            if name_at(doc, pos, {end}) == end and _whole_words(doc, pos, end):
+                spans.append((pos, end))
+            pos = end + 1
         if len(spans) == len(items):
             found.update(spans)
     return found
+
+
+def _whole_words(doc: PersonDoc, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` cuts none of the model's words (栽植云杉: 植云杉 does)."""
+    return not doc.bounds or (start in doc.bounds and end in doc.bounds)
+
+
+def list_mates(doc: PersonDoc, found: Spans) -> Spans:
+    """Items of a 、-list that names two or more persons and that have a name's shape.
+
+    市住建委领导周守权、罗宏图、高艺，: 高艺 is a name, like the names beside it.
+    """
+    text, out = doc.text, set()
+    ends = {e for _, e in found}
+    for m in LIST_RUN.finditer(text):
+        items, pos = [], m.start()
+        for item in m.group().split("、"):
+            items.append((pos, pos + len(item)))
+            pos += len(item) + 1
+        # the first item may carry the list's title (领导周守权), the last what follows it
+        named = [it for it in items if it in found or it == items[0] and it[1] in ends]
+        if len(named) < LIST_NAMES_MIN:
+            continue
+        for k, (s, e) in enumerate(items[1:], start=1):
+            if (s, e) in named:
+                continue
+            last = k == len(items) - 1
+            end = name_at(doc, s) if last else name_at(doc, s, {e})
+            # the last item's name ends it or stands before a character that ends names (等)
+            if end is None or end > e or end < e and not (last and text[end] in doc.tables.stop):
+                continue
+            if _whole_words(doc, s, end):
+                out.add((s, end))
+    return out
 
 
 def recurrences(text: str, found: Spans) -> Spans:
@@ -232,27 +334,45 @@ class PersonRecognizer(SpanRecognizer[PersonTables, PersonOptions]):
     label = "PERSON"
 
     def context(self, doc: Doc) -> PersonDoc:
-        """What the rules read of ``doc``: role words and the organisations and places found."""
+        """What the rules read of ``doc``: role words, the organisations and places found, the model's words."""
         tables, text = self.tables, doc.text
         covered = frozenset(i for s, e in spans_of(doc, "ORG", "PLACE") for i in range(s, e))
         roles = matches(tables.role_words, text)
+        words = words_of(doc)
+        model = tuple(
+            (w.start, w.start + len(text[w.start : w.end].rstrip()))
+            for w in words if w.tag == MODEL_LABEL
+        )  # fmt: skip
+        name_ends = {e for _, e in model} | {e for _, e, _ in matches(tables.leader_names, text)}
         return PersonDoc(
             text,
             tables,
             covered,
             role_starts=frozenset(s for s, _, _ in roles),
             role_ends=tuple(sorted({e for _, e, _ in roles})),
+            titled=frozenset(e for s, e, _ in roles if s in name_ends),
             max_given=self.options.max_given,
+            model=model,
+            bounds=frozenset(i for w in words for i in (w.start, w.end)),
+            nominal_starts=frozenset(w.start for w in words if w.tag in NOMINAL_TAGS),
         )
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
-        """Character spans of the persons in ``doc``."""
+        """Character spans of the persons in ``doc``: the rules' names, then the model's in the gaps."""
         context = self.context(doc)
         found: Spans = set()
         for rule in RULES:
             found |= rule(context)
+        found = extended(context, found)
+        found |= model_names(context, found)
+        found |= list_mates(context, found)
         found |= recurrences(context.text, found)
-        free = [(s, e) for s, e in found if not any(i in context.covered for i in range(s, e))]
+        text, doctrine = context.text, context.tables.doctrine
+        free = [
+            (s, e) for s, e in found
+            if not any(i in context.covered for i in range(s, e))
+            and not text.startswith(doctrine, e)  # 邓小平理论: a doctrine, not its author
+        ]  # fmt: skip
         return longest_spans(free)
 
 

@@ -8,6 +8,20 @@ matched text. Each component is a module of its own: ``kg_places``
 (:mod:`kg.recognise.places`), ``kg_orgs`` (:mod:`kg.recognise.orgs`),
 ``kg_persons`` (:mod:`kg.recognise.persons`) and ``kg_terms`` for PROGRAM,
 HONOR and DOCUMENT (:mod:`kg.recognise.terms`).
+
+The tokenizer is Baidu LAC (:mod:`kg.recognise.lac`): its words carry their
+part of speech and LAC's PER/LOC/ORG names, the statistical candidates. Every
+component merges them with its rules by one policy, after spaCy's
+``span_ruler``/``entity_ruler`` conventions:
+
+1. rules win on their types and exact table hits: a span a rule or a table
+   finds is kept;
+2. the model fills the gaps: a LAC name overlapping no rule span of any type
+   becomes an entity of its type when it passes that type's grammar (a person
+   without a trailing title, an organisation ending in a head noun, a place
+   the gazetteer knows or ending in a locality head);
+3. a LAC name never overrides a rule span it overlaps; it may only extend one
+   through the type's own grammar.
 """
 
 from __future__ import annotations
@@ -28,6 +42,7 @@ from kg.model import Article, CleanPage, Mention
 from kg.recognise.lac import LAC_TOKENIZER
 from kg.recognise.spans import SPANS_KEY
 from kg.resources import pkuseg_model_dir
+from kg.text.normalise import original_text
 
 __all__ = ["SENT_PUNCT", "SPANS_KEY", "build_nlp", "mentions_of"]
 
@@ -74,7 +89,9 @@ def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
                 start=article.start + span.start_char,
                 end=article.start + span.end_char,
                 article=article.index,
-                sentence=sent.text,
+                sentence=original_text(
+                    page, article.start + sent.start_char, article.start + sent.end_char
+                ),
                 sentence_start=article.start + sent.start_char,
                 canonical=span._.canonical if Span.has_extension("canonical") else None,
                 core=bool(span._.core) if Span.has_extension("core") else True,

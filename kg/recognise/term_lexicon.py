@@ -73,6 +73,7 @@ class TermTables:
     gap_break: str  # characters between two quotes that keep them two names
     head_stop: str  # characters after which no head noun is attached
     contrast: tuple[str, ...]  # “小切口”…“大变化”: the two openers of a figure of speech
+    common_words: frozenset[str] = frozenset()  # words of running text (一把手): no coined name
 
     @classmethod
     def shipped(cls, lexicon_path: str | Path | None = None) -> TermTables:
@@ -86,6 +87,7 @@ class TermTables:
             gap_break=tables.chars("gap_break"),
             head_stop=tables.chars("head_stop"),
             contrast=tables.words("text/words.csv", "contrast"),
+            common_words=frozenset(tables.words("text/common_words.csv")),
         )
 
 
@@ -121,10 +123,18 @@ class TermRules:
         )
         self.title_pattern = re.compile(rf"《([^《》\n]{{1,{options.max_title_len}}})》")
         self.program_heads = _alternation(lexicon.get("unquoted_program_head"))
+        self.named_heads = _alternation(lexicon.get("named_program_head"))
+        self.launched_heads = _alternation(lexicon.get("launched_program_head"))
         self.document_heads = _alternation(lexicon.get("document_head"))
+        self.named_document_heads = _alternation(lexicon.get("named_document_head"))
+        self.launch_verbs = _alternation(lexicon.get("launch_verb"))
         self.honour_cues = _alternation(lexicon.get("honour_before"))
+        self.honour_heads = _alternation(lexicon.get("honour_head"))
         self.doctrine_patterns = tuple(re.compile(p) for p in lexicon.get("doctrine_pattern"))
         self.sets = {k: frozenset(v) for k, v in lexicon.words.items()}
+        # the head nouns that may follow a quoted programme, longest first
+        heads = {*lexicon.get("program_after"), *lexicon.get("program_head")}
+        self.heads_after = tuple(sorted(heads, key=lambda w: (-len(w), w)))
         self.known_documents = dict(
             sorted(w.split("=", 1) for w in lexicon.get("known_document") if "=" in w)
         )

@@ -11,6 +11,7 @@ ALL_PUNCT = CLAUSE_PUNCT + '、“”‘’"《》（）()【】[]…—·'
 QUOTE_MARKS = "“”‘’\"'「」『』"
 # “长防” right after X工程（简称: an abbreviation of the name before it
 ABBREVIATION = re.compile(r"[（(](?:以下)?简称[“‘\"]?$")
+ABBREVIATED = re.compile(r"[（(](?:以下)?简称")  # X工程（简称…: X is a name
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from kg.recognise import quotes, unquoted
 from kg.recognise.component import TableComponent, not_initialised
-from kg.recognise.spans import SPANS_KEY, split_tokens
+from kg.recognise.spans import SPANS_KEY, spans_of, split_tokens
 from kg.recognise.term_lexicon import LEXICON_FILE, Lexicon, TermOptions, TermRules, TermTables
 from kg.recognise.term_text import Term, abbreviations, mask, resolve, strip_quotes
 
@@ -45,13 +45,16 @@ def find_terms(rules: TermRules, doc: Doc, spans_key: str = SPANS_KEY) -> list[T
     """Every programme, honour and document of ``doc``, without overlaps."""
     text = doc.text
     titles = [(m.start(), m.end()) for m in rules.title_pattern.finditer(text)]
-    candidates = quotes.titles(text, titles)
+    candidates = quotes.titles(rules, text, titles)
     quoted = quotes.quotes(rules, text, titles)
-    candidates += quotes.quoted_terms(rules, text, quoted)
+    org_ends = frozenset(e for _, e in spans_of(doc, "ORG", key=spans_key))
+    candidates += quotes.quoted_terms(rules, text, quoted, org_ends)
     candidates += quotes.compound_programmes(rules, text, quoted)
+    candidates += quotes.quoted_documents(rules, text, quoted)
     context = unquoted.TermDoc.of(doc, mask(len(text), titles + quoted), spans_key)
     candidates += unquoted.named_by_head(rules, context)
     candidates += unquoted.honours_after_cues(rules, context)
+    candidates += unquoted.honours_by_shape(rules, context)
     candidates += unquoted.known_documents(rules, context)
     terms = resolve(candidates)
     terms = resolve(terms + unquoted.repeats(context, terms))

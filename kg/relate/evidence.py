@@ -6,17 +6,18 @@ from kg.link.names import clean_surface
 from kg.link.spans import Key, sentence_bounds
 from kg.model import Credit, Evidence
 from kg.relate.view import PageView
+from kg.text.normalise import original_text
 
 
 def evidence_at(view: PageView, start: int, article: int | None) -> Evidence:
-    """The sentence of the clean text holding offset ``start``."""
+    """The sentence of the clean text holding offset ``start``, as the page printed it."""
     s, e = sentence_bounds(view.text, start)
     raw_s, raw_e = view.page.raw_span(s, e)
     art = view.article(article)
     return Evidence(
         source=view.page.meta.source,
         article=art.title if art else None,
-        sentence=view.text[s:e].strip(),
+        sentence=original_text(view.page, s, e).strip(),
         start=raw_s,
         end=raw_e,
     )
@@ -45,9 +46,12 @@ def headline_evidence(view: PageView, key: Key, names: set[str]) -> Evidence | N
             continue
         for part in (art.kicker, art.subtitle, art.title):
             if part and any(n and n in clean_surface(part) for n in names):
-                pos = view.page.raw.find(part)
-                start, end = (pos, pos + len(part)) if pos >= 0 else (0, 0)
-                return Evidence(view.page.meta.source, art.title, part, start, end)
+                pos = view.text.find(part)
+                if pos < 0:
+                    return Evidence(view.page.meta.source, art.title, part, 0, 0)
+                start, end = view.page.raw_span(pos, pos + len(part))
+                printed = original_text(view.page, pos, pos + len(part))
+                return Evidence(view.page.meta.source, art.title, printed, start, end)
     return None
 
 

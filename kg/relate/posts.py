@@ -1,11 +1,11 @@
 """HOLDS_POST: the posts people hold, and in which body.
 
-Linking found the post phrases before each person and the units they name
+Linking found the post phrases next to each person and the units they name
 by themselves (``kg.link.posts``); here each phrase goes to its body: the
-organ or place printed before it, else the unit it names, else the unit
-the person is in charge of or the organ named last before. A title after
-a name names its body by itself (习近平总书记); an appointment cue gives
-the post after an organ (X任Y局局长).
+organ or place printed before it, else the unit it names, else (for a
+phrase before the name) the unit the person is in charge of or the organ
+named last before. An appointment cue gives the post after an organ
+(X任Y局局长).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import Counter
 
 from kg.link.posts import ONE_PERSON, parse_posts
 from kg.link.spans import Key, Link, outermost, sentence_bounds
-from kg.model import Fact, Mention
+from kg.model import Evidence, Fact, Mention
 from kg.relate.evidence import evidence_at
 from kg.relate.facts import POST_JOINER, FactList
 from kg.relate.lexicon import load_tables
@@ -29,41 +29,42 @@ SOLE_PERSON_MIN = 3  # times an article names its one main person
 
 
 def holds_post(view: PageView, facts: FactList) -> None:
-    """HOLDS_POST from post phrases before a person, titles after one, and appointments."""
+    """HOLDS_POST from post phrases next to a person, and appointments."""
     people = [(m, k) for m, k in view.links if k[0] == "PERSON"]
     for m, person in people:
         ev = evidence_at(view, m.start, m.article)
-        # a unit a post implies lies in the place its bare level word stood for
         for unit in implied_units(view, m):
-            facts.add(Fact("LOCATED_IN", unit, view.linked.implied[unit], evidence=ev))
+            implied_unit_facts(view, facts, unit, ev)
         for tail, post in post_bodies(view, m):
             facts.add(Fact("HOLDS_POST", person, tail, {"post": post}, ev), merge_post=True)
-    for m, person in people:
-        titled = title_after(view, m)
-        if titled is not None:
-            ev = evidence_at(view, m.start, m.article)
-            attrs: dict[str, str | None] = {"post": titled[0]}
-            facts.add(Fact("HOLDS_POST", person, ("ORG", titled[1]), attrs, ev), merge_post=True)
     for m, k in outermost(view.links):
         appointed = appointment(view, m, k)
         if appointed is not None:
             ev = evidence_at(view, m.start, m.article)
-            attrs = {"post": appointed[1]}
+            attrs: dict[str, str | None] = {"post": appointed[1]}
             facts.add(Fact("HOLDS_POST", appointed[0], k, attrs, ev), merge_post=True)
+
+
+def implied_unit_facts(view: PageView, facts: FactList, unit: Key, ev: Evidence) -> None:
+    """Where a unit a post implies stands: in the place its bare level word stood for
+    (社区党委 of 青松社区), or under the organ it is the party unit of (…委员会党委), in
+    that organ's place."""
+    parent = view.linked.implied[unit]
+    if parent[0] != "ORG":
+        facts.add(Fact("LOCATED_IN", unit, parent, evidence=ev))
+        return
+    facts.add(Fact("SUB_ORG_OF", unit, parent, evidence=ev))
+    place = next(
+        (f.tail for f in facts.facts if f.relation == "LOCATED_IN" and f.head == parent), None
+    )
+    if place is not None:
+        facts.add(Fact("LOCATED_IN", unit, place, evidence=ev))
 
 
 def implied_units(view: PageView, m: Mention) -> list[Key]:
     """The units linking made for the post phrases before the person ``m`` (社区党委书记)."""
     units = [p.unit for p in view.linked.posts.get(m, ()) if p.unit is not None]
     return [u for u in units if u in view.linked.implied]
-
-
-def title_after(view: PageView, m: Mention) -> tuple[str, str] | None:
-    """习近平总书记: a title after a name that names its body by itself; (title, body)."""
-    for title, body in load_tables().titles:
-        if view.text.startswith(title, m.end):
-            return title, body
-    return None
 
 
 def post_bodies(view: PageView, m: Mention) -> list[tuple[Key, str]]:
@@ -75,6 +76,11 @@ def post_bodies(view: PageView, m: Mention) -> list[tuple[Key, str]]:
     out: dict[Key, list[str]] = {}
     current: Key | None = None
     for p in phrases:
+        if p.after:  # a post after the name: of the body before the name, or the unit it names
+            tail = p.body or p.unit
+            if tail is not None:
+                out.setdefault(tail, []).append(p.word or p.text)
+            continue
         if p.word is not None:  # the phrase names its unit (left out if that was not found)
             if p.unit is not None:
                 out.setdefault(p.unit, []).append(p.word)

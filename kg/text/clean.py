@@ -3,15 +3,17 @@
 Each step is a pure function from a :class:`~kg.text.traced.Traced` text (the
 text plus, for every character, its index in the raw page) to a new one, with
 keyword-only options; :func:`~kg.text.traced.run_steps` chains them. Steps
-only delete characters, so the offset map stays exact: ``raw[offsets[i]] ==
-text[i]``. The steps: :func:`normalise_whitespace`, :func:`drop_furniture`,
-:func:`rebuild_vertical`, :func:`~kg.text.paragraphs.join_lines` and
-:func:`remove_layout_spaces`.
+delete characters or replace them one for one, so the offset map stays exact:
+``text[i]`` was read from ``raw[offsets[i]]``. The steps:
+:func:`~kg.text.normalise.normalise_characters` (invisible characters,
+full-width and compatibility forms, combining marks, traditional characters),
+:func:`normalise_whitespace`, :func:`drop_furniture`, :func:`rebuild_vertical`,
+:func:`~kg.text.paragraphs.join_lines` and :func:`remove_layout_spaces`.
 
 The page furniture (date line, page name, masthead, editor line, banners) is
 read into the page metadata and credits by
-:func:`~kg.text.furniture.read_furniture` before the ``drop_furniture`` step
-deletes it.
+:func:`~kg.text.furniture.read_furniture`, from the normalised page, before
+the ``drop_furniture`` step deletes it.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import re
 from collections.abc import Sequence
 from functools import partial
 
-from kg.model import CleanPage, PageMeta
+from kg.model import CleanPage, Credit, PageMeta
 from kg.text.chars import SPACE, is_cjk, is_cjk_punct, line_spans, token_len
 from kg.text.furniture import is_furniture_line, is_masthead_line, read_furniture
+from kg.text.normalise import normalise_characters
 from kg.text.paragraphs import join_lines
 from kg.text.traced import Step, Traced, delete_spans, run_steps
 
@@ -117,13 +120,15 @@ def _is_layout_space(text: str, s: int, e: int) -> bool:
     return a_cjk and b_cjk and (token_len(text, s - 1, -1) == 1 or token_len(text, e, 1) == 1)
 
 
-DEFAULT_STEPS: tuple[Step, ...] = (
+# the steps after normalise_characters: they read and rebuild the layout of the page
+LAYOUT_STEPS: tuple[Step, ...] = (
     normalise_whitespace,
     drop_furniture,
     partial(rebuild_vertical, min_run=3),
     join_lines,
     remove_layout_spaces,
 )
+DEFAULT_STEPS: tuple[Step, ...] = (normalise_characters, *LAYOUT_STEPS)
 
 
 def clean_traced(raw: str, *, steps: Sequence[Step] = DEFAULT_STEPS) -> Traced:
@@ -132,19 +137,29 @@ def clean_traced(raw: str, *, steps: Sequence[Step] = DEFAULT_STEPS) -> Traced:
 
 
 def clean_page(raw: str, meta: PageMeta) -> CleanPage:
-    """Join broken lines, rebuild vertical titles, drop page furniture.
+    """Normalise characters, join broken lines, rebuild vertical titles, drop page furniture.
 
     Missing fields of ``meta`` (date, page number, column, newspaper) are
     filled from the furniture; the editor line gives the page credits.
     """
-    found, credits = read_furniture(raw)
+    doc = normalise_characters(Traced.of(raw))
+    found, credits = read_furniture(doc.text)
+    credits = [_raw_credit(c, doc) for c in credits]
     missing = {k: v for k, v in found.items() if getattr(meta, k) is None}
     if missing:
         meta = dataclasses.replace(meta, **missing)
-    doc = clean_traced(raw)
+    doc = run_steps(doc, LAYOUT_STEPS)
     text = doc.text.strip("\n")
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
     offsets = doc.offsets[lead : lead + len(text)].tolist()
     if not text:
         logger.info("page %s has no text after cleaning", meta.source)
     return CleanPage(meta=meta, raw=raw, text=text, offsets=offsets, credits=credits)
+
+
+def _raw_credit(credit: Credit, doc: Traced) -> Credit:
+    """A credit read from the traced text, its offsets turned into offsets of the raw page."""
+    offsets = doc.offsets
+    start = offsets[credit.start] if credit.start < len(offsets) else credit.start
+    end = offsets[credit.end - 1] + 1 if 0 < credit.end <= len(offsets) else start
+    return dataclasses.replace(credit, start=start, end=max(start, end))

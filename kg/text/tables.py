@@ -1,7 +1,9 @@
-"""The data tables the text stage reads: credit role words, surnames, page furniture patterns.
+"""The data tables the text stage reads: credit role words, surnames, page furniture patterns,
+traditional characters.
 
 Each is read once through the lexicon loader from ``kg/data`` (``people/roles.csv``,
-``people/surnames.csv``, ``text/furniture.csv``, ``text/mastheads.csv``).
+``people/surnames.csv``, ``text/furniture.csv``, ``text/mastheads.csv``,
+``text/traditional.csv``).
 """
 
 from __future__ import annotations
@@ -73,6 +75,19 @@ def surname_ranks() -> dict[str, int]:
 def common_words() -> frozenset[str]:
     """Common words of two to four characters (``text/common_words.csv``, from jionlp)."""
     return frozenset(tables.words("text/common_words.csv"))
+
+
+@cache
+def traditional_forms() -> dict[str, str]:
+    """Traditional characters and their simplified forms (``text/traditional.csv``, from jionlp).
+
+    The characters that are standard simplified characters too (``simplified_too`` of
+    ``text/characters.csv``: 著名, 覆盖) are left out: they stay as they are.
+    """
+    table = tables.load_table("text/traditional.csv")
+    keep = set(tables.chars("simplified_too"))
+    pairs = zip(table.column("traditional"), table.column("simplified"), strict=True)
+    return {t: s for t, s in pairs if t not in keep and len(t) == len(s) == 1}
 
 
 @cache

@@ -72,6 +72,53 @@ EXPECTED: dict[str, str] = {
     "hostile/leak.txt": "outside the folders given",
     "hostile/sub": "note:not searched",
     "gbk_manifest/dated.txt": "ok:utf-8",
+    # issue 17 item 6: one page in forms that print alike (tests/test_normalise.py)
+    "hostile/unicode_plain.txt": "ok:utf-8",
+    "hostile/unicode_zwj.txt": "ok:utf-8",
+    "hostile/unicode_fullwidth.txt": "ok:utf-8",
+    "hostile/unicode_traditional.txt": "ok:utf-8",
+    "hostile/unicode_bidi.txt": "ok:utf-8",
+    "hostile/unicode_marks.txt": "ok:utf-8",
+}
+
+# The plain page of the Unicode cases, and each variant's (plain, printed-alike) replacements:
+# invisible joiners and a soft hyphen, full-width digits and letters, traditional characters,
+# bidi controls, combining marks and a variation selector. Each must give the plain page's
+# entities, and no IRI may hold a bidi control or another format character.
+UNICODE_PLAIN = (
+    "昭通市政务服务管理局推进“1+1+N”工作机制\n\n"
+    "本报讯（记者 张三 通讯员 王五）11月20日，昭通市政务服务管理局党组召开会议，"
+    "研究推进“1+1+N”党建工作机制。会议由局党组书记、局长李明主持，"
+    "中共昭通市委组织部有关负责同志到会指导。会议要求，各党支部要结合实际抓好落实。\n"
+)
+UNICODE_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "unicode_zwj.txt": (
+        ("政务服务", "政务\u200d服务"),
+        ("组织部", "组\u2060织部"),
+        ("张三", "张\u200c三"),
+        ("党建", "党\u00ad建"),
+        ("本报讯", "\ufeff本报讯"),
+    ),
+    "unicode_fullwidth.txt": (("1+1+N", "１＋１＋Ｎ"), ("11月20日", "１１月２０日")),
+    "unicode_traditional.txt": (
+        ("政务服务管理局", "政務服務管理局"),
+        ("组织部", "組織部"),
+        ("会议", "會議"),
+        ("张三", "張三"),
+        ("党", "黨"),
+    ),
+    "unicode_bidi.txt": (
+        ("昭通市委组织部", "\u202b昭通市委组织部\u202c"),
+        ("张三", "\u2067张三\u2069\u200f"),
+        ("1+1+N", "1+1\u202e+N\u202c"),
+        ("管理局", "管理\u200e局\u061c"),
+    ),
+    "unicode_marks.txt": (
+        ("昭通市", "昭\u0301通市"),
+        ("组织部", "组织\u0323部\ufe0f"),
+        ("王五", "王\u0300五"),
+        ("N", "N\u034f"),
+    ),
 }
 
 
@@ -178,6 +225,20 @@ def _issue17(root: Path, h: Path, sample: str) -> None:
         "file,newspaper,date,home_place\ndated.txt,昭通日报,2022-11-22,昭通市\n".encode("gbk")
     )
     (g / "dated.txt").write_text(sample, encoding="utf-8")
+    write_unicode_pages(h)
+
+
+def write_unicode_pages(folder: Path) -> list[Path]:
+    """The plain Unicode page and its printed-alike variants (issue 17 item 6), plain first."""
+    paths = [folder / "unicode_plain.txt"]
+    paths[0].write_text(UNICODE_PLAIN, encoding="utf-8")
+    for name, replacements in UNICODE_VARIANTS.items():
+        text = UNICODE_PLAIN
+        for plain, alike in replacements:
+            text = text.replace(plain, alike)
+        paths.append(folder / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    return paths
 
 
 if __name__ == "__main__":
