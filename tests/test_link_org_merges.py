@@ -71,3 +71,17 @@ def test_link_org_merges_rules_keep_earlier_moves():
     assert moves == {("ORG", "红光社区派出所"): ("ORG", "X")}
     merge_teams(["市财政局帮扶工作队", "市财政局驻村工作队"], moves)
     assert moves[("ORG", "市财政局帮扶工作队")] == ("ORG", "市财政局驻村工作队")
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("华兴食品制品有限公司投产。华兴食品制品公司扩建。",
+         [("华兴食品制品有限公司", "ORG"), ("华兴食品制品公司", "ORG")], ["华兴食品制品有限公司"]),
+        ("集体企业厦门鑫泰实业总公司成立，鑫泰公司发展很快。",
+         [("厦门鑫泰实业总公司", "ORG"), ("鑫泰公司", "ORG")], ["厦门鑫泰实业总公司"]),
+    ],
+)  # fmt: skip
+def test_link_org_merges_company_printed_short(link_text, text, spans, expected):
+    linked = link_text(text, spans)
+    assert canon(linked, "ORG") == expected

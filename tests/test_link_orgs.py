@@ -122,3 +122,76 @@ def test_link_orgs_namer_notes_the_bare_word_and_the_nested_agency():
     assert namer.bare_forms == {"昭通市": "市"}
     assert namer.nested == {"昭通市就业局": "昭通市人力资源和社会保障局"}
     assert namer.nested_printed == {"昭通市人力资源和社会保障局": "市人社局"}
+
+
+@pytest.mark.parametrize(
+    ("surface", "canonical"),
+    [
+        ("区政府", "上海市宝山区人民政府"),  # a district's bodies carry their city
+        ("区政协", "中国人民政治协商会议上海市宝山区委员会"),
+        ("区人大常委会", "上海市宝山区人民代表大会常务委员会"),
+        ("区委", "宝山区委"),  # a party committee is written <place>委
+        ("区政法委", "宝山区委政法委员会"),  # a department of the party committee
+        ("发改委", "上海市宝山区发展和改革委员会"),  # a standard organ printed without its place
+    ],
+)
+def test_link_orgs_district_bodies_are_named_as_officially(link_text, surface, canonical):
+    text = f"宝山区召开会议，宝山区部署工作。{surface}出席。"
+    spans = [("宝山区", "PLACE"), ("宝山区", "PLACE"), (surface, "ORG")]
+    linked = link_text(text, spans, home=None, title="宝山区推进工作")
+    assert canon(linked, "ORG") == [canonical]
+
+
+@pytest.mark.parametrize(
+    ("surface", "canonical"),
+    [
+        ("莆田市第六届人民代表大会", "莆田市人民代表大会"),  # the term is the same body
+        ("市六届人大", "莆田市人民代表大会"),
+        ("市法院", "莆田市中级人民法院"),  # a city's court is its 中级人民法院
+        ("市检察院", "莆田市人民检察院"),
+        ("中共莆田市委", "莆田市委"),
+        ("全国人大", "全国人民代表大会"),
+        ("国家发展改革委", "国家发展和改革委员会"),
+        ("天津日报", "天津日报社"),  # a newspaper as an organisation is its publisher
+    ],
+)
+def test_link_orgs_standard_forms_written_in_full(link_text, surface, canonical):
+    text = f"莆田市召开会议。{surface}出席。"
+    linked = link_text(text, [("莆田市", "PLACE"), (surface, "ORG")], home=None)
+    assert canon(linked, "ORG") == [canonical]
+
+
+def test_link_orgs_web_article_place_from_the_city_it_names(link_text):
+    text = "市委部署工作，要创建“三生融合，幸福温州”的目标。"
+    linked = link_text(text, [("市委", "ORG")], home=None, title="副市长调研我市工作")
+    assert canon(linked, "ORG") == ["温州市委"]
+
+
+def test_link_orgs_bare_word_without_a_known_place_stays(link_text):
+    linked = link_text("市政府党组召开会议。", [("市政府党组", "ORG")], home=None)
+    assert canon(linked, "ORG") == ["市人民政府党组"]
+
+
+def test_link_orgs_list_items_share_the_place_of_the_first(link_text):
+    text = "市交投集团、水务集团、文旅集团负责人参加。"
+    spans = [("市交投集团", "ORG"), ("水务集团", "ORG"), ("文旅集团", "ORG")]
+    linked = link_text(text, spans)
+    assert canon(linked, "ORG") == ["昭通市交投集团", "昭通市文旅集团", "昭通市水务集团"]
+
+
+def test_link_orgs_divisions_belong_to_the_organ_before_and_share_a_listed_unit(link_text):
+    text = "县局召开会议，在机关党委安排下，政策法规处、审批服务处及财务处支部参加。"
+    spans = [("县局", "ORG"), ("机关党委", "ORG"), ("政策法规处", "ORG"), ("审批服务处", "ORG"),
+             ("财务处支部", "ORG")]  # fmt: skip
+    linked = link_text(text, spans, title="永善县推进工作")
+    assert canon(linked, "ORG") == [
+        "永善县局", "永善县局审批服务处党支部", "永善县局政策法规处党支部", "永善县局机关党委",
+        "永善县局财务处党支部",
+    ]  # fmt: skip
+
+
+def test_link_orgs_standard_organs_listed_after_a_district_body_are_the_district_s(link_text):
+    text = "宝山区召开会议。区政法委、发改委、房地局参加。"
+    spans = [("宝山区", "PLACE"), ("区政法委", "ORG"), ("发改委", "ORG"), ("房地局", "ORG")]
+    linked = link_text(text, spans, home=None, title="宝山区推进工作")
+    assert "上海市宝山区房屋土地管理局" in canon(linked, "ORG")

@@ -50,3 +50,18 @@ def test_link_scope_header_parts_leave_out_an_unprinted_title():
 def test_link_scope_kicker_naming_an_organ_is_the_article_actor(link_text):
     linked = link_text("正文没有机构。", [], kicker="市政务服务管理局")
     assert linked.headers[0] == (("ORG", "昭通市政务服务管理局"),)
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("创建“三生融合，幸福温州”的战略目标，温州人民满意。", "温州市"),
+        ("确保社会长治久安。", None),  # 长治 inside a word names no city
+        ("温州与台州合作。", None),  # a tie names none
+    ],
+)
+def test_link_scope_most_named_city(text, city):
+    from kg.link.places import PagePlaces
+    from kg.link.scope import most_named_city
+
+    assert most_named_city(text, PagePlaces({})) == city

@@ -61,3 +61,28 @@ def test_relate_structure_place_in_an_area_the_text_names(relate_text):
     spans = [("永善县", "PLACE"), ("红光安置区", "PLACE"), ("友善社区", "PLACE")]
     _, facts = relate_text(text, spans)
     assert ("友善社区", "红光安置区", None) in triples(facts, "PART_OF")
+
+
+def test_relate_structure_division_branches_are_under_the_organ_committee(relate_text):
+    text = "县局召开会议，在机关党委安排下，政策法规处、财务处支部参加。"
+    spans = [("县局", "ORG"), ("机关党委", "ORG"), ("政策法规处", "ORG"), ("财务处支部", "ORG")]
+    _, facts = relate_text(text, spans, home="永善县")
+    assert triples(facts, "SUB_ORG_OF") == {
+        ("永善县局机关党委", "永善县局", None),
+        ("永善县局政策法规处党支部", "永善县局机关党委", None),
+        ("永善县局财务处党支部", "永善县局机关党委", None),
+    }
+
+
+def test_relate_structure_unit_of_a_named_body(relate_text):
+    text = "龙岩学院演出，龙岩学院合唱团登台。"
+    spans = [("龙岩学院", "ORG"), ("龙岩学院合唱团", "ORG")]
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "SUB_ORG_OF") == {("龙岩学院合唱团", "龙岩学院", None)}
+
+
+def test_relate_structure_a_group_s_company_carries_its_trade_name(relate_text):
+    text = "华兴集团投资建厂，华兴食品制品有限公司投产。"
+    spans = [("华兴集团", "ORG"), ("华兴食品制品有限公司", "ORG")]
+    _, facts = relate_text(text, spans)
+    assert triples(facts, "SUB_ORG_OF") == {("华兴食品制品有限公司", "华兴集团", None)}

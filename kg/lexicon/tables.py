@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from kg.errors import ModelError
+from kg.lexicon.organ_forms import PLACE_SLOT, AbbreviationRule, short_forms
 from kg.resources import data_path
 
 logger = logging.getLogger(__name__)
@@ -249,21 +250,66 @@ class Organ:
     name: str
     standalone: bool  # the bare name names one body (国务院)
     uses: frozenset[str]  # recognise, misprint
+    levels: tuple[str, ...] = ()  # the levels of place the organ exists at (central, city…)
+    under: str = ""  # committee: written <place>委<name> (温州市委宣传部)
+    short: tuple[str, ...] = ()  # short forms no abbreviation rule makes
+    valid: tuple[int | None, int | None] = (None, None)  # first and last year of the name
+
+
+YEARS = re.compile(r"(\d{4})?-(\d{4})?")
+
+
+def _years(t: Table, i: int, value: str) -> tuple[int | None, int | None]:
+    """A ``valid`` field (``2018-``, ``-2018``, ``2013-2018`` or blank) as first and last year."""
+    if not value:
+        return (None, None)
+    m = YEARS.fullmatch(value)
+    if m is None or value == "-":
+        raise t.error(i, f"valid is {value!r}, expected YYYY-, -YYYY or YYYY-YYYY")
+    return (int(m[1]) if m[1] else None, int(m[2]) if m[2] else None)
 
 
 @lru_cache(maxsize=1)
 def organs() -> tuple[Organ, ...]:
     """The organ names, in file order."""
     t = load_table("organs/names.csv")
-    name, uses = t.index("name"), t.index("uses")
+    cols = [t.index(c) for c in ("name", "uses", "levels", "under", "short", "valid")]
     return tuple(
-        Organ(row[name], _yes(t, i, "standalone"), _uses(row[uses])) for i, row in enumerate(t.rows)
+        Organ(
+            row[cols[0]],
+            _yes(t, i, "standalone"),
+            _uses(row[cols[1]]),
+            tuple(row[cols[2]].split(SEPARATOR)) if row[cols[2]] else (),
+            row[cols[3]],
+            tuple(row[cols[4]].split(SEPARATOR)) if row[cols[4]] else (),
+            _years(t, i, row[cols[5]]),
+        )
+        for i, row in enumerate(t.rows)
     )
+
+
+@lru_cache(maxsize=1)
+def abbreviation_rules() -> tuple[AbbreviationRule, ...]:
+    """The rules that make the short forms of organ names, in file order.
+
+    Raises:
+        ModelError: a row's ``at`` is not word, prefix, end or frame, or a frame
+            has no place slot.
+    """
+    t = load_table("organs/abbreviation_rules.csv")
+    out = []
+    for i, r in enumerate(t.records("full", "short", "at", "level", "canonical")):
+        if r["at"] not in ("word", "prefix", "end", "frame"):
+            raise t.error(i, f"at is {r['at']!r}, expected word, prefix, end or frame")
+        if r["at"] == "frame" and PLACE_SLOT not in r["full"] + r["short"]:
+            raise t.error(i, f"the frame {r['full']!r} has no {PLACE_SLOT} for its place")
+        out.append(AbbreviationRule(r["full"], r["short"], r["at"], r["level"], r["canonical"]))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
 class Abbreviation:
-    """An abbreviated organ name and the full name it stands for (``organs/abbreviations.csv``)."""
+    """A short organ name and the full name it stands for (derived from ``organs/*.csv``)."""
 
     abbreviation: str
     full: str
@@ -273,20 +319,17 @@ class Abbreviation:
 
 @lru_cache(maxsize=1)
 def abbreviations() -> tuple[Abbreviation, ...]:
-    """The organ abbreviations, in file order.
+    """The short forms of the organ names: by the rules, then those names.csv lists.
 
-    Raises:
-        ModelError: a row the recogniser reads stands for a name ``organs/names.csv``
-            does not list for it (the abbreviation takes that name's standalone).
+    In the order of the organ rows; every short form is expanded by linking,
+    and recognised where its organ is.
     """
-    t = load_table("organs/abbreviations.csv")
-    recognised = {o.name for o in organs() if "recognise" in o.uses}
+    rules = abbreviation_rules()
     out = []
-    for i, r in enumerate(t.records("abbreviation", "full", "level", "uses")):
-        row = Abbreviation(r["abbreviation"], r["full"], r["level"], _uses(r["uses"]))
-        if "recognise" in row.uses and row.full not in recognised:
-            raise t.error(i, f"{row.full!r} is no organ name kg_orgs recognises")
-        out.append(row)
+    for organ in organs():
+        uses = frozenset({"expand"} | ({"recognise"} & organ.uses))
+        forms = [*short_forms(organ.name, rules), *((s, "") for s in organ.short)]
+        out += [Abbreviation(form, organ.name, level, uses) for form, level in forms]
     return tuple(out)
 
 

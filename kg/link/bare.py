@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from kg.lexicon import tables
 from kg.link.lexicon import load_tables
+from kg.recognise.org_names import bare_level_words
 
-# word -> the level of place it stands for, in file order
-BARE_LEVELS: dict[str, str] = {w.word: w.level for w in tables.place_words("bare")}
+# word -> the level of place it stands for: the autonomous levels' type words (自治区党委)
+# first, then the bare words in file order
+BARE_LEVELS: dict[str, str] = {
+    **{w.word: w.level for w in tables.place_words("level") if w.word in bare_level_words()},
+    **{w.word: w.level for w in tables.place_words("bare")},
+}
 # A bare 镇/社区/村 stands for the nearest place of its level named before it.
 NEAREST_LEVELS = ("town", "community", "village")
 # ... and a bare 社区/村 only for one named in the same paragraph.

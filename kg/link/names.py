@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from kg.lexicon import tables
 from kg.link.lexicon import load_tables
+from kg.link.organ_index import organ_index
 
 TERM_TYPES = ("PROGRAM", "HONOR", "DOCUMENT")  # entity types named by a term, not a body
 NORM_DROP = re.compile(r"[\s\"'“”‘’《》〈〉「」『』【】、，,·•]")
 ORDINALS = set(tables.chars("ordinal"))
 MISPRINT_RATIO = 85.0
+MEDIA = "media"  # organs/heads.csv kind of a medium's publisher (日报社)
+# the term of an elected body between its place and its name (第六届, 十一届)
+TERM = re.compile(
+    f"第?[{tables.chars('ordinal')}]+(?:{'|'.join(tables.words('organs/words.csv', 'term'))})"
+)
 
 
 def norm_name(text: str) -> str:
@@ -41,6 +48,7 @@ def is_subsequence(short: str, long_: str) -> bool:
     return all(c in it for c in short)
 
 
+@lru_cache(maxsize=65536)
 def place_level(name: str) -> str | None:
     """The level a place name's type suffix implies (``永善县`` → county), if any."""
     if name == "中国":
@@ -51,6 +59,7 @@ def place_level(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def place_short(name: str) -> str | None:
     """A place name without its type suffix (``昭通市`` → ``昭通``), if two characters remain."""
     for suffix, _level in load_tables().levels:
@@ -85,26 +94,34 @@ def is_generic(name: str) -> bool:
     return name in tables.words("organs/words.csv", "bare_body")
 
 
-def expand_abbreviations(name: str, *, level: str | None = None) -> str:
+def expand_abbreviations(name: str, *, level: str | None = None, year: int | None = None) -> str:
     """Replace abbreviated organ words by their full form (``人社局`` → ``人力资源和社会保障局``)."""
-    rows = load_tables().abbreviations
-    out, i = [], 0
-    while i < len(name):
-        for abbr, full, need in rows:
-            if name.startswith(full, i):
-                out.append(full)
-                i += len(full)
-                break
-            if name.startswith(abbr, i) and (not need or need == level):
-                if need and name[i + len(abbr) :].startswith(full[len(abbr) :]):
-                    continue
-                out.append(full)
-                i += len(abbr)
-                break
-        else:
-            out.append(name[i])
-            i += 1
-    return "".join(out)
+    return organ_index().expand(name, level, year)
+
+
+def with_publisher(name: str) -> str:
+    """A medium named as an organisation is its publisher (天津日报 → 天津日报社).
+
+    A media head of organs/heads.csv less its last character ends the titles of the
+    media it publishes (日报社 → 日报).
+    """
+    heads = _media_heads()
+    if name.endswith(heads):
+        return name
+    head = next((h for h in heads if name.endswith(h[:-1]) and len(name) > len(h)), None)
+    return name + head[-1] if head else name
+
+
+@lru_cache(maxsize=1)
+def _media_heads() -> tuple[str, ...]:
+    rows = tables.load_table("organs/heads.csv").records("head", "kind")
+    heads = {r["head"] for r in rows if r["kind"] == MEDIA and len(r["head"]) > 2}
+    return tuple(sorted(heads, key=lambda h: (-len(h), h)))
+
+
+def without_term(name: str) -> str:
+    """``name`` without the term of a congress or government (莆田市第六届人民代表大会 → …人民代表大会)."""
+    return TERM.sub("", name, count=1)
 
 
 def sub_unit(core: str) -> str:
@@ -114,13 +131,18 @@ def sub_unit(core: str) -> str:
 
 def nested_outer(core: str) -> str | None:
     """The outer agency of a nested name (人力资源和社会保障局就业局 → 人力资源和社会保障局)."""
-    agencies = load_tables().agencies
+    agencies = _agency_set()
     sub = sub_unit(core)
     base = core[: len(core) - len(sub)] if sub else core
-    for outer in sorted(agencies, key=lambda a: (-len(a), a)):
-        if base.startswith(outer) and base[len(outer) :] in agencies:
-            return outer
+    for n in range(len(base) - 1, 1, -1):
+        if base[:n] in agencies and base[n:] in agencies:
+            return base[:n]
     return None
+
+
+@lru_cache(maxsize=1)
+def _agency_set() -> frozenset[str]:
+    return frozenset(load_tables().agencies)
 
 
 def fix_misprint(core: str) -> str:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from kg.lexicon import tables
 from kg.link.moves import follow
 from kg.link.names import (
     expand_abbreviations,
@@ -21,6 +22,9 @@ from kg.link.places import PagePlaces
 from kg.link.spans import Key
 
 CORE_MIN = 4  # an organ name (or its part after the place) this long may end a longer one
+STEM_MIN = 2  # characters of a short name's stem a longer name must hold
+HEADS = tuple(sorted(tables.load_table("organs/heads.csv").column("head"), key=lambda h: -len(h)))
+LEGAL_FORMS = tables.words("organs/words.csv", "legal_form")  # longest first in the table
 
 
 def merge_orgs(places: PagePlaces, orgs: list[str]) -> dict[Key, Key]:
@@ -33,8 +37,11 @@ def merge_orgs(places: PagePlaces, orgs: list[str]) -> dict[Key, Key]:
         targets = _one_target(moves, _fuller_forms(places, o, orgs))
         if targets is None and not places.prefix_end(o):
             targets = _one_target(moves, _abbreviated_forms(places, o, orgs))
+        if targets is None and not places.prefix_end(o):
+            targets = _one_target(moves, _stem_forms(o, orgs))
         if targets is not None:
             moves[("ORG", o)] = targets
+    merge_legal_forms(orgs, moves)
     merge_level_infixes(orgs, moves)
     merge_teams(orgs, moves)
     return moves
@@ -57,6 +64,7 @@ def _fuller_forms(places: PagePlaces, o: str, orgs: list[str]) -> list[str]:
         ends = [
             p for p in orgs
             if len(core) >= CORE_MIN and p.startswith(place) and p.endswith(core) and len(p) > len(o)
+            and not places.prefix_end(p[cut:])  # 广州市番禺区残联 is not 广州市残联
         ]  # fmt: skip
         if ends:
             return ends
@@ -74,6 +82,43 @@ def _abbreviated_forms(places: PagePlaces, o: str, orgs: list[str]) -> list[str]
         if is_subsequence(o, core) and o[-1] in p[-3:] and o[0] in core:
             found.append(p)
     return found
+
+
+def _stem_forms(o: str, orgs: list[str]) -> list[str]:
+    """Longer names holding the stem of ``o`` and ending with its head (鑫源公司 → 大连鑫源实业总公司).
+
+    A company or school printed short keeps its distinctive stem whole and its head noun.
+    """
+    head = next((h for h in HEADS if o.endswith(h)), None)
+    stem = o[: len(o) - len(head)] if head else ""
+    if len(stem) < STEM_MIN or head is None:
+        return []
+    return [
+        p for p in orgs
+        if p != o and len(p) > len(o) and stem in p and p.endswith(head)
+        and o not in without_level_infix(p)  # 龙泉街道派出所 is 龙泉派出所 (merge_level_infixes)
+    ]  # fmt: skip
+
+
+def without_legal_form(name: str) -> str:
+    """A company's name without its legal form (谊来鲍鱼制品有限公司 → 谊来鲍鱼制品公司)."""
+    for form in LEGAL_FORMS:
+        name = name.replace(form, "")
+    return name
+
+
+def merge_legal_forms(orgs: list[str], moves: dict[Key, Key]) -> None:
+    """X有限公司 and X公司 are one company: the shorter goes to the fuller."""
+    by_plain: dict[str, list[str]] = {}
+    for o in orgs:
+        by_plain.setdefault(without_legal_form(o), []).append(o)
+    for names in by_plain.values():
+        if len(names) < 2:
+            continue
+        target = follow(moves, ("ORG", max(names, key=lambda n: (len(n), n))))
+        for n in names:
+            if ("ORG", n) not in moves and ("ORG", n) != target:
+                moves[("ORG", n)] = target
 
 
 def merge_level_infixes(orgs: list[str], moves: dict[Key, Key]) -> None:

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+
+import ahocorasick
 
 from kg.lexicon import tables
-from kg.link.lexicon import load_tables
+from kg.link.lexicon import gazetteer, load_tables
 from kg.link.names import clean_surface, org_kind
 from kg.link.orgs import OrgNamer
+from kg.link.places import PagePlaces
 from kg.link.spans import Key
 from kg.link.state import PageLinking
 from kg.model import Article
+from kg.recognise.lac import default_lac
+from kg.recognise.matching import automaton, matches
 
 # levels a header may leave open, and how often the article must name a place of it
 OPEN_LEVELS = {"city": 1, "county": 2, "town": 2}
@@ -57,10 +63,47 @@ def article_scope(run: PageLinking, art: Article) -> tuple[str | None, dict[str,
                           key=lambda n: (-counts[n], n))  # fmt: skip
         if frequent and counts[frequent[0]] >= least:
             levels[lvl] = frequent[0]
+    if "city" not in levels and not home:
+        # a web article has no home city: the city its text names most (幸福温州 names 温州)
+        city = most_named_city(run.page.text[art.start : art.end], places)
+        if city is not None:
+            levels["city"] = city
+    for name in sorted(set(levels.values()), key=lambda n: -tables.rank(places.level_of(n))):
+        for lvl, higher in places.chain_levels([name]).items():
+            levels.setdefault(lvl, higher)  # the province of the article's city (省委)
     if about is None:
         county = levels.get("county")
         about = county if county is not None and counts[county] >= ABOUT_COUNTY_MIN else home
     return about, levels
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> ahocorasick.Automaton:
+    """Every city's full and short name (温州市, 温州), for counting them in running text."""
+    city = tables.rank("city")
+    names = [(n, n) for n, _form, rank in gazetteer().names_by_level("city") if rank == city]
+    return automaton(names)
+
+
+def most_named_city(text: str, places: PagePlaces) -> str | None:
+    """The city ``text`` names most often, in full or short (None when none or a tie).
+
+    A name counts only where the segmenter reads it as a word of its own
+    (幸福 温州, not 长治久安).
+    """
+    hits = matches(_city_names(), text)
+    if not hits:
+        return None
+    words = {(w.start, w.end) for w in default_lac().analyse(text)}
+    counts: Counter[str] = Counter()
+    for start, end, name in hits:
+        place = places.gaz.resolve(name, context=[]) if (start, end) in words else None
+        if place is not None and place.level == "city":
+            counts[place.name] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def places_named(run: PageLinking, art: Article) -> tuple[list[str], Counter[str]]:

@@ -1,11 +1,17 @@
-"""The organisation recogniser (``kg_orgs``): [place] + organ core + [sub-unit]*.
+"""The organisation recogniser (``kg_orgs``): [place]* [qualifier]* head [unit]*.
 
-Five families of rules, run in this order (each sees what the ones before it
-found): party committees (<place>委, a bare 市委), organs of the tables
-(人社局, 国务院), units named by a place (莫古土村党支部), head nouns (局,
-中心, 大学) after a place or a proper name, and last the growth of each
-organ by its sub-units and by the organs chained after it. Where a name
-starts is :mod:`kg.recognise.org_names`' part.
+The rules run in this order, each seeing what the ones before it found:
+party committees (<place>委, a bare 市委), organs of the tables (人社局,
+国务院, 市六届人大; a standard organ printed alone after a break, 、房地局),
+units named by a place (莫古土村党支部), the article's own bureau and
+committee printed bare (市局, 机关党委), and head nouns (局, 中心, 合唱团,
+工作处, 八十三中) after a place, an organisation or a name whose start LAC's
+parts of speech bound (随着｜华兴公司). Then, by the pipeline's merge policy,
+LAC's ORG names fill the gaps where the head grammar vouches for them
+(:mod:`kg.recognise.org_candidates`), the items of a list sharing a head are
+added (市城投集团、公用集团), and each organ grows by its sub-units and the
+organs chained after it. Where a name starts is
+:mod:`kg.recognise.org_names`' part.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from spacy.tokens import Doc
 
 from kg.lexicon.gazetteer import Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
+from kg.recognise.lac import words_of
 from kg.recognise.matching import longest_first, longest_spans, matches
+from kg.recognise.org_candidates import head_of, lac_names, widened
 from kg.recognise.org_names import (
     OrgDoc,
     OrgOptions,
@@ -30,10 +38,19 @@ from kg.recognise.org_names import (
     name_like,
     plain_name_start,
     prefix_start,
+    tagged_start,
+    term_start,
 )
-from kg.recognise.spans import spans_of, token_bounds, token_texts
+from kg.recognise.spans import spans_of, token_bounds
 
 Spans = list[tuple[int, int]]
+ALONE_AFTER = frozenset({"p", "c", "w"})  # LAC's tags of words before a name
+NAMED_HEADS = (
+    "name",
+    "field",
+    "division",
+)  # heads whose list items are named by a word of any kind
+LIST_NAME_MIN, LIST_NAME_MAX = 2, 4
 
 
 @dataclass
@@ -47,8 +64,8 @@ class Found:
     def add(self, start: int, end: int) -> None:
         """Keep ``[start, end)`` unless it names a task force or a model."""
         name = self.text[start:end]
-        if name.startswith("驻") or "式" in name:
-            return  # unnamed task forces; models and titles (枫桥式…派出所)
+        if name.startswith("驻") or self.text[start - 1 : start] == "驻" or "式" in name:
+            return  # unnamed task forces (驻村工作队); models and titles (枫桥式…派出所)
         self.spans.append((start, end))
         self.org_end[end] = min(self.org_end.get(end, start), start)
 
@@ -86,14 +103,39 @@ def table_organs(doc: OrgDoc, found: Found) -> None:
     """Organs the tables name (人力资源和社会保障局, 人社局, 国务院), after their place."""
     text = doc.text
     for start, end, standalone in longest_first(matches(doc.tables.core_names, text)):
-        pre = prefix_start(doc, start, found.org_end)
+        pre = prefix_start(doc, term_start(doc, start), found.org_end)
+        if pre is None and start - 1 in found.org_end and bare_prefix(doc, start) is None:
+            if text[start - 1 : start] in doc.tables.admin_chars:
+                pre = start - 1  # 市委｜市政府: a bare level word right after an organisation
         if pre is not None and start in found.org_end and start not in doc.place_end:
             if text[start:end] == "办公室" and _office_of_no_body(doc, start, found):
                 continue  # 派出所办公室 is a room; 市委办公室, 县政府办公室 are bodies
         if pre is not None:
             found.add(pre, end)
-        elif standalone:
+        elif standalone or _stands_alone(doc, start, end):
             found.add(start, end)
+
+
+def _stands_alone(doc: OrgDoc, start: int, end: int) -> bool:
+    """Whether a local organ printed without its place is the article's own (…、房地局、…).
+
+    Its name is long enough to name one kind of organ (住房公积金管理中心, 发改委, not
+    政府 or 党校) of a level above the village (村委会 alone is none), and it is a word
+    of its own after a break: punctuation or a word LAC reads as a preposition,
+    or conjunction, not a verb or particle (建成党群服务中心, 村里的党群服务中心: kinds), a
+    level word (村妇联) or a generic one (各局).
+    """
+    text, t = doc.text, doc.tables
+    if text[start:end] not in t.alone or not _head_ends_word(doc, start, end):
+        return False
+    before = doc.word_at.get(start - 1)
+    if before is None:
+        return start == 0 or not doc.is_name_char(text[start - 1])
+    return (
+        before.end == start
+        and before.tag in ALONE_AFTER
+        and text[before.start : before.end] not in t.generic
+    )
 
 
 def place_units(doc: OrgDoc, found: Found) -> None:
@@ -111,15 +153,26 @@ def place_units(doc: OrgDoc, found: Found) -> None:
                     found.add(pre, m.end())
 
 
-def _head_ends_word(doc: OrgDoc, end: int) -> bool:
-    """Whether a head noun ending at ``end`` ends a word (not 大学生, 中心城区)."""
+def _head_ends_word(doc: OrgDoc, start: int, end: int) -> bool:
+    """Whether a head noun at ``[start, end)`` ends a word (not 大学生, 中心城区, 好处).
+
+    A head of one character ends a word of three or more characters or is a
+    word of its own (就业处, 律师 工作处), unless a numeral numbers it (八十三中).
+    """
     text = doc.text
-    return (
+    ends = (
         end in doc.tok_ends
         or end >= len(text)
         or not doc.is_name_char(text[end])
         or text.startswith(doc.tables.subunits, end)
     )
+    inside = doc.word_at.get(end - 1)
+    if ends and inside is not None and inside.end > end and inside.tag != "ORG":
+        ends = text.startswith(doc.tables.subunits, end)  # 党建工作｜处于: a word goes on
+    if not ends or end - start > 1 or doc.tables.heads.get(text[start:end]) == "number":
+        return ends
+    word = doc.word_at.get(start)
+    return word is None or word.end - word.start >= 3 or word.start == start
 
 
 def _head_in_word(doc: OrgDoc, start: int) -> bool:
@@ -135,7 +188,10 @@ def _head_in_word(doc: OrgDoc, start: int) -> bool:
 def _name_before_head(doc: OrgDoc, start: int, needs: str, found: Found) -> int | None:
     """Start of the name before a head noun at ``start``: a place chain, a bare level or a name."""
     text = doc.text
-    for length in range(0, doc.max_name_chars + 1):
+    if needs == "number":
+        return _numbered_start(doc, start)
+    lo = tagged_start(doc, max(0, start - doc.max_name_chars), start)
+    for length in range(0, start - lo + 1):
         s = start - length
         if s < 0 or length and not (doc.is_name_char(text[s]) or text[s] in "()（）"):
             break
@@ -144,7 +200,42 @@ def _name_before_head(doc: OrgDoc, start: int, needs: str, found: Found) -> int 
             if after_last_verb(doc, s, start) == s and name_like(doc.tables, text[s:start]):
                 return pre
             break
-    return plain_name_start(doc, start) if needs == "name" else None
+    if needs in ("name", "field", "division"):
+        return plain_name_start(doc, start, field=needs != "name")
+    return None
+
+
+def _numbered_start(doc: OrgDoc, start: int) -> int | None:
+    """Start of a numbered school (西安市八十三中): its numeral, after a place or a bare level."""
+    text, t = doc.text, doc.tables
+    s = start
+    while s > 0 and text[s - 1] in t.ordinals:
+        s -= 1
+    if s == start:
+        return None
+    if text[s - 1 : s] == t.ordinal_mark:
+        s -= 1
+    return prefix_start(doc, s, {})
+
+
+def bare_bureaus(doc: OrgDoc, found: Found) -> None:
+    """市局, 县局: a bare level word and 局 name the bureau the article is about (市局党组);
+    机关党委 printed alone is the party committee of the organ named before it."""
+    text = doc.text
+    for unit in doc.tables.bare_units:
+        for m in re.finditer(re.escape(unit), text):
+            word = doc.word_at.get(m.start())
+            if word is not None and word.start == m.start() and not found.covers(*m.span()):
+                before = text[m.start() - 1 : m.start()]
+                if not before or not doc.is_name_char(before):
+                    found.add(m.start(), m.end())
+    for head in doc.tables.bare_heads:
+        for m in re.finditer(re.escape(head), text):
+            word = doc.word_at.get(m.start())
+            pre = bare_prefix(doc, m.start())
+            if pre is None or word is None or (word.start, word.end) != (pre, m.end()):
+                continue  # 市局 is a word of its own (not 市局面)
+            found.add(pre, m.end())
 
 
 def head_nouns(doc: OrgDoc, found: Found) -> None:
@@ -155,11 +246,45 @@ def head_nouns(doc: OrgDoc, found: Found) -> None:
             continue
         if head == "办公室" and _office_of_no_body(doc, start, found):
             continue  # 派出所办公室: a room of the station
-        if not _head_ends_word(doc, end) or _head_in_word(doc, start):
+        if doc.tables.heads[head] == "model":
+            continue  # only LAC's names end with it (kg.recognise.org_candidates)
+        numbered = doc.tables.heads[head] == "number"
+        if not _head_ends_word(doc, start, end) or (_head_in_word(doc, start) and not numbered):
             continue
         begin = _name_before_head(doc, start, doc.tables.heads[head], found)
         if begin is not None:
             found.add(begin, end)
+
+
+def list_items(doc: OrgDoc, spans: Spans) -> Spans:
+    """The items of a list that share the head of an organisation before them.
+
+    市城投集团、公用集团、名城集团: an item of a list of organisations with the same head
+    noun is one too, whatever its name (公用, 建设 are common words).
+    """
+    text, out = doc.text, []
+    for s, e in sorted(spans):
+        found = head_of(doc, s, e)
+        if found is None or found[1] not in NAMED_HEADS:
+            continue
+        head = found[0]
+        while text.startswith(doc.tables.list_marks, e):
+            nxt = _list_item(doc, e + 1, head)
+            if nxt is None:
+                break
+            out.append((e + 1, nxt))
+            e = nxt
+    return out
+
+
+def _list_item(doc: OrgDoc, start: int, head: str) -> int | None:
+    """The end of an item ``name + head`` starting at ``start`` (2–4 characters of name)."""
+    for n in range(LIST_NAME_MIN, LIST_NAME_MAX + 1):
+        end = start + n + len(head)
+        name = doc.text[start : start + n]
+        if doc.text.startswith(head, start + n) and all(doc.is_name_char(c) for c in name):
+            return end if tagged_start(doc, start, start + n) == start else None
+    return None
 
 
 def _grown_end(
@@ -199,6 +324,7 @@ RULES: tuple[Callable[[OrgDoc, Found], None], ...] = (
     party_committees,
     table_organs,
     place_units,
+    bare_bureaus,
     head_nouns,
 )
 
@@ -225,15 +351,19 @@ class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
         for ps, pe in spans_of(doc, "PLACE"):
             place_end[pe] = min(place_end.get(pe, ps), ps)
         tok_starts, tok_ends = token_bounds(doc)
+        text = doc.text  # built from the tokens: once
+        ends = sorted(tok_ends)
+        starts = sorted(tok_starts)
         return OrgDoc(
-            doc.text,
+            text,
             tables,
             gazetteer,
             tok_starts,
             tok_ends,
-            token_texts(doc),
+            {s: text[s:e] for s, e in zip(starts, ends, strict=True)},
             place_end,
             self.options.max_name_chars,
+            words_of(doc),
         )
 
     def find(self, doc: Doc) -> Spans:
@@ -242,7 +372,13 @@ class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
         found = Found(context.text)
         for rule in RULES:
             rule(context, found)
-        return grown(context, found.spans)
+        spans = widened(context, found.spans)
+        # LAC's names fill the gaps the rules leave (the pipeline's merge policy)
+        model = Found(context.text)
+        for s, e in lac_names(context, spans):
+            model.add(s, e)
+        listed = list_items(context, spans + model.spans)
+        return grown(context, spans + model.spans + listed)
 
 
 @Language.factory("kg_orgs", assigns=["doc.spans"], default_config={"max_name_chars": 10})

@@ -17,6 +17,12 @@ from kg.relate.evidence import evidence_for
 from kg.relate.facts import FactList
 from kg.relate.view import PageView
 
+GROUPS = tables.words("organs/words.csv", "group")  # 集团: its companies carry its trade name
+STEM_MIN = 2  # characters of a trade name
+# the unit that leads the party branches of an organ's divisions (机关党委)
+BRANCH_PARENTS = tables.words("organs/units.csv", "branch_parent")
+PARTY_UNITS = tuple(sorted(tables.words("organs/units.csv", "branch"), key=len, reverse=True))
+
 
 def part_of(view: PageView, facts: FactList) -> None:
     """Each place is PART_OF its parent and of the areas the text puts it in."""
@@ -49,14 +55,46 @@ def org_structure(view: PageView, facts: FactList) -> None:
 
 
 def parent_org(view: PageView, key: Key, orgs: list[Key]) -> Key | None:
-    """The organ ``key`` is a sub-organ of: the longest its name starts with, else its nest."""
+    """The organ ``key`` is a sub-organ of: the longest its name starts with, else its nest.
+
+    The party branch of an organ's division is under the organ's 机关党委 when
+    the page names it (司法局律师工作处党支部 → 司法局机关党委).
+    """
     name = key[1]
     parents = [o for o in orgs if o != key and name.startswith(o[1]) and len(o[1]) < len(name)]
+    for o in sorted(parents, key=lambda o: -len(o[1])):
+        committee = next(
+            (("ORG", o[1] + c) for c in BRANCH_PARENTS if ("ORG", o[1] + c) in orgs), None
+        )
+        if committee is not None and committee != key and _division_branch(name[len(o[1]) :]):
+            return committee
     if not parents:
         parents = parents_below_chain(view, key, orgs)
     if parents:
         return max(parents, key=lambda o: len(o[1]))
-    return view.linked.units.get(key)
+    return view.linked.units.get(key) or group_of(key, orgs)
+
+
+def group_of(key: Key, orgs: list[Key]) -> Key | None:
+    """The group a company carrying its trade name belongs to (谊来鲍鱼制品有限公司 → 谊来集团)."""
+    name = key[1]
+    for o in orgs:
+        group = next((g for g in GROUPS if o[1].endswith(g)), None)
+        stem = o[1][: len(o[1]) - len(group)] if group else ""
+        if (
+            o != key
+            and len(stem) >= STEM_MIN
+            and name.startswith(stem)
+            and not name.endswith(group or "")
+        ):
+            return o
+    return None
+
+
+def _division_branch(rest: str) -> bool:
+    """Whether ``rest`` is a division and its party branch (律师工作处党支部)."""
+    unit = next((u for u in PARTY_UNITS if rest.endswith(u)), None)
+    return unit is not None and len(rest) > len(unit) and unit not in BRANCH_PARENTS
 
 
 def parents_below_chain(view: PageView, key: Key, orgs: list[Key]) -> list[Key]:
