@@ -38,7 +38,7 @@ def test_link_credits_the_name_not_the_role_says_person_or_organ(one_article):
     assert {(c.name, k) for c, _, k in linked.credits} == {
         ("刘洋", ("PERSON", "刘洋")),
         ("欧阳明", ("PERSON", "欧阳明")),
-        ("新华社", ("ORG", "新华社")),
+        ("新华社", ("ORG", "新华通讯社")),  # the official name of the agency (organs table)
         ("江城日报", ("ORG", "江城日报社")),
         ("市委宣传部", ("ORG", "昭通市委宣传部")),
     }

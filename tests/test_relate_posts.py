@@ -150,7 +150,7 @@ def test_relate_posts_one_person_two_posts_in_one_body_are_joined(relate_text):
         # titles before the name, each after its body
         ("市委常委、组织部部长王建国出席。",
          [("市委", "ORG"), ("组织部", "ORG"), ("王建国", "PERSON")],
-         {("王建国", "昭通市委", "常委"), ("王建国", "组织部", "部长")}),
+         {("王建国", "昭通市委", "常委"), ("王建国", "昭通市委组织部", "部长")}),
         # a post after the name, the organ before it
         ("西南林业大学张红教授作报告。", [("西南林业大学", "ORG"), ("张红", "PERSON")],
          {("张红", "西南林业大学", "教授")}),
