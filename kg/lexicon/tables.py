@@ -399,6 +399,16 @@ def place_words(use: str) -> tuple[PlaceWord, ...]:
     )
 
 
+@cache
+def readings() -> dict[str, frozenset[str]]:
+    """The readings of each character, toneless pinyin (``people/readings.csv``, from jionlp)."""
+    t = load_table("people/readings.csv")
+    return {
+        c: frozenset(r.split("|"))
+        for c, r in zip(t.column("char"), t.column("readings"), strict=True)
+    }
+
+
 def surnames(use: str) -> tuple[str, ...]:
     """The surnames listed for ``use`` (person, author), single and double, in file order."""
     return load_table("people/surnames.csv").column("surname", use=use)
