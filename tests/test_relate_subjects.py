@@ -83,3 +83,29 @@ def test_relate_subjects_clause_opener_is_the_last_clause_opened_by_an_actor(one
     text = "聚焦要求，昭通市气象局党组发挥作用，被表彰。"
     view = _view(one_article, text, [("昭通市气象局党组", "ORG")])
     assert clause_opener(view, 0, text.index("被")) == ("ORG", "昭通市气象局党组")
+
+
+@pytest.mark.parametrize(
+    ("key", "level", "acts"),
+    [
+        (("PLACE", "昭通市"), "city", True),  # a division acts through its bodies
+        (("PLACE", "红光安置区"), "area", True),  # a resettlement area has its committee
+        (("PLACE", "金山工业园区"), "area", True),  # a zone run by its own committee
+        (("PLACE", "某某生态公园"), "area", False),  # a park is where, not who
+        (("PLACE", "某某河"), "natural", False),  # a river
+        (("ORG", "昭通市委"), None, True),
+    ],
+)
+def test_relate_subjects_which_places_can_act(key, level, acts):
+    from types import MappingProxyType
+
+    from kg.model import Entity
+
+    view = PageView(
+        page=None,  # type: ignore[arg-type]
+        articles=MappingProxyType({}),
+        linked=None,  # type: ignore[arg-type]
+        entities=MappingProxyType({key: Entity(key[0], key[1], level=level)}),
+        links=(),
+    )
+    assert view.can_act(key) is acts

@@ -400,6 +400,14 @@ def place_words(use: str) -> tuple[PlaceWord, ...]:
 
 
 @cache
+def idle_locality_heads() -> tuple[str, ...]:
+    """Generic terms of localities that are places, never actors (``acts`` = no in
+    places/locality_heads.csv: rivers, roads, parks; not zones run by a committee)."""
+    t = load_table("places/locality_heads.csv")
+    return tuple(r["head"] for r in t.records("head", "acts") if r["acts"] != "yes")
+
+
+@cache
 def readings() -> dict[str, frozenset[str]]:
     """The readings of each character, toneless pinyin (``people/readings.csv``, from jionlp)."""
     t = load_table("people/readings.csv")

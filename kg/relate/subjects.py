@@ -67,7 +67,7 @@ def clause_subject(
 ) -> Key | None:
     """The actor a clause before ``m`` opens with (``2022年以来，昭通市…局推行…``)."""
     s = view.sentence_start(m)
-    cands = outermost(view.in_span(s, m.start, labels + ("PERSON",)))
+    cands = outermost(view.actors_in_span(s, m.start, labels + ("PERSON",)))
     best: Key | None = None
     for i, (c, _key) in enumerate(cands):
         before = view.text[s : c.start]
@@ -94,7 +94,7 @@ def clause_opener(view: PageView, s: int, end: int) -> Key | None:
     气象局党组…，被…表彰为: the doer of the passive clause that follows)."""
     text = view.text
     best: Key | None = None
-    for run in _chains(outermost(view.in_span(s, end, ACTORS + ("PERSON",)))):
+    for run in _chains(outermost(view.actors_in_span(s, end, ACTORS + ("PERSON",)))):
         first, key = run[0][0], run[-1][1]
         cut = max((text.rfind(ch, s, first.start) for ch in CLAUSE_BREAK), default=-1)
         if opening(text[max(cut + 1, s) : first.start]):
@@ -114,7 +114,7 @@ def paragraph_subject(view: PageView, m: Mention) -> Key | None:
 
 def sentence_subject(view: PageView, s: int, limit: int) -> Key | None:
     """The name a sentence opens with (after a date), if any."""
-    cands = outermost(view.in_span(s, limit, ("ORG", "PERSON", "PLACE")))
+    cands = outermost(view.actors_in_span(s, limit, ("ORG", "PERSON", "PLACE")))
     if cands and opening(view.text[s : cands[0][0].start]):
         return cands[0][1]
     return None
@@ -148,7 +148,7 @@ def _header_openers(view: PageView, art: Article) -> list[Key]:
         first, (last, key) = run[0][0], run[-1]
         line = text.rfind("\n", 0, first.start) + 1
         lead = text[line : first.start].lstrip(LINE_MARKS)
-        if key[0] == "PLACE" and key in view.entities and opening(lead):
+        if key[0] == "PLACE" and key in view.entities and view.can_act(key) and opening(lead):
             if names_organ_after(view, last.end):
                 continue  # 昭通市直机关…: a collective the place scopes, not the place
             out.append(key)
@@ -158,7 +158,7 @@ def _header_openers(view: PageView, art: Article) -> list[Key]:
 def _kicker_places(view: PageView, art: Article, header: list[Key]) -> list[Key]:
     """The most specific place a kicker names (龙头山镇沙坝村: 沙坝村), when it names one."""
     kicker = clean_surface(art.kicker or "")
-    places = [k for k in header if k[0] == "PLACE" and k[1][:2] in kicker]
+    places = [k for k in header if k[0] == "PLACE" and view.can_act(k) and k[1][:2] in kicker]
     return sorted(places, key=lambda k: -kicker.find(k[1][:2]))[:1]  # a chain's last
 
 
@@ -167,7 +167,7 @@ def first_subject(view: PageView, art: Article) -> Key | None:
     first = art.body_start + len(art.body) - len(art.body.lstrip())
     s, e = sentence_bounds(view.text, first)
     s = max(s, art.body_start)
-    cands = outermost(view.in_span(s, e, ACTORS + ("PERSON",)))
+    cands = outermost(view.actors_in_span(s, e, ACTORS + ("PERSON",)))
     for run in _chains(cands):
         if not opening(view.text[s : run[0][0].start]):
             break
@@ -275,7 +275,7 @@ def deed_subject(view: PageView, m: Mention, verbs: tuple[str, ...]) -> Deed | N
         return None
     text, s = view.text, view.sentence_start(m)
     end = v_at
-    runs = _chains(outermost(view.in_span(s, v_at, ACTORS + ("PERSON",))))
+    runs = _chains(outermost(view.actors_in_span(s, v_at, ACTORS + ("PERSON",))))
     for n in range(len(runs) - 1, -1, -1):
         first, (last, key) = runs[n][0][0], runs[n][-1]
         if not _gap_ok(text[last.end : end]):

@@ -273,7 +273,7 @@ def award_heads(view: PageView, m: Mention, s: int, cue_at: int) -> list[Key]:
     lead = text[clause_start:cue_at]
     bei = len(lead) if text.startswith("被", cue_at) else lead.rfind("被")
     end = clause_start + bei if bei >= 0 else cue_at
-    cands = outermost(view.in_span(clause_start, end, ("ORG", "PERSON", "PLACE")))
+    cands = outermost(view.actors_in_span(clause_start, end, ("ORG", "PERSON", "PLACE")))
     if cands:
         gap = text[cands[-1][0].end : end]
         if gap.strip() and not opening(gap) and bei >= 0:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from kg.lexicon.tables import idle_locality_heads, rank
 from kg.link.page import LinkedPage
 from kg.link.spans import Key, Link, in_span, reading_order, sentence_bounds
 from kg.model import Article, CleanPage, Entity, Mention
@@ -44,6 +45,22 @@ class PageView:
     def in_span(self, start: int, end: int, labels: tuple[str, ...]) -> list[Link]:
         """The links whose mention lies in ``[start, end)`` and has one of ``labels``."""
         return in_span(self.links, start, end, labels)
+
+    def actors_in_span(self, start: int, end: int, labels: tuple[str, ...]) -> list[Link]:
+        """``in_span``, without the places that cannot act: a river, a park or a road is
+        where something happens, not who does it (a division, a resettlement area or a
+        zone with its own committee can act)."""
+        return [(m, k) for m, k in self.in_span(start, end, labels) if self.can_act(k)]
+
+    def can_act(self, key: Key) -> bool:
+        """Whether the entity ``key`` may be the subject of a deed."""
+        if key[0] != "PLACE":
+            return True
+        ent = self.entities.get(key)
+        level = ent.level if ent is not None else None
+        if level is None or rank(level) <= rank("village"):
+            return True
+        return level != "natural" and not key[1].endswith(idle_locality_heads())
 
     def sentence_start(self, m: Mention) -> int:
         """Start of the sentence of ``m``, not before its article's body (bylines stay out)."""
