@@ -26,7 +26,7 @@ def seed_report(seed_results) -> dict:
 # The bar of the recognition-and-linking issue; the pipeline is above each. PROGRAM is
 # lower since the entries copied from the seed pages left the tables (issue 16: 0.839).
 ENTITY_FLOORS = {
-    "ALL": 0.89,  # 0.898 with LAC's words in place of pkuseg's, before issue 16's recognisers
+    "ALL": 0.90,  # 0.904 (issue 16)
     "ORG": 0.85,
     "PLACE": 0.85,
     "PERSON": 0.85,
@@ -42,7 +42,27 @@ def test_extract_entity_f1_floor(seed_report, etype) -> None:
 
 
 def test_extract_relation_f1_floor(seed_report) -> None:
-    assert seed_report["rel"]["ALL"]["f1"] >= 0.75, seed_report["rel"]["ALL"]
+    assert seed_report["rel"]["ALL"]["f1"] >= 0.78, seed_report["rel"]["ALL"]  # 0.813
+
+
+# Floors on text the rules were not written on (../shared/dev: 20 real articles of three
+# other sources). Measured at issue 16's close: entity 0.933 (ORG 0.958, PLACE 0.937,
+# PERSON 0.985, PROGRAM 0.771), relation 0.770, articles 1.00, linking 0.928 with no
+# unmerged duplicate; the floors leave a small margin, the bars of issue 16 under them.
+DEV_ENTITY_FLOORS = {"ALL": 0.90, "ORG": 0.92, "PLACE": 0.90, "PERSON": 0.95, "PROGRAM": 0.75}
+
+
+@pytest.mark.parametrize("etype", sorted(DEV_ENTITY_FLOORS))
+def test_extract_dev_entity_f1_floor(dev_report, etype) -> None:
+    assert dev_report["ent"][etype]["f1"] >= DEV_ENTITY_FLOORS[etype], dev_report["ent"][etype]
+
+
+def test_extract_dev_relation_article_and_linking_floors(dev_report) -> None:
+    assert dev_report["rel"]["ALL"]["f1"] >= 0.74, dev_report["rel"]["ALL"]
+    assert dev_report["art"]["ALL"]["f1"] >= 0.95, dev_report["art"]["ALL"]
+    linking = dev_report["linking"]
+    assert linking["exact_canonical"] >= 0.92, linking
+    assert linking["unmerged_duplicates"] == 0, linking
 
 
 def test_extract_article_f1_floor(seed_report) -> None:
@@ -54,7 +74,7 @@ def test_extract_linking_floor(seed_report) -> None:
     # without the seed's own agency in organs/names.csv its misprint (政服务管理局) is no
     # longer corrected: one canonical name wrong and left apart (issue 16: 0.944, 1)
     assert linking["exact_canonical"] >= 0.93, linking
-    assert linking["unmerged_duplicates"] <= 1, linking
+    assert linking["unmerged_duplicates"] == 0, linking
     assert linking["place_parent"] >= 0.90, linking
 
 

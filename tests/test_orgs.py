@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from kg.recognise.org_names import bare_prefix, name_like
@@ -121,26 +118,6 @@ def test_orgs_found_drops_task_forces_and_models(text, kept):
     found.add(0, len(text))
     assert (found.spans == [(0, len(text))]) is kept
     assert (found.org_end == {len(text): 0}) is kept
-
-
-DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "dev"
-
-
-@pytest.fixture(scope="module")
-def dev_report(nlp):
-    """The 20 dev articles (real web articles the rules were not written on), scored."""
-    from kg.evaluate import score
-    from kg.extract import extract_page, to_gold_json
-    from kg.model import PageMeta
-
-    if not (DEV / "gold").is_dir():
-        pytest.skip("../shared/dev is absent (the dev articles are kept beside the checkout)")
-    pairs = []
-    for path in sorted((DEV / "articles").glob("*.txt")):
-        result = extract_page(path.read_text(encoding="utf-8"), PageMeta(source=path.name), nlp)
-        gold = json.loads((DEV / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
-        pairs.append((gold, to_gold_json(result)))
-    return score(pairs)
 
 
 def test_orgs_dev_floors(dev_report):

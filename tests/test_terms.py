@@ -400,16 +400,11 @@ def test_terms_seed_scores_above_floor(nlp):
         assert report[t]["r"] >= floor["r"], (t, report[t])
 
 
-DEV = ROOT.parent / "shared" / "dev"  # real articles of other sources, kept beside the checkout
 DEV_FLOORS = {"PROGRAM": {"p": 0.85, "r": 0.60}, "HONOR": {"p": 0.90, "r": 0.75}}
 
 
-@pytest.mark.skipif(
-    not (DEV / "gold").is_dir(),
-    reason="../shared/dev is absent (the dev articles are kept beside the checkout, not in it)",
-)
-def test_terms_dev_scores_above_floor(nlp):
-    report = measure(nlp, gold_dir=DEV / "gold", pages=DEV / "articles")
+def test_terms_dev_scores_above_floor(dev_report):
+    report = dev_report["ent"]
     for t, floor in DEV_FLOORS.items():
         assert report[t]["p"] >= floor["p"], (t, report[t])
         assert report[t]["r"] >= floor["r"], (t, report[t])
