@@ -21,6 +21,7 @@ from rdflib import Graph
 from kg.cli import main
 from kg.corpus.build import build
 from kg.errors import ExportError, InputError
+from kg.recognise.org_candidates import ORG_NAME_MAX
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -61,9 +62,6 @@ def test_faults_every_bad_input_is_named_with_its_reason(hostile) -> None:
         if kind == "ok":
             assert report.encodings.get(path.name) == words, rel
             assert str(path) not in skipped, rel
-        elif kind == "either":  # built, or stopped by the page time limit
-            assert report.encodings.get(path.name) == "utf-8", rel
-            assert str(path) not in skipped or words in skipped[str(path)], rel
         elif kind == "note":
             assert words in ignored[str(path)], rel
         else:
@@ -289,17 +287,20 @@ def test_faults_a_page_past_the_time_limit_is_named_and_skipped(
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # no timer left behind
 
 
-def test_faults_the_repeated_name_page_stops_at_the_limit(
-    nlp, seed_results, tmp_path: Path
-) -> None:
-    """Issue 17's reproduction: built, or named and skipped at the limit; the other page builds."""
+def test_faults_the_repeated_name_page_builds(nlp, seed_results, tmp_path: Path) -> None:
+    """Issue 17's reproduction (204 KB; it ran for over 16 minutes) builds with the other page.
+
+    The limit is generous: this asserts the page finishes, not how fast; the
+    speed is measured by benchmarks/bench_linear.py.
+    """
     src = tmp_path / "src"
     src.mkdir()
     (src / "good.txt").write_text((SEEDS / GOOD).read_text(encoding="utf-8")[:2500], "utf-8")
     (src / "r.txt").write_text("昭通市政务服务管理局" * 6827, encoding="utf-8")
-    report = build([src], tmp_path / "out", nlp=nlp, use_cache=False, page_timeout=3)
-    assert report.pages_ok in (1, 2)
-    assert report.pages_ok == 2 or "page time limit" in dict(report.skipped)[str(src / "r.txt")]
+    report = build([src], tmp_path / "out", nlp=nlp, use_cache=False, page_timeout=120)
+    assert report.pages_ok == 2, report.skipped
+    page = json.loads((tmp_path / "out" / "pages" / "r.json").read_text(encoding="utf-8"))
+    assert all(len(e["canonical"]) <= ORG_NAME_MAX for e in page["entities"])
 
 
 # Run `kg build` with its workers stalled, so that a signal always finds a pool at work.

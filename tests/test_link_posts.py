@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.link.posts import PostPhrase, parse_posts, phrases_before
+from kg.link.spans import LinkSpans
 
 
 @pytest.mark.parametrize(
@@ -33,7 +34,7 @@ def test_link_posts_parse_posts(text, post):
 def test_link_posts_phrases_before_a_person(link_text, text, spans, person, phrases):
     linked = link_text(text, spans)
     m = next(m for m, k in linked.links if k == ("PERSON", person))
-    assert phrases_before(text, linked.links, m) == phrases
+    assert phrases_before(text, LinkSpans(linked.links), m) == phrases
 
 
 def _phrases(linked, person: str) -> tuple[PostPhrase, ...]:

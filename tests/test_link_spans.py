@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.link.spans import in_span, outermost, paragraph_start, reading_order, sentence_bounds
+from kg.intervals import Intervals
+from kg.link.spans import LinkSpans, outermost, paragraph_start, reading_order, sentence_bounds
 from kg.model import Mention
 
 
@@ -40,5 +41,25 @@ def test_link_spans_in_span_and_outermost():
     inner, outer, person = (_m(0, 3, "PLACE"), ("PLACE", "a")), (_m(0, 6), ("ORG", "b")), (
         _m(6, 8, "PERSON"), ("PERSON", "c"))  # fmt: skip
     links = [outer, inner, person]
-    assert in_span(links, 0, 6, ("ORG", "PLACE")) == [outer, inner]
+    spans = LinkSpans(links)
+    assert spans.in_span(0, 6, ("ORG", "PLACE")) == [outer, inner]
+    assert spans.in_span(0, 8, ("PERSON",)) == [person]
+    assert spans.ending_in(6, 7, ("ORG", "PLACE")) == [outer]
+    assert spans.ending_in(3, 6, ("ORG", "PLACE")) == [inner]
     assert outermost(links) == [outer, person]
+    assert outermost([inner, (_m(0, 3), ("ORG", "d"))]) == [inner, (_m(0, 3), ("ORG", "d"))]
+
+
+def test_link_spans_sentence_reach_bounds_a_run_with_no_sentence_end():
+    text = "甲" * 5000
+    assert sentence_bounds(text, 2500) == (1500, 3500)
+
+
+def test_intervals_answer_as_a_scan_would_in_the_order_given():
+    spans = [(5, 9), (0, 3), (2, 6), (0, 12), (7, 8), (3, 3)]
+    index = Intervals(spans)
+    for a in range(0, 13):
+        for b in range(a, 14):
+            assert index.overlapping(a, b) == [s for s in spans if s[0] < b and a < s[1]]
+            assert index.within(a, b) == [s for s in spans if a <= s[0] and s[1] <= b]
+            assert index.holding(a, b) == [s for s in spans if s[0] <= a and b <= s[1]]

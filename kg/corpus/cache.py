@@ -53,7 +53,7 @@ STALE_TMP_SECONDS = 24 * 3600  # a temporary file this old was left by a killed 
 # packages (tests/test_cache.py checks that importing the stages loads nothing else);
 # a change to any of them, or to kg/data, gives every page a new key. The graph's
 # modules renew the graph's parts only (``graph_version``).
-EXTRACTION_TOP = ("__init__", "atomic", "errors", "extract", "model", "resources")
+EXTRACTION_TOP = ("__init__", "atomic", "errors", "extract", "intervals", "model", "resources")
 EXTRACTION_PACKAGES = ("lexicon", "link", "recognise", "relate", "text")
 GRAPH_TOP = ("corpus/__init__", "corpus/parts", "export/__init__", "export/rdf", "link/registry")
 GRAPH_PACKAGES = ("graph",)

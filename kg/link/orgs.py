@@ -17,6 +17,8 @@ the organ named before it; the items of a list share its place.
 
 from __future__ import annotations
 
+import heapq
+
 from kg.lexicon import tables
 from kg.link.bare import BARE_LEVELS, NEAREST_LEVELS, bare_word, still_meant, with_place
 from kg.link.lexicon import load_tables
@@ -189,9 +191,10 @@ def link_orgs(run: PageLinking, namer: OrgNamer, levels_of: dict[int, dict[str, 
     }
     before: tuple[int, str] | None = None  # where the last organ ended, its canonical name
     shared = shared_units(run)
+    preceding = PrecedingLevels(run)
     for m in sorted(run.labelled("ORG"), key=lambda m: m.start):
         surface = clean_surface(m.text)
-        levels = {**levels_of.get(m.article, {}), **preceding_levels(run, m.start, m.article)}
+        levels = {**levels_of.get(m.article, {}), **preceding.at(m.start, m.article)}
         if surface in sub_units and m.article in last_org:
             canonical = last_org[m.article] + surface
         else:
@@ -266,17 +269,45 @@ def listed_place(places: PagePlaces, first: str, item: str) -> str:
     return first[:cut]
 
 
-def preceding_levels(run: PageLinking, pos: int, article: int | None) -> dict[str, str]:
-    """The last town, community and village named before ``pos`` in its article."""
-    para = paragraph_start(run.page.text, pos)
-    out: dict[str, str] = {}
-    for o, k in run.links:
-        if k[0] != "PLACE" or o.article != article or o.end > pos:
-            continue
-        lvl = run.places.level(k[1])
-        if lvl in NEAREST_LEVELS and still_meant(lvl, o.start, para):
-            out[lvl] = k[1]
-    return out
+class PrecedingLevels:
+    """The last town, community and village linked before a position in its article.
+
+    "Last" is in the order the places were linked; a community or village counts
+    only in its own paragraph (:func:`kg.link.bare.still_meant`). Asked at
+    positions that never go back within an article, it reads each place once.
+    """
+
+    def __init__(self, run: PageLinking) -> None:
+        self._text = run.page.text
+        self._waiting: dict[int | None, list[tuple[int, int, int, str, str]]] = {}
+        for order, (o, k) in enumerate(run.links):
+            lvl = run.places.level(k[1]) if k[0] == "PLACE" else None
+            if lvl in NEAREST_LEVELS:
+                self._waiting.setdefault(o.article, []).append((o.end, order, o.start, lvl, k[1]))
+        for places in self._waiting.values():
+            places.sort(reverse=True)  # the next to read last
+        # per article and level: a heap of (-order, start, name), the last linked on top
+        self._read: dict[tuple[int | None, str], list[tuple[int, int, str]]] = {}
+        self._asked: dict[int | None, int] = {}
+
+    def at(self, pos: int, article: int | None) -> dict[str, str]:
+        """The places of each level named before ``pos`` in ``article`` that a bare word may mean."""
+        if pos < self._asked.get(article, pos):
+            raise ValueError("PrecedingLevels is asked in reading order")
+        self._asked[article] = pos
+        waiting = self._waiting.get(article, [])
+        while waiting and waiting[-1][0] <= pos:
+            _, order, start, lvl, name = waiting.pop()
+            heapq.heappush(self._read.setdefault((article, lvl), []), (-order, start, name))
+        para = paragraph_start(self._text, pos)
+        out: dict[str, str] = {}
+        for lvl in NEAREST_LEVELS:
+            heap = self._read.get((article, lvl), [])
+            while heap and not still_meant(lvl, heap[0][1], para):
+                heapq.heappop(heap)  # an earlier paragraph's: never meant again
+            if heap:
+                out[lvl] = heap[0][2]
+        return out
 
 
 def org_places(run: PageLinking) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from kg.lexicon import tables
@@ -34,6 +35,12 @@ ANAPHOR = re.compile("该(" + "|".join(map(re.escape, PLACE_ANAPHORS)) + ")$")
 CHAIN_REACH = 12  # characters before a mention a name chain's parent may take
 LOCATED_AT = tables.words("places/words.csv", "located_at")  # 石龙村位于南岸镇
 SCOPE_LEVELS = ("city", "county")  # the divisions a locality lies in when the text names none
+# An article naming up to CONTEXT_PLACES surfaces gives every one as context (its
+# nearest mention found by bisection); beyond that, the walk outward from a
+# mention stops after CONTEXT_MENTIONS mentions. Both bounds exceed what real
+# articles name and keep a page of one name repeated linear.
+CONTEXT_PLACES = 128
+CONTEXT_MENTIONS = 500
 
 
 def link_places(run: PageLinking) -> None:
@@ -49,9 +56,10 @@ def link_places(run: PageLinking) -> None:
         ),
     )
     named = named_places(run)
+    nearby = PlacesNearby(run, place_ms)
     for m in ordered:
         surface = clean_surface(m.text)
-        info = run.places.resolve(surface, context_places(run, m))
+        info = run.places.resolve(surface, nearby.of(m))
         before = text_parent(run, m)
         info = landmark_or_division(run, surface, info, before)
         if not plausible_short(run, surface, info, named | ({before} if before else set())):
@@ -108,19 +116,73 @@ def plausible_short(run: PageLinking, surface: str, info: PlaceInfo, named: set[
     return any(p in named for p in chain)
 
 
-def context_places(run: PageLinking, m: Mention) -> list[str]:
-    """Places named near a mention in its article, nearest first."""
-    forms = run.places.forms
-    near = [
-        (abs(o.start - m.start), forms.get(clean_surface(o.text), clean_surface(o.text)))
-        for o in run.mentions
-        if o.label == "PLACE" and o.article == m.article and o is not m
-    ]
-    seen: list[str] = []
-    for _, name in sorted(near):
-        if name not in seen:
-            seen.append(name)
-    return seen
+class PlacesNearby:
+    """The places named near a mention in its article, nearest first (ties by name).
+
+    A mention's place is its surface read through the page's forms at the
+    time of asking: forms grow as places are linked (a short form comes to
+    stand for the full name the page gave).
+    """
+
+    def __init__(self, run: PageLinking, place_ms: list[Mention]) -> None:
+        self._forms = run.places.forms
+        self._articles: dict[int, _ArticlePlaces] = {}
+        for m in place_ms:  # in reading order
+            self._articles.setdefault(m.article, _ArticlePlaces()).add(m)
+
+    def of(self, m: Mention) -> list[str]:
+        """Names of the places around ``m`` in its article, nearest first, ``m`` left out."""
+        places = self._articles.get(m.article)
+        if places is None:
+            return []
+        near = places.walk(m) if len(places.at) > CONTEXT_PLACES else places.nearest(m)
+        best: dict[str, int] = {}
+        for dist, surface in near:
+            name = self._forms.get(surface, surface)
+            best[name] = min(dist, best.get(name, dist))
+        return sorted(best, key=lambda name: (best[name], name))
+
+
+class _ArticlePlaces:
+    """An article's place mentions in reading order, and where each surface occurs."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.mentions: list[Mention] = []
+        self.at: dict[str, list[int]] = {}  # surface -> starts of its mentions
+
+    def add(self, m: Mention) -> None:
+        self.starts.append(m.start)
+        self.mentions.append(m)
+        self.at.setdefault(clean_surface(m.text), []).append(m.start)
+
+    def nearest(self, m: Mention) -> list[tuple[int, str]]:
+        """Each surface with the distance of its nearest mention other than ``m``."""
+        own = clean_surface(m.text)
+        out = []
+        for surface, starts in self.at.items():
+            i = bisect_left(starts, m.start)
+            dists = [abs(starts[k] - m.start) for k in range(i - 1, i + 3) if 0 <= k < len(starts)]
+            if surface == own:
+                dists.remove(0)  # m itself
+            if dists:
+                out.append((min(dists), surface))
+        return out
+
+    def walk(self, m: Mention) -> list[tuple[int, str]]:
+        """The surfaces of the ``CONTEXT_MENTIONS`` place mentions nearest ``m``."""
+        left = bisect_left(self.starts, m.start) - 1
+        right = left + 1
+        near: list[tuple[int, str]] = []
+        while (left >= 0 or right < len(self.starts)) and len(near) < CONTEXT_MENTIONS:
+            go_left = right >= len(self.starts) or (
+                left >= 0 and m.start - self.starts[left] <= self.starts[right] - m.start
+            )
+            k = left if go_left else right
+            left, right = (left - 1, right) if go_left else (left, right + 1)
+            if self.mentions[k] is not m:
+                near.append((abs(self.starts[k] - m.start), clean_surface(self.mentions[k].text)))
+        return near
 
 
 def parents_from_chains(run: PageLinking) -> None:

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 UNNAMED_SHORT = ("area", "natural")
 CHAIN_MAX = 8  # ancestors followed at most (country, province, … village)
 VILLAGE_RANK = RANK["village"]
+PLACE_NAME_MAX = 32  # longer than any name in the gazetteer (the longest has 29 characters)
 
 
 @dataclass
@@ -209,7 +210,7 @@ class PagePlaces:
         return out
 
     def _inside_at(self, name: str, i: int) -> tuple[int, str] | None:
-        for j in range(len(name), i + 1, -1):
+        for j in range(min(len(name), i + PLACE_NAME_MAX), i + 1, -1):
             piece = name[i:j]
             if piece in self.forms and (j - i) >= 2:
                 return (j, self.forms[piece])

@@ -24,7 +24,7 @@ from kg.lexicon import tables
 from kg.link.bare import BARE_LEVELS, NEAREST_LEVELS, bare_word, still_meant, with_place
 from kg.link.lexicon import longest_first
 from kg.link.names import clean_surface, org_kind
-from kg.link.spans import Key, Link, in_span, paragraph_start, sentence_bounds
+from kg.link.spans import Key, Link, LinkSpans, paragraph_start, sentence_bounds
 from kg.model import CleanPage, Entity, Mention
 
 POST_MODIFIER_MAX = 6  # characters a post word's modifier may have (驻村第一书记)
@@ -104,7 +104,7 @@ class PostPhrase:
     after: bool = False  # printed after the name (西北政法大学张三教授, 张三局长)
 
 
-def phrases_before(text: str, links: Sequence[Link], m: Mention) -> list[tuple[Key | None, str]]:
+def phrases_before(text: str, links: LinkSpans, m: Mention) -> list[tuple[Key | None, str]]:
     """Post phrases printed right before the person ``m``, each with the body printed before it.
 
     ``大耆老村驻村第一书记、工作队队长耿招敏``: two phrases, the first after 大耆老村.
@@ -112,14 +112,14 @@ def phrases_before(text: str, links: Sequence[Link], m: Mention) -> list[tuple[K
     """
     s, _ = sentence_bounds(text, m.start)
     # the longest name ending at a position wins (溪洛渡街道永红社区党委, not 永红社区)
-    names = sorted(in_span(links, s, m.start, ("ORG", "PLACE")), key=lambda ok: -len(ok[0].text))
+    names = sorted(links.in_span(s, m.start, ("ORG", "PLACE")), key=lambda ok: -len(ok[0].text))
     ends: dict[int, Key] = {}
     starts_by_end: dict[int, int] = {}
     for o, k in names:
         ends.setdefault(o.end, k)
         starts_by_end.setdefault(o.end, o.start)
     # 李进凤与楼栋长龙才康: the post phrase starts after the person before and 与
-    people_end = {o.end for o, k in links if k[0] == "PERSON" and s <= o.end <= m.start}
+    people_end = {o.end for o, _ in links.ending_in(s, m.start + 1, ("PERSON",))}
     pieces: list[tuple[Key | None, str]] = []
     pos = m.start
     while pos > s:
@@ -368,7 +368,7 @@ def _head_wants(post: str) -> tuple[tuple[str, ...], str]:
     return (), post
 
 
-def phrase_after(text: str, links: Sequence[Link], m: Mention) -> tuple[Key | None, str] | None:
+def phrase_after(text: str, links: LinkSpans, m: Mention) -> tuple[Key | None, str] | None:
     """A post word printed right after the person ``m``, and the organ or place right before it.
 
     ``西北政法大学张三教授``: (西北政法大学, 教授); ``张三局长``: (None, 局长).
@@ -376,7 +376,7 @@ def phrase_after(text: str, links: Sequence[Link], m: Mention) -> tuple[Key | No
     post = next((p for p in post_words() if text.startswith(p, m.end)), None)
     if post is None:
         return None
-    before = [(o, k) for o, k in links if o.end == m.start and k[0] in ("ORG", "PLACE")]
+    before = links.ending_in(m.start, m.start + 1, ("ORG", "PLACE"))
     if not before:
         return (None, post)
     return (max(before, key=lambda ok: ok[0].end - ok[0].start)[1], post)
@@ -390,19 +390,19 @@ def link_posts(
     A person listed right after another with 、 and no phrase of its own holds the posts
     printed before the first (市住建委领导张三、李四: both are 领导 of the 住建委).
     """
-    text = page.text
+    text, spans = page.text, LinkSpans(links)
     out: dict[Mention, tuple[PostPhrase, ...]] = {}
     before: Mention | None = None  # the person named last
     for m, key in links:
         if key[0] != "PERSON":
             continue
-        phrases = [units.phrase(body, post, m) for body, post in phrases_before(text, links, m)]
+        phrases = [units.phrase(body, post, m) for body, post in phrases_before(text, spans, m)]
         if (
             not phrases and before is not None and before.end == m.start - 1
             and text[m.start - 1] == LIST_JOINER
         ):  # fmt: skip
             phrases = [p for p in out.get(before, ()) if not p.after]
-        after = phrase_after(text, links, m)
+        after = phrase_after(text, spans, m)
         if after is not None:
             phrases.append(units.phrase(after[0], after[1], m, after=True))
         if phrases:

@@ -11,6 +11,7 @@ join two (市委市政府).
 
 from __future__ import annotations
 
+from kg.intervals import Intervals
 from kg.recognise.lac import Word
 from kg.recognise.org_names import OrgDoc, bare_prefix, tagged_start
 
@@ -20,6 +21,10 @@ ORG_TAG = "ORG"
 GROW_TAGS = frozenset({"n", "nz", "nw", "vn", "LOC", "ORG", "s"})
 GROW_WORDS = 3  # at most this many words
 NAME_MIN = 2  # characters of name a head that needs one wants before it
+# The longest organisation name kg reads: the longest organ of the gold sets has
+# 28 characters (…研究所驻莫古土村扶贫工作队); this leaves room. A longer run
+# (a name printed over and over with no break) names no one organisation.
+ORG_NAME_MAX = 48
 
 
 def head_of(doc: OrgDoc, s: int, e: int) -> tuple[str, str] | None:
@@ -71,6 +76,8 @@ def _opens_with_place(doc: OrgDoc, s: int) -> bool:
 
 def candidate(doc: OrgDoc, w: Word, org_starts: frozenset[int] = frozenset()) -> Span | None:
     """The organisation LAC's ORG word ``w`` stands for, trimmed or grown to its head."""
+    if w.end - w.start > ORG_NAME_MAX:
+        return None
     s = _after_verb(doc, max(w.start, tagged_start(doc, w.start, w.end)))
     e = w.end
     if s > 0 and doc.text[s - 1] in doc.tables.level_chars:
@@ -115,7 +122,8 @@ def _grown(doc: OrgDoc, s: int, e: int) -> Span | None:
 
 def lac_names(doc: OrgDoc, spans: list[Span]) -> list[Span]:
     """LAC's vouched organisation names that fill gaps the rules left, given their ``spans``."""
-    places = [(ps, pe) for pe, ps in doc.place_end.items()]
+    places = Intervals([(ps, pe) for pe, ps in doc.place_end.items()])
+    orgs = Intervals(spans)
     org_starts = frozenset(s for s, _ in spans)
     out = []
     for w in doc.words:
@@ -124,14 +132,15 @@ def lac_names(doc: OrgDoc, spans: list[Span]) -> list[Span]:
         cand = candidate(doc, w, org_starts)
         if cand is None:
             continue
-        if any(_crosses(cand, p) for p in [*places, *spans]):
+        near = orgs.overlapping(*cand)
+        if any(_crosses(cand, p) for p in [*places.overlapping(*cand), *near]):
             continue  # never across a rule's span
-        held = [o for o in spans if cand[0] <= o[0] and o[1] <= cand[1]]
+        held = [o for o in near if cand[0] <= o[0] and o[1] <= cand[1]]
         if len(held) > 1 or any(o == cand for o in held):
             continue  # two organisations named together, or nothing new
         if held and not _unit_after(doc, held[0][1], cand[1]):
             continue  # 省农科院｜所属研究所: no unit of its own
-        if any(o[0] <= cand[0] and cand[1] <= o[1] for o in spans):
+        if any(o[0] <= cand[0] and cand[1] <= o[1] for o in near):
             continue
         out.append(cand)
     return out

@@ -27,7 +27,7 @@ from kg.lexicon.gazetteer import Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.lac import words_of
 from kg.recognise.matching import longest_first, longest_spans, matches
-from kg.recognise.org_candidates import head_of, lac_names, widened
+from kg.recognise.org_candidates import ORG_NAME_MAX, head_of, lac_names, widened
 from kg.recognise.org_names import (
     OrgDoc,
     OrgOptions,
@@ -290,24 +290,33 @@ def _list_item(doc: OrgDoc, start: int, head: str) -> int | None:
 def _grown_end(
     doc: OrgDoc, s: int, e: int, starts_at: dict[int, int], place_starts: set[int]
 ) -> int:
-    """The end of ``[s, e)`` after its sub-units and the organs chained after it."""
+    """The end of ``[s, e)`` after its sub-units and the organs chained after it.
+
+    A chain stops before a piece it already holds (an organ is not its own
+    unit: a name printed twice is two mentions) and within ``ORG_NAME_MAX``.
+    """
     text, t = doc.text, doc.tables
+    pieces = {text[s:e]}
     while True:
         sub = next((u for u in t.subunits if text.startswith(u, e)), None)
         institute = t.institutes.match(text, e) if sub is None else None
         if institute and text[s:e].endswith(t.academies):
             sub = institute.group()  # 省农科院沙地所
         if sub is not None:
-            e += len(sub)
+            nxt = e + len(sub)
         elif (
             e in starts_at
             and starts_at[e] > e
             and text[e] not in t.admin_chars
             and e not in place_starts
         ):
-            e = starts_at[e]
+            nxt = starts_at[e]
         else:
             return e
+        if text[e:nxt] in pieces or nxt - s > ORG_NAME_MAX:
+            return e
+        pieces.add(text[e:nxt])
+        e = nxt
 
 
 def grown(doc: OrgDoc, spans: Spans) -> Spans:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from kg.intervals import Intervals, Span
 from kg.recognise.matching import CJK
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def _cued(doc: PersonDoc, s: int, e: int) -> bool:
     return s in doc.cue_starts
 
 
-def _list_mates(doc: PersonDoc, s: int, e: int, names: Spans) -> bool | None:
+def _list_mates(doc: PersonDoc, s: int, e: int, names: Intervals[Span]) -> bool | None:
     """Whether an item of a 、-list beside ``[s, e)`` holds a name; None when it is in no list.
 
     An item may carry a title with its name (相声演员苗阜、儿童演员武东博).
@@ -121,7 +122,7 @@ def _list_mates(doc: PersonDoc, s: int, e: int, names: Spans) -> bool | None:
     hi = e + 1 if right else e
     while hi < len(text) and hi - e <= LIST_ITEM_MAX and CJK.match(text[hi]):
         hi += 1
-    return any(lo <= ns and ne <= hi and (ns, ne) != (s, e) for ns, ne in names)
+    return any(span != (s, e) for span in names.within(lo, hi))
 
 
 def extended(doc: PersonDoc, rules: Spans) -> Spans:
@@ -169,8 +170,9 @@ def model_names(doc: PersonDoc, rules: Spans) -> Spans:
             found.add((s, end))
     times = Counter(doc.text[s:e] for s, e in doc.model)
     out: Spans = set()
+    names = Intervals(sorted(rules | found))
     for s, e in found:
-        mates = _list_mates(doc, s, e, rules | found)
+        mates = _list_mates(doc, s, e, names)
         if mates is False:
             continue
         sl = doc.tables.surname_len(doc.text, s)

@@ -300,7 +300,7 @@ def list_mates(doc: PersonDoc, found: Spans) -> Spans:
             items.append((pos, pos + len(item)))
             pos += len(item) + 1
         # the first item may carry the list's title (领导周守权), the last what follows it
-        named = [it for it in items if it in found or it == items[0] and it[1] in ends]
+        named = {it for it in items if it in found or it == items[0] and it[1] in ends}
         if len(named) < LIST_NAMES_MIN:
             continue
         for k, (s, e) in enumerate(items[1:], start=1):

@@ -27,6 +27,7 @@ component merges them with its rules by one policy, after spaCy's
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from pathlib import Path
 
 import spacy
@@ -43,6 +44,11 @@ from kg.recognise.lac import LAC_TOKENIZER
 from kg.recognise.spans import SPANS_KEY
 from kg.resources import pkuseg_model_dir
 from kg.text.normalise import original_text
+
+# The longest sentence a mention quotes whole: real ones are far shorter (the
+# longest of the seed and dev pages has 343 characters); a longer run, with no
+# sentence end, is quoted QUOTE_MAX / 2 characters either side of the mention.
+QUOTE_MAX = 1000
 
 __all__ = ["SENT_PUNCT", "SPANS_KEY", "build_nlp", "mentions_of"]
 
@@ -78,10 +84,23 @@ def build_nlp(*, segmenter: str = "lac", model_dir: Path | None = None) -> Langu
 def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
     """The mentions of ``doc`` (the text ``page.text[article.start:article.end]``)."""
     out = []
+    quoted: dict[tuple[int, int], str] = {}  # one sentence's text, quoted once for its mentions
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    firsts = [s.start for s in sents]
     for span in sorted(
         doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, -s.end_char, s.label_)
     ):
-        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        # span.sent, found by bisection: span.sent walks token by token
+        first = sents[bisect_right(firsts, span.start) - 1]
+        last = sents[bisect_right(firsts, max(span.end - 1, span.start)) - 1]
+        sent = doc[first.start : last.end]
+        lo, hi = sent.start_char, sent.end_char
+        if hi - lo > QUOTE_MAX:  # a run with no sentence end: quote around the mention
+            lo = max(lo, span.start_char - QUOTE_MAX // 2)
+            hi = min(hi, span.end_char + QUOTE_MAX // 2)
+        where = (article.start + lo, article.start + hi)
+        if where not in quoted:
+            quoted[where] = original_text(page, *where)
         out.append(
             Mention(
                 text=span.text,
@@ -89,10 +108,8 @@ def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
                 start=article.start + span.start_char,
                 end=article.start + span.end_char,
                 article=article.index,
-                sentence=original_text(
-                    page, article.start + sent.start_char, article.start + sent.end_char
-                ),
-                sentence_start=article.start + sent.start_char,
+                sentence=quoted[where],
+                sentence_start=where[0],
                 canonical=span._.canonical if Span.has_extension("canonical") else None,
                 core=bool(span._.core) if Span.has_extension("core") else True,
             )

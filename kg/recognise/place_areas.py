@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.intervals import Intervals
 from kg.lexicon.gazetteer import RANK
 from kg.recognise.place_doc import PlaceDoc, Spans
 
@@ -141,10 +142,10 @@ def named_areas(doc: PlaceDoc, spans: Spans, low: dict[int, int]) -> Spans:
     """Places named by a head word (红光安置区, 赤水河流域): the word before names them."""
     ends_at = {e for _, e in spans}
     found: Spans = []
-    taken = set(spans)
+    taken = Intervals(sorted(set(spans)))
     for locality in doc.tables.locality_patterns:
         for head in re.finditer(re.escape(locality[0]), doc.text):
-            if any(s <= head.start() and head.end() <= e for s, e in taken):
+            if taken.holding(*head.span()):
                 continue
             start = _area_start(doc, head, locality, ends_at, low)
             if start is not None:
@@ -159,14 +160,16 @@ def repeats(text: str, spans: Spans) -> Spans:
     A village or community accepted after its town (…街道万佳社区) is the same
     place when the text names it again on its own (万佳社区被评为…).
     """
-    taken = list(spans)
+    taken = bytearray(len(text))  # characters some span already covers
+    for s, e in spans:
+        taken[s:e] = b"\x01" * (e - s)
     out: Spans = []
     for name in sorted({text[s:e] for s, e in spans if e - s >= 3}):
         pos = text.find(name)
         while pos >= 0:
             end = pos + len(name)
-            if not any(s < end and pos < e for s, e in taken):
+            if not any(taken[pos:end]):
                 out.append((pos, end))
-                taken.append((pos, end))
+                taken[pos:end] = b"\x01" * (end - pos)
             pos = text.find(name, end)
     return out

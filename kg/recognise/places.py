@@ -19,6 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.intervals import Intervals
 from kg.lexicon.gazetteer import RANK, Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.lac import words_of
@@ -159,15 +160,18 @@ def lac_places(doc: PlaceDoc, localities: LocalityDoc, spans: Spans) -> Spans:
     """LAC's LOC words overlapping no place found: gazetteer names and named regions."""
     known = {(s, e): (kind, rank) for s, e, (kind, rank) in doc.matches}
     out: Spans = []
+    taken = Intervals(spans)
     for s, e in sorted(doc.loc_words):
-        if any(a < e and s < b for a, b in spans):
+        if taken.overlapping(s, e):
             continue
         hit = known.get((s, e))
         if hit is not None and _tagged_name_ok(doc, name_match(doc, s, e, *hit)):
             out.append((s, e))
+    taken = Intervals(spans + out)
     for s, e in named_regions(localities):
-        if not any(a < e and s < b for a, b in spans + out):
+        if not taken.overlapping(s, e):
             out.append((s, e))
+            taken.add((s, e))
     return out
 
 

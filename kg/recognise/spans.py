@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from kg.intervals import Intervals
+
 logger = logging.getLogger(__name__)
 
 SPANS_KEY = "kg"  # the span group every kg component writes and mentions_of reads
@@ -103,8 +105,8 @@ def split_tokens(doc: Doc, cuts: list[int]) -> None:
 
 def outside_titles(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans not inside a 《…》 title: names there belong to the title, not the article."""
-    titles = [(m.start(), m.end()) for m in TITLE.finditer(text)]
-    return [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in titles)]
+    titles = Intervals([(m.start(), m.end()) for m in TITLE.finditer(text)])
+    return [(s, e) for s, e in spans if not titles.holding(s, e)]
 
 
 def token_bounds(doc: Doc) -> tuple[set[int], set[int]]:

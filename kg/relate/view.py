@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from kg.lexicon.tables import idle_locality_heads, rank
 from kg.link.page import LinkedPage
-from kg.link.spans import Key, Link, in_span, reading_order, sentence_bounds
+from kg.link.spans import Key, Link, LinkSpans, reading_order, sentence_bounds
 from kg.model import Article, CleanPage, Entity, Mention
 
 
@@ -44,7 +45,11 @@ class PageView:
 
     def in_span(self, start: int, end: int, labels: tuple[str, ...]) -> list[Link]:
         """The links whose mention lies in ``[start, end)`` and has one of ``labels``."""
-        return in_span(self.links, start, end, labels)
+        return self._spans.in_span(start, end, labels)
+
+    @cached_property
+    def _spans(self) -> LinkSpans:
+        return LinkSpans(self.links)
 
     def actors_in_span(self, start: int, end: int, labels: tuple[str, ...]) -> list[Link]:
         """``in_span``, without the places that cannot act: a river, a park or a road is

@@ -7,9 +7,7 @@ because several (symlink loops, a sparse 60 MB file, a folder named x.txt)
 do not survive git.
 
 ``EXPECTED`` says what the build must do with each file: ``"ok:<encoding>"``
-(read and built, with the encoding named), ``"either:<words>"`` (built, or
-skipped with a reason holding the words: a page that may or may not finish
-within the page time limit), ``"note:<words>"`` (named as not searched), or
+(read and built, with the encoding named), ``"note:<words>"`` (named as not searched), or
 the words the skip reason must contain. Paths are relative to the output
 root; a name that is not UTF-8 is written with ``\\xNN`` escapes, as the
 report shows it. ``PAGE_TIMEOUT`` is the time limit the hostile build runs
@@ -30,7 +28,7 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>.txt"
 LONG_OK = "长" * 83 + "x.txt"  # 254 bytes: its page file, <stem>.json, is 255
 LONG_BAD = "长" * 83 + "xy.txt"  # 255 bytes: its page file would be 256
 GBK_NAME = b"\xb9\xfa\xbc\xd2.txt"  # 国家.txt in GBK, as a zip made on Chinese Windows holds it
-PAGE_TIMEOUT = 5.0
+PAGE_TIMEOUT = 30.0  # processor seconds; generous, so a slow machine builds every page
 
 # file (relative to the output root) -> "ok:<encoding>" or the words the skip reason contains
 EXPECTED: dict[str, str] = {
@@ -62,7 +60,7 @@ EXPECTED: dict[str, str] = {
     "bad_manifest/nometa.txt": "ok:utf-8",
     f"z_dup/{GOOD}": "another page named",
     # issue 17: a page that took forever, odd names, a manifest with a bad date, links out
-    "hostile/repeated_name.txt": "either:page time limit",
+    "hostile/repeated_name.txt": "ok:utf-8",  # 204 KB: ~2 s since every stage is linear
     "hostile/UPPER.TXT": "ok:utf-8",
     "hostile/.hidden.txt": "ok:utf-8",
     f"hostile/{LONG_OK}": "ok:utf-8",
