@@ -130,6 +130,7 @@ class Entity:
     canonical: str
     mentions: set[str] = field(default_factory=set)
     parent: str | None = None  # PLACE: canonical name of the direct parent
+    parent_source: str | None = None  # PLACE: "gazetteer" when kg's tables, not the text, give it
     level: str | None = None  # PLACE: province, city, county, town, village, area
     code: str | None = None  # PLACE: GB/T 2260 code where known
     kind: str | None = None  # ORG: party, government, judicial, public, …

@@ -235,3 +235,30 @@ def test_graph_award_names_who_conferred_it() -> None:
     g = build_graph(corpus)
     (award,) = g.subjects(RDF.type, KG.Award)
     assert set(g.objects(award, KG.awardedBy)) == {entity_iri("ORG", "中国气象局")}
+
+
+def test_graph_part_of_from_the_gazetteer_cites_no_sentence(seed_results, seed_corpus) -> None:
+    """Issue 18: a parent kg's tables give is marked so; one a sentence states keeps it."""
+    part_of = [f for r in seed_results.values() for f in r.facts if f.relation == "PART_OF"]
+    tabled = [f for f in part_of if f.attrs.get("source") == "gazetteer"]
+    stated = [f for f in part_of if "source" not in f.attrs]
+    assert tabled and stated
+    assert all(f.evidence is None for f in tabled)
+    assert all(f.evidence is not None for f in stated)
+    g = build_graph(seed_corpus)
+    from_tables = set(g.subjects(PROV.wasDerivedFrom, KG.gazetteer))
+    assert from_tables
+    for node in from_tables:
+        assert g.value(node, KG.relation) == Literal("PART_OF")
+        assert g.value(node, KG.sentence) is None
+
+
+def test_graph_text_chain_states_the_parent(nlp) -> None:
+    """鲁甸县龙头山镇: the gazetteer knows the parent, and the sentence states it."""
+    from kg.extract import extract_page
+    from kg.model import PageMeta
+
+    text = "鲁甸县龙头山镇举行活动\n\n本报讯 鲁甸县龙头山镇开展志愿服务活动。\n"
+    result = extract_page(text, PageMeta(source="p.txt", home_place="昭通市"), nlp)
+    facts = [f for f in result.facts if f.relation == "PART_OF" and f.head[1] == "龙头山镇"]
+    assert facts and all("source" not in f.attrs and f.evidence for f in facts)

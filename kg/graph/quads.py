@@ -275,7 +275,7 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: Set[Key]) -> Iterato
 def _fact_attribute_quads(
     node: URIRef, attrs: dict[str, str], graph: URIRef | None
 ) -> Iterator[Quad]:
-    """The fact's post, role, article title and year."""
+    """The fact's post, role, article title and year; the gazetteer where it is the source."""
     if "post" in attrs:
         yield node, KG.post, zh(attrs["post"]), graph
     if "role" in attrs:
@@ -290,6 +290,8 @@ def _fact_attribute_quads(
             else Literal(year)
         )
         yield node, KG.year, lit, graph
+    if attrs.get("source") == "gazetteer":  # kg's place tables, not a sentence, state it
+        yield node, PROV.wasDerivedFrom, KG.gazetteer, graph
 
 
 def _post_quads(

@@ -163,3 +163,4 @@ def _settle_places(run: PageLinking) -> None:
         if ent is not None:
             ent.level, ent.code = info.level, info.code
             ent.parent = info.parent if info.parent != info.canonical else None
+            ent.parent_source = info.parent_source if ent.parent else None

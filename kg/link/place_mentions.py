@@ -209,11 +209,13 @@ def _place_under(run: PageLinking, key: Key, parent: str, *, by_chain: bool) -> 
     elif tables.rank(plevel) >= tables.rank(info.level):
         return
     elif info.parent is None:
-        info.parent = parent
+        info.parent, info.parent_source = parent, "text"
     elif by_chain and parent not in places.chain_of(info.parent):
         # the text's own chain (X县Y镇Z村) beats a namesake the gazetteer
         # found elsewhere; the namesake's code is not this place's
-        info.parent, info.code = parent, None
+        info.parent, info.code, info.parent_source = parent, None, "text"
+    elif parent == info.parent:
+        info.parent_source = "text"  # the gazetteer's parent, and a sentence states it too
 
 
 def located_parent(run: PageLinking, m: Mention) -> str | None:
@@ -239,7 +241,7 @@ def parents_from_names(run: PageLinking) -> None:
             continue
         chain = [c for _, _, c in run.places.prefix(canonical[: -len(head.head)])]
         if chain:
-            info.parent = chain[-1]
+            info.parent, info.parent_source = chain[-1], "name"
 
 
 def parents_from_scope(run: PageLinking) -> None:
@@ -260,7 +262,7 @@ def parents_from_scope(run: PageLinking) -> None:
         rank = tables.rank(info.level)
         for place in scopes[m.article]:
             if place != key[1] and tables.rank(run.places.level_of(place)) < rank:
-                info.parent = place
+                info.parent, info.parent_source = place, "article"
                 break
 
 
@@ -331,7 +333,8 @@ def parents_from_sentences(run: PageLinking) -> None:
         parent = enclosing_place(run, m, found)
         if parent is not None and not _may_lie_in(run, key[1], parent):
             continue
-        found.parent = parent
+        if parent is not None:
+            found.parent, found.parent_source = parent, "text"
 
 
 def _may_lie_in(run: PageLinking, name: str, parent: str) -> bool:

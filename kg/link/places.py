@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 UNNAMED_SHORT = ("area", "natural")
 CHAIN_MAX = 8  # ancestors followed at most (country, province, … village)
 VILLAGE_RANK = RANK["village"]
+GAZETTEER = "gazetteer"  # a parent from kg's place tables, not from the text
 PLACE_NAME_MAX = 32  # longer than any name in the gazetteer (the longest has 29 characters)
 
 
@@ -39,6 +40,9 @@ class PlaceInfo:
     parent: str | None
     short: str | None
     ancestors: tuple[str, ...] = ()  # the gazetteer's chain above it, nearest first
+    # where the parent comes from: kg's place knowledge (GAZETTEER), a sentence that
+    # names both ("text"), the place's own name ("name"), the place the article is about
+    parent_source: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +104,8 @@ class PagePlaces:
         if place is not None:
             chain = tuple(p.name for p in self.gaz.chain(place)[1:])
             return PlaceInfo(place.name, place.level, place.code, place.parent,
-                             place.short or place_short(place.name), chain)  # fmt: skip
+                             place.short or place_short(place.name), chain,
+                             GAZETTEER if place.parent else None)  # fmt: skip
         # A short form of a place named in full elsewhere on the page (永善 -> 永善县).
         for _canon, info in sorted(self.known.items()):
             if info.short == name:
@@ -113,8 +118,8 @@ class PagePlaces:
         which is that feature (玄武湖公园 → 玄武湖)."""
         provinces = region_of(name)
         if provinces:
-            return PlaceInfo(name, "area", None, provinces[0] if len(provinces) == 1 else None,
-                             None)  # fmt: skip
+            parent = provinces[0] if len(provinces) == 1 else None
+            return PlaceInfo(name, "area", None, parent, None, (), GAZETTEER if parent else None)
         head = locality_head(name)
         if head is None:
             return None
@@ -141,7 +146,7 @@ class PagePlaces:
             self.known[info.canonical] = info
             known = info
         elif known.parent is None and info.parent is not None:
-            known.parent = info.parent
+            known.parent, known.parent_source = info.parent, info.parent_source
         self.forms.setdefault(info.canonical, info.canonical)
         if info.short and info.level not in UNNAMED_SHORT:
             self.forms.setdefault(info.short, info.canonical)

@@ -162,7 +162,9 @@ def _merge_into(store: dict[Key, Entity], key: Key, ent: Entity) -> None:
         store[key] = replace(ent, canonical=key[1], mentions=set(ent.mentions))
         return
     known.mentions |= ent.mentions
-    for attr in ("parent", "level", "code", "kind"):
+    if known.parent is None and ent.parent is not None:
+        known.parent, known.parent_source = ent.parent, ent.parent_source
+    for attr in ("level", "code", "kind"):
         if getattr(known, attr) is None and getattr(ent, attr) is not None:
             setattr(known, attr, getattr(ent, attr))
     known.pseudonym = known.pseudonym or ent.pseudonym

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from kg.lexicon import tables
 from kg.link.names import place_short
+from kg.link.places import GAZETTEER
 from kg.link.spans import Key
 from kg.model import Fact
 from kg.relate.evidence import evidence_for
@@ -30,7 +31,11 @@ def part_of(view: PageView, facts: FactList) -> None:
         if ent.type != "PLACE":
             continue
         if ent.parent and ("PLACE", ent.parent) in view.entities:
-            facts.add(Fact("PART_OF", key, ("PLACE", ent.parent), evidence=evidence_for(view, key)))
+            if ent.parent_source == GAZETTEER:  # no sentence states it: say where it is from
+                facts.add(Fact("PART_OF", key, ("PLACE", ent.parent), {"source": GAZETTEER}))
+            else:
+                evidence = evidence_for(view, key)
+                facts.add(Fact("PART_OF", key, ("PLACE", ent.parent), evidence=evidence))
         for area in view.linked.areas.get(key, ()):
             facts.add(Fact("PART_OF", key, ("PLACE", area), evidence=evidence_for(view, key)))
 
