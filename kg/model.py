@@ -23,6 +23,9 @@ RELATION_TYPES = (
 )
 
 
+GAZETTEER = "gazetteer"  # the source of a place's parent that kg's tables, not the text, give
+
+
 @dataclass(frozen=True)
 class PageMeta:
     """What is known about a page before reading its body.
@@ -130,7 +133,7 @@ class Entity:
     canonical: str
     mentions: set[str] = field(default_factory=set)
     parent: str | None = None  # PLACE: canonical name of the direct parent
-    parent_source: str | None = None  # PLACE: "gazetteer" when kg's tables, not the text, give it
+    parent_source: str | None = None  # PLACE: GAZETTEER when kg's tables, not the text, give it
     level: str | None = None  # PLACE: province, city, county, town, village, area
     code: str | None = None  # PLACE: GB/T 2260 code where known
     kind: str | None = None  # ORG: party, government, judicial, public, …

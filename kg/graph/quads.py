@@ -47,7 +47,7 @@ from kg.graph.terms import (
     value,
     zh,
 )
-from kg.model import Article, Corpus, Entity, Evidence, Fact, Mention, PageMeta
+from kg.model import GAZETTEER, Article, Corpus, Entity, Evidence, Fact, Mention, PageMeta
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,22 @@ def _place_quads(iri: URIRef, ent: Entity, known: Set[Key]) -> Iterator[Quad]:
     if not ent.parent:
         return
     if ("PLACE", ent.parent) in known:
-        yield iri, KG.partOf, entity_iri("PLACE", ent.parent), None
+        parent = entity_iri("PLACE", ent.parent)
+        yield iri, KG.partOf, parent, None
+        if ent.parent_source == GAZETTEER:
+            yield from _tabled_part_of(ent, iri, parent)
     else:
         log.debug("parent %s of place %s is not an entity; no kg:partOf", ent.parent, ent.canonical)
+
+
+def _tabled_part_of(ent: Entity, iri: URIRef, parent: URIRef) -> Iterator[Quad]:
+    """The PART_OF fact of a place whose parent only kg's gazetteer gives: no sentence."""
+    node = fact_iri("PART_OF", ent.key, ("PLACE", ent.parent), (("source", GAZETTEER),), None)
+    for p, o in (
+        (RDF.type, KG.Fact), (KG.relation, value("PART_OF")), (RDF.subject, iri),
+        (RDF.predicate, KG.partOf), (RDF.object, parent), (PROV.wasDerivedFrom, KG.gazetteer),
+    ):  # fmt: skip
+        yield node, p, o, None
 
 
 def entity_quads(entities: Iterable[Entity], known: Set[Key]) -> Iterator[Quad]:
@@ -238,6 +251,8 @@ def _fact_tail(
 def _fact_quads(fact: Fact, articles: _ArticleIndex, known: Set[Key]) -> Iterator[Quad]:
     """The direct triple, the reified fact node and its provenance for one fact."""
     attrs = {k: v for k, v in sorted(fact.attrs.items()) if v not in (None, "")}
+    if attrs.get("source") == GAZETTEER:
+        return  # a place's parent from the tables: the place's own quads state it, once
     tail = _fact_tail(fact, attrs, articles, known)
     if tail is None:
         return
@@ -275,7 +290,7 @@ def _fact_quads(fact: Fact, articles: _ArticleIndex, known: Set[Key]) -> Iterato
 def _fact_attribute_quads(
     node: URIRef, attrs: dict[str, str], graph: URIRef | None
 ) -> Iterator[Quad]:
-    """The fact's post, role, article title and year; the gazetteer where it is the source."""
+    """The fact's post, role, article title and year."""
     if "post" in attrs:
         yield node, KG.post, zh(attrs["post"]), graph
     if "role" in attrs:
@@ -290,8 +305,6 @@ def _fact_attribute_quads(
             else Literal(year)
         )
         yield node, KG.year, lit, graph
-    if attrs.get("source") == "gazetteer":  # kg's place tables, not a sentence, state it
-        yield node, PROV.wasDerivedFrom, KG.gazetteer, graph
 
 
 def _post_quads(

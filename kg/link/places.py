@@ -17,7 +17,7 @@ from kg.lexicon.gazetteer import RANK, Place
 from kg.link.lexicon import gazetteer
 from kg.link.names import place_level, place_short
 from kg.link.spans import Key
-from kg.model import Entity
+from kg.model import GAZETTEER, Entity
 from kg.recognise.localities import LocalityHead, LocalityTables
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 UNNAMED_SHORT = ("area", "natural")
 CHAIN_MAX = 8  # ancestors followed at most (country, province, … village)
 VILLAGE_RANK = RANK["village"]
-GAZETTEER = "gazetteer"  # a parent from kg's place tables, not from the text
 PLACE_NAME_MAX = 32  # longer than any name in the gazetteer (the longest has 29 characters)
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from kg.lexicon import tables
 from kg.link.names import place_short
-from kg.link.places import GAZETTEER
 from kg.link.spans import Key
-from kg.model import Fact
+from kg.model import GAZETTEER, Fact
 from kg.relate.evidence import evidence_for
 from kg.relate.facts import FactList
 from kg.relate.view import PageView
