@@ -313,6 +313,7 @@ class DegreeCount:
         self.entities: set[str] = set()
         self.degree: dict[str, int] = defaultdict(int)
         self._edges: set[bytes] = set()  # digests of (head, tail, relation, label) seen
+        self._waiting: list[tuple[Any, Any, str, str]] = []  # edges whose ends were not typed yet
 
     def add(self, triples: Iterable[ViewTriple]) -> None:
         """Count the entities and the new edges of one part's view triples."""
@@ -321,18 +322,27 @@ class DegreeCount:
             if p == RDF_TYPE and o in _ENTITY_TYPES:
                 self.entities.add(s)
         for attrs in facts:
-            head, tail, relation, label = _fact_edge(partial(_attribute, attrs))
-            if head not in self.entities or tail not in self.entities:
-                continue
-            key = "\0".join((str(head), str(tail), relation, label)).encode("utf-8")
-            edge = hashlib.blake2b(key, digest_size=12).digest()
-            if edge not in self._edges:
-                self._edges.add(edge)
-                self.degree[head] += 1
-                self.degree[tail] += 1
+            edge = _fact_edge(partial(_attribute, attrs))
+            if edge[0] in self.entities and edge[1] in self.entities:
+                self._count(edge)
+            else:  # an entity part's fact (PART_OF from the gazetteer) may name a later part's
+                self._waiting.append(edge)
+
+    def _count(self, edge: tuple[Any, Any, str, str]) -> None:
+        head, tail, relation, label = edge
+        key = "\0".join((str(head), str(tail), relation, label)).encode("utf-8")
+        digest = hashlib.blake2b(key, digest_size=12).digest()
+        if digest not in self._edges:
+            self._edges.add(digest)
+            self.degree[head] += 1
+            self.degree[tail] += 1
 
     def best(self, n: int) -> set[str]:
         """The ``n`` entities of highest degree (ties by IRI), as ``kg.export.html`` ranks them."""
+        waiting, self._waiting = self._waiting, []
+        for edge in waiting:
+            if edge[0] in self.entities and edge[1] in self.entities:
+                self._count(edge)
         return set(sorted(self.entities, key=lambda e: (-self.degree.get(e, 0), e))[:n])
 
 
