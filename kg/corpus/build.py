@@ -319,7 +319,10 @@ class _Build:
             t0 = time.perf_counter()
             try:
                 data, page.text, encoding = read_text(
-                    page.path, max_bytes=self.options.max_bytes, max_chars=self.options.max_chars
+                    page.path,
+                    max_bytes=self.options.max_bytes,
+                    max_chars=self.options.max_chars,
+                    source=page.meta.source,
                 )
             except InputError as e:
                 page.error = str(e)
