@@ -20,9 +20,11 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTComponent, LTContainer
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
@@ -97,14 +99,9 @@ def pdf_page_text(data: bytes, number: int, path: Path | str = "<bytes>") -> str
         if not 1 <= number <= len(pdf.pages):
             raise InputError(f"{path}: no page {number} (the file has {len(pdf.pages)})")
         try:
-            chars = pdf.pages[number - 1].chars
+            glyphs = list(_glyphs(pdf.pages[number - 1].layout))
         except _DAMAGED as e:
             raise InputError(f"{path}: page {number} is damaged ({_reason(e)})") from e
-    glyphs = [
-        Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c["size"], 1))
-        for c in chars
-        if c["text"].strip()
-    ]
     if not glyphs:
         raise InputError(
             f"{path}: page {number} has no text layer (a scanned image?); OCR it first"
@@ -119,6 +116,21 @@ def pdf_page_text(data: bytes, number: int, path: Path | str = "<bytes>") -> str
         logger.warning("%s: page %d: dropped %d unmapped characters", path, number, unmapped)
         glyphs = [g for g in glyphs if not _UNMAPPED.fullmatch(g.text)]
     return page_text(glyphs)
+
+
+def _glyphs(item: LTComponent) -> Iterator[Glyph]:
+    """The characters drawn on a page (in figures too), top-down: ``top`` is minus PDF's y1.
+
+    pdfminer's layout objects are read directly: pdfplumber's ``chars``, a dict
+    of every attribute of each character, takes a third of the time again.
+    """
+    if isinstance(item, LTChar):
+        text = item.get_text()
+        if text.strip():
+            yield Glyph(text, item.x0, item.x1, -item.y1, -item.y0, round(item.size, 1))
+    elif isinstance(item, LTContainer):
+        for child in item:
+            yield from _glyphs(child)
 
 
 class _opened:

@@ -27,8 +27,10 @@ from typing import TypeVar
 GUTTER = 0.9
 SPACE = 0.15  # a gap of this many character widths inside a line is a space
 HEADLINE = 1.2  # a line in a font this much larger than the body's is a headline
-# A gap between lines this much (in body character heights) above the usual is a paragraph break.
+# A gap between lines this much (in body character heights) above the usual is a paragraph break;
+# a wider one (a picture's place) is a blank line a line's height of space, up to MAX_BLANK.
 PARAGRAPH_GAP = 0.6
+MAX_BLANK = 3
 JUMP_LINE = re.compile(
     r"[（(]?(?:下转|上接|转|接|紧接|续)第?[0-9０-９一二三四五六七八九十〇]+版(?:[^）)]{0,12})?[）)]?"
 )
@@ -79,7 +81,8 @@ def page_text(glyphs: Iterable[Glyph]) -> str:
             text += "\n" if beside else "\n\n"  # the next column goes on; a band below starts anew
         text += "\n".join(_region_lines(region, body))
         previous = region
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    most = "\n" * (MAX_BLANK + 1)
+    return re.sub(most + "\n+", most, text).strip("\n") + "\n"
 
 
 def _rows(items: list[Box]) -> list[list[Box]]:
@@ -203,7 +206,8 @@ def _region_lines(region: list[Segment], body: float) -> list[str]:
     for i, row in enumerate(rows):
         headline = row.size >= HEADLINE * body
         if i and gaps[i - 1] > usual + PARAGRAPH_GAP * body:
-            lines.append("")
+            blank = round((gaps[i - 1] - usual) / (usual + body))
+            lines.extend([""] * min(max(blank, 1), MAX_BLANK))
         elif i and headline and rows[i - 1].size == row.size and lines and lines[-1]:
             lines[-1] += row.text  # a headline wrapped over printed lines
             continue
