@@ -76,10 +76,13 @@ def page_text(glyphs: Iterable[Glyph]) -> str:
     text = ""
     previous: list[Segment] | None = None
     for region in _cut(segments, GUTTER * body):
+        lines = "\n".join(_region_lines(region, body))
         if previous is not None:
+            # The next column goes on; a band below starts anew (as does a vertical title).
             beside = min(s.top for s in region) < max(s.bottom for s in previous)
-            text += "\n" if beside else "\n\n"  # the next column goes on; a band below starts anew
-        text += "\n".join(_region_lines(region, body))
+            blank = max(len(lines) - len(lines.lstrip("\n")), 0 if beside else 1)
+            text += "\n" * (blank + 1)
+        text += lines.lstrip("\n")
         previous = region
     most = "\n" * (MAX_BLANK + 1)
     return re.sub(most + "\n+", most, text).strip("\n") + "\n"
