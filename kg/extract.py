@@ -304,7 +304,7 @@ def page_stem(name: str) -> str:
 
 
 def folder_entries(folder: Path) -> tuple[list[Path], list[Path]]:
-    """The page entries of ``folder`` (``*.txt`` in any case), and its subfolders that hold some.
+    """The page entries of ``folder`` (``*.txt`` and ``*.pdf`` in any case), and its subfolders that hold some.
 
     Subfolders are not searched (a build takes the folders it is given);
     those holding page files are returned so that the caller can say so.

@@ -73,7 +73,7 @@ def collect_pages(
 ) -> list[PageJob]:
     """The pages of ``paths`` with their manifest metadata, in a fixed order.
 
-    Folders are searched for ``*.txt`` entries in any case (every entry, so a
+    Folders are searched for ``*.txt`` and ``*.pdf`` entries in any case (every entry, so a
     folder or a broken link named ``x.txt`` is reported rather than silently
     dropped); a page named by path takes its metadata from its folder's
     manifest. Problems (bad manifest or row, manifest rows naming missing
