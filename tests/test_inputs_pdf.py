@@ -139,3 +139,19 @@ def test_inputs_pdf_unreadable_page_raises_with_the_page() -> None:
     """A page number past the end is an InputError naming the file's page count."""
     with pytest.raises(InputError, match="no page 3 \\(the file has 1\\)"):
         pdf_page_text(page_pdf("一行正文。\n", set(), masthead=0, jump=False), 3)
+
+
+@pytest.mark.parametrize(("unmapped", "kept"), [(1, True), (10, False)])
+def test_inputs_pdf_unmapped_characters(monkeypatch, unmapped: int, kept: bool) -> None:
+    """A few (cid:N) glyphs are dropped; a page of them is refused with the reason."""
+    import kg.text.pdf as pdf
+
+    glyphs = [pdf.Glyph("党", 10.0 * i, 10.0 * i + 9, 0.0, 9.0, 9.0) for i in range(60)]
+    glyphs += [pdf.Glyph("(cid:17)", 600.0 + i, 601.0 + i, 0.0, 9.0, 9.0) for i in range(unmapped)]
+    monkeypatch.setattr(pdf, "_glyphs", lambda layout: iter(glyphs))
+    data = page_pdf("一行正文。\n", set(), masthead=0, jump=False)
+    if kept:
+        assert "cid" not in pdf_page_text(data, 1)
+    else:
+        with pytest.raises(InputError, match="10 of 70 characters have no Unicode mapping"):
+            pdf_page_text(data, 1)
