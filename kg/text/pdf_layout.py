@@ -10,8 +10,9 @@ to bottom. The text it returns has the shape of the seed pages, which are
 text extracted from such PDFs: one line of text a printed line, a blank line
 between paragraphs, a headline on a line of its own with blank lines around
 it (a headline wrapped over several printed lines is joined), a vertical
-title joined into one line, and jump lines (``下转第2版``, ``上接第1版``), which
-are no part of any article's body, left out.
+title joined into one line, and jump lines (``下转第2版``, ``上接第1版``; the
+``jump`` patterns of ``kg/data/text/furniture.csv``), which are no part of any
+article's body, left out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from kg.text.tables import furniture
+
 # A gutter between columns is at least this many character widths (of the
 # page's body size); characters of one line are closer (CJK type is set solid).
 GUTTER = 0.9
@@ -31,11 +34,6 @@ HEADLINE = 1.2  # a line in a font this much larger than the body's is a headlin
 # a wider one (a picture's place) is a blank line a line's height of space, up to MAX_BLANK.
 PARAGRAPH_GAP = 0.6
 MAX_BLANK = 3
-JUMP_LINE = re.compile(
-    r"[（(]?(?:下转|上接|转|接|紧接|续)第?[0-9０-９一二三四五六七八九十〇]+版(?:[^）)]{0,12})?[）)]?"
-)
-
-
 Spans = list[tuple[float, float]]  # disjoint intervals, left to right or top to bottom
 
 
@@ -200,7 +198,8 @@ def _cut(segments: list[Segment], gutter: float) -> list[list[Segment]]:
 def _region_lines(region: list[Segment], body: float) -> list[str]:
     """A region's printed lines as text lines: headlines joined, paragraphs split, jumps left out."""
     rows = [_line(row) for row in _rows(region)]
-    rows = [r for r in rows if not JUMP_LINE.fullmatch(r.text.replace(" ", ""))]
+    jump = furniture().jump
+    rows = [r for r in rows if not jump.fullmatch(r.text.replace(" ", ""))]
     if len(rows) > 1 and all(len(r.text) == 1 for r in rows):
         return ["", "".join(r.text for r in rows), ""]  # a vertical title
     gaps = [b.top - a.bottom for a, b in zip(rows, rows[1:], strict=False)]
