@@ -2,7 +2,8 @@
 
 Folders are searched for ``*.txt`` and ``*.pdf`` entries (any case: ``A.TXT``
 too), not their subfolders: a subfolder that holds pages is named in the
-report as not searched. Each page of a PDF file is a page (``kg.text.pdf``). A page takes its metadata from its folder's ``manifest.csv``.
+report as not searched. Each page of a PDF file is a page (``kg.text.pdf``).
+A page takes its metadata from its folder's ``manifest.csv``.
 A symbolic link that leads out of the folders given is refused unless
 ``follow_links``. Every problem (a bad manifest or manifest row, a row
 naming a missing file, a missing path, two pages with one name, a name too
