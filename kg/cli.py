@@ -121,7 +121,7 @@ def build(
     timings: bool,
     **settings: Any,
 ) -> None:
-    """Build the graph of every page in SOURCES (files or folders of *.txt; subfolders are not searched)."""
+    """Build the graph of every page in SOURCES (files or folders of *.txt and *.pdf; subfolders are not searched)."""
     from kg.corpus.build import build as run_build
     from kg.corpus.options import BuildOptions
     from kg.corpus.workers import Stopped

@@ -28,6 +28,7 @@ from kg.recognise.pipeline import mentions_of
 from kg.relate.page import relate_page
 from kg.text.clean import clean_page
 from kg.text.normalise import normalise_characters
+from kg.text.pdf import fragment_stem, is_pdf
 from kg.text.read import decode_page, read_page_bytes
 from kg.text.split import split_articles
 from kg.text.traced import Traced
@@ -288,17 +289,22 @@ def shown(text: str) -> str:
 
 
 def is_page_name(name: str) -> bool:
-    """Whether a folder entry named ``name`` is a page file: ``*.txt`` in any case."""
-    return name.lower().endswith(PAGE_SUFFIX)
+    """Whether a folder entry named ``name`` is a page file: ``*.txt`` or ``*.pdf``, in any case."""
+    return name.lower().endswith(PAGE_SUFFIX) or is_pdf(name)
 
 
 def page_stem(name: str) -> str:
-    """A page's name without ``.txt`` (any case): its page file is ``<stem>.json``."""
-    return name[: -len(PAGE_SUFFIX)] if is_page_name(name) else Path(name).stem
+    """A page's name without ``.txt`` (any case): its page file is ``<stem>.json``.
+
+    Page N of a PDF file of several pages, ``x.pdf#page=N``, is ``x_pN``.
+    """
+    if name.lower().endswith(PAGE_SUFFIX):
+        return name[: -len(PAGE_SUFFIX)]
+    return fragment_stem(name) or Path(name).stem
 
 
 def folder_entries(folder: Path) -> tuple[list[Path], list[Path]]:
-    """The page entries of ``folder`` (``*.txt`` in any case), and its subfolders that hold some.
+    """The page entries of ``folder`` (``*.txt`` and ``*.pdf`` in any case), and its subfolders that hold some.
 
     Subfolders are not searched (a build takes the folders it is given);
     those holding page files are returned so that the caller can say so.
@@ -369,7 +375,9 @@ def extract_files(
 
     for page in collect_pages(paths, on_problem=skip):
         try:
-            _, text, _ = read_text(page.path, max_bytes=MAX_BYTES, max_chars=MAX_CHARS)
+            _, text, _ = read_text(
+                page.path, max_bytes=MAX_BYTES, max_chars=MAX_CHARS, source=page.meta.source
+            )
         except InputError as e:
             skip(shown(str(page.path)), strip_path(shown(str(e)), page.path))
             continue

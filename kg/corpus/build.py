@@ -88,7 +88,7 @@ def build(
     """Build the graph and page files of ``paths`` (page files or folders) in ``out_dir``.
 
     Args:
-        paths: page files and folders of ``*.txt`` pages (with ``manifest.csv``).
+        paths: page files and folders of ``*.txt`` and ``*.pdf`` pages (with ``manifest.csv``).
         out_dir: output folder; created if missing.
         nlp: a loaded pipeline to use in this process (skips loading one).
         options: how to build; or give its fields as keywords (``settings``),
@@ -273,7 +273,9 @@ class _Build:
             follow_links=self.options.follow_links,
         )
         if not pages:
-            raise InputError(self._nothing_built(paths, "no page file (*.txt, in any case) in"))
+            raise InputError(
+                self._nothing_built(paths, "no page file (*.txt or *.pdf, in any case) in")
+            )
         return pages
 
     def _nothing_built(self, paths: list[Path], what: str) -> str:
@@ -319,7 +321,10 @@ class _Build:
             t0 = time.perf_counter()
             try:
                 data, page.text, encoding = read_text(
-                    page.path, max_bytes=self.options.max_bytes, max_chars=self.options.max_chars
+                    page.path,
+                    max_bytes=self.options.max_bytes,
+                    max_chars=self.options.max_chars,
+                    source=page.meta.source,
                 )
             except InputError as e:
                 page.error = str(e)

@@ -1,8 +1,9 @@
 """A build's input: the page files of the paths given, their metadata, and why any is skipped.
 
-Folders are searched for ``*.txt`` entries (any case: ``A.TXT`` too), not
-their subfolders: a subfolder that holds pages is named in the report as
-not searched. A page takes its metadata from its folder's ``manifest.csv``.
+Folders are searched for ``*.txt`` and ``*.pdf`` entries (any case: ``A.TXT``
+too), not their subfolders: a subfolder that holds pages is named in the
+report as not searched. Each page of a PDF file is a page (``kg.text.pdf``).
+A page takes its metadata from its folder's ``manifest.csv``.
 A symbolic link that leads out of the folders given is refused unless
 ``follow_links``. Every problem (a bad manifest or manifest row, a row
 naming a missing file, a missing path, two pages with one name, a name too
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.corpus.parts import PageLinks
@@ -31,6 +32,7 @@ from kg.extract import (
     shown,
 )
 from kg.model import PageMeta, PageResult
+from kg.text.pdf import is_pdf, page_name, page_number, pdf_page_count, pdf_page_text
 from kg.text.read import decode_page, read_page_bytes
 
 OnProblem = Callable[[str, str], None]  # (file, reason)
@@ -72,7 +74,7 @@ def collect_pages(
 ) -> list[PageJob]:
     """The pages of ``paths`` with their manifest metadata, in a fixed order.
 
-    Folders are searched for ``*.txt`` entries in any case (every entry, so a
+    Folders are searched for ``*.txt`` and ``*.pdf`` entries in any case (every entry, so a
     folder or a broken link named ``x.txt`` is reported rather than silently
     dropped); a page named by path takes its metadata from its folder's
     manifest. Problems (bad manifest or row, manifest rows naming missing
@@ -91,6 +93,7 @@ def collect_pages(
             found.append((p, page_meta(p, manifests.of(p.parent, {p.name}))))
         else:
             on_problem(shown(str(p)), "no such file or folder")
+    found = [page for item in found for page in _pdf_pages(item, on_problem)]
     found.sort(key=lambda item: (item[1].source, str(item[0])))  # the registry's order
     return _one_per_name(found, on_problem)
 
@@ -218,14 +221,42 @@ def _one_per_name(found: list[tuple[Path, PageMeta]], on_problem: OnProblem) -> 
     return pages
 
 
-def read_text(path: Path, *, max_bytes: int, max_chars: int) -> tuple[bytes, str, str]:
-    """A page file's bytes, its text and the text's encoding.
+def _pdf_pages(item: tuple[Path, PageMeta], on_problem: OnProblem) -> list[tuple[Path, PageMeta]]:
+    """A PDF file as its pages (``kg.text.pdf`` names them); any other page as itself."""
+    path, meta = item
+    if not is_pdf(path.name):
+        return [item]
+    try:
+        count = pdf_page_count(read_page_bytes(path), path)
+    except InputError as e:
+        on_problem(shown(str(path)), shown(strip_path(str(e), path)))
+        return []
+    return [
+        (
+            path,
+            replace(meta, source=page_name(meta.source, n, count), page_no=meta.page_no or str(n)),
+        )
+        if count > 1
+        else item
+        for n in range(1, count + 1)
+    ]
+
+
+def read_text(
+    path: Path, *, max_bytes: int, max_chars: int, source: str | None = None
+) -> tuple[bytes, str, str]:
+    """A page file's bytes, its text and the text's encoding (``"pdf"`` for a PDF page).
+
+    ``source`` is the page's name, which says which page of a PDF file it is.
 
     Raises:
         InputError: the file cannot be read or decoded, or holds more than a page.
     """
     data = read_page_bytes(path, max_bytes=max_bytes)
-    text, encoding = decode_page(data, path)
+    if is_pdf(path.name):
+        text, encoding = pdf_page_text(data, page_number(source or path.name), path), "pdf"
+    else:
+        text, encoding = decode_page(data, path)
     if len(text) > max_chars:
         raise InputError(
             f"{path}: {len(text):,} characters is more than one page holds "

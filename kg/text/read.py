@@ -48,7 +48,7 @@ _BOMS = (
 )
 _BINARY_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"%PDF-", "a PDF file (extract its text first)"),
+    (b"%PDF-", "a PDF file (name it *.pdf to read its pages)"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
     (b"PK\x03\x04", "a ZIP archive (or DOCX/XLSX)"),

@@ -30,6 +30,7 @@ class Furniture:
     fields: str  # the names of a web page's information fields, a pattern (发布时间|浏览次数…)
     widgets: str  # web page widgets printed as text, a pattern (打印本页|关闭窗口…)
     webdate: re.Pattern[str]  # the date of a web page's information line; groups y, m, d
+    jump: re.Pattern[str]  # a line sending the reader to or from another page (下转第2版)
 
 
 @cache
@@ -117,4 +118,5 @@ def furniture() -> Furniture:
         fields="|".join(f"(?:{p})" for p in by_kind["field"]),
         widgets="|".join(f"(?:{p})" for p in by_kind["widget"]),
         webdate=compiled["webdate"],
+        jump=compiled["jump"],
     )

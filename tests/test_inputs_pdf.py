@@ -1,0 +1,157 @@
+"""PDF pages as input: e-edition pages made from the seed texts build like the texts themselves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from reportlab.lib import pdfencrypt
+from reportlab.pdfgen import canvas
+
+from kg.corpus.build import build
+from kg.errors import InputError
+from kg.evaluate import score
+from kg.text.pdf import pdf_page_text
+from tests.conftest import SEEDS
+from tests.pdf_pages import JUMP, page_pdf, pages_pdf
+
+ZT = ("000_e59ba49bd64a9ae0", "001_c52baf653ac99e89")  # 昭通日报, set in 4 columns
+LN = "003_3d028b8c8d2b6744"  # 辽宁, long lines wrapped to 5 columns
+MANIFEST = "file,newspaper,date,home_place\n"
+
+
+def _page(out: Path, stem: str) -> dict:
+    return json.loads((out / "pages" / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def _text(stem: str) -> str:
+    return (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory, nlp):
+    """The text build of three seed pages, and the build of the same pages as PDFs with bad PDFs."""
+    root = tmp_path_factory.mktemp("pdf")
+    texts = root / "texts"
+    texts.mkdir()
+    rows = (SEEDS / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    keep = [r for r in rows[1:] if r.split(",")[0][:-4] in (*ZT, LN)]
+    (texts / "manifest.csv").write_text(MANIFEST + "\n".join(keep) + "\n", encoding="utf-8")
+    for stem in (*ZT, LN):
+        shutil.copy(SEEDS / f"{stem}.txt", texts)
+    build([texts], root / "text-out", nlp=nlp, formats=["turtle"])
+
+    def titles(stem: str) -> set[str]:
+        return {a["title"] for a in _page(root / "text-out", stem)["articles"] if a.get("title")}
+
+    papers = root / "papers"
+    papers.mkdir()
+    (papers / "zt.pdf").write_bytes(
+        pages_pdf(
+            [
+                (_text(ZT[0]), titles(ZT[0]), {"columns": 4}),
+                (_text(ZT[1]), titles(ZT[1]), {"columns": 4}),
+            ]
+        )
+    )
+    (papers / "ln.pdf").write_bytes(page_pdf(_text(LN), titles(LN), columns=5))
+    good = (papers / "ln.pdf").read_bytes()
+    (papers / "truncated.pdf").write_bytes(good[: len(good) // 2])
+    _bad_pdfs(papers)
+    (papers / "manifest.csv").write_text(
+        MANIFEST + "zt.pdf,昭通日报,,昭通市\nln.pdf,,,辽宁省\n", encoding="utf-8"
+    )
+    report = build([papers], root / "pdf-out", nlp=nlp, formats=["turtle"])
+    return root / "text-out", root / "pdf-out", report
+
+
+def _bad_pdfs(folder: Path) -> None:
+    """A scanned page (an image, no text layer) and a page encrypted with a password."""
+    scan = canvas.Canvas(str(folder / "scanned.pdf"), pagesize=(300, 400), invariant=1)
+    scan.rect(20, 20, 260, 360, fill=1)
+    scan.showPage()
+    scan.save()
+    secret = pdfencrypt.StandardEncryption("secret", ownerPassword="owner")
+    locked = canvas.Canvas(str(folder / "encrypted.pdf"), encrypt=secret, invariant=1)
+    locked.setFont("STSong-Light", 9)
+    locked.drawString(20, 400, "昭通市政务服务管理局")
+    locked.showPage()
+    locked.save()
+
+
+@pytest.mark.parametrize(
+    ("pdf_stem", "text_stem"), [("zt_p1", ZT[0]), ("zt_p2", ZT[1]), ("ln", LN)]
+)
+def test_inputs_pdf_pages_build_like_their_text(builds, pdf_stem: str, text_stem: str) -> None:
+    """Each PDF page's entities and articles equal the text build's (F1 ≥ 0.95), in reading order."""
+    text_out, pdf_out, _ = builds
+    text_page, pdf_page = _page(text_out, text_stem), _page(pdf_out, pdf_stem)
+    report = score([(text_page, pdf_page)])
+    assert report["ent"]["ALL"]["f1"] >= 0.95, report["ent"]
+    assert report["art"]["ALL"]["f1"] >= 0.95, report["art"]
+    titles = [a["title"].replace(" ", "") for a in text_page["articles"]]
+    assert [a["title"].replace(" ", "") for a in pdf_page["articles"]] == titles
+
+
+def test_inputs_pdf_bad_files_are_named_with_the_reason(builds) -> None:
+    """A scanned, an encrypted and a truncated PDF are skipped with their reasons; the rest builds."""
+    _, pdf_out, report = builds
+    reasons = {Path(f).name: r for f, r in report.skipped}
+    assert set(reasons) == {"scanned.pdf", "encrypted.pdf", "truncated.pdf"}
+    assert "no text layer" in reasons["scanned.pdf"]
+    assert "encrypted" in reasons["encrypted.pdf"]
+    assert "truncated or not a PDF" in reasons["truncated.pdf"]
+    assert sorted(p.name for p in (pdf_out / "pages").iterdir()) == [
+        "ln.json",
+        "zt_p1.json",
+        "zt_p2.json",
+    ]
+
+
+def test_inputs_pdf_page_number_is_provenance(builds) -> None:
+    """Page N of a PDF is named ``file.pdf#page=N`` and carries its page number in the graph."""
+    _, pdf_out, _ = builds
+    assert _page(pdf_out, "zt_p2")["doc"] == "zt.pdf#page=2"
+    turtle = (pdf_out / "graph.ttl").read_text(encoding="utf-8")
+    assert "page/zt.pdf%23page%3D2/article/0" in turtle
+    assert 'kg:pageNumber "2"' in turtle
+
+
+def test_inputs_pdf_layout_headline_vertical_title_and_jump() -> None:
+    """The headline is one line between blank lines, the vertical title joined, the jump left out."""
+    text = (
+        "报头一行\n责编：某某\n\n竖排标题\n\n第一段正文。\n\n大字标题很长很长很长很长很长很长\n\n"
+        + "正文一行。\n" * 40
+    )
+    data = page_pdf(
+        text, {"竖排标题", "大字标题很长很长很长很长很长很长"}, columns=3, vertical=True
+    )
+    out = pdf_page_text(data, 1)
+    assert out.startswith("报头一行\n责编：某某\n\n竖排标题\n\n第一段正文。\n")
+    assert "\n\n大字标题很长很长很长很长很长很长\n\n" in out
+    assert JUMP.strip("（）") not in out
+    assert out.count("正文一行。") == 40
+
+
+def test_inputs_pdf_unreadable_page_raises_with_the_page() -> None:
+    """A page number past the end is an InputError naming the file's page count."""
+    with pytest.raises(InputError, match="no page 3 \\(the file has 1\\)"):
+        pdf_page_text(page_pdf("一行正文。\n", set(), masthead=0, jump=False), 3)
+
+
+@pytest.mark.parametrize(("unmapped", "kept"), [(1, True), (10, False)])
+def test_inputs_pdf_unmapped_characters(monkeypatch, unmapped: int, kept: bool) -> None:
+    """A few (cid:N) glyphs are dropped; a page of them is refused with the reason."""
+    import kg.text.pdf as pdf
+
+    glyphs = [pdf.Glyph("党", 10.0 * i, 10.0 * i + 9, 0.0, 9.0, 9.0) for i in range(60)]
+    glyphs += [pdf.Glyph("(cid:17)", 600.0 + i, 601.0 + i, 0.0, 9.0, 9.0) for i in range(unmapped)]
+    monkeypatch.setattr(pdf, "_glyphs", lambda layout: iter(glyphs))
+    data = page_pdf("一行正文。\n", set(), masthead=0, jump=False)
+    if kept:
+        assert "cid" not in pdf_page_text(data, 1)
+    else:
+        with pytest.raises(InputError, match="10 of 70 characters have no Unicode mapping"):
+            pdf_page_text(data, 1)
