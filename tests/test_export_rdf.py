@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -233,3 +234,19 @@ def test_export_rdf_jsonld_has_one_node_object_per_line(fast_exported):
     assert ids == sorted(set(ids)) and len(ids) == len(
         set(build_graph(_hostile_corpus()).subjects())
     )
+
+
+def test_export_graphml_bytes_do_not_depend_on_lxml(monkeypatch) -> None:
+    """networkx picks lxml's GraphML writer when lxml is installed: kg must not."""
+    import networkx as nx
+
+    from kg.export.rdf import serialize_network
+
+    pytest.importorskip("lxml")
+    g = nx.MultiDiGraph()
+    g.add_node("a", label="甲", aliases="")
+    g.add_edge("a", "a", relation="PART_OF", label="", evidence="")
+    first = serialize_network(g, "graphml", plain=True)
+    assert re.search(rb'<data key="d\d" />', first)  # ElementTree's way with an empty value
+    monkeypatch.setattr(nx, "write_graphml", nx.write_graphml_lxml)
+    assert serialize_network(g, "graphml", plain=True) == first

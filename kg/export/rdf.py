@@ -255,7 +255,9 @@ def serialize_network(view: nx.MultiDiGraph, fmt: str, *, plain: bool = False) -
     g = view if plain else plain_network(view)
     if fmt == "graphml":
         buf = io.BytesIO()
-        nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
+        # the ElementTree writer, always: nx.write_graphml takes lxml's when lxml is
+        # installed, and that writes other bytes
+        nx.write_graphml_xml(g, buf, encoding="utf-8", prettyprint=True)
         return buf.getvalue()
     if fmt == "gexf":
         text = "\n".join(nx.generate_gexf(g, encoding="utf-8", prettyprint=True)) + "\n"
