@@ -30,6 +30,7 @@ from kg.extract import (
     page_stem,
     shown,
 )
+from kg.link.home import with_home_place
 from kg.model import PageMeta, PageResult
 from kg.text.read import decode_page, read_page_bytes
 
@@ -69,6 +70,7 @@ def collect_pages(
     on_problem: OnProblem,
     on_note: OnProblem | None = None,
     follow_links: bool = False,
+    home_place: str | None = None,
 ) -> list[PageJob]:
     """The pages of ``paths`` with their manifest metadata, in a fixed order.
 
@@ -78,7 +80,8 @@ def collect_pages(
     manifest. Problems (bad manifest or row, manifest rows naming missing
     files, missing paths, links out of the folders given, two pages with one
     name) go to ``on_problem(file, reason)``; subfolders holding pages, which
-    are not searched, to ``on_note(folder, reason)``.
+    are not searched, to ``on_note(folder, reason)``. ``home_place`` (a
+    canonical place) is the home place of pages whose manifest row gives none.
     """
     paths = list(paths)
     links = _Links(paths, follow=follow_links)
@@ -91,6 +94,7 @@ def collect_pages(
             found.append((p, page_meta(p, manifests.of(p.parent, {p.name}))))
         else:
             on_problem(shown(str(p)), "no such file or folder")
+    found = [(path, with_home_place(meta, home_place)) for path, meta in found]
     found.sort(key=lambda item: (item[1].source, str(item[0])))  # the registry's order
     return _one_per_name(found, on_problem)
 
