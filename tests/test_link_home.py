@@ -42,6 +42,7 @@ def _orgs(out: Path, stem: str) -> set[str]:
     [
         (BARE, "昭通日报", "昭通市", "newspaper 昭通日报"),
         (BARE, "人民日报", None, None),  # a national paper has no home place
+        ("QUJING RIBAO\n2023年3月24日 星期五\n\n" + BARE, None, "曲靖市", "newspaper 曲靖日报"),
         (DATELINE, None, "永善县", "dateline 本报永善讯"),
         ("题目\n\n　　（昭通日报记者 李华）市委召开会议。\n", None, "昭通市", "dateline 昭通日报"),
         ("温州创新\n\n　　温州市委近日召开会议，温州各地参加。杭州代表列席。\n", None, "温州市",
