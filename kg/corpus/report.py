@@ -78,7 +78,9 @@ class BuildReport:
     def _home_lines(self) -> list[str]:
         """The home places kg inferred, and the pages it could choose none for."""
         given = (FROM_MANIFEST, FROM_OPTION)
-        inferred = {n: h for n, h in sorted(self.home_places.items()) if h[0] and h[1] not in given}
+        inferred = {
+            n: h for n, h in sorted(self.home_places.items()) if h[0] and h[1] and h[1] not in given
+        }
         lines = [f"home place inferred for {len(inferred)} page(s):"] if inferred else []
         lines.extend(f"  {n}: {place} (from the {why})" for n, (place, why) in inferred.items())
         none = sorted(n for n, (place, _) in self.home_places.items() if not place)
