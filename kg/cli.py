@@ -22,6 +22,10 @@ from kg.corpus.options import PAGE_TIMEOUT
 from kg.errors import KgError
 
 EXISTING = click.Path(exists=True, path_type=Path)
+HOME_PLACE_HELP = (
+    "The place a bare 市 or 县 means on pages whose manifest.csv row gives none (a province, city or county); "
+    "without it kg infers one per page from the newspaper, a dateline or the city named most."
+)
 
 
 class KgGroup(click.Group):
@@ -105,6 +109,7 @@ def _out_option(dest: str, help: str | None = None) -> Callable[[Callable], Call
     is_flag=True,
     help="Build pages that symbolic links lead to outside the folders given (refused by default).",
 )
+@click.option("--home-place", default=None, help=HOME_PLACE_HELP)
 @click.option(
     "--timings",
     is_flag=True,
@@ -153,7 +158,10 @@ def build(
     help="Seconds of processor time one page may take before it is stopped and skipped "
     "(0: no limit).",
 )
-def extract(pages: tuple[Path, ...], out_dir: Path, page_timeout: float) -> None:
+@click.option("--home-place", default=None, help=HOME_PLACE_HELP)
+def extract(
+    pages: tuple[Path, ...], out_dir: Path, page_timeout: float, home_place: str | None
+) -> None:
     """Extract each page into OUT/<page stem>.json in the gold format (GUIDELINES.md).
 
     Of two pages with one name (a/x.txt, b/x.txt) only the first is written;
@@ -161,7 +169,7 @@ def extract(pages: tuple[Path, ...], out_dir: Path, page_timeout: float) -> None
     """
     from kg.extract import extract_files
 
-    skipped = extract_files(list(pages), out_dir, page_timeout=page_timeout)
+    skipped = extract_files(list(pages), out_dir, page_timeout=page_timeout, home_place=home_place)
     for path, reason in skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
     if skipped:

@@ -225,6 +225,34 @@ def programmes_across_places(nxgraph: nx.MultiDiGraph, *, min_places: int = 2) -
     return Table(["programme", "places", "where"], rows)
 
 
+def spread_over_time(
+    spread: Table, programme: str | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """One programme's places in the order they were first reported, from ``programme_spread``.
+
+    Args:
+        spread: the rows of ``ontology/queries/programme_spread.rq`` (programme, place, first).
+        programme: the programme to follow; None takes the one first reported in the most
+            places (of the same count, the one named first).
+
+    Returns:
+        The programme and its ``(first date, place)`` pairs, earliest first (undated
+        places are left out).
+
+    Raises:
+        InputError: the rows hold no dated place for ``programme`` (or for any programme).
+    """
+    dated: dict[str, list[tuple[str, str]]] = {}
+    for name, place, first in spread.rows:
+        if first:
+            dated.setdefault(name, []).append((first, place))
+    if programme is None and dated:
+        programme = min(dated, key=lambda p: (-len(dated[p]), p))
+    if programme is None or programme not in dated:
+        raise InputError(f"no dated place for programme {programme!r}; dated pages are needed")
+    return programme, sorted(dated[programme])
+
+
 def programmes_by_place(nxgraph: nx.MultiDiGraph, *, examples: int = 5) -> Table:
     """How many programmes the bodies of each place promote, with a few examples."""
     by_place: dict[str, list[str]] = {}

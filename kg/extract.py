@@ -22,8 +22,9 @@ from typing import Any
 from spacy.language import Language
 
 from kg.errors import InputError
+from kg.link.home import home_place_named, infer_home_place
 from kg.link.page import link_page
-from kg.model import Article, CleanPage, Corpus, Entity, PageMeta, PageResult
+from kg.model import FROM_MANIFEST, Article, CleanPage, Corpus, Entity, PageMeta, PageResult
 from kg.recognise.pipeline import mentions_of
 from kg.relate.page import relate_page
 from kg.text.clean import clean_page
@@ -45,7 +46,7 @@ OnProblem = Callable[[str, str], None]  # (file or file:line, reason)
 
 def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
     """Extract the articles, entities and facts of one page of text."""
-    page = clean_page(raw, meta)
+    page = infer_home_place(clean_page(raw, meta))
     articles = split_articles(page)
     if not articles:
         logger.warning("%s: no article found", meta.source)
@@ -164,11 +165,13 @@ def manifest_rows(folder: Path) -> tuple[dict[str, PageMeta], list[RowProblem]]:
             )
             problems.append(RowProblem(where, reason, name))
             date = None
+        home = _name(row["home_place"])
         metas[name] = PageMeta(
             source=name,
             newspaper=_name(row["newspaper"]),
             date=date,
-            home_place=_name(row["home_place"]),
+            home_place=home,
+            home_from=FROM_MANIFEST if home else None,
         )
     return metas, problems
 
@@ -345,7 +348,12 @@ def iter_pages(paths: Iterable[Path]) -> list[Path]:
 
 
 def extract_files(
-    paths: list[Path], out_dir: Path, *, nlp: Language | None = None, page_timeout: float = 0
+    paths: list[Path],
+    out_dir: Path,
+    *,
+    nlp: Language | None = None,
+    page_timeout: float = 0,
+    home_place: str | None = None,
 ) -> list[tuple[str, str]]:
     """Extract each page into ``out_dir/<page stem>.json`` (the gold format).
 
@@ -353,10 +361,14 @@ def extract_files(
     of two pages with one name only the first is written, the other is
     skipped with the reason. A page that cannot be read, fails, or takes
     longer than ``page_timeout`` seconds (0: no limit) is skipped too; every
-    other page is still written.
+    other page is still written. ``home_place`` is the place a bare 市/县
+    means on pages whose manifest row gives none (else inferred per page).
 
     Returns:
         The skipped files, each with the reason.
+
+    Raises:
+        InputError: ``home_place`` is not a place the gazetteer knows.
     """
     import json
 
@@ -367,13 +379,14 @@ def extract_files(
     from kg.recognise.pipeline import build_nlp
     from kg.text.read import MAX_BYTES
 
+    home = home_place_named(home_place) if home_place is not None else None
     skipped: list[tuple[str, str]] = []
 
     def skip(file: str, reason: str) -> None:
         logger.warning("skipping %s: %s", file, reason)
         skipped.append((file, reason))
 
-    for page in collect_pages(paths, on_problem=skip):
+    for page in collect_pages(paths, on_problem=skip, home_place=home):
         try:
             _, text, _ = read_text(
                 page.path, max_bytes=MAX_BYTES, max_chars=MAX_CHARS, source=page.meta.source

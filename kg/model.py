@@ -24,6 +24,9 @@ RELATION_TYPES = (
 
 
 GAZETTEER = "gazetteer"  # the source of a place's parent that kg's tables, not the text, give
+# PageMeta.home_from of a home place given, not inferred: by a manifest row, by the build option
+FROM_MANIFEST = "manifest"
+FROM_OPTION = "option"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ class PageMeta:
     """What is known about a page before reading its body.
 
     ``home_place`` is the canonical place a bare 市/县 resolves to when an
-    article names no place of its own (the newspaper's home city).
+    article names no place of its own (the newspaper's home city);
+    ``home_from`` says where it was found (``kg.link.home``).
     """
 
     source: str  # file name of the page, e.g. "000_e59ba49bd64a9ae0.txt"
@@ -40,6 +44,7 @@ class PageMeta:
     home_place: str | None = None
     page_no: str | None = None
     column: str | None = None  # column banner, e.g. "党建"
+    home_from: str | None = None  # "manifest", "option", "newspaper 昭通日报", …
 
 
 @dataclass(frozen=True)

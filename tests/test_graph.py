@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,29 @@ def test_graph_fact_reification_and_direct_triple(graph):
     assert (head, KG.promotes, entity_iri("PROGRAM", "133工作思路")) in graph
     assert graph.value(f, PROV.wasDerivedFrom) == article_iri(SOURCE, 0)
     assert graph.value(f, DCTERMS.source) == page_iri(SOURCE)
+
+
+def test_graph_fact_carries_the_date_of_its_page(graph):
+    """Issue 19: each fact is dated (dcterms:date) as the article that states it, so it has a when."""
+    day = Literal("2022-11-22", datatype=XSD.date)
+    facts = list(graph.subjects(RDF.type, KG.Fact))
+    assert facts and all(graph.value(f, DCTERMS.date) == day for f in facts)
+    assert graph.value(article_iri(SOURCE, 0), DCTERMS.date) == day
+    undated = handmade_corpus()
+    undated.pages = [replace(m, date=None) for m in undated.pages]
+    g = build_graph(undated)
+    assert not list(g.triples((None, DCTERMS.date, None)))
+    conforms, report = validate(g)
+    assert conforms, report
+
+
+def test_graph_fact_with_two_dates_violates_shapes(graph):
+    g = Graph() + graph
+    fact = next(iter(g.subjects(RDF.type, KG.Fact)))
+    g.add((fact, DCTERMS.date, Literal("2023-01-01", datatype=XSD.date)))
+    g.add((fact, DCTERMS.date, Literal("昨天")))
+    conforms, report = validate(g)
+    assert not conforms and "its page's" in report
 
 
 def test_graph_holds_post_as_org_post(graph):

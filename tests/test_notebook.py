@@ -126,7 +126,13 @@ def test_notebook_shows_graph_pages_and_a_chart(executed, workdir):
     for src in sources:
         page = (workdir / src).read_text(encoding="utf-8")
         assert "vis.Network" in page and '"named":' in page
-    assert len(outputs(executed, "image/png")) == 1
+    assert len(outputs(executed, "image/png")) == 2  # the organisations, a programme's spread
+
+
+def test_notebook_shows_a_programme_spread_over_time(executed):
+    """Issue 19: the chart follows a programme through its dated places (programme_spread.rq)."""
+    text = "".join(outputs(executed, "stream"))
+    assert re.search(r"\S+ \[\('20\d\d-\d\d-\d\d', '[^']+'\)", text), text[-2000:]
 
 
 def test_notebook_saved_with_outputs_stays_lean(executed):

@@ -123,6 +123,48 @@ def test_query_award_conferrers(store):
     assert r.rows == [(None, "枫桥式公安派出所", "红光派出所", "2022")]
 
 
+def test_query_programme_spread_on_the_seed_build(seed_store):
+    """Issue 19: which programme is reported in which place, and first when."""
+    r = _run(seed_store, "programme_spread.rq")
+    assert r.columns == ["programme", "place", "first"]
+    assert ("8+N基层社会治理模式", "永善县", "2022-11-22") in r.rows
+    assert ("产业发展+金融帮扶", "沙坝村", "2023-03-24") in r.rows
+    assert {row[2] for row in r.rows} == {None, "2022-11-22", "2023-03-24"}
+    assert len({row[:2] for row in r.rows}) == len(r.rows)  # one row a programme and place
+    assert [row[0] for row in r.rows] == sorted(row[0] for row in r.rows)
+
+
+SPREAD_PAGES = {
+    "a.txt": "永善推行警网融合\n\n　　本报讯 永善县公安局在全县推行“警网融合”机制，推动基层治理。\n",
+    "b.txt": "盐津推行警网融合\n\n　　本报讯 盐津县公安局学习永善经验，推行“警网融合”机制。\n",
+    "manifest.csv": "file,newspaper,date,home_place\n"
+    "a.txt,昭通日报,2023-03-10,昭通市\nb.txt,昭通日报,2023-01-05,昭通市\n",
+}
+
+
+def test_query_programme_spread_follows_a_programme_over_time(nlp, tmp_path):
+    """Two dated pages of one programme: its places come out earliest first, with their dates."""
+    from kg import explore
+    from kg.corpus.build import build
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, text in SPREAD_PAGES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    build([folder], tmp_path / "out", nlp=nlp, sparql_store=True)
+    store = open_store(tmp_path / "out")
+    text = (QUERIES / "programme_spread.rq").read_text(encoding="utf-8")
+    rows = run_query(store, text, params={"programme": "警网融合"}).rows
+    assert rows == [("警网融合", "盐津县", "2023-01-05"), ("警网融合", "永善县", "2023-03-10")]
+    table = explore.run_example(store, "programme_spread")
+    assert explore.spread_over_time(table) == (
+        "警网融合",
+        [("2023-01-05", "盐津县"), ("2023-03-10", "永善县")],
+    )
+    with pytest.raises(InputError, match="一网通办"):
+        explore.spread_over_time(table, "一网通办")
+
+
 def test_query_ask_construct_and_predeclared_prefixes(store):
     assert run_query(store, "ASK { ?o kg:promotes ?p }").rows == [("true",)]
     r = run_query(store, "CONSTRUCT { ?o kg:promotes ?p } WHERE { ?o kg:promotes ?p }")

@@ -271,6 +271,7 @@ class _Build:
             on_problem=self._skip,
             on_note=self._note,
             follow_links=self.options.follow_links,
+            home_place=self.options.home_place,
         )
         if not pages:
             raise InputError(
@@ -376,7 +377,9 @@ class _Build:
         digest = hashlib.blake2b(found.page_json.encode("utf-8"), digest_size=16).hexdigest()
         self.page_digests[page.stem] = digest
         report.timings["write_pages"] += time.perf_counter() - t0
-        self.built.append(BuiltPage(page.meta, page.path, page.key))
+        meta = found.meta or page.meta
+        self.built.append(BuiltPage(meta, page.path, page.key))
+        report.note_home(meta)
         report.pages_ok += 1
         report.pages[page.meta.source] = {"chars": len(page.text or ""), **found.counts}
         self.registry.add(page.meta.source, found.entities, names=found.keys)
@@ -448,4 +451,4 @@ def _page_links(result: PageResult) -> PageLinks:
         "entities": len(result.entities),
         "facts": len(result.facts),
     }
-    return PageLinks(result.entities, frozenset(page_keys(result)), doc, counts)
+    return PageLinks(result.entities, frozenset(page_keys(result)), doc, counts, result.meta)

@@ -31,6 +31,7 @@ from kg.extract import (
     page_stem,
     shown,
 )
+from kg.link.home import with_home_place
 from kg.model import PageMeta, PageResult
 from kg.text.pdf import is_pdf, page_name, page_number, pdf_page_count, pdf_page_text
 from kg.text.read import decode_page, read_page_bytes
@@ -71,6 +72,7 @@ def collect_pages(
     on_problem: OnProblem,
     on_note: OnProblem | None = None,
     follow_links: bool = False,
+    home_place: str | None = None,
 ) -> list[PageJob]:
     """The pages of ``paths`` with their manifest metadata, in a fixed order.
 
@@ -80,7 +82,8 @@ def collect_pages(
     manifest. Problems (bad manifest or row, manifest rows naming missing
     files, missing paths, links out of the folders given, two pages with one
     name) go to ``on_problem(file, reason)``; subfolders holding pages, which
-    are not searched, to ``on_note(folder, reason)``.
+    are not searched, to ``on_note(folder, reason)``. ``home_place`` (a
+    canonical place) is the home place of pages whose manifest row gives none.
     """
     paths = list(paths)
     links = _Links(paths, follow=follow_links)
@@ -94,6 +97,7 @@ def collect_pages(
         else:
             on_problem(shown(str(p)), "no such file or folder")
     found = [page for item in found for page in _pdf_pages(item, on_problem)]
+    found = [(path, with_home_place(meta, home_place)) for path, meta in found]
     found.sort(key=lambda item: (item[1].source, str(item[0])))  # the registry's order
     return _one_per_name(found, on_problem)
 

@@ -47,6 +47,10 @@ class BuildOptions:
             enforced under Dask, whose workers run pages in threads.
         follow_links: build pages (and read manifests) that a symbolic link
             leads to outside the folders given; refused by default.
+        home_place: the place a bare 市/县 means on pages whose manifest row
+            gives none (``--home-place``); a name the gazetteer knows, kept
+            as its canonical name (昭通 → 昭通市). None: inferred per page
+            (``kg.link.home``).
     """
 
     workers: int | None = None
@@ -65,15 +69,18 @@ class BuildOptions:
     html_title: str | None = None
     page_timeout: float = PAGE_TIMEOUT
     follow_links: bool = False
+    home_place: str | None = None
 
     def __post_init__(self) -> None:
         """Check the settings a build cannot run with.
 
         Raises:
             InputError: an unknown engine or export format, fewer than one
-                worker, or a negative page time limit.
+                worker, a negative page time limit, or a home place the
+                gazetteer does not know.
         """
         from kg.export.rdf import ALL_FORMATS
+        from kg.link.home import home_place_named
 
         if self.engine not in ENGINES:
             raise InputError(f"engine {self.engine!r} is not known; expected 'local' or 'dask'")
@@ -86,3 +93,5 @@ class BuildOptions:
             for fmt in self.formats:
                 if fmt not in ALL_FORMATS:
                     raise InputError(f"export format {fmt!r} is not one of {list(ALL_FORMATS)}")
+        if self.home_place is not None:
+            object.__setattr__(self, "home_place", home_place_named(self.home_place))

@@ -76,6 +76,7 @@ class PageLinks:
     keys: frozenset[Key]  # entity keys its facts and mentions name
     page_json: str  # the page file (gold format), written to pages/
     counts: dict[str, int] = field(default_factory=dict)  # articles, entities, facts
+    meta: PageMeta | None = None  # as extraction completed it (furniture, home place)
 
 
 def digest(*values: object) -> str:

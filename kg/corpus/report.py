@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import kg
+from kg.model import FROM_MANIFEST, FROM_OPTION, PageMeta
 
 STORE_DIR = "store"  # the Oxigraph store a build keeps when asked (--store)
 
@@ -39,6 +40,12 @@ class BuildReport:
     facts: int = 0
     chars: int = 0
     generation: str | None = None  # the published set of files (kg.corpus.publish)
+    # page name -> its home place and where it was found (None, None: none could be chosen)
+    home_places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def note_home(self, meta: PageMeta) -> None:
+        """Keep a built page's home place and where it came from (``kg.link.home``)."""
+        self.home_places[meta.source] = (meta.home_place, meta.home_from)
 
     @property
     def ok(self) -> bool:
@@ -59,6 +66,7 @@ class BuildReport:
         if self.store_sync is not None:
             gone, new = self.store_sync
             lines.append(f"  {STORE_DIR}/ (Oxigraph store: {new} part(s) loaded, {gone} removed)")
+        lines.extend(self._home_lines())
         if self.ignored:
             lines.append(f"not searched {len(self.ignored)}:")
             lines.extend(f"  {f}: {r}" for f, r in self.ignored)
@@ -66,6 +74,23 @@ class BuildReport:
             lines.append(f"skipped {len(self.skipped)}:")
             lines.extend(f"  {f}: {r}" for f, r in self.skipped)
         return "\n".join(lines)
+
+    def _home_lines(self) -> list[str]:
+        """The home places kg inferred, and the pages it could choose none for."""
+        given = (FROM_MANIFEST, FROM_OPTION)
+        inferred = {
+            n: h for n, h in sorted(self.home_places.items()) if h[0] and h[1] and h[1] not in given
+        }
+        lines = [f"home place inferred for {len(inferred)} page(s):"] if inferred else []
+        lines.extend(f"  {n}: {place} (from the {why})" for n, (place, why) in inferred.items())
+        none = sorted(n for n, (place, _) in self.home_places.items() if not place)
+        if none:
+            lines.append(
+                f"warning: no home place for {len(none)} page(s), a bare 市/县 on them stays "
+                "place-less; give --home-place or a manifest.csv row:"
+            )
+            lines.extend(f"  {n}" for n in none)
+        return lines
 
     def stage_times(self) -> dict[str, Any]:
         """Seconds per stage and what was extracted and made (``kg build --timings``)."""
@@ -85,6 +110,10 @@ class BuildReport:
             "pages_ok": self.pages_ok,
             "encodings": dict(sorted(self.encodings.items())),
             "pages": dict(sorted(self.pages.items())),
+            "home_places": {
+                n: {"place": place, "from": why}
+                for n, (place, why) in sorted(self.home_places.items())
+            },
             "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
             "entities": self.entities,
             "facts": self.facts,

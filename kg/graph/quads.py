@@ -3,7 +3,8 @@
 Every entity becomes a node with ``skos:prefLabel`` and ``skos:altLabel``;
 every fact becomes a direct triple (``head kg:promotes tail``) plus a reified
 ``kg:Fact`` node carrying its attributes and its provenance (the article it
-was derived from, the sentence, raw offsets); every mention becomes a
+was derived from, the sentence, raw offsets, and ``dcterms:date``, the date of
+the page that states it); every mention becomes a
 ``kg:Mention`` node. No blank nodes are used, so the same corpus always gives
 the same triples. A quad's fourth term is the article graph it belongs to
 (None: the default graph).
@@ -202,9 +203,10 @@ def _source_quads(corpus: Corpus) -> Iterator[Quad]:
 
 
 class _ArticleIndex:
-    """Find the article IRI a piece of evidence belongs to."""
+    """Find the article IRI a piece of evidence belongs to, and the date of its page."""
 
-    def __init__(self, articles: dict[str, list[Article]]) -> None:
+    def __init__(self, articles: dict[str, list[Article]], pages: Iterable[PageMeta]) -> None:
+        self.dates = {m.source: m.date for m in pages if m.date}  # page source -> ISO date
         self._by_title: dict[tuple[str, str], URIRef] = {}
         for source in sorted(articles):
             for art in articles[source]:
@@ -322,12 +324,15 @@ def _post_quads(
 def _evidence_quads(
     node: URIRef, ev: Evidence, articles: _ArticleIndex, graph: URIRef | None
 ) -> Iterator[Quad]:
-    """Where a fact was read: its article, page, sentence and raw offsets."""
+    """Where and when a fact was read: its article, page, sentence, raw offsets and date."""
     yield node, PROV.wasDerivedFrom, articles.find(ev.source, ev.article), graph
     yield node, DCTERMS.source, cached_page_iri(ev.source), graph
     yield node, KG.sentence, zh(ev.sentence), graph
     yield node, KG.rawStart, value(ev.start), graph
     yield node, KG.rawEnd, value(ev.end), graph
+    date = articles.dates.get(ev.source)
+    if date:  # when the fact was stated: the date its page was printed
+        yield node, DCTERMS.date, _xsd_date(date), graph
 
 
 # ---------------------------------------------------------------- mentions
@@ -376,7 +381,7 @@ def page_quads(
     (``entity_quads``) and its newspapers (``newspaper_quads``).
     """
     yield from _page_quads(meta, articles, known)
-    index = _ArticleIndex({meta.source: articles})
+    index = _ArticleIndex({meta.source: articles}, [meta])
     for fact in facts:
         yield from _fact_quads(fact, index, known)
     yield from _mention_quads(mentions, known)
@@ -387,7 +392,7 @@ def corpus_quads(corpus: Corpus) -> Iterator[Quad]:
     known = {e.key for e in corpus.entities}
     yield from _source_quads(corpus)
     yield from entity_quads(sorted(corpus.entities, key=lambda e: e.key), known)
-    articles = _ArticleIndex(corpus.articles)
+    articles = _ArticleIndex(corpus.articles, corpus.pages)
     for fact in corpus.facts:
         yield from _fact_quads(fact, articles, known)
     yield from _mention_quads(corpus.mentions, known)
