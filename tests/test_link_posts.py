@@ -29,6 +29,10 @@ def test_link_posts_parse_posts(text, post):
         ("信息员李进凤与楼栋长龙才康负责。", [("李进凤", "PERSON"), ("龙才康", "PERSON")], "龙才康",
          [(None, "楼栋长")]),
         ("刘永旺正在安排工作。", [("刘永旺", "PERSON")], "刘永旺", []),
+        # a verb whose object is the person is no part of the post (issue 18)
+        ("派出所评选出先进个人，推荐指导员龙翔为嘉奖对象。", [("龙翔", "PERSON")], "龙翔",
+         [(None, "指导员")]),
+        ("支部组织委员李明发言。", [("李明", "PERSON")], "李明", [(None, "支部组织委员")]),
     ],
 )  # fmt: skip
 def test_link_posts_phrases_before_a_person(link_text, text, spans, person, phrases):

@@ -54,3 +54,19 @@ def test_relate_leaves_the_linked_page_as_it_was(one_article):
     assert (linked.entities, linked.links, dict(linked.implied)) == before
     keys = {e.key for e in linked.entities}
     assert all(f.head in keys and (f.tail is None or f.tail in keys) for f in facts)
+
+
+def test_relate_evidence_is_one_sentence_never_a_title_or_byline(seed_results):
+    """Issue 18: evidence is cut at sentence ends, never runs from a title or a byline on."""
+    quoted = 0
+    for result in seed_results.values():
+        titles = [a.title for a in result.articles if a.title]
+        for f in result.facts:
+            if f.evidence is None or f.relation == "CREDITED":  # a credit quotes its line
+                continue
+            quoted += 1
+            sentence = f.evidence.sentence.strip()
+            assert "\n" not in sentence, sentence
+            for title in titles:  # the headline itself may be the evidence
+                assert title not in sentence or sentence == title.strip(), (title, sentence)
+    assert quoted > 100

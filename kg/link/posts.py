@@ -44,6 +44,12 @@ def post_words() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _person_verbs() -> tuple[str, ...]:
+    """Verbs whose object is the person after the post (推荐指导员龙翔), longest first."""
+    return longest_first({r.word for r in tables.roles("person_verb")})
+
+
+@lru_cache(maxsize=1)
 def _function_chars() -> frozenset[str]:
     """Function words no post phrase holds (在, 对, 由…): text/characters.csv's name_stop
     without 的 (红光派出所的民警) and the words joining names (和, 与)."""
@@ -142,8 +148,12 @@ def _phrase_from(text: str, lo: int, pos: int) -> tuple[int, str | None]:
     """Where the post phrase ending at ``pos`` starts, and the phrase (None if there is none).
 
     After a function word (在, 到…) only a plain post counts (方阵在党委书记, 找到村党支部书记:
-    党委书记, 村党支部书记); else the phrase from ``lo`` (市残联教育就业处调研员).
+    党委书记, 村党支部书记); else the phrase from ``lo`` (市残联教育就业处调研员), past a
+    verb whose object is the person (推荐指导员龙翔: 指导员).
     """
+    verb = next((v for v in _person_verbs() if text.startswith(v, lo)), None)
+    if verb is not None and text[lo:pos] not in post_words():  # 推荐｜指导员, not 组织委员
+        lo += len(verb)
     cut = max((i + 1 for i in range(lo, pos) if text[i] in _function_chars()), default=lo)
     if cut > lo:
         post = parse_posts(text[cut:pos])
