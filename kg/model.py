@@ -37,6 +37,7 @@ class PageMeta:
     home_place: str | None = None
     page_no: str | None = None
     column: str | None = None  # column banner, e.g. "党建"
+    url: str | None = None  # where a web page or crawl record was fetched from
 
 
 @dataclass(frozen=True)
