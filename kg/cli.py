@@ -106,6 +106,12 @@ def _out_option(dest: str, help: str | None = None) -> Callable[[Callable], Call
     help="Build pages that symbolic links lead to outside the folders given (refused by default).",
 )
 @click.option(
+    "--fields",
+    default=None,
+    help="A crawl file's field names where not the usual ones, e.g. body=content,title=headline "
+    "(fields: body, title, date, source, url).",
+)
+@click.option(
     "--timings",
     is_flag=True,
     help="Also print seconds per stage as one JSON line, the last (for benchmarks).",
@@ -121,13 +127,21 @@ def build(
     timings: bool,
     **settings: Any,
 ) -> None:
-    """Build the graph of every page in SOURCES (files or folders of *.txt; subfolders are not searched)."""
+    """Build the graph of every page in SOURCES: files or folders (not their subfolders) of
+    page text (*.txt), saved web pages (*.html, *.htm) and crawl files (*.jsonl, *.csv).
+    """
     from kg.corpus.build import build as run_build
     from kg.corpus.options import BuildOptions
     from kg.corpus.workers import Stopped
+    from kg.text.crawl import parse_field_map
 
     if settings["scheduler"] and settings["engine"] != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if settings["fields"] is not None:
+        try:
+            settings["fields"] = parse_field_map(settings["fields"])
+        except KgError as e:
+            raise click.BadParameter(str(e), param_hint="--fields") from e
     options = BuildOptions(use_cache=not no_cache, formats=formats or None, **settings)
     try:
         report = run_build(list(sources), out_dir, options=options)

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 MANIFEST = "manifest.csv"
 MANIFEST_FIELDS = ("file", "newspaper", "date", "home_place")
 PAGE_SUFFIX = ".txt"  # a folder's page files: *.txt, in any case
+_RECORD_ID = re.compile(r"#[0-9]+$")  # a crawl record's page: "<file stem>#<n>"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 OnProblem = Callable[[str, str], None]  # (file or file:line, reason)
@@ -293,12 +294,21 @@ def is_page_name(name: str) -> bool:
 
 
 def page_stem(name: str) -> str:
-    """A page's name without ``.txt`` (any case): its page file is ``<stem>.json``."""
-    return name[: -len(PAGE_SUFFIX)] if is_page_name(name) else Path(name).stem
+    """A page's name without ``.txt`` (any case): its page file is ``<stem>.json``.
+
+    A crawl record's page, ``<file stem>#<n>``, is named so already.
+    """
+    if is_page_name(name):
+        return name[: -len(PAGE_SUFFIX)]
+    return name if _RECORD_ID.search(name) else Path(name).stem
 
 
-def folder_entries(folder: Path) -> tuple[list[Path], list[Path]]:
+def folder_entries(
+    folder: Path, *, is_page: Callable[[str], bool] = is_page_name
+) -> tuple[list[Path], list[Path]]:
     """The page entries of ``folder`` (``*.txt`` in any case), and its subfolders that hold some.
+
+    ``is_page`` says which names are pages (a build reads more formats).
 
     Subfolders are not searched (a build takes the folders it is given);
     those holding page files are returned so that the caller can say so.
@@ -307,16 +317,16 @@ def folder_entries(folder: Path) -> tuple[list[Path], list[Path]]:
     pages: list[Path] = []
     subfolders: list[Path] = []
     for entry in sorted(folder.iterdir()):
-        if is_page_name(entry.name):
+        if is_page(entry.name):
             pages.append(entry)
-        elif entry.is_dir() and not entry.name.startswith(".") and _holds_pages(entry):
+        elif entry.is_dir() and not entry.name.startswith(".") and _holds_pages(entry, is_page):
             subfolders.append(entry)
     return pages, subfolders
 
 
-def _holds_pages(folder: Path) -> bool:
+def _holds_pages(folder: Path, is_page: Callable[[str], bool]) -> bool:
     try:
-        return any(is_page_name(e.name) for e in os.scandir(folder))
+        return any(is_page(e.name) for e in os.scandir(folder))
     except OSError:
         return False
 

@@ -118,7 +118,9 @@ def test_build_folder_without_pages_writes_nothing(tmp_path: Path) -> None:
     (src / "notes.md").write_text("not a page", encoding="utf-8")
     out = tmp_path / "new" / "out"
     with pytest.raises(
-        InputError, match=r"no page file \(\*\.txt, in any case\) in .*src; nothing was written"
+        InputError,
+        match=r"no page \(\*\.txt, \*\.html, .*\) in .*src \(1 problem\(s\): .*notes\.md: "
+        r"not a format kg reads .*\); nothing was written",
     ):
         build([src], out)
     assert not (tmp_path / "new").exists()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +47,9 @@ class BuildOptions:
             enforced under Dask, whose workers run pages in threads.
         follow_links: build pages (and read manifests) that a symbolic link
             leads to outside the folders given; refused by default.
+        fields: a crawl file's name for each field kg reads (``body``,
+            ``title``, ``date``, ``source``, ``url``) where it is not a usual
+            one (``kg.text.crawl.FIELD_NAMES``), e.g. ``{"body": "content"}``.
     """
 
     workers: int | None = None
@@ -65,6 +68,7 @@ class BuildOptions:
     html_title: str | None = None
     page_timeout: float = PAGE_TIMEOUT
     follow_links: bool = False
+    fields: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         """Check the settings a build cannot run with.
@@ -81,6 +85,12 @@ class BuildOptions:
             raise InputError(f"workers={self.workers}; expected 1 or more")
         if not self.page_timeout >= 0:  # also refuses NaN
             raise InputError(f"page_timeout={self.page_timeout}; expected 0 (no limit) or more")
+        if self.fields is not None:
+            from kg.text.crawl import FIELD_NAMES
+
+            unknown = sorted(set(self.fields) - set(FIELD_NAMES))
+            if unknown:
+                raise InputError(f"fields {unknown} are not among {list(FIELD_NAMES)}")
         if self.formats is not None:
             object.__setattr__(self, "formats", tuple(self.formats))
             for fmt in self.formats:
