@@ -3,9 +3,10 @@
 kg reads page text (``*.txt``), saved web pages (``*.html``, ``*.htm``:
 ``kg.text.web``) and crawl files of one article a record (``*.jsonl``,
 ``*.csv``: ``kg.text.crawl``; each record is a page named ``<file stem>#<n>``).
-Folders are searched for these (any case: ``A.TXT`` too), not
-their subfolders: a subfolder that holds pages is named in the report as
-not searched, and so is every other file of a folder, with why. A page takes its metadata from its folder's ``manifest.csv``.
+Folders are searched for these (any case: ``A.TXT`` too), not their
+subfolders: a subfolder that holds pages is named in the report as not
+searched, and so is every other file of a folder, with why. A page takes its
+metadata from its folder's ``manifest.csv``.
 A symbolic link that leads out of the folders given is refused unless
 ``follow_links``. Every problem (a bad manifest or manifest row, a row
 naming a missing file, a missing path, two pages with one name, a name too

@@ -49,7 +49,7 @@ class BuildOptions:
             leads to outside the folders given; refused by default.
         fields: a crawl file's name for each field kg reads (``body``,
             ``title``, ``date``, ``source``, ``url``) where it is not a usual
-            one (``kg.text.crawl.FIELD_NAMES``), e.g. ``{"body": "content"}``.
+            one (``kg/data/text/crawl_fields.csv``), e.g. ``{"body": "content"}``.
     """
 
     workers: int | None = None
@@ -86,11 +86,11 @@ class BuildOptions:
         if not self.page_timeout >= 0:  # also refuses NaN
             raise InputError(f"page_timeout={self.page_timeout}; expected 0 (no limit) or more")
         if self.fields is not None:
-            from kg.text.crawl import FIELD_NAMES
+            from kg.text.crawl import FIELDS
 
-            unknown = sorted(set(self.fields) - set(FIELD_NAMES))
+            unknown = sorted(set(self.fields) - set(FIELDS))
             if unknown:
-                raise InputError(f"fields {unknown} are not among {list(FIELD_NAMES)}")
+                raise InputError(f"fields {unknown} are not among {list(FIELDS)}")
         if self.formats is not None:
             object.__setattr__(self, "formats", tuple(self.formats))
             for fmt in self.formats:

@@ -3,7 +3,7 @@
 Crawlers and scraping tools export the articles they fetched with a title,
 a date, the site or source, the address and the body, under names that vary
 (``content``, ``text``, ``正文``, ``发布时间``…). The usual names are
-recognised (``FIELD_NAMES``); others are given as a mapping, e.g.
+recognised (``kg/data/text/crawl_fields.csv``); others are given as a mapping, e.g.
 ``parse_field_map("body=content,title=headline")``. Each record becomes the
 text of one page in the shape kg reads a web article in (headline, blank
 line, body) with its metadata. A record that cannot be used (a line that is
@@ -21,22 +21,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date as Date
+from functools import cache
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.lexicon.tables import load_table
 
 CRAWL_SUFFIXES = (".jsonl", ".csv")
-# The fields kg uses and the names crawl exports give them (compared without case).
-FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "body": ("body", "content", "text", "article", "maintext", "正文", "内容", "全文", "文章内容"),
-    "title": ("title", "headline", "标题", "题目", "新闻标题", "文章标题"),
-    "date": (
-        "date", "pubdate", "pub_date", "publish_date", "publish_time", "published",
-        "published_at", "time", "日期", "发布时间", "发布日期", "时间",
-    ),
-    "source": ("source", "site", "sitename", "site_name", "media", "来源", "网站", "媒体"),
-    "url": ("url", "link", "href", "source_url", "链接", "网址", "原文链接"),
-}  # fmt: skip
+FIELDS = ("body", "title", "date", "source", "url")  # what kg reads from a record
 _DATE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})")
 
 
@@ -76,8 +68,8 @@ def parse_field_map(spec: str) -> dict[str, str]:
         field, eq, name = (s.strip() for s in item.partition("="))
         if not eq or not name:
             raise InputError(f"field mapping {item!r} is not field=name (e.g. body=content)")
-        if field not in FIELD_NAMES:
-            raise InputError(f"field {field!r} is not one of {', '.join(FIELD_NAMES)}")
+        if field not in FIELDS:
+            raise InputError(f"field {field!r} is not one of {', '.join(FIELDS)}")
         mapping[field] = name
     return mapping
 
@@ -142,7 +134,7 @@ def _csv_rows(
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h for h in (reader.fieldnames or []) if h is not None]
     if _column(header, "body", fields) is None:
-        wanted = fields.get("body") or "/".join(FIELD_NAMES["body"][:3])
+        wanted = fields.get("body") or "/".join(field_names("body")[:3])
         raise InputError(
             f"{path}: no body column in its header ({', '.join(header) or 'empty'}); "
             f"expected {wanted} (or name it with --fields body=COLUMN)"
@@ -155,20 +147,18 @@ def _column(names: list[str], field: str, fields: Mapping[str, str]) -> str | No
     if field in fields:
         return fields[field] if fields[field] in names else None
     by_lower = {n.strip().lower(): n for n in names}
-    return next((by_lower[n] for n in FIELD_NAMES[field] if n in by_lower), None)
+    return next((by_lower[n] for n in field_names(field) if n in by_lower), None)
 
 
 def _record(number: int, row: dict[str, object], fields: Mapping[str, str]) -> CrawlRecord | str:
     """The article of one record, or why it is none."""
     names = [str(k) for k in row]
     value = {
-        f: _text(row.get(c)) if c else None
-        for f in FIELD_NAMES
-        for c in [_column(names, f, fields)]
+        f: _text(row.get(c)) if c else None for f in FIELDS for c in [_column(names, f, fields)]
     }
     body = value["body"]
     if body is None:
-        wanted = fields.get("body") or "/".join(FIELD_NAMES["body"][:3])
+        wanted = fields.get("body") or "/".join(field_names("body")[:3])
         if _column(names, "body", fields) is None:
             return (
                 f"no {wanted} field (it has {', '.join(names) or 'none'}); expected the "
@@ -178,6 +168,13 @@ def _record(number: int, row: dict[str, object], fields: Mapping[str, str]) -> C
     title = " ".join(value["title"].split()) if value["title"] else None
     text = f"{title}\n\n{body}\n" if title else f"{body}\n"
     return CrawlRecord(number, text, title, iso_date(value["date"]), value["source"], value["url"])
+
+
+@cache
+def field_names(field: str) -> tuple[str, ...]:
+    """The usual names of ``field`` in crawl exports, lower case, in the table's order."""
+    table = load_table("text/crawl_fields.csv")
+    return tuple(r["name"].lower() for r in table.records("name", "field") if r["field"] == field)
 
 
 def _text(value: object) -> str | None:
