@@ -111,6 +111,12 @@ def _out_option(dest: str, help: str | None = None) -> Callable[[Callable], Call
 )
 @click.option("--home-place", default=None, help=HOME_PLACE_HELP)
 @click.option(
+    "--fields",
+    default=None,
+    help="A crawl file's field names where not the usual ones, e.g. body=content,title=headline "
+    "(fields: body, title, date, source, url).",
+)
+@click.option(
     "--timings",
     is_flag=True,
     help="Also print seconds per stage as one JSON line, the last (for benchmarks).",
@@ -126,13 +132,22 @@ def build(
     timings: bool,
     **settings: Any,
 ) -> None:
-    """Build the graph of every page in SOURCES (files or folders of *.txt and *.pdf; subfolders are not searched)."""
+    """Build the graph of every page in SOURCES: files or folders (not their subfolders) of
+    page text (*.txt), newspaper PDF pages (*.pdf), saved web pages (*.html, *.htm) and
+    crawl files (*.jsonl, *.csv).
+    """
     from kg.corpus.build import build as run_build
     from kg.corpus.options import BuildOptions
     from kg.corpus.workers import Stopped
+    from kg.text.crawl import parse_field_map
 
     if settings["scheduler"] and settings["engine"] != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if settings["fields"] is not None:
+        try:
+            settings["fields"] = parse_field_map(settings["fields"])
+        except KgError as e:
+            raise click.BadParameter(str(e), param_hint="--fields") from e
     options = BuildOptions(use_cache=not no_cache, formats=formats or None, **settings)
     try:
         report = run_build(list(sources), out_dir, options=options)

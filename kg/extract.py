@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 MANIFEST = "manifest.csv"
 MANIFEST_FIELDS = ("file", "newspaper", "date", "home_place")
 PAGE_SUFFIX = ".txt"  # a folder's page files: *.txt, in any case
+_RECORD_ID = re.compile(r"#[0-9]+$")  # a crawl record's page: "<file stem>#<n>"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 OnProblem = Callable[[str, str], None]  # (file or file:line, reason)
@@ -299,15 +300,22 @@ def is_page_name(name: str) -> bool:
 def page_stem(name: str) -> str:
     """A page's name without ``.txt`` (any case): its page file is ``<stem>.json``.
 
-    Page N of a PDF file of several pages, ``x.pdf#page=N``, is ``x_pN``.
+    Page N of a PDF file of several pages, ``x.pdf#page=N``, is ``x_pN``; a crawl
+    record's page, ``<file stem>#<n>``, is named so already.
     """
     if name.lower().endswith(PAGE_SUFFIX):
         return name[: -len(PAGE_SUFFIX)]
+    if _RECORD_ID.search(name):
+        return name
     return fragment_stem(name) or Path(name).stem
 
 
-def folder_entries(folder: Path) -> tuple[list[Path], list[Path]]:
+def folder_entries(
+    folder: Path, *, is_page: Callable[[str], bool] = is_page_name
+) -> tuple[list[Path], list[Path]]:
     """The page entries of ``folder`` (``*.txt`` and ``*.pdf`` in any case), and its subfolders that hold some.
+
+    ``is_page`` says which names are pages (a build reads more formats).
 
     Subfolders are not searched (a build takes the folders it is given);
     those holding page files are returned so that the caller can say so.
@@ -316,16 +324,16 @@ def folder_entries(folder: Path) -> tuple[list[Path], list[Path]]:
     pages: list[Path] = []
     subfolders: list[Path] = []
     for entry in sorted(folder.iterdir()):
-        if is_page_name(entry.name):
+        if is_page(entry.name):
             pages.append(entry)
-        elif entry.is_dir() and not entry.name.startswith(".") and _holds_pages(entry):
+        elif entry.is_dir() and not entry.name.startswith(".") and _holds_pages(entry, is_page):
             subfolders.append(entry)
     return pages, subfolders
 
 
-def _holds_pages(folder: Path) -> bool:
+def _holds_pages(folder: Path, is_page: Callable[[str], bool]) -> bool:
     try:
-        return any(is_page_name(e.name) for e in os.scandir(folder))
+        return any(is_page(e.name) for e in os.scandir(folder))
     except OSError:
         return False
 
@@ -374,7 +382,7 @@ def extract_files(
 
     from kg.atomic import atomic_write_text
     from kg.corpus.engines import extract_batch
-    from kg.corpus.inputs import collect_pages, read_text, strip_path
+    from kg.corpus.inputs import Reading, collect_pages, read_input, strip_path
     from kg.corpus.options import MAX_CHARS
     from kg.recognise.pipeline import build_nlp
     from kg.text.read import MAX_BYTES
@@ -386,18 +394,16 @@ def extract_files(
         logger.warning("skipping %s: %s", file, reason)
         skipped.append((file, reason))
 
-    for page in collect_pages(paths, on_problem=skip, home_place=home):
-        try:
-            _, text, _ = read_text(
-                page.path, max_bytes=MAX_BYTES, max_chars=MAX_CHARS, source=page.meta.source
-            )
+    for page in collect_pages(paths, on_problem=skip, reading=Reading(home_place=home)):
+        try:  # page text, a PDF page, a saved web page or a crawl record
+            _, text, _ = read_input(page, max_bytes=MAX_BYTES, max_chars=MAX_CHARS)
         except InputError as e:
-            skip(shown(str(page.path)), strip_path(shown(str(e)), page.path))
+            skip(page.where, strip_path(shown(str(e)), page.path))
             continue
         nlp = nlp or build_nlp()
         [outcome] = extract_batch([(text, page.meta)], nlp, page_timeout=page_timeout)
         if isinstance(outcome, str):
-            skip(shown(str(page.path)), outcome)
+            skip(page.where, outcome)
             continue
         doc = json.dumps(to_gold_json(outcome), ensure_ascii=False, indent=1) + "\n"
         atomic_write_text(out_dir / f"{page.stem}.json", doc)

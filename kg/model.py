@@ -45,6 +45,7 @@ class PageMeta:
     page_no: str | None = None
     column: str | None = None  # column banner, e.g. "党建"
     home_from: str | None = None  # "manifest", "option", "newspaper 昭通日报", …
+    url: str | None = None  # where a web page or crawl record was fetched from
 
 
 @dataclass(frozen=True)

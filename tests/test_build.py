@@ -119,7 +119,8 @@ def test_build_folder_without_pages_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "new" / "out"
     with pytest.raises(
         InputError,
-        match=r"no page file \(\*\.txt or \*\.pdf, in any case\) in .*src; nothing was written",
+        match=r"no page \(\*\.txt, \*\.pdf, \*\.html, .*\) in .*src \(1 problem\(s\): .*notes\.md: "
+        r"not a format kg reads .*\); nothing was written",
     ):
         build([src], out)
     assert not (tmp_path / "new").exists()

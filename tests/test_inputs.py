@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.corpus.inputs import PageJob, collect_pages
+from kg.corpus.inputs import PageJob, Reading, collect_pages
 from kg.errors import InputError
 from kg.extract import page_meta, read_manifest, shown
 
@@ -22,13 +22,14 @@ def _collect(*paths: Path, follow_links: bool = False) -> tuple[list[PageJob], d
         paths,
         on_problem=problems.__setitem__,
         on_note=notes.__setitem__,
-        follow_links=follow_links,
+        reading=Reading(follow_links=follow_links),
     )
     return pages, problems, notes
 
 
 def test_inputs_upper_case_hidden_and_subfolders(tmp_path: Path) -> None:
-    """*.TXT is a page; a hidden page builds under its own name; a subfolder is named, not searched."""
+    """*.TXT is a page; a hidden page builds under its own name; a subfolder and a file of
+    another format are named, not searched."""
     (tmp_path / "A.TXT").write_text("甲", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("乙", encoding="utf-8")
     (tmp_path / "notes.md").write_text("not a page", encoding="utf-8")
@@ -39,7 +40,9 @@ def test_inputs_upper_case_hidden_and_subfolders(tmp_path: Path) -> None:
     pages, problems, notes = _collect(tmp_path)
     assert [(p.path.name, p.stem) for p in pages] == [(".hidden.txt", ".hidden"), ("A.TXT", "A")]
     assert problems == {}
-    assert list(notes) == [str(tmp_path / "sub")] and "not searched" in notes[str(tmp_path / "sub")]
+    assert list(notes) == [str(tmp_path / "sub"), str(tmp_path / "notes.md")]
+    assert "not searched" in notes[str(tmp_path / "sub")]
+    assert notes[str(tmp_path / "notes.md")].startswith("not a format kg reads (it reads *.txt")
 
 
 def test_inputs_links_out_of_the_folders_given_are_refused(tmp_path: Path) -> None:

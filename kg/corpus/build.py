@@ -43,7 +43,14 @@ from tqdm import tqdm
 from kg.atomic import atomic_write_text
 from kg.corpus.cache import CacheUse, PageCache, page_key
 from kg.corpus.engines import make_runner
-from kg.corpus.inputs import PageJob, collect_pages, read_text, strip_path
+from kg.corpus.inputs import (
+    READ_FORMATS,
+    PageJob,
+    Reading,
+    collect_pages,
+    read_input,
+    strip_path,
+)
 from kg.corpus.options import BuildOptions
 from kg.corpus.outputs import export, output_names, without_network_files
 from kg.corpus.parts import STORE_NAME, PageLinks, PartStore
@@ -270,19 +277,18 @@ class _Build:
             paths,
             on_problem=self._skip,
             on_note=self._note,
-            follow_links=self.options.follow_links,
-            home_place=self.options.home_place,
+            reading=Reading(
+                self.options.follow_links, self.options.home_place, self.options.fields
+            ),
         )
         if not pages:
-            raise InputError(
-                self._nothing_built(paths, "no page file (*.txt or *.pdf, in any case) in")
-            )
+            raise InputError(self._nothing_built(paths, f"no page ({READ_FORMATS}) in"))
         return pages
 
     def _nothing_built(self, paths: list[Path], what: str) -> str:
-        sources = ", ".join(shown(str(p)) for p in paths)
+        sources = ", ".join(dict.fromkeys(shown(str(p)) for p in paths))  # a crawl file once
         problems = self.report.skipped + self.report.ignored
-        reasons = "; ".join(f"{f}: {r}" for f, r in problems[:3])
+        reasons = "; ".join(f"{f}: {r}" for f, r in problems[:10])
         more = f" ({len(problems)} problem(s): {reasons})" if problems else ""
         return f"{what} {sources}{more}; nothing was written, {shown(str(self.out_dir))} is left as it was"
 
@@ -321,11 +327,8 @@ class _Build:
         for page in pages:
             t0 = time.perf_counter()
             try:
-                data, page.text, encoding = read_text(
-                    page.path,
-                    max_bytes=self.options.max_bytes,
-                    max_chars=self.options.max_chars,
-                    source=page.meta.source,
+                data, page.text, encoding = read_input(
+                    page, max_bytes=self.options.max_bytes, max_chars=self.options.max_chars
                 )
             except InputError as e:
                 page.error = str(e)
@@ -356,7 +359,7 @@ class _Build:
     def _add(self, space: _Workspace, page: PageJob) -> None:
         """Keep what the build needs of a page that was read and extracted (or skip it)."""
         if page.error is not None:
-            self._skip(str(page.path), strip_path(page.error, page.path))
+            self._skip(page.where, strip_path(page.error, page.path))
             return
         report = self.report
         assert page.key is not None
@@ -378,12 +381,12 @@ class _Build:
         self.page_digests[page.stem] = digest
         report.timings["write_pages"] += time.perf_counter() - t0
         meta = found.meta or page.meta
-        self.built.append(BuiltPage(meta, page.path, page.key))
+        self.built.append(BuiltPage(meta, page.path, page.key, page.record))
         report.note_home(meta)
         report.pages_ok += 1
         report.pages[page.meta.source] = {"chars": len(page.text or ""), **found.counts}
         self.registry.add(page.meta.source, found.entities, names=found.keys)
-        page.text = page.result = page.links = None  # memory stays flat: only the registry grows
+        page.text = page.result = page.links = page.record = None  # only the registry grows
 
     def _make_graph(self, space: _Workspace, formats: tuple[str, ...]) -> GraphParts:
         """Every part of the graph, the ones the part store lacks made now."""

@@ -1,9 +1,13 @@
 """A build's input: the page files of the paths given, their metadata, and why any is skipped.
 
-Folders are searched for ``*.txt`` and ``*.pdf`` entries (any case: ``A.TXT``
-too), not their subfolders: a subfolder that holds pages is named in the
-report as not searched. Each page of a PDF file is a page (``kg.text.pdf``).
-A page takes its metadata from its folder's ``manifest.csv``.
+kg reads page text (``*.txt``), saved web pages (``*.html``, ``*.htm``:
+``kg.text.web``) and crawl files of one article a record (``*.jsonl``,
+``*.csv``: ``kg.text.crawl``; each record is a page named ``<file stem>#<n>``).
+Folders are searched for these (any case: ``A.TXT`` too), not their
+subfolders: a subfolder that holds pages is named in the report as not
+searched, and so is every other file of a folder, with why. A page takes its
+metadata from its folder's ``manifest.csv``. Each page of a PDF file (``*.pdf``) is
+a page (``kg.text.pdf``).
 A symbolic link that leads out of the folders given is refused unless
 ``follow_links``. Every problem (a bad manifest or manifest row, a row
 naming a missing file, a missing path, two pages with one name, a name too
@@ -16,7 +20,7 @@ with their bad bytes written ``\\xNN``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from kg.extract import (
     MANIFEST,
     RowProblem,
     folder_entries,
+    is_page_name,
     manifest_rows,
     page_meta,
     page_stem,
@@ -33,13 +38,43 @@ from kg.extract import (
 )
 from kg.link.home import with_home_place
 from kg.model import PageMeta, PageResult
-from kg.text.pdf import is_pdf, page_name, page_number, pdf_page_count, pdf_page_text
+from kg.text.crawl import CRAWL_SUFFIXES, is_crawl_file, read_crawl
+from kg.text.pdf import (
+    PDF_SUFFIX,
+    is_pdf,
+    page_name,
+    page_number,
+    pdf_page_count,
+    pdf_page_text,
+)
 from kg.text.read import decode_page, read_page_bytes
+from kg.text.web import WEB_SUFFIXES, is_web_page, read_web_page, with_web_meta
 
 OnProblem = Callable[[str, str], None]  # (file, reason)
 
 NAME_MAX = 255  # bytes in a file name (Linux, macOS, Windows)
 PAGE_FILE_SUFFIX = ".json"
+READ_SUFFIXES = (".txt", PDF_SUFFIX, *WEB_SUFFIXES, *CRAWL_SUFFIXES)
+READ_FORMATS = ", ".join(f"*{s}" for s in READ_SUFFIXES)  # for messages
+
+
+def is_input_name(name: str) -> bool:
+    """Whether a folder entry named ``name`` is read by a build (any case; not the manifest)."""
+    return name != MANIFEST and (is_page_name(name) or is_web_page(name) or is_crawl_file(name))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a build reads its inputs beyond the files themselves.
+
+    ``follow_links``: build pages that symbolic links lead to outside the folders
+    given; ``home_place``: the canonical place a bare 市/县 means on pages whose
+    manifest row gives none; ``fields``: a crawl file's own field names.
+    """
+
+    follow_links: bool = False
+    home_place: str | None = None
+    fields: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -54,11 +89,18 @@ class PageJob:
     links: PageLinks | None = None  # what linking needs, kept by an earlier build
     error: str | None = None
     needs_extract: bool = False
+    record: str | None = None  # the text of a crawl record (read with its file)
 
     @property
     def ready(self) -> bool:
         """Whether the page needs no extraction: it failed, or an earlier build kept it."""
         return self.error is not None or self.result is not None or self.links is not None
+
+    @property
+    def where(self) -> str:
+        """The file the page comes from, as the report names it (a crawl record: ``file#n``)."""
+        where = shown(str(self.path))
+        return f"{where}#{self.stem.rpartition('#')[2]}" if self.record is not None else where
 
     @property
     def stem(self) -> str:
@@ -71,22 +113,24 @@ def collect_pages(
     *,
     on_problem: OnProblem,
     on_note: OnProblem | None = None,
-    follow_links: bool = False,
-    home_place: str | None = None,
+    reading: Reading = Reading(),
 ) -> list[PageJob]:
     """The pages of ``paths`` with their manifest metadata, in a fixed order.
 
-    Folders are searched for ``*.txt`` and ``*.pdf`` entries in any case (every entry, so a
-    folder or a broken link named ``x.txt`` is reported rather than silently
-    dropped); a page named by path takes its metadata from its folder's
-    manifest. Problems (bad manifest or row, manifest rows naming missing
-    files, missing paths, links out of the folders given, two pages with one
-    name) go to ``on_problem(file, reason)``; subfolders holding pages, which
-    are not searched, to ``on_note(folder, reason)``. ``home_place`` (a
-    canonical place) is the home place of pages whose manifest row gives none.
+    Folders are searched for the entries a build reads (``READ_SUFFIXES``)
+    in any case (every entry, so a folder or a broken link named ``x.txt``
+    is reported rather than silently dropped); a page named by path takes
+    its metadata from its folder's manifest. A crawl file is read now, one
+    page a record (``reading.fields`` maps its field names). Problems (bad manifest
+    or row, manifest rows naming missing files, missing paths, links out of
+    the folders given, two pages with one name, a bad crawl file or record)
+    go to ``on_problem(file, reason)``; subfolders holding pages, which are
+    not searched, and files of a format kg does not read, to
+    ``on_note(path, reason)``. ``reading.home_place`` (a canonical place) is the
+    home place of pages whose manifest row gives none.
     """
     paths = list(paths)
-    links = _Links(paths, follow=follow_links)
+    links = _Links(paths, follow=reading.follow_links)
     manifests = _Manifests(on_problem, links)
     found: list[tuple[Path, PageMeta]] = []
     for p in paths:
@@ -97,9 +141,46 @@ def collect_pages(
         else:
             on_problem(shown(str(p)), "no such file or folder")
     found = [page for item in found for page in _pdf_pages(item, on_problem)]
-    found = [(path, with_home_place(meta, home_place)) for path, meta in found]
-    found.sort(key=lambda item: (item[1].source, str(item[0])))  # the registry's order
-    return _one_per_name(found, on_problem)
+    found = [(path, with_home_place(meta, reading.home_place)) for path, meta in found]
+    jobs: list[PageJob] = []
+    for path, meta in found:
+        if is_crawl_file(path.name):
+            jobs.extend(_crawl_pages(path, meta, reading.fields, on_problem))
+        else:
+            jobs.append(PageJob(path=path, meta=meta))
+    jobs.sort(key=lambda job: (job.meta.source, str(job.path)))  # the registry's order
+    return _one_per_name(jobs, on_problem)
+
+
+def _crawl_pages(
+    path: Path, meta: PageMeta, fields: Mapping[str, str] | None, on_problem: OnProblem
+) -> list[PageJob]:
+    """One page a record of the crawl file ``path``; its bad records reported."""
+    try:
+        text, _encoding = decode_page(read_page_bytes(path), path)
+        records, bad = read_crawl(text, path, fields=fields)
+    except InputError as e:
+        on_problem(shown(str(path)), shown(strip_path(str(e), path)))
+        return []
+    stem = Path(meta.source).stem
+    for b in bad:
+        on_problem(f"{shown(str(path))}#{b.number}", b.reason)
+    if not records and not bad:
+        on_problem(shown(str(path)), "holds no record; expected one article a line or row")
+    return [
+        PageJob(
+            path=path,
+            meta=replace(
+                meta,
+                source=f"{stem}#{r.number}",
+                date=meta.date or r.date,
+                newspaper=meta.newspaper or r.source,
+                url=r.url,
+            ),
+            record=r.text,
+        )
+        for r in records
+    ]
 
 
 def _folder_pages(
@@ -111,13 +192,16 @@ def _folder_pages(
 ) -> list[tuple[Path, PageMeta]]:
     """The pages of one folder given, and the problems of its manifest and entries."""
     try:
-        entries, subfolders = folder_entries(folder)
+        entries, subfolders = folder_entries(folder, is_page=is_input_name)
     except OSError as e:
         on_problem(shown(str(folder)), f"cannot list this folder ({e.strerror})")
         return []
     for sub in subfolders:
         if on_note is not None:
             on_note(shown(str(sub)), "a subfolder: not searched (give it as a source to build it)")
+    for other in _unread_files(folder, entries):
+        if on_note is not None:
+            on_note(shown(str(other)), f"not a format kg reads (it reads {READ_FORMATS})")
     manifest = manifests.of(folder)
     found: list[tuple[Path, PageMeta]] = []
     for q in entries:
@@ -195,27 +279,37 @@ class _Manifests:
             return {}, []
 
 
-def _one_per_name(found: list[tuple[Path, PageMeta]], on_problem: OnProblem) -> list[PageJob]:
+def _unread_files(folder: Path, entries: list[Path]) -> list[Path]:
+    """The plain files of ``folder`` a build does not read (not hidden, not its manifest)."""
+    read = {e.name for e in entries} | {MANIFEST}
+    return [
+        e
+        for e in sorted(folder.iterdir())
+        if e.name not in read and not e.name.startswith(".") and e.is_file()
+    ]
+
+
+def _one_per_name(found: list[PageJob], on_problem: OnProblem) -> list[PageJob]:
     """The pages whose name can be an output file's, the first of any two with one name."""
     pages: list[PageJob] = []
     stems: dict[str, Path] = {}
-    for path, meta in found:
-        page = PageJob(path=path, meta=meta)
+    for page in found:
+        path = page.path
         stem = page.stem
         if stem in stems:
             if stems[stem] != path:
                 on_problem(
-                    shown(str(path)),
+                    page.where,
                     f"another page named {stem!r} is already in the build ({shown(str(stems[stem]))})",
                 )
             continue
         if not stem or stem in (".", "..") or Path(stem).name != stem:
-            on_problem(shown(str(path)), "name cannot be used for an output file")
+            on_problem(page.where, "name cannot be used for an output file")
             continue
         size = len((stem + PAGE_FILE_SUFFIX).encode("utf-8"))
         if size > NAME_MAX:
             on_problem(
-                shown(str(path)),
+                page.where,
                 f"its page file {stem[:20]}….json would be a {size}-byte name, over the "
                 f"{NAME_MAX}-byte limit of file names; shorten the page's name",
             )
@@ -244,6 +338,49 @@ def _pdf_pages(item: tuple[Path, PageMeta], on_problem: OnProblem) -> list[tuple
         else item
         for n in range(1, count + 1)
     ]
+
+
+def read_input(page: PageJob, *, max_bytes: int, max_chars: int) -> tuple[bytes, str, str]:
+    """A page's bytes (what its cache key is made of), its text and its encoding.
+
+    A web page's metadata completes ``page.meta``.
+
+    Raises:
+        InputError: the page cannot be read, holds no main text, or more than a page.
+    """
+    if page.record is not None:
+        text = page.record
+        data, encoding = text.encode("utf-8"), "utf-8"
+    elif is_web_page(page.path.name):
+        data = read_page_bytes(page.path, max_bytes=max_bytes)
+        html, encoding = decode_page(data, page.path)
+        web = read_web_page(html, page.path)
+        page.meta = with_web_meta(page.meta, web)
+        text = web.text
+    else:
+        return read_text(
+            page.path, max_bytes=max_bytes, max_chars=max_chars, source=page.meta.source
+        )
+    if len(text) > max_chars:
+        raise InputError(
+            f"{page.path}: {len(text):,} characters is more than one page holds "
+            f"(limit {max_chars:,}); split it into one file per page"
+        )
+    return data, text, encoding
+
+
+def page_text(path: Path, source: str) -> str:
+    """The text of page ``source`` of a page file, PDF file or saved web page, read again
+    (its cache entry was lost).
+
+    Raises:
+        InputError: the file cannot be read (any more).
+    """
+    data = read_page_bytes(path)
+    if is_pdf(path.name):
+        return pdf_page_text(data, page_number(source), path)
+    text, _encoding = decode_page(data, path)
+    return read_web_page(text, path).text if is_web_page(path.name) else text
 
 
 def read_text(

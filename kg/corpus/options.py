@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +51,9 @@ class BuildOptions:
             gives none (``--home-place``); a name the gazetteer knows, kept
             as its canonical name (昭通 → 昭通市). None: inferred per page
             (``kg.link.home``).
+        fields: a crawl file's name for each field kg reads (``body``,
+            ``title``, ``date``, ``source``, ``url``) where it is not a usual
+            one (``kg/data/text/crawl_fields.csv``), e.g. ``{"body": "content"}``.
     """
 
     workers: int | None = None
@@ -70,6 +73,7 @@ class BuildOptions:
     page_timeout: float = PAGE_TIMEOUT
     follow_links: bool = False
     home_place: str | None = None
+    fields: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         """Check the settings a build cannot run with.
@@ -88,6 +92,12 @@ class BuildOptions:
             raise InputError(f"workers={self.workers}; expected 1 or more")
         if not self.page_timeout >= 0:  # also refuses NaN
             raise InputError(f"page_timeout={self.page_timeout}; expected 0 (no limit) or more")
+        if self.fields is not None:
+            from kg.text.crawl import FIELDS
+
+            unknown = sorted(set(self.fields) - set(FIELDS))
+            if unknown:
+                raise InputError(f"fields {unknown} are not among {list(FIELDS)}")
         if self.formats is not None:
             object.__setattr__(self, "formats", tuple(self.formats))
             for fmt in self.formats:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kg.corpus.cache import PageCache, graph_version
 from kg.corpus.engines import worker_nlp
+from kg.corpus.inputs import page_text
 from kg.corpus.parts import (
     Digests,
     Part,
@@ -34,7 +35,6 @@ from kg.corpus.workers import init_worker, kill_pool
 from kg.extract import extract_page
 from kg.link.registry import Registry
 from kg.model import Entity, PageMeta, PageResult
-from kg.text.read import decode_page, read_page_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class BuiltPage:
     meta: PageMeta
     path: Path
     key: str  # its cache key
+    record: str | None = None  # a crawl record's text (its file holds many pages)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,9 @@ def _cached_result(cache: PageCache, built: BuiltPage) -> PageResult:
     result = cache.get(built.key)
     if result is None:
         logger.warning("%s: cached result missing; extracting the page again", built.path)
-        text, _ = decode_page(read_page_bytes(built.path), built.path)
+        text = (
+            built.record if built.record is not None else page_text(built.path, built.meta.source)
+        )
         result = extract_page(text, built.meta, worker_nlp())
         cache.put(built.key, result)
     return result

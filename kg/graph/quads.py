@@ -13,6 +13,7 @@ the same triples. A quad's fourth term is the article graph it belongs to
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Set
 from typing import Any
 
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 
 Quad = tuple[URIRef, URIRef, Node, URIRef | None]  # graph None: the default graph
 Key = tuple[str, str]  # Entity.key
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"{}|\\^`]+")  # characters an IRI may hold
 
 
 def _given(text: Any, make: Callable[[Any], Node]) -> Node | None:
@@ -66,6 +68,16 @@ def _described(subject: URIRef, pairs: Iterable[tuple[URIRef, Node | None]]) -> 
     for predicate, obj in pairs:
         if obj is not None:
             yield subject, predicate, obj, None
+
+
+def _web_address(url: str | None) -> URIRef | None:
+    """A page's address as an IRI; None (and a log line) when it is not a plain http(s) one."""
+    if not url:
+        return None
+    if _WEB_ADDRESS.fullmatch(url):
+        return URIRef(url)
+    log.info("address %r is not an http(s) IRI; left out of the graph", url)
+    return None
 
 
 def _xsd_date(date: str) -> Literal:
@@ -166,6 +178,7 @@ def _page_quads(meta: PageMeta, articles: Iterable[Article], known: Set[Key]) ->
             (KG.pageNumber, _given(meta.page_no, Literal)),
             (KG.column, _given(meta.column, zh)),
             (KG.homePlace, _given(home, lambda place: entity_iri("PLACE", place))),
+            (PROV.hadPrimarySource, _web_address(meta.url)),
         ),
     )
     for art in articles:

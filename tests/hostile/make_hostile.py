@@ -69,6 +69,7 @@ EXPECTED: dict[str, str] = {
     "hostile/manifest.csv:4": "is not a real date",
     "hostile/leak.txt": "outside the folders given",
     "hostile/sub": "note:not searched",
+    "hostile/notes.md": "note:not a format kg reads",
     "gbk_manifest/dated.txt": "ok:utf-8",
     # issue 17 item 6: one page in forms that print alike (tests/test_normalise.py)
     "hostile/unicode_plain.txt": "ok:utf-8",
@@ -181,7 +182,7 @@ def make_hostile(root: Path, seeds: Path) -> dict[str, str]:
     (h / "folder.txt").mkdir()
     os.symlink("loop.txt", h / "loop.txt")
     os.symlink("nowhere/missing.txt", h / "dangling.txt")
-    (h / "notes.md").write_text("not a page: ignored (not *.txt)\n", encoding="utf-8")
+    (h / "notes.md").write_text("not a page: named as not read\n", encoding="utf-8")
     _issue17(root, h, sample)
 
     b = root / "bad_manifest"
