@@ -15,6 +15,7 @@ from kg.graph.terms import PROV
 from kg.model import PageMeta
 from kg.text.clean import clean_page
 from kg.text.split import split_articles
+from tests.pdf_pages import page_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -145,7 +146,7 @@ def test_inputs_web_page_without_main_text_is_named(nlp, tmp_path: Path) -> None
 
 
 def test_inputs_web_mixed_folder_builds_in_one_run(nlp, tmp_path: Path) -> None:
-    """Text, a web page and a crawl file in one folder: one build, every page named by kind."""
+    """Text, a PDF page, a web page and a crawl file in one folder: one build, each page named."""
     src = tmp_path / "src"
     src.mkdir()
     (src / "seed.txt").write_bytes((SEEDS / "003_3d028b8c8d2b6744.txt").read_bytes())
@@ -153,8 +154,11 @@ def test_inputs_web_mixed_folder_builds_in_one_run(nlp, tmp_path: Path) -> None:
     (src / "web.html").write_text(gov_page(title, body), encoding="utf-8")
     record = {"标题": title, "正文": body, "发布时间": "2023年3月24日 10:00", "来源": "昭通日报"}
     (src / "crawl.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    edition = (SEEDS / "002_3cf2dafc0cf567ca.txt").read_text(encoding="utf-8")
+    (src / "edition.pdf").write_bytes(page_pdf(edition, set(), columns=3))
     report = build([src], tmp_path / "out", nlp=nlp, formats=["turtle"])
-    assert sorted(report.pages) == ["crawl#1", "seed.txt", "web.html"]
+    assert sorted(report.pages) == ["crawl#1", "edition.pdf", "seed.txt", "web.html"]
+    assert report.pages["edition.pdf"]["entities"] > 20
     assert report.skipped == [] and report.ignored == []
     crawl = json.loads((tmp_path / "out" / "pages" / "crawl#1.json").read_text(encoding="utf-8"))
     assert (crawl["newspaper"], crawl["date"]) == ("昭通日报", DATE)
