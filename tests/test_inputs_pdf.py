@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
+from pdf_pages import JUMP, page_pdf, pages_pdf
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
@@ -14,8 +16,6 @@ from kg.corpus.build import build
 from kg.errors import InputError
 from kg.evaluate import score
 from kg.text.pdf import pdf_page_text
-from tests.conftest import SEEDS
-from tests.pdf_pages import JUMP, page_pdf, pages_pdf
 
 ZT = ("000_e59ba49bd64a9ae0", "001_c52baf653ac99e89")  # 昭通日报, set in 4 columns
 LN = "003_3d028b8c8d2b6744"  # 辽宁, long lines wrapped to 5 columns

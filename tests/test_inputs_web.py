@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pdf_pages import page_pdf
 from rdflib import Graph, URIRef
 
 from kg.corpus.build import build
@@ -15,7 +16,6 @@ from kg.graph.terms import PROV
 from kg.model import PageMeta
 from kg.text.clean import clean_page
 from kg.text.split import split_articles
-from tests.pdf_pages import page_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
