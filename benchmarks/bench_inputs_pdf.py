@@ -25,11 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.corpus.inputs import read_text  # noqa: E402
+from kg.corpus.inputs import page_text  # noqa: E402
 from kg.evaluate import score  # noqa: E402
 from kg.extract import extract_files, iter_pages  # noqa: E402
 from kg.recognise.pipeline import build_nlp  # noqa: E402
-from kg.text.read import MAX_BYTES  # noqa: E402
 from tests.pdf_pages import page_pdf  # noqa: E402
 
 SEEDS = ROOT / "seeds"
@@ -57,7 +56,7 @@ def read_rate(pages: list[Path], repeats: int) -> tuple[float, int]:
     times, chars = [], 0
     for _ in range(repeats):
         t0 = time.perf_counter()
-        chars = sum(len(read_text(p, max_bytes=MAX_BYTES, max_chars=10**7)[1]) for p in pages)
+        chars = sum(len(page_text(p, p.name)) for p in pages)
         times.append(time.perf_counter() - t0)
     return statistics.median(times), chars
 

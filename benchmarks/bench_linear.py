@@ -71,7 +71,9 @@ def main() -> None:
     sizes = sorted(int(kb * 1000 / 3) for kb in args.kb)
     logging.disable(logging.WARNING)  # "no article found" on most shapes: expected here
     extract_seconds(NAME, 1)  # load the pipeline and its tables once
-    print("| shape | " + " | ".join(f"{c * 3 / 1000:.1f} KB" for c in sizes) + " | per-char ratio |")
+    print(
+        "| shape | " + " | ".join(f"{c * 3 / 1000:.1f} KB" for c in sizes) + " | per-char ratio |"
+    )
     print("|---|" + "---:|" * (len(sizes) + 1))
     for label, make in SHAPES.items():
         secs = [extract_seconds(make(c), args.repeats) for c in sizes]

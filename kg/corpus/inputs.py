@@ -48,7 +48,7 @@ from kg.text.pdf import (
     pdf_page_text,
 )
 from kg.text.read import decode_page, read_page_bytes
-from kg.text.web import WEB_SUFFIXES, is_web_page, read_web_page, with_web_meta
+from kg.text.web import WEB_SUFFIXES, WebPage, is_web_page, read_web_page, with_web_meta
 
 OnProblem = Callable[[str, str], None]  # (file, reason)
 
@@ -341,9 +341,8 @@ def _pdf_pages(item: tuple[Path, PageMeta], on_problem: OnProblem) -> list[tuple
 
 
 def read_input(page: PageJob, *, max_bytes: int, max_chars: int) -> tuple[bytes, str, str]:
-    """A page's bytes (what its cache key is made of), its text and its encoding.
-
-    A web page's metadata completes ``page.meta``.
+    """A page's bytes (what its cache key is made of), its text and its encoding
+    (``"pdf"`` for a PDF page). A web page's metadata completes ``page.meta``.
 
     Raises:
         InputError: the page cannot be read, holds no main text, or more than a page.
@@ -351,16 +350,11 @@ def read_input(page: PageJob, *, max_bytes: int, max_chars: int) -> tuple[bytes,
     if page.record is not None:
         text = page.record
         data, encoding = text.encode("utf-8"), "utf-8"
-    elif is_web_page(page.path.name):
-        data = read_page_bytes(page.path, max_bytes=max_bytes)
-        html, encoding = decode_page(data, page.path)
-        web = read_web_page(html, page.path)
-        page.meta = with_web_meta(page.meta, web)
-        text = web.text
     else:
-        return read_text(
-            page.path, max_bytes=max_bytes, max_chars=max_chars, source=page.meta.source
-        )
+        data = read_page_bytes(page.path, max_bytes=max_bytes)
+        text, encoding, web = _text_of(page.path, data, page.meta.source)
+        if web is not None:
+            page.meta = with_web_meta(page.meta, web)
     if len(text) > max_chars:
         raise InputError(
             f"{page.path}: {len(text):,} characters is more than one page holds "
@@ -376,34 +370,19 @@ def page_text(path: Path, source: str) -> str:
     Raises:
         InputError: the file cannot be read (any more).
     """
-    data = read_page_bytes(path)
+    return _text_of(path, read_page_bytes(path), source)[0]
+
+
+def _text_of(path: Path, data: bytes, source: str) -> tuple[str, str, WebPage | None]:
+    """The text of page ``source`` in the bytes ``data`` of file ``path``, its encoding,
+    and for a saved web page what its metadata says."""
     if is_pdf(path.name):
-        return pdf_page_text(data, page_number(source), path)
-    text, _encoding = decode_page(data, path)
-    return read_web_page(text, path).text if is_web_page(path.name) else text
-
-
-def read_text(
-    path: Path, *, max_bytes: int, max_chars: int, source: str | None = None
-) -> tuple[bytes, str, str]:
-    """A page file's bytes, its text and the text's encoding (``"pdf"`` for a PDF page).
-
-    ``source`` is the page's name, which says which page of a PDF file it is.
-
-    Raises:
-        InputError: the file cannot be read or decoded, or holds more than a page.
-    """
-    data = read_page_bytes(path, max_bytes=max_bytes)
-    if is_pdf(path.name):
-        text, encoding = pdf_page_text(data, page_number(source or path.name), path), "pdf"
-    else:
-        text, encoding = decode_page(data, path)
-    if len(text) > max_chars:
-        raise InputError(
-            f"{path}: {len(text):,} characters is more than one page holds "
-            f"(limit {max_chars:,}); split it into one file per page"
-        )
-    return data, text, encoding
+        return pdf_page_text(data, page_number(source), path), "pdf", None
+    text, encoding = decode_page(data, path)
+    if is_web_page(path.name):
+        web = read_web_page(text, path)
+        return web.text, encoding, web
+    return text, encoding, None
 
 
 def strip_path(message: str, path: Path) -> str:
