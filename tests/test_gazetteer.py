@@ -117,3 +117,28 @@ def test_gazetteer_regions_by_province_abbreviations(name, provinces):
     abbreviations = province_abbreviations()
     directions = frozenset(tables.words("places/words.csv", "direction"))
     assert region_provinces(name, abbreviations, directions) == provinces
+
+
+def test_gazetteer_place_automaton_is_kept_and_loaded_as_built(tmp_path, monkeypatch) -> None:
+    """The shared gazetteer's automaton is built once, kept in $KG_HOME, then loaded."""
+    import kg.recognise.place_doc as place_doc
+    from kg.lexicon import place_rows
+    from kg.recognise.matching import matches
+
+    monkeypatch.setattr(place_rows, "cache_dir", lambda: tmp_path)
+    gaz = Gazetteer.load()
+    endings = ("镇", "乡", "街道")
+    built = place_doc.PlaceLookup.build(gaz, endings)
+    assert place_doc._automaton_file(endings).is_file()
+    kept = set(tmp_path.iterdir())
+    assert len(place_doc.PlaceLookup.build(Gazetteer(), endings).names) == 0
+    assert set(tmp_path.iterdir()) == kept  # a gazetteer not the shared one is never kept
+
+    def no_building(words):  # the second lookup must not build
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(place_doc, "automaton", no_building)
+    loaded = place_doc.PlaceLookup.build(gaz, endings)
+    text = "昭通市永善县溪洛渡街道和鲁甸县龙头山镇，还有北京市朝阳区。"
+    assert matches(loaded.names, text) == matches(built.names, text) != []
+    assert len(loaded.names) == len(built.names)
