@@ -205,3 +205,18 @@ def test_relate_posts_a_function_word_cuts_the_phrase_from_the_organ(relate_text
 def test_relate_posts_a_phrase_starts_after_a_function_word(relate_text, text, spans, expected):
     _, facts = relate_text(text, spans)
     assert triples(facts, "HOLDS_POST") == expected
+
+
+def test_relate_posts_a_dateline_agency_is_no_body_of_a_post(nlp) -> None:
+    """新华社…电: the agency credits the article; a post in its body is not held there."""
+    from kg.extract import extract_page
+    from kg.model import PageMeta
+
+    text = (
+        "女排比赛结束\n\n新华社东京8月2日电（记者张三）2日晚，比赛结束。"
+        "国际排联主席阿里·格拉萨观看了比赛。\n"
+    )
+    result = extract_page(text, PageMeta(source="p.txt"), nlp)
+    posts = [f for f in result.facts if f.relation == "HOLDS_POST"]
+    assert all(f.tail != ("ORG", "新华通讯社") for f in posts), posts
+    assert ("ORG", "新华通讯社") in {e.key for e in result.entities}

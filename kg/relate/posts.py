@@ -141,12 +141,17 @@ def charge_after(view: PageView, m: Mention) -> Key | None:
 
 
 def nearest_org(view: PageView, m: Mention, s: int) -> Key | None:
-    """The organ named last before ``m`` in its sentence or the two before it."""
+    """The organ named last before ``m`` in its sentence or the two before it, in the body:
+    the agency of a dateline or byline (新华社东京8月2日电) credits the article, it is
+    no body of the posts in it."""
     lo = s
     for _ in range(NEAR_SENTENCES):
         if lo <= 0:
             break
         lo = sentence_bounds(view.text, max(0, lo - 2))[0]
+    art = view.article(m.article)
+    if art is not None and art.body_start <= m.start:
+        lo = max(lo, art.body_start)
     near: list[Link] = [(o, k) for o, k in view.links
                         if k[0] == "ORG" and lo <= o.start < m.start and o.article == m.article]  # fmt: skip
     return near[-1][1] if near else None
