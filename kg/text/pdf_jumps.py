@@ -5,7 +5,9 @@ on on that page after a short repeated headline and ``（上接第1版）``. Whe
 pages are in the file, the continuation is moved to the jump line on the first
 page, so the article is whole there and its entities and facts come from one
 article. A page's number in a jump (its 版) is taken as its page number in the
-file, which is how an e-edition file of the whole paper is made.
+file, which is how an e-edition file of the whole paper is made. A jump line
+(furniture.csv's ``jump``) holding 转 sends the reader on; any other (上接,
+接, 续) tells where the article comes from.
 
 The continuation runs from the ``上接`` line to the first headline line at least
 as large as its repeated headline (any headline line if it has none), another
@@ -27,35 +29,43 @@ from kg.text.pdf_layout import HEAD, JUMP, Line, Region
 
 logger = logging.getLogger(__name__)
 
-_NUMBER = "[0-9０-９一二三四五六七八九十〇]+"
-_ONWARD = re.compile(f"(?:下转|转)第?({_NUMBER})版")
-_FROM = re.compile(f"(?:上接|紧接|接|续)第?({_NUMBER})版")
-_DIGITS = "〇一二三四五六七八九"
+ONWARD = "\u8f6c"  # 转: a jump line with it sends the reader on (下转, 转); any other comes from
 Place = tuple[int, int]  # (region, line) on a page
 
 
 def page_number(numeral: str) -> int:
-    """The number of ``numeral``: digits (any width) or Chinese (``十二``, ``二〇``)."""
-    if all(c.isdigit() for c in numeral):
-        return int("".join(str(unicodedata.digit(c)) for c in numeral))
-    if "十" not in numeral:
-        return int("".join(str(_DIGITS.index(c)) for c in numeral))
-    tens, _, ones = numeral.partition("十")
-    return (_DIGITS.index(tens) if tens else 1) * 10 + (_DIGITS.index(ones) if ones else 0)
+    """The number of ``numeral``: digits (any width) or Chinese (``十二``, ``二〇``).
+
+    Raises:
+        ValueError: ``numeral`` is no number of a page (``十十``, ``百``).
+    """
+    values = [int(unicodedata.numeric(c)) for c in numeral]
+    if values.count(10) == 1 and all(v < 10 for v in values if v != 10):
+        at = values.index(10)
+        tens, ones = values[:at], values[at + 1 :]
+        if len(tens) <= 1 and len(ones) <= 1:
+            return (tens[0] if tens else 1) * 10 + (ones[0] if ones else 0)
+    if not values or any(v > 9 for v in values):
+        raise ValueError(f"{numeral!r} is not a page number (digits or 一…十)")
+    return int("".join(map(str, values)))
 
 
 def jump(line: Line) -> tuple[str, int] | None:
     """``("onward", M)`` for a ``下转第M版`` line, ``("from", N)`` for ``上接第N版``; else None."""
     if line.kind != JUMP:
         return None
-    for way, pattern in (("from", _FROM), ("onward", _ONWARD)):
-        m = pattern.search(line.text)
-        if m:
-            try:
-                return way, page_number(m[1])
-            except ValueError:  # a numeral such as 十十
-                return None
-    return None
+    numeral = re.search(r"\w+", "".join(c if _numeric(c) else " " for c in line.text))
+    if numeral is None:
+        return None
+    try:
+        number = page_number(numeral[0])
+    except ValueError:
+        return None
+    return ("onward" if ONWARD in line.text else "from"), number
+
+
+def _numeric(c: str) -> bool:
+    return unicodedata.numeric(c, None) is not None
 
 
 def join_jumps(pages: list[list[Region] | None], name: str = "<bytes>") -> None:
@@ -68,7 +78,13 @@ def join_jumps(pages: list[list[Region] | None], name: str = "<bytes>") -> None:
         target = pages[to - 1] if 1 <= to <= len(pages) and to != n else None
         incoming = [j for j in _jumps(target, "from") if jump(j) == ("from", n)]
         if target is None or not incoming:
-            why = "not in the file" if target is None else "which goes on from it nowhere"
+            why = (
+                "which goes on from it nowhere"
+                if target is not None
+                else "not read"
+                if 1 <= to <= len(pages) and to != n
+                else "not in the file"
+            )
             logger.debug("%s: page %d jumps to page %d, %s; not joined", name, n, to, why)
             continue
         pairs.append((line, _cut(target, incoming[0])))
