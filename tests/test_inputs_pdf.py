@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -149,9 +151,90 @@ def test_inputs_pdf_unmapped_characters(monkeypatch, unmapped: int, kept: bool) 
     glyphs = [pdf.Glyph("党", 10.0 * i, 10.0 * i + 9, 0.0, 9.0, 9.0) for i in range(60)]
     glyphs += [pdf.Glyph("(cid:17)", 600.0 + i, 601.0 + i, 0.0, 9.0, 9.0) for i in range(unmapped)]
     monkeypatch.setattr(pdf, "_glyphs", lambda layout: iter(glyphs))
+    monkeypatch.setattr(pdf, "_READ", type(pdf._READ)())  # the file is read anew
     data = page_pdf("一行正文。\n", set(), masthead=0, jump=False)
     if kept:
         assert "cid" not in pdf_page_text(data, 1)
     else:
         with pytest.raises(InputError, match="10 of 70 characters have no Unicode mapping"):
             pdf_page_text(data, 1)
+
+
+CUT, END = 182, 305  # 000_e59…'s lines of the 蔡文松 article after its first part (0-based)
+ONLY_CONTINUED = ("药山镇", "西南林业大学")  # named in those lines and nowhere else on the page
+
+
+def _jumped_edition(zt_titles: list[set[str]]) -> bytes:
+    """A two-page file: the 蔡文松 article of page 1 breaks off with 下转第2版 and goes on at
+    the end of page 2 after its short headline and 上接第1版."""
+    first, second = _text(ZT[0]).splitlines(), _text(ZT[1]).splitlines()
+    page1 = first[:CUT] + ["（下转第2版）"] + first[END:]
+    page2 = second + ["", "蔡文松", "（上接第1版）"] + first[CUT:END]
+    return pages_pdf(
+        [
+            ("\n".join(page1) + "\n", zt_titles[0], {"jump": False}),
+            ("\n".join(page2) + "\n", zt_titles[1] | {"蔡文松"}, {"jump": False}),
+        ]
+    )
+
+
+def test_inputs_pdf_jump_joins_the_article_on_its_first_page(builds, tmp_path, nlp) -> None:
+    """An article continued on page 2 of the file is whole on page 1, where it broke off."""
+    text_out, _, _ = builds
+    titles = [{a["title"] for a in _page(text_out, stem)["articles"]} for stem in ZT]
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "zt.pdf").write_bytes(_jumped_edition(titles))
+    (papers / "manifest.csv").write_text(MANIFEST + "zt.pdf,昭通日报,,昭通市\n", encoding="utf-8")
+    build([papers], tmp_path / "out", nlp=nlp, formats=["turtle"])
+    for stem, pdf_stem in zip(ZT, ("zt_p1", "zt_p2"), strict=True):
+        text_page, pdf_page = _page(text_out, stem), _page(tmp_path / "out", pdf_stem)
+        assert [a["title"] for a in pdf_page["articles"]] == [
+            a["title"] for a in text_page["articles"]
+        ]
+        assert score([(text_page, pdf_page)])["ent"]["ALL"]["f1"] >= 0.95
+    names = [
+        {m for e in _page(tmp_path / "out", stem)["entities"] for m in e["mentions"]}
+        for stem in ("zt_p1", "zt_p2")
+    ]
+    assert all(any(name in m for m in names[0]) for name in ONLY_CONTINUED), names[0]
+    assert not any(name in m for m in names[1] for name in (*ONLY_CONTINUED, "蔡文松"))
+    data = (papers / "zt.pdf").read_bytes()
+    whole = "".join("".join(_text(ZT[0]).splitlines()[CUT - 8 : CUT + 8]).split())
+    assert whole in "".join(pdf_page_text(data, 1).split())  # joined where it broke off
+    assert "蔡文松" not in pdf_page_text(data, 2)
+
+
+def test_inputs_pdf_jump_to_a_page_not_in_the_file_is_left_as_it_was(caplog) -> None:
+    """A jump whose other half is not in the file: its line is dropped and nothing is joined."""
+    import pdfplumber
+
+    import kg.text.pdf as pdf
+    from kg.text.pdf_layout import page_text
+
+    body = "第一篇正文一行。\n" * 30
+    data = pages_pdf(
+        [
+            ("报头\n\n第一篇\n\n" + body + "（下转第5版）\n", {"第一篇"}, {"jump": False}),
+            ("报头\n\n续篇\n（上接第3版）\n" + body, {"续篇"}, {"jump": False}),
+        ]
+    )
+    with pdfplumber.open(io.BytesIO(data)) as opened:
+        today = [page_text(pdf._glyphs(page.layout)) for page in opened.pages]
+    with caplog.at_level(logging.DEBUG, logger="kg.text.pdf_jumps"):
+        assert [pdf_page_text(data, n) for n in (1, 2)] == today
+    assert "page 1 jumps to page 5, not in the file" in caplog.text
+    assert "续篇" in today[1]
+    assert "下转" not in today[0]
+    assert "上接" not in today[1]
+
+
+@pytest.mark.parametrize(
+    ("numeral", "number"),
+    [("2", 2), ("１２", 12), ("二", 2), ("十", 10), ("十二", 12), ("二十", 20)],
+)
+def test_inputs_pdf_jump_page_numbers(numeral: str, number: int) -> None:
+    """A jump's page is read in digits of either width or in Chinese numerals."""
+    from kg.text.pdf_jumps import page_number
+
+    assert page_number(numeral) == number

@@ -12,7 +12,9 @@ between paragraphs, a headline on a line of its own with blank lines around
 it (a headline wrapped over several printed lines is joined), a vertical
 title joined into one line, and jump lines (``下转第2版``, ``上接第1版``; the
 ``jump`` patterns of ``kg/data/text/furniture.csv``), which are no part of any
-article's body, left out.
+article's body, left out. ``page_regions`` keeps them in place (with each
+line's kind) for ``kg.text.pdf_jumps``, which joins an article with its
+continuation on another page of the file; ``render`` makes the text.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ HEADLINE = 1.2  # a line in a font this much larger than the body's is a headlin
 # a wider one (a picture's place) is a blank line a line's height of space, up to MAX_BLANK.
 PARAGRAPH_GAP = 0.6
 MAX_BLANK = 3
+HEAD, BODY, JUMP = "head", "body", "jump"  # the kinds of a region's lines
 Spans = list[tuple[float, float]]  # disjoint intervals, left to right or top to bottom
 
 
@@ -64,24 +67,62 @@ class Segment:
 Box = TypeVar("Box", Glyph, Segment)
 
 
+@dataclass(frozen=True, eq=False)
+class Line:
+    """A text line of a region: ``""`` a blank line; ``kind`` ``body``, ``head`` or ``jump``.
+
+    Jump lines are kept in their place (``render`` leaves them out) so that
+    ``kg.text.pdf_jumps`` can join an article with its continuation. Lines
+    compare by identity: two blank lines are two places.
+    """
+
+    text: str
+    kind: str = "body"
+    size: float = 0.0
+
+
+@dataclass
+class Region:
+    """A part of a page that cannot be cut further: its lines, and whether it stands
+    beside the region before it (the next column goes on; a band below starts anew)."""
+
+    lines: list[Line]
+    beside: bool
+
+
 def page_text(glyphs: Iterable[Glyph]) -> str:
     """The text of a page's characters, column by column, top to bottom (see the module)."""
+    return render(page_regions(glyphs))
+
+
+def page_regions(glyphs: Iterable[Glyph]) -> list[Region]:
+    """A page's regions in reading order, each with its text lines (jump lines kept)."""
     glyphs = [g for g in glyphs if g.text.strip()]
     if not glyphs:
-        return ""
+        return []
     body = statistics.median_low(g.size for g in glyphs)
-    segments = _segments(glyphs, body)
-    text = ""
+    regions: list[Region] = []
     previous: list[Segment] | None = None
-    for region in _cut(segments, GUTTER * body):
-        lines = "\n".join(_region_lines(region, body))
-        if previous is not None:
-            # The next column goes on; a band below starts anew (as does a vertical title).
-            beside = min(s.top for s in region) < max(s.bottom for s in previous)
-            blank = max(len(lines) - len(lines.lstrip("\n")), 0 if beside else 1)
+    for region in _cut(_segments(glyphs, body), GUTTER * body):
+        beside = previous is not None and min(s.top for s in region) < max(
+            s.bottom for s in previous
+        )
+        regions.append(Region(_region_lines(region, body), beside))
+        previous = region
+    return regions
+
+
+def render(regions: list[Region]) -> str:
+    """The page text of ``regions``: jump lines left out, blank lines between bands."""
+    text = ""
+    for i, region in enumerate(regions):
+        lines = "\n".join(line.text for line in region.lines if line.kind != JUMP)
+        if i:
+            blank = max(len(lines) - len(lines.lstrip("\n")), 0 if region.beside else 1)
             text += "\n" * (blank + 1)
         text += lines.lstrip("\n")
-        previous = region
+    if not regions:
+        return ""
     most = "\n" * (MAX_BLANK + 1)
     return re.sub(most + "\n+", most, text).strip("\n") + "\n"
 
@@ -195,27 +236,36 @@ def _cut(segments: list[Segment], gutter: float) -> list[list[Segment]]:
     return [segments]
 
 
-def _region_lines(region: list[Segment], body: float) -> list[str]:
-    """A region's printed lines as text lines: headlines joined, paragraphs split, jumps left out."""
+def _region_lines(region: list[Segment], body: float) -> list[Line]:
+    """A region's printed lines as text lines: headlines joined, paragraphs split, jumps kept."""
     rows = [_line(row) for row in _rows(region)]
     jump = furniture().jump
-    rows = [r for r in rows if not jump.fullmatch(r.text.replace(" ", ""))]
-    if len(rows) > 1 and all(len(r.text) == 1 for r in rows):
-        return ["", "".join(r.text for r in rows), ""]  # a vertical title
+    is_jump = [bool(jump.fullmatch(r.text.replace(" ", ""))) for r in rows]
+    jumps = [(sum(1 for j in is_jump[:i] if not j), r) for i, r in enumerate(rows) if is_jump[i]]
+    rows = [r for r, j in zip(rows, is_jump, strict=True) if not j]
+    if len(rows) > 1 and all(len(r.text) == 1 for r in rows):  # a vertical title
+        title = Line("".join(r.text for r in rows), HEAD, max(r.size for r in rows))
+        return [Line(""), title, Line("")] + [Line(r.text.replace(" ", ""), JUMP) for _, r in jumps]
     gaps = [b.top - a.bottom for a, b in zip(rows, rows[1:], strict=False)]
     usual = statistics.median(gaps) if gaps else 0.0
-    lines: list[str] = []
+    lines: list[Line] = []
+    ends: list[int] = []  # the number of lines after each row
     for i, row in enumerate(rows):
         headline = row.size >= HEADLINE * body
+        kind = HEAD if headline else BODY
         if i and gaps[i - 1] > usual + PARAGRAPH_GAP * body:
             blank = round((gaps[i - 1] - usual) / (usual + body))
-            lines.extend([""] * min(max(blank, 1), MAX_BLANK))
-        elif i and headline and rows[i - 1].size == row.size and lines and lines[-1]:
-            lines[-1] += row.text  # a headline wrapped over printed lines
+            lines.extend(Line("") for _ in range(min(max(blank, 1), MAX_BLANK)))
+        elif i and headline and rows[i - 1].size == row.size and lines and lines[-1].text:
+            lines[-1] = Line(lines[-1].text + row.text, kind, row.size)  # a wrapped headline
+            ends.append(len(lines))
             continue
         elif i and headline != (rows[i - 1].size >= HEADLINE * body):
-            lines.append("")
-        lines.append(row.text)
+            lines.append(Line(""))
+        lines.append(Line(row.text, kind, row.size))
+        ends.append(len(lines))
+    for before, row in reversed(jumps):  # each jump line where it was printed
+        lines.insert(ends[before - 1] if before else 0, Line(row.text.replace(" ", ""), JUMP))
     return lines
 
 
