@@ -26,10 +26,10 @@ import re
 import unicodedata
 
 from kg.text.pdf_layout import HEAD, JUMP, Line, Region
+from kg.text.tables import furniture
 
 logger = logging.getLogger(__name__)
 
-ONWARD = "\u8f6c"  # 转: a jump line with it sends the reader on (下转, 转); any other comes from
 Place = tuple[int, int]  # (region, line) on a page
 
 
@@ -61,7 +61,8 @@ def jump(line: Line) -> tuple[str, int] | None:
         number = page_number(numeral[0])
     except ValueError:
         return None
-    return ("onward" if ONWARD in line.text else "from"), number
+    onward = furniture().jump_on.fullmatch(line.text.replace(" ", ""))
+    return ("onward" if onward else "from"), number
 
 
 def _numeric(c: str) -> bool:

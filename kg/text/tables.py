@@ -31,6 +31,7 @@ class Furniture:
     widgets: str  # web page widgets printed as text, a pattern (打印本页|关闭窗口…)
     webdate: re.Pattern[str]  # the date of a web page's information line; groups y, m, d
     jump: re.Pattern[str]  # a line sending the reader to or from another page (下转第2版)
+    jump_on: re.Pattern[str]  # one sending the reader on (下转第2版), not back (上接第1版)
 
 
 @cache
@@ -118,5 +119,6 @@ def furniture() -> Furniture:
         fields="|".join(f"(?:{p})" for p in by_kind["field"]),
         widgets="|".join(f"(?:{p})" for p in by_kind["widget"]),
         webdate=compiled["webdate"],
-        jump=compiled["jump"],
+        jump=re.compile(f"{compiled['jump_on'].pattern}|{compiled['jump'].pattern}"),
+        jump_on=compiled["jump_on"],
     )
