@@ -14,6 +14,8 @@ TEXTS = [
     "他说：“我们要把‘最多跑一次’改革推向深入！”记者 赵四 通讯员 钱五",
     "",
     "ａｂｃ１２３，全角字符也能分析。\n第二行没有句号",
+    # sentences of one length share an encoder run: each must read as it does alone
+    "张三在北京市工作。李四到上海市开会。王五去广州市调研。赵六回杭州市休假。" * 20,
 ]
 
 
