@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from kg.errors import ModelError
-from kg.recognise.spans import add_exact_spans, outside_titles
+from kg.recognise.spans import add_exact_spans, outside_titles, text_of
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class SpanRecognizer(TableComponent[T], Generic[T, Options]):
         self.options = options
 
     def __call__(self, doc: Doc) -> Doc:
-        found = outside_titles(doc.text, self.find(doc))
+        found = outside_titles(text_of(doc), self.find(doc))
         add_exact_spans(doc, [(s, e, self.label) for s, e in found])
         return doc
 

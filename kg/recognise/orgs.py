@@ -41,7 +41,7 @@ from kg.recognise.org_names import (
     tagged_start,
     term_start,
 )
-from kg.recognise.spans import spans_of, token_bounds
+from kg.recognise.spans import spans_of, text_of, token_bounds
 
 Spans = list[tuple[int, int]]
 ALONE_AFTER = frozenset({"p", "c", "w"})  # LAC's tags of words before a name
@@ -360,7 +360,7 @@ class OrgRecognizer(SpanRecognizer[OrgTables, OrgOptions]):
         for ps, pe in spans_of(doc, "PLACE"):
             place_end[pe] = min(place_end.get(pe, ps), ps)
         tok_starts, tok_ends = token_bounds(doc)
-        text = doc.text  # built from the tokens: once
+        text = text_of(doc)
         ends = sorted(tok_ends)
         starts = sorted(tok_starts)
         return OrgDoc(

@@ -27,7 +27,7 @@ from kg.recognise.component import SpanRecognizer
 from kg.recognise.lac import words_of
 from kg.recognise.matching import CJK, TextTables, automaton, longest_spans, matches
 from kg.recognise.person_model import LIST_SEPARATORS, extended, model_names
-from kg.recognise.spans import spans_of
+from kg.recognise.spans import spans_of, text_of
 
 Spans = set[tuple[int, int]]
 # a list of two- and three-character words closed by 等: 杨太毅、易庆华等
@@ -335,7 +335,7 @@ class PersonRecognizer(SpanRecognizer[PersonTables, PersonOptions]):
 
     def context(self, doc: Doc) -> PersonDoc:
         """What the rules read of ``doc``: role words, the organisations and places found, the model's words."""
-        tables, text = self.tables, doc.text
+        tables, text = self.tables, text_of(doc)
         covered = frozenset(i for s, e in spans_of(doc, "ORG", "PLACE") for i in range(s, e))
         roles = matches(tables.role_words, text)
         words = words_of(doc)

@@ -34,7 +34,7 @@ from kg.recognise.place_doc import (
     PlaceTables,
     Spans,
 )
-from kg.recognise.spans import token_bounds
+from kg.recognise.spans import text_of, token_bounds
 
 __all__ = [
     "PlaceOptions",
@@ -237,7 +237,7 @@ class PlaceRecognizer(SpanRecognizer[PlaceTables, PlaceOptions]):
         tables, lookup = self.tables, self._lookup
         if lookup is None:
             raise not_initialised(self.name)
-        text = doc.text
+        text = text_of(doc)
         tok_starts, tok_ends = token_bounds(doc)
         raw = matches(lookup.names, text)
         words = words_of(doc)

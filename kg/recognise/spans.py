@@ -19,6 +19,7 @@ from kg.intervals import Intervals
 logger = logging.getLogger(__name__)
 
 SPANS_KEY = "kg"  # the span group every kg component writes and mentions_of reads
+TEXT_KEY = "kg_text"  # Doc.user_data: the doc's text, joined once
 TITLE = re.compile(r"《[^《》\n]{1,80}》")
 
 Item = tuple[int, int, str]  # (start_char, end_char, label)
@@ -118,13 +119,22 @@ def token_bounds(doc: Doc) -> tuple[set[int], set[int]]:
     return set(idx), {i + n for i, n in zip(idx, length, strict=True)}
 
 
+def text_of(doc: Doc) -> str:
+    """``doc.text``, joined once: spaCy joins every token's text on each call, and the
+    components only split tokens, which leaves the text as it was."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def token_texts(doc: Doc) -> dict[int, str]:
     """Token text by start offset."""
     if not len(doc):
         return {}
     idx = doc.to_array("IDX").tolist()
     length = doc.to_array("LENGTH").tolist()
-    text = doc.text
+    text = text_of(doc)
     return {i: text[i : i + n] for i, n in zip(idx, length, strict=True)}
 
 

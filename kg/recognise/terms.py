@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from kg.recognise import quotes, unquoted
 from kg.recognise.component import TableComponent, not_initialised
-from kg.recognise.spans import SPANS_KEY, spans_of, split_tokens
+from kg.recognise.spans import SPANS_KEY, spans_of, split_tokens, text_of, token_bounds
 from kg.recognise.term_lexicon import LEXICON_FILE, Lexicon, TermOptions, TermRules, TermTables
 from kg.recognise.term_text import Term, abbreviations, mask, resolve, strip_quotes
 
@@ -43,7 +43,7 @@ if not Span.has_extension("core"):
 
 def find_terms(rules: TermRules, doc: Doc, spans_key: str = SPANS_KEY) -> list[Term]:
     """Every programme, honour and document of ``doc``, without overlaps."""
-    text = doc.text
+    text = text_of(doc)
     titles = [(m.start(), m.end()) for m in rules.title_pattern.finditer(text)]
     candidates = quotes.titles(rules, text, titles)
     quoted = quotes.quotes(rules, text, titles)
@@ -63,7 +63,8 @@ def find_terms(rules: TermRules, doc: Doc, spans_key: str = SPANS_KEY) -> list[T
 
 def add_term_spans(doc: Doc, terms: list[Term], key: str) -> None:
     """Append ``terms`` as exact spans to ``doc.spans[key]``, splitting tokens if needed."""
-    bounds = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+    starts, ends = token_bounds(doc)
+    bounds = starts | ends
     cuts = sorted({p for t in terms for p in (t.start, t.end)} - bounds)
     if cuts:
         split_tokens(doc, cuts)

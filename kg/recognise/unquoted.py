@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kg.recognise.lac import words_of
-from kg.recognise.spans import spans_of
+from kg.recognise.spans import spans_of, text_of, token_texts
 from kg.recognise.term_lexicon import TermRules
 from kg.recognise.term_text import (
     ABBREVIATED,
@@ -53,22 +53,21 @@ class TermDoc:
     @classmethod
     def of(cls, doc: Doc, blocked: bytearray, spans_key: str) -> TermDoc:
         """The context of ``doc``, whose titles and quotes are marked in ``blocked``."""
-        token_at = {}
-        for t in doc:
-            for k in range(t.idx, t.idx + len(t.text)):
-                token_at[k] = t.i
-        tags = [""] * len(doc.text)
+        text = text_of(doc)
+        starts = token_texts(doc)  # read as arrays: Token objects are slow
+        token_at = {k: i for i, (s, w) in enumerate(starts.items()) for k in range(s, s + len(w))}
+        tags = [""] * len(text)
         dates = set()
         for w in words_of(doc):
             tags[w.start : w.end] = [w.tag] * (w.end - w.start)
-            if w.tag == TIME_TAG and any(ch.isdigit() for ch in doc.text[w.start : w.end]):
+            if w.tag == TIME_TAG and any(ch.isdigit() for ch in text[w.start : w.end]):
                 dates.add(w.start)
         return cls(
             doc,
-            doc.text,
+            text,
             blocked,
             token_at,
-            {t.idx + len(t.text) for t in doc},
+            {s + len(w) for s, w in starts.items()},
             {s for s, _ in spans_of(doc, "PLACE", "ORG", key=spans_key)},
             tuple(tags),
             frozenset(dates),
