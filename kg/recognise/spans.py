@@ -29,8 +29,8 @@ def _splits(doc: Doc, cuts: list[int]) -> list[tuple[int, list[str]]]:
     """``(token index, pieces)`` of every token that a cut in ``cuts`` (sorted) falls inside."""
     splits: list[tuple[int, list[str]]] = []
     ci = 0
-    for tok in doc:
-        t0, t1 = tok.idx, tok.idx + len(tok.text)
+    for i, (t0, word) in enumerate(token_texts(doc).items()):  # arrays: Token objects are slow
+        t1 = t0 + len(word)
         while ci < len(cuts) and cuts[ci] <= t0:
             ci += 1
         inner = []
@@ -39,9 +39,9 @@ def _splits(doc: Doc, cuts: list[int]) -> list[tuple[int, list[str]]]:
             inner.append(cuts[cj] - t0)
             cj += 1
         if inner:
-            bounds = [0, *inner, len(tok.text)]
-            pieces = [tok.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-            splits.append((tok.i, pieces))
+            bounds = [0, *inner, len(word)]
+            pieces = [word[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+            splits.append((i, pieces))
     return splits
 
 
