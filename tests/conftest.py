@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,6 +14,24 @@ GOLD = Path(__file__).resolve().parent / "gold"
 # Real articles of three other sources with their gold, kept beside the checkout (CI has
 # it; a user's clone does not, and the tests that read it skip there).
 DEV = ROOT.parent / "shared" / "dev"
+
+
+def gold_scorer() -> ModuleType:
+    """The gold's own scorer, ``tests/gold/score.py``, as a module."""
+    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def triples(facts, relation: str) -> set[tuple]:
+    """``(head, tail, post or year)`` of the facts of one relation, by canonical name."""
+    return {
+        (f.head[1], f.tail[1] if f.tail else None, f.attrs.get("post") or f.attrs.get("year"))
+        for f in facts
+        if f.relation == relation
+    }
 
 
 @pytest.fixture(scope="session")

@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pytest
+from conftest import GOLD, gold_scorer
 
 from kg.extract import to_gold_json
-
-GOLD = Path(__file__).resolve().parent / "gold"
-
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def score_seeds(seed_results) -> dict:
     """The gold scorer's tallies over the seed pages (what ``score.py`` prints)."""
-    score = _scorer()
+    score = gold_scorer()
     tally = {"ent": defaultdict(Counter), "rel": defaultdict(Counter),
              "art": defaultdict(Counter), "link": Counter(), "parent": Counter()}  # fmt: skip
     for gp in sorted(GOLD.glob("*.json")):

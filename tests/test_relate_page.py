@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 from collections import Counter, defaultdict
-from pathlib import Path
+
+from conftest import GOLD, gold_scorer
 
 from kg.extract import to_gold_json
 from kg.link.page import link_page
 from kg.relate.page import relate_page
 
-GOLD = Path(__file__).resolve().parent / "gold"
-
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_relate_gold_floor(seed_results):
-    score = _scorer()
+    score = gold_scorer()
     tally = {"ent": defaultdict(Counter), "rel": defaultdict(Counter),
              "art": defaultdict(Counter), "link": Counter(), "parent": Counter()}  # fmt: skip
     for gp in sorted(GOLD.glob("*.json")):

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-
-def triples(facts, relation: str) -> set[tuple]:
-    return {
-        (f.head[1], f.tail[1] if f.tail else None, f.attrs.get("post") or f.attrs.get("year"))
-        for f in facts
-        if f.relation == relation
-    }
+from conftest import triples
 
 
 @pytest.mark.parametrize(
