@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -23,6 +24,18 @@ def gold_scorer() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def output_files(folder: Path) -> dict[str, bytes]:
+    """The output files as a user sees them (through the links), not kg's own folders."""
+    files = {}
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if not (d.startswith(".kg-") or d == "current")]
+        for name in names:
+            path = Path(root) / name
+            if not name.startswith(".kg-"):
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(files.items()))
 
 
 def triples(facts, relation: str) -> set[tuple]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import filecmp
 import json
-import os
 import shutil
 import time
 from pathlib import Path
 
 import filelock
 import pytest
+from conftest import output_files
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -24,18 +24,6 @@ from kg.extract import to_gold_json
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 TWO = [SEEDS / "000_e59ba49bd64a9ae0.txt", SEEDS / "003_3d028b8c8d2b6744.txt"]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    """The output files as a user sees them (through the links), not kg's own folders."""
-    files = {}
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = [d for d in dirs if not (d.startswith(".kg-") or d == "current")]
-        for name in names:
-            path = Path(root) / name
-            if not name.startswith(".kg-"):
-                files[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return dict(sorted(files.items()))
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +66,7 @@ def test_build_page_json_matches_extraction(built, seed_results) -> None:
 def test_build_clean_build_is_byte_identical(built, nlp, tmp_path: Path) -> None:
     out, _ = built
     build(TWO, tmp_path, nlp=nlp, use_cache=False)
-    assert _files(tmp_path) == _files(out)
+    assert output_files(tmp_path) == output_files(out)
 
 
 def test_build_lock_stops_a_second_build(tmp_path: Path) -> None:
@@ -108,7 +96,7 @@ def test_build_nothing_built_keeps_previous_output(built, tmp_path: Path) -> Non
     bad.write_bytes(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(InputError, match="no page could be built.*PNG"):
         build([bad], copy)
-    assert _files(copy) == _files(out)
+    assert output_files(copy) == output_files(out)
 
 
 def test_build_folder_without_pages_writes_nothing(tmp_path: Path) -> None:
@@ -203,7 +191,7 @@ def test_build_process_pool_gives_same_files(built, tmp_path: Path) -> None:
     out, _ = built
     report = build(TWO, tmp_path, workers=2, use_cache=False)
     assert report.extracted == 2
-    assert _files(tmp_path) == _files(out)
+    assert output_files(tmp_path) == output_files(out)
 
 
 @pytest.mark.slow

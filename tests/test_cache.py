@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from conftest import output_files
 
 from kg.corpus.build import build
 from kg.corpus.cache import PageCache, page_key, pipeline_version
@@ -14,18 +14,6 @@ from kg.model import PageMeta, PageResult
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PAGES = ["000_e59ba49bd64a9ae0.txt", "003_3d028b8c8d2b6744.txt", "004_10eed4b3da10b3eb.txt"]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    """The output files as a user sees them (through the links), not kg's own folders."""
-    files = {}
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = [d for d in dirs if not (d.startswith(".kg-") or d == "current")]
-        for name in names:
-            path = Path(root) / name
-            if not name.startswith(".kg-"):
-                files[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return dict(sorted(files.items()))
 
 
 def test_cache_key_changes_with_bytes_meta_and_version() -> None:
@@ -97,7 +85,7 @@ def test_cache_rebuild_extracts_only_new_or_changed_pages(
 
     clean = tmp_path / "clean"
     build([corpus], clean, nlp=nlp, use_cache=False)
-    assert _files(out) == _files(clean)
+    assert output_files(out) == output_files(clean)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +179,7 @@ def test_cache_damaged_part_store_is_started_again(
     assert "is damaged" in caplog.text and again.parts_made == again.parts
     clean = tmp_path / "clean"
     build([corpus], clean, nlp=nlp, use_cache=False, formats=["turtle"])
-    assert _files(out) == _files(clean)
+    assert output_files(out) == output_files(clean)
 
 
 def test_cache_swapped_entries_never_give_a_wrong_graph(corpus: Path, tmp_path: Path, nlp) -> None:
@@ -216,7 +204,7 @@ def test_cache_swapped_entries_never_give_a_wrong_graph(corpus: Path, tmp_path: 
     assert again.extracted == 2
     clean = tmp_path / "clean"
     build([corpus], clean, nlp=nlp, use_cache=False, formats=["turtle"])
-    assert _files(out) == _files(clean)
+    assert output_files(out) == output_files(clean)
 
 
 def test_cache_is_pruned_of_what_no_build_uses(corpus: Path, tmp_path: Path, nlp) -> None:
