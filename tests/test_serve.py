@@ -370,13 +370,8 @@ def _start_kg_serve(out: Path, port: int) -> subprocess.Popen[str]:
     return proc
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
-def test_serve_kill_stops_everything_and_removes_the_store(out_dir, sig):
-    """Issue 18: kill -TERM / -HUP of kg serve, while a query runs: port free, store gone, no process left."""
-    port = _free_port()
-    proc = _start_kg_serve(out_dir, port)
-    snapshots = list(Path(tempfile.gettempdir()).glob(f"kg-serve-{proc.pid}-*"))
-    assert len(snapshots) == 1 and (snapshots[0] / "store").is_dir()
+def _endless_query_running(proc: subprocess.Popen, port: int) -> subprocess.Popen:
+    """A client asking kg serve (``proc``) an endless query, once the query runs in a worker."""
     url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": ENDLESS})
     client = subprocess.Popen(
         [
@@ -386,9 +381,20 @@ def test_serve_kill_stops_everything_and_removes_the_store(out_dir, sig):
         ]
     )
     deadline = time.monotonic() + 30
-    while not any("kg.store.worker" in p for p in _group_processes(proc.pid)):  # the query runs
+    while not any("kg.store.worker" in p for p in _group_processes(proc.pid)):
         assert time.monotonic() < deadline, _group_processes(proc.pid)
         time.sleep(0.05)
+    return client
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_serve_kill_stops_everything_and_removes_the_store(out_dir, sig):
+    """Issue 18: kill -TERM / -HUP of kg serve, while a query runs: port free, store gone, no process left."""
+    port = _free_port()
+    proc = _start_kg_serve(out_dir, port)
+    snapshots = list(Path(tempfile.gettempdir()).glob(f"kg-serve-{proc.pid}-*"))
+    assert len(snapshots) == 1 and (snapshots[0] / "store").is_dir()
+    client = _endless_query_running(proc, port)
     os.kill(proc.pid, sig)
     _, err = proc.communicate(timeout=30)
     client.wait(timeout=30)
@@ -406,18 +412,7 @@ def test_serve_kill_9_leaves_no_query_process(out_dir):
     """Even SIGKILL of kg serve ends its running queries (they die with their parent)."""
     port = _free_port()
     proc = _start_kg_serve(out_dir, port)
-    url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": ENDLESS})
-    client = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import urllib.request as u\ntry: u.urlopen({url!r})\nexcept Exception: pass",
-        ]
-    )
-    deadline = time.monotonic() + 30
-    while not any("kg.store.worker" in p for p in _group_processes(proc.pid)):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    client = _endless_query_running(proc, port)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     client.wait(timeout=30)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from conftest import gold_scorer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,15 +21,7 @@ SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
 GOLD = ROOT / "tests" / "gold"
 
 
-def _score_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SCORE = _score_module()
+SCORE = gold_scorer()
 
 
 def _page(text: str, source: str = "t.txt") -> CleanPage:
