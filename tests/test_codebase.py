@@ -40,3 +40,21 @@ def test_codebase_readme_layout_names_every_package() -> None:
     layout = readme[readme.index("## Layout") :]
     for stage in STAGES:
         assert f"kg/{stage}/" in layout, f"README's layout table does not name kg/{stage}/"
+
+
+DOCS = (
+    sorted(p for p in ROOT.glob("*.md"))
+    + sorted((ROOT / "benchmarks").glob("*.md"))
+    + sorted((ROOT / "docs").glob("*.md"))
+)
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_codebase_docs_repeat_no_section(path: Path) -> None:
+    """A scripted edit that pasted one section between every character of the benchmarks README
+    grew it to 32 MB; a document is short and names each section once."""
+    text = path.read_text(encoding="utf-8")
+    assert len(text) < 200_000, f"{path} is {len(text):,} characters"
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    repeated = sorted({h for h in headings if headings.count(h) > 1})
+    assert not repeated, f"{path} repeats {repeated}"
