@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.errors import InputError
 from kg.link.home import home_place_named, infer_home_place
@@ -45,22 +46,56 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 OnProblem = Callable[[str, str], None]  # (file or file:line, reason)
 
 
-def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
-    """Extract the articles, entities and facts of one page of text."""
+@dataclass(frozen=True)
+class PageText:
+    """A page cleaned and split: its articles, and the heads printed apart from their bodies."""
+
+    page: CleanPage
+    articles: list[Article]
+    heads: list[Article]  # PDF extraction may print an article's head far from its body
+
+    def texts(self) -> list[str]:
+        """The texts the pipeline reads: each article, then each detached head."""
+        return [self.page.text[a.start : a.end] for a in (*self.articles, *self.heads)]
+
+
+def page_text(raw: str, meta: PageMeta) -> PageText:
+    """Clean ``raw`` and split it into articles (the stages before the pipeline)."""
     page = infer_home_place(clean_page(raw, meta))
     articles = split_articles(page)
     if not articles:
         logger.warning("%s: no article found", meta.source)
-    docs = list(nlp.pipe(page.text[a.start : a.end] for a in articles))
-    mentions = [m for a, d in zip(articles, docs, strict=True) for m in mentions_of(d, a, page)]
-    # PDF extraction may print an article's head far from its body: read it too
     heads = [h for h in (detached_head(page, a) for a in articles) if h is not None]
-    for head, doc in zip(heads, nlp.pipe(page.text[h.start : h.end] for h in heads), strict=True):
-        mentions.extend(mentions_of(doc, head, page))
+    return PageText(page, articles, heads)
+
+
+def tokenize(nlp: Language, texts: list[str]) -> list[Doc]:
+    """The tokenizer's docs of ``texts``, in one batched pass where the tokenizer has one.
+
+    ``nlp.pipe`` tokenises its texts one by one; LAC encodes the chunks of
+    several texts together, so pages read together tokenise faster, with the
+    same tokens (``tests/test_lac.py``).
+    """
+    pipe = getattr(nlp.tokenizer, "pipe", None)
+    return list(pipe(texts)) if pipe is not None else [nlp.make_doc(t) for t in texts]
+
+
+def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
+    """Extract the articles, entities and facts of one page of text."""
+    text = page_text(raw, meta)
+    return extract_text(text, tokenize(nlp, text.texts()), nlp)
+
+
+def extract_text(text: PageText, docs: list[Doc], nlp: Language) -> PageResult:
+    """The rest of ``extract_page``: recognise in ``docs`` (``text.texts()``, tokenised), link, relate."""
+    page, articles = text.page, text.articles
+    docs = list(nlp.pipe(docs))
+    parts = zip((*articles, *text.heads), docs, strict=True)
     mentions = sorted(
         (
             replace(m, raw_start=r[0], raw_end=r[1])
-            for m in mentions
+            for a, d in parts
+            for m in mentions_of(d, a, page)
             for r in [page.raw_span(m.start, m.end)]
         ),
         key=lambda m: (m.start, -m.end, m.label),
@@ -381,7 +416,7 @@ def extract_files(
     import json
 
     from kg.atomic import atomic_write_text
-    from kg.corpus.engines import extract_batch
+    from kg.corpus.engines import PAGES_PER_BATCH, extract_batch
     from kg.corpus.inputs import Reading, collect_pages, read_input, strip_path
     from kg.corpus.options import MAX_CHARS
     from kg.recognise.pipeline import build_nlp
@@ -394,17 +429,31 @@ def extract_files(
         logger.warning("skipping %s: %s", file, reason)
         skipped.append((file, reason))
 
+    batch: list[tuple[str, PageMeta, str, str]] = []  # (text, meta, stem, where), read together
+
+    def flush() -> None:
+        nonlocal nlp
+        nlp = nlp or build_nlp()
+        outcomes = extract_batch([(t, m) for t, m, _, _ in batch], nlp, page_timeout=page_timeout)
+        for (_, _, stem, where), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, str):
+                skip(where, outcome)
+                continue
+            doc = json.dumps(to_gold_json(outcome), ensure_ascii=False, indent=1) + "\n"
+            atomic_write_text(out_dir / f"{stem}.json", doc)
+        batch.clear()
+
     for page in collect_pages(paths, on_problem=skip, reading=Reading(home_place=home)):
         try:  # page text, a PDF page, a saved web page or a crawl record
             _, text, _ = read_input(page, max_bytes=MAX_BYTES, max_chars=MAX_CHARS)
         except InputError as e:
+            if batch:  # the skipped files in input order
+                flush()
             skip(page.where, strip_path(shown(str(e)), page.path))
             continue
-        nlp = nlp or build_nlp()
-        [outcome] = extract_batch([(text, page.meta)], nlp, page_timeout=page_timeout)
-        if isinstance(outcome, str):
-            skip(page.where, outcome)
-            continue
-        doc = json.dumps(to_gold_json(outcome), ensure_ascii=False, indent=1) + "\n"
-        atomic_write_text(out_dir / f"{page.stem}.json", doc)
+        batch.append((text, page.meta, page.stem, page.where))
+        if len(batch) >= PAGES_PER_BATCH:
+            flush()
+    if batch:
+        flush()
     return skipped

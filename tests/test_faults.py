@@ -204,21 +204,21 @@ def test_faults_a_page_that_kills_its_worker_is_skipped_alone(
         (src / page.name).write_bytes(page.read_bytes())
     poison = src / "001_poison.txt"
     poison.write_text("本报讯 毒页\n\n这一页让抽取它的进程退出。\n", encoding="utf-8")
-    real = kg.corpus.engines.extract_page
+    real = kg.corpus.engines.page_text
 
-    def dies_on_poison(text, meta, nlp_):
+    def dies_on_poison(text, meta):
         if "毒页" in text:
             os._exit(9)  # as a worker killed for memory: no exception, the process is gone
-        return real(text, meta, nlp_)
+        return real(text, meta)
 
-    monkeypatch.setattr(kg.corpus.engines, "extract_page", dies_on_poison)  # forked workers too
+    monkeypatch.setattr(kg.corpus.engines, "page_text", dies_on_poison)  # forked workers too
     out = tmp_path / "out"
     report = build([src], out, nlp=nlp, workers=2, use_cache=False)
 
     assert [f for f, _ in report.skipped] == [str(poison)]
     assert "died, twice" in report.skipped[0][1]
     assert report.pages_ok == len(pages) and report.extracted == len(pages)
-    monkeypatch.setattr(kg.corpus.engines, "extract_page", real)
+    monkeypatch.setattr(kg.corpus.engines, "page_text", real)
     poison.unlink()
     alone = build([src], tmp_path / "alone", nlp=nlp, use_cache=False)
     for page in pages:
@@ -270,14 +270,14 @@ def test_faults_a_page_past_the_time_limit_is_named_and_skipped(
     (src / "good.txt").write_text((SEEDS / GOOD).read_text(encoding="utf-8")[:2500], "utf-8")
     stall = src / "stall.txt"
     stall.write_text("本报讯 卡住\n\n这一页的抽取永不结束。\n", encoding="utf-8")
-    real = kg.corpus.engines.extract_page
+    real = kg.corpus.engines.page_text
 
-    def never_ends(text, meta, nlp_):
+    def never_ends(text, meta):
         while "卡住" in text:  # as a stage quadratic in a long page's length
             pass
-        return real(text, meta, nlp_)
+        return real(text, meta)
 
-    monkeypatch.setattr(kg.corpus.engines, "extract_page", never_ends)  # forked workers too
+    monkeypatch.setattr(kg.corpus.engines, "page_text", never_ends)  # forked workers too
     report = build(
         [src], tmp_path / "out", nlp=nlp, workers=workers, use_cache=False, page_timeout=1
     )
@@ -312,7 +312,7 @@ def stall(*args, **kwargs):
     time.sleep(600)
 
 if sys.argv.pop(1) == "extract":
-    engines.extract_page = stall
+    engines.page_text = stall
     engines._WORKER_NLP = object()  # no pipeline to load: the workers stall at once
 else:
     plan._make_range = stall

@@ -41,6 +41,30 @@ def test_lac_words_cover_the_text_in_order(lac: Lac, text: str) -> None:
     assert all(a.end == b.start for a, b in zip(words, words[1:], strict=False))
 
 
+@pytest.mark.parametrize("text", TEXTS)
+def test_lac_reads_around_offsets_as_it_reads_the_whole(lac: Lac, text: str) -> None:
+    """A caller asking about a few offsets gets the words of their chunks, as in the whole text."""
+    whole = lac.analyse(text)
+    chunks = lac.chunks(text)
+    asked = [s + 1 for s, _ in chunks[::3]]  # every third chunk, by an offset inside it
+    near = lac.analyse_around(text, asked)
+    kept = [(s, e) for s, e in chunks[::3] if s + 1 < len(text)]
+    assert near == [w for w in whole if any(s <= w.start < e for s, e in kept)]
+    assert lac.analyse_around(text, []) == []
+
+
+def test_lac_pipe_tokenises_many_texts_as_one_by_one(full_nlp) -> None:
+    """Texts tokenised together (chunks of many texts in one encoder run) get their own tokens."""
+    from kg.recognise.lac import LacTokenizer
+
+    tokenizer = full_nlp.tokenizer
+    assert isinstance(tokenizer, LacTokenizer)
+    together = list(tokenizer.pipe(TEXTS))
+    for text, doc in zip(TEXTS, together, strict=True):
+        alone = tokenizer(text)
+        assert [(t.text, t.tag_) for t in doc] == [(t.text, t.tag_) for t in alone]
+
+
 def test_lac_tags_names(lac: Lac) -> None:
     words = lac.analyse("张三在北京市工作")
     assert Word(0, 2, "PER") in words

@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,11 +24,12 @@ from functools import partial
 from typing import Any, Protocol
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.corpus.inputs import PageJob
 from kg.corpus.options import BuildOptions
 from kg.corpus.workers import PageTimeout, init_worker, kill_pool, page_deadline
-from kg.extract import extract_page
+from kg.extract import PageText, extract_text, page_text, tokenize
 from kg.model import PageMeta, PageResult
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,12 @@ logger = logging.getLogger(__name__)
 # page cached starts none.
 POOL_MIN_PAGES = 100
 PAGES_PER_WORKER = 20
+# Pages of up to JOINT_MAX characters are tokenised together (extract_batch);
+# a longer page is tokenised by itself, within its own time limit.
+JOINT_MAX = 100_000
+# Pages sent to extraction together, so their tokenising is shared: on the
+# dev articles, 16 at a time read 1.3x faster than one at a time.
+PAGES_PER_BATCH = 16
 
 Batch = list[tuple[str, PageMeta]]
 Outcome = PageResult | str  # a page's result, or why it failed
@@ -69,28 +77,78 @@ def extract_batch(
 ) -> list[Outcome]:
     """Extract each ``(text, meta)``; a page that fails gives its reason instead.
 
-    Any exception from one page's extraction is caught here on purpose: a
-    page that breaks a stage must not stop the pages after it. The traceback
-    is logged and the reason goes into the build report. A page that takes
-    more than ``page_timeout`` seconds of processor time (0: no limit) is
-    stopped and gives that as its reason.
+    The pages are cleaned and split one by one, tokenised together (LAC reads
+    many texts' chunks in one pass, ``kg.extract.tokenize``), then recognised,
+    linked and related one by one. Any exception from one page's extraction is
+    caught here on purpose: a page that breaks a stage must not stop the pages
+    after it. The traceback is logged and the reason goes into the build
+    report. A page that takes more than ``page_timeout`` seconds of processor
+    time (0: no limit) is stopped and gives that as its reason.
     """
     nlp = nlp or worker_nlp()
     out: list[Outcome] = []
-    for text, meta in pages:
-        try:
-            with page_deadline(page_timeout):
-                out.append(extract_page(text, meta, nlp))
-        except PageTimeout:
-            logger.warning("%s: stopped at the page time limit (%g s)", meta.source, page_timeout)
-            out.append(
-                f"took more than the page time limit ({page_timeout:g} s of processor time) "
-                "and was stopped; --page-timeout SECONDS raises the limit"
-            )
-        except Exception as e:  # noqa: BLE001  (fault isolation, reported)
-            logger.debug("%s: extraction failed", meta.source, exc_info=True)
-            out.append(f"extraction failed: {type(e).__name__}: {e}")
+    read: dict[int, tuple[PageText, float]] = {}  # page index: its text, seconds used so far
+    for i, (raw, meta) in enumerate(pages):
+        outcome, used = _guarded(meta, page_timeout, page_timeout, page_text, raw, meta)
+        if isinstance(outcome, PageText):
+            read[i] = (outcome, used)
+        out.append(outcome if isinstance(outcome, str) else "")
+    docs = _tokenized_together({i: text for i, (text, _) in read.items()}, nlp, page_timeout)
+    for i, (text, used) in read.items():
+        meta = pages[i][1]
+        left = max(page_timeout - used, 1e-3) if page_timeout > 0 else 0
+        result, _ = _guarded(meta, page_timeout, left, _finish, text, docs.get(i), nlp)
+        out[i] = result if isinstance(result, str | PageResult) else "extraction gave no result"
     return out
+
+
+def _finish(text: PageText, docs: list[Doc] | None, nlp: Language) -> PageResult:
+    return extract_text(text, docs if docs is not None else tokenize(nlp, text.texts()), nlp)
+
+
+def _tokenized_together(
+    texts: dict[int, PageText], nlp: Language, page_timeout: float
+) -> dict[int, list[Doc]]:
+    """The docs of the pages of at most ``JOINT_MAX`` characters, tokenised in one pass.
+
+    A page left out (too long, or the pass failed or ran past the time limit)
+    is tokenised by itself, within its own time limit, where a fault is its own.
+    """
+    joint = {i: t.texts() for i, t in texts.items() if len(t.page.text) <= JOINT_MAX}
+    if len(joint) < 2:
+        return {}
+    try:
+        with page_deadline(page_timeout):
+            flat = tokenize(nlp, [x for parts in joint.values() for x in parts])
+    except Exception:  # noqa: BLE001  (each page then tokenises alone and reports its own fault)
+        logger.debug("tokenising %d pages together failed", len(joint), exc_info=True)
+        return {}
+    out: dict[int, list[Doc]] = {}
+    at = 0
+    for i, parts in joint.items():
+        out[i], at = flat[at : at + len(parts)], at + len(parts)
+    return out
+
+
+def _guarded(
+    meta: PageMeta, limit: float, seconds: float, fn: Callable[..., object], *args: object
+) -> tuple[object, float]:
+    """``fn(*args)``, or why it failed or ran past ``seconds`` (what is left of the page's
+    ``limit``); and the processor seconds it used."""
+    start = time.process_time()
+    try:
+        with page_deadline(seconds):
+            outcome = fn(*args)
+    except PageTimeout:
+        logger.warning("%s: stopped at the page time limit (%g s)", meta.source, limit)
+        outcome = (
+            f"took more than the page time limit ({limit:g} s of processor time) "
+            "and was stopped; --page-timeout SECONDS raises the limit"
+        )
+    except Exception as e:  # noqa: BLE001  (fault isolation, reported)
+        logger.debug("%s: extraction failed", meta.source, exc_info=True)
+        outcome = f"extraction failed: {type(e).__name__}: {e}"
+    return outcome, time.process_time() - start
 
 
 class _Future(Protocol):
@@ -207,8 +265,10 @@ class Runner:
 class LocalRunner(Runner):
     """Extraction in this process."""
 
+    batch_size = PAGES_PER_BATCH
+
     def __init__(self, nlp: Language | None) -> None:
-        super().__init__(window=1)
+        super().__init__(window=PAGES_PER_BATCH)
         self._nlp = nlp
 
     def submit(self, batch: Batch) -> _Future:
@@ -233,8 +293,10 @@ class PoolRunner(Runner):
     skipped; later pages go to a new pool.
     """
 
+    batch_size = PAGES_PER_BATCH // 2
+
     def __init__(self, workers: int, nlp: Language | None) -> None:
-        super().__init__(window=4 * workers)
+        super().__init__(window=4 * workers * self.batch_size)
         self.workers = workers
         self._nlp = nlp
         self._pool: ProcessPoolExecutor | None = None

@@ -94,7 +94,7 @@ def most_named_city(text: str, places: PagePlaces) -> str | None:
     hits = matches(_city_names(), text)
     if not hits:
         return None
-    words = {(w.start, w.end) for w in default_lac().analyse(text)}
+    words = {(w.start, w.end) for w in default_lac().analyse_around(text, (s for s, _, _ in hits))}
     counts: Counter[str] = Counter()
     for start, end, name in hits:
         place = places.gaz.resolve(name, context=[]) if (start, end) in words else None

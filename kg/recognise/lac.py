@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,11 @@ from spacy.vocab import Vocab
 from kg.errors import ModelError
 
 ENCODE_BATCH = 64  # chunks of one length encoded in one run
+# Characters tokenised in one pass (LacTokenizer.pipe): the 46k characters of
+# the seed and dev articles read 44.7k chars/s one article at a time, 52.6k a
+# page at a time and 79k all together; a pass holds 236 bytes of emissions a
+# character (59 tags, float32), so 50k characters hold 12 MB.
+PIPE_CHARS = 50_000
 WORDS_KEY = "kg_lac_words"  # Doc.user_data: the analysis, as Word tuples
 # Ends of chunks: sentence punctuation and line breaks (the model was trained on sentences).
 _CHUNK_END = re.compile(r"[。！？；!?;\n]+")
@@ -102,6 +108,24 @@ class Lac:
         for words in out:
             words.sort(key=lambda w: w.start)
         return out
+
+    def analyse_around(self, text: str, offsets: Iterable[int]) -> list[Word]:
+        """The words of the chunks of ``text`` that hold one of ``offsets``, as ``analyse`` gives them.
+
+        Chunks are encoded one by one, so a chunk's words do not depend on the
+        text around it: a caller that asks about a few places reads only
+        their sentences.
+        """
+        chunks = self.chunks(text)
+        starts = [s for s, _ in chunks]
+        wanted = sorted({bisect_right(starts, o) - 1 for o in offsets if 0 <= o < len(text)})
+        picked = [chunks[k] for k in wanted]
+        words = self.analyse_many([text[s:e] for s, e in picked])
+        return [
+            Word(s + w.start, s + w.end, w.tag)
+            for (s, _), ws in zip(picked, words, strict=True)
+            for w in ws
+        ]
 
     def chunks(self, text: str) -> list[tuple[int, int]]:
         """``[start, end)`` ranges of ``text`` encoded one at a time."""
@@ -217,14 +241,21 @@ class LacTokenizer:
     def __call__(self, text: str) -> Doc:
         return self._doc(text, self.lac.analyse(text))
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-        """Tokenise ``texts``, sharing the model's passes between them."""
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        """Tokenise ``texts``, sharing the model's passes between them.
+
+        A pass takes up to ``batch_size`` texts and about ``PIPE_CHARS``
+        characters: chunks of one length from many texts encode together, and
+        the emissions held for a pass stay a few megabytes.
+        """
         batch: list[str] = []
+        chars = 0
         for text in texts:
             batch.append(text)
-            if len(batch) >= batch_size:
+            chars += len(text)
+            if len(batch) >= batch_size or chars >= PIPE_CHARS:
                 yield from self._docs(batch)
-                batch = []
+                batch, chars = [], 0
         yield from self._docs(batch)
 
     def _docs(self, texts: list[str]) -> Iterator[Doc]:
