@@ -35,6 +35,9 @@ ENCODE_BATCH = 64  # chunks of one length encoded in one run
 # page at a time and 79k all together; a pass holds 236 bytes of emissions a
 # character (59 tags, float32), so 50k characters hold 12 MB.
 PIPE_CHARS = 50_000
+# Chunks whose words Lac keeps (a few hundred bytes each): a page's sentences
+# are read up to three times (the home city, the tokens, an article's city).
+RECENT_CHUNKS = 4096
 WORDS_KEY = "kg_lac_words"  # Doc.user_data: the analysis, as Word tuples
 # Ends of chunks: sentence punctuation and line breaks (the model was trained on sentences).
 _CHUNK_END = re.compile(r"[。！？；!?;\n]+")
@@ -89,25 +92,44 @@ class Lac:
         self._inside = np.array([t.endswith("-I") for t in labels])
         self.max_chunk = max_chunk
         self.batch = batch
+        self._recent: dict[str, tuple[Word, ...]] = {}  # chunk: its words, from 0, oldest first
 
     def analyse(self, text: str) -> list[Word]:
         """The words of ``text``, in order, covering every character."""
         return self.analyse_many([text])[0]
 
     def analyse_many(self, texts: list[str]) -> list[list[Word]]:
-        """The words of each of ``texts``."""
-        chunks = [(i, s, e) for i, t in enumerate(texts) for s, e in self.chunks(t)]
-        chunks.sort(key=lambda c: c[2] - c[1])  # chunks of like length share a Viterbi pass
-        emissions = self._encode_all([texts[i][s:e] for i, s, e in chunks])
+        """The words of each of ``texts``.
+
+        The words of the last ``RECENT_CHUNKS`` chunks read are kept: a page's
+        sentences are read again by the steps that look for its home city.
+        """
         out: list[list[Word]] = [[] for _ in texts]
-        for lo in range(0, len(chunks), self.batch):
-            group = chunks[lo : lo + self.batch]
+        todo: list[tuple[int, int, int]] = []
+        for i, t in enumerate(texts):
+            for s, e in self.chunks(t):
+                known = self._recent.get(t[s:e])
+                if known is None:
+                    todo.append((i, s, e))
+                else:
+                    out[i].extend(Word(s + a, s + b, tag) for a, b, tag in known)
+        todo.sort(key=lambda c: c[2] - c[1])  # chunks of like length share a Viterbi pass
+        emissions = self._encode_all([texts[i][s:e] for i, s, e in todo])
+        for lo in range(0, len(todo), self.batch):
+            group = todo[lo : lo + self.batch]
             paths = _viterbi(emissions[lo : lo + self.batch], self._transitions)
-            for (i, s, _), path in zip(group, paths, strict=True):
-                out[i].extend(self._words(path, s))
+            for (i, s, e), path in zip(group, paths, strict=True):
+                words = self._words(path, 0)
+                self._remember(texts[i][s:e], words)
+                out[i].extend(Word(s + w.start, s + w.end, w.tag) for w in words)
         for words in out:
             words.sort(key=lambda w: w.start)
         return out
+
+    def _remember(self, chunk: str, words: list[Word]) -> None:
+        self._recent[chunk] = tuple(words)
+        if len(self._recent) > RECENT_CHUNKS:
+            del self._recent[next(iter(self._recent))]  # the oldest
 
     def analyse_around(self, text: str, offsets: Iterable[int]) -> list[Word]:
         """The words of the chunks of ``text`` that hold one of ``offsets``, as ``analyse`` gives them.
@@ -182,7 +204,12 @@ def _cut(start: int, end: int, size: int) -> list[tuple[int, int]]:
 
 
 def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
-    """Best tag paths of several chunks at once (a chunk that has ended keeps its score)."""
+    """Best tag paths of several chunks at once (a chunk that has ended keeps its score).
+
+    Scores are laid out [chunk, to, from], so each step's max runs along
+    contiguous memory, in buffers made once: a third faster than [chunk, from,
+    to], with the same paths (ties go to the lowest ``from`` either way).
+    """
     lengths = np.array([len(e) for e in emissions])
     n, k = len(emissions), transitions.shape[0]
     steps = int(lengths.max())
@@ -190,20 +217,28 @@ def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.nd
     for i, e in enumerate(emissions):
         emit[i, : len(e)] = e
     score = emit[:, 0].copy()
-    back = np.zeros((steps, n, k), dtype=np.int64)
-    rows = np.arange(n)[:, None]
-    cols = np.arange(k)[None, :]
+    back = np.empty((steps, n, k), dtype=np.intp)
+    into = np.ascontiguousarray(transitions.T)[None]  # [1, to, from]
+    cand = np.empty((n, k, k), dtype=np.float32)
+    flat = cand.reshape(n * k, k)
+    rows = np.arange(n * k)
+    keep = np.arange(k)
     for t in range(1, steps):
-        cand = score[:, :, None] + transitions[None]
-        best = cand.argmax(axis=1)
-        live = (t < lengths)[:, None]
-        back[t] = np.where(live, best, cols)
-        score = np.where(live, cand[rows, best, cols] + emit[:, t], score)
-    last = score.argmax(axis=1)
-    paths = np.zeros((n, steps), dtype=np.int64)
-    paths[:, steps - 1] = last
+        np.add(score[:, None, :], into, out=cand)
+        best = back[t]
+        np.argmax(cand, axis=2, out=best)
+        new = flat[rows, best.ravel()].reshape(n, k)
+        new += emit[:, t]
+        ended = t >= lengths
+        if ended.any():
+            best[ended] = keep
+            new[ended] = score[ended]
+        score = new
+    paths = np.empty((n, steps), dtype=np.intp)
+    paths[:, steps - 1] = score.argmax(axis=1)
+    chunks = np.arange(n)
     for t in range(steps - 1, 0, -1):
-        paths[:, t - 1] = back[t][np.arange(n), paths[:, t]]
+        paths[:, t - 1] = back[t][chunks, paths[:, t]]
     return [paths[i, : lengths[i]] for i in range(n)]
 
 
