@@ -61,7 +61,7 @@ class PageText:
 
 def page_text(raw: str, meta: PageMeta) -> PageText:
     """Clean ``raw`` and split it into articles (the stages before the pipeline)."""
-    page = infer_home_place(clean_page(raw, meta))
+    page = clean_page(raw, meta)
     articles = split_articles(page)
     if not articles:
         logger.warning("%s: no article found", meta.source)
@@ -87,8 +87,12 @@ def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
 
 
 def extract_text(text: PageText, docs: list[Doc], nlp: Language) -> PageResult:
-    """The rest of ``extract_page``: recognise in ``docs`` (``text.texts()``, tokenised), link, relate."""
-    page, articles = text.page, text.articles
+    """The rest of ``extract_page``: recognise in ``docs`` (``text.texts()``, tokenised), link, relate.
+
+    The home place is inferred here, after tokenising: the city the page names
+    most is read off words LAC has just found (``Lac.analyse_many`` keeps them).
+    """
+    page, articles = infer_home_place(text.page), text.articles
     docs = list(nlp.pipe(docs))
     parts = zip((*articles, *text.heads), docs, strict=True)
     mentions = sorted(
