@@ -43,6 +43,9 @@ WORDS_KEY = "kg_lac_words"  # Doc.user_data: the analysis, as Word tuples
 _CHUNK_END = re.compile(r"[。！？；!?;\n]+")
 
 
+Piece = tuple[int, int, str]  # a word of a chunk: start, end (from the chunk's start), tag
+
+
 class Word(NamedTuple):
     """One word of the analysis: ``text[start:end]`` with LAC's tag (n, v, PER, LOC, ORG…)."""
 
@@ -82,7 +85,11 @@ class Lac:
             raise ModelError(f"cannot load the LAC model from {folder}: {e}") from e
         ids = {v: int(k) for k, v in vocab.items()}
         oov = ids.get("OOV", 0)
-        self._char_id = {c: ids.get(q2b.get(c, c), oov) for c in set(ids) | set(q2b)}
+        char_id = {c: ids.get(q2b.get(c, c), oov) for c in set(ids) | set(q2b) if len(c) == 1}
+        # a model id per code point (0.8 MB as int32): texts map to ids in one step
+        self._ids = np.full(max(map(ord, char_id)) + 1, oov, dtype=np.int32)
+        for c, i in char_id.items():
+            self._ids[ord(c)] = i
         self._oov = oov
         n_tags = self._transitions.shape[0]
         names = {int(k): v for k, v in tags.items()}
@@ -92,7 +99,7 @@ class Lac:
         self._inside = np.array([t.endswith("-I") for t in labels])
         self.max_chunk = max_chunk
         self.batch = batch
-        self._recent: dict[str, tuple[Word, ...]] = {}  # chunk: its words, from 0, oldest first
+        self._recent: dict[str, tuple[Piece, ...]] = {}  # chunk: its words, oldest first
 
     def analyse(self, text: str) -> list[Word]:
         """The words of ``text``, in order, covering every character."""
@@ -112,22 +119,22 @@ class Lac:
                 if known is None:
                     todo.append((i, s, e))
                 else:
-                    out[i].extend(Word(s + a, s + b, tag) for a, b, tag in known)
+                    out[i].extend([Word(s + a, s + b, tag) for a, b, tag in known])
         todo.sort(key=lambda c: c[2] - c[1])  # chunks of like length share a Viterbi pass
         emissions = self._encode_all([texts[i][s:e] for i, s, e in todo])
         for lo in range(0, len(todo), self.batch):
             group = todo[lo : lo + self.batch]
             paths = _viterbi(emissions[lo : lo + self.batch], self._transitions)
             for (i, s, e), path in zip(group, paths, strict=True):
-                words = self._words(path, 0)
-                self._remember(texts[i][s:e], words)
-                out[i].extend(Word(s + w.start, s + w.end, w.tag) for w in words)
+                spans = self._spans(path)
+                self._remember(texts[i][s:e], spans)
+                out[i].extend([Word(s + a, s + b, tag) for a, b, tag in spans])
         for words in out:
             words.sort(key=lambda w: w.start)
         return out
 
-    def _remember(self, chunk: str, words: list[Word]) -> None:
-        self._recent[chunk] = tuple(words)
+    def _remember(self, chunk: str, spans: tuple[Piece, ...]) -> None:
+        self._recent[chunk] = spans
         if len(self._recent) > RECENT_CHUNKS:
             del self._recent[next(iter(self._recent))]  # the oldest
 
@@ -171,23 +178,24 @@ class Lac:
             group = list(same)
             for lo in range(0, len(group), ENCODE_BATCH):
                 part = group[lo : lo + ENCODE_BATCH]
-                ids = np.array(
-                    [[self._char_id.get(c, self._oov) for c in chunk] for chunk in part],
-                    dtype=np.int64,
-                )
+                ids = np.stack([self._ids_of(chunk) for chunk in part]).astype(np.int64)
                 length = np.full(len(part), n, dtype=np.int64)
                 emitted = self._session.run(None, {"token_ids": ids, "length": length})[0]
                 out.extend(emitted[k] for k in range(len(part)))
         return out
 
-    def _words(self, path: np.ndarray, offset: int) -> list[Word]:
+    def _ids_of(self, chunk: str) -> np.ndarray:
+        """The model's id of each character of ``chunk`` (OOV for a character it lacks)."""
+        points = np.frombuffer(chunk.encode("utf-32-le"), dtype=np.uint32)
+        known = points < len(self._ids)
+        return np.where(known, self._ids[np.where(known, points, 0)], self._oov)
+
+    def _spans(self, path: np.ndarray) -> tuple[Piece, ...]:
+        """The words of one decoded chunk as ``(start, end, tag)`` from its first character."""
         starts = np.flatnonzero(~self._inside[path])
         starts[0] = 0  # a chunk never opens inside a word
-        ends = [*starts[1:].tolist(), len(path)]
-        return [
-            Word(offset + s, offset + e, self._label[path[s]])
-            for s, e in zip(starts.tolist(), ends, strict=True)
-        ]
+        tags = [self._label[t] for t in path[starts].tolist()]
+        return tuple(zip(starts.tolist(), [*starts[1:].tolist(), len(path)], tags, strict=True))
 
 
 def _line_breaks_apart(text: str, word: Word) -> list[Word]:
