@@ -38,6 +38,33 @@ def cache_dir() -> Path:
     return Path(os.environ.get("KG_HOME") or Path.home() / ".cache" / "kg")
 
 
+# Versions of one cache file kept in cache_dir(): each change to kg's tables
+# (or a checkout beside another) makes a new one; older ones are removed.
+CACHE_KEEP = 3
+
+
+def prune_cache(path: Path, keep: int = CACHE_KEEP) -> None:
+    """Remove all but the newest ``keep`` versions of the cache file ``path`` (itself kept).
+
+    Versions share the name up to its last ``-`` and the suffix:
+    ``gazetteer-<key>.marshal``. A file that cannot be removed is left.
+    """
+    stem = path.name.rsplit("-", 1)[0]
+
+    def age(p: Path) -> float:
+        try:
+            return -p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    others = sorted((p for p in path.parent.glob(f"{stem}-*{path.suffix}") if p != path), key=age)
+    for old in others[max(keep - 1, 0) :]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
 def pkuseg_model_dir() -> Path:
     """Folder of the pkuseg model: ``$KG_PKUSEG_MODEL`` or the cache.
 

@@ -21,9 +21,11 @@ from kg.lexicon.place_rows import (
     RANK,
     TOWN_SUFFIXES,
     VILLAGE_SUFFIXES,
+    CompactRows,
     PlaceRows,
     load_rows,
     strip_suffix,
+    uids_of,
 )
 
 __all__ = [
@@ -59,8 +61,8 @@ class Place:
 class Gazetteer:
     """Look places up by full or short name, resolving ambiguity by context."""
 
-    def __init__(self, rows: PlaceRows | None = None) -> None:
-        rows = rows or PlaceRows()
+    def __init__(self, rows: CompactRows | None = None) -> None:
+        rows = rows or CompactRows.of(PlaceRows())
         self._name = rows.name
         self._level = rows.level
         self._code = rows.code
@@ -94,9 +96,10 @@ class Gazetteer:
             found = Place(
                 name=self._name[uid],
                 level=LEVELS[self._level[uid]],
-                code=self._code[uid] or None,
+                code=self._code.get(uid),
                 parent=self._name[parent] if parent >= 0 else None,
-                short=self._short[uid] or strip_suffix(self._name[uid], LEVELS[self._level[uid]]),
+                short=self._short.get(uid)
+                or strip_suffix(self._name[uid], LEVELS[self._level[uid]]),
                 uid=uid,
             )
             self._places[uid] = found
@@ -108,24 +111,21 @@ class Gazetteer:
 
     def full_name_uids(self, name: str) -> list[int]:
         """Rows whose full name is ``name``."""
-        return self._by_name.get(name, [])
+        return list(uids_of(self._by_name, name))
 
     def short_name_uids(self, name: str) -> list[int]:
         """Rows (province to town) whose short form is ``name``."""
-        return self._by_short.get(name, [])
+        return list(uids_of(self._by_short, name))
 
     def names_by_level(self, max_level: str) -> list[tuple[str, str, int]]:
         """``(surface, "full"|"short", rank)`` of places up to ``max_level``, sorted."""
         top = RANK[max_level]
         out: set[tuple[str, str, int]] = set()
-        for name, uids in self._by_name.items():
-            ranks = [self._level[u] for u in uids if 0 <= self._level[u] <= top]
-            if ranks:
-                out.add((name, "full", min(ranks)))
-        for name, uids in self._by_short.items():
-            ranks = [self._level[u] for u in uids if 0 <= self._level[u] <= top]
-            if ranks:
-                out.add((name, "short", min(ranks)))
+        for form, index in (("full", self._by_name), ("short", self._by_short)):
+            for name in index:
+                ranks = [r for u in uids_of(index, name) if 0 <= (r := self._level[u]) <= top]
+                if ranks:
+                    out.add((name, form, min(ranks)))
         return sorted(out)
 
     def candidates(self, name: str) -> list[Place]:
@@ -134,13 +134,13 @@ class Gazetteer:
 
     def _uids(self, name: str) -> list[int]:
         """Rows whose full or short name is ``name``, else villages named ``name`` + 村/社区."""
-        uids = set(self._by_name.get(name, [])) | set(self._by_short.get(name, []))
+        uids = set(uids_of(self._by_name, name)) | set(uids_of(self._by_short, name))
         if not uids:
             village = RANK["village"]
             uids = {
                 u
                 for suffix in VILLAGE_SUFFIXES
-                for u in self._by_name.get(name + suffix, [])
+                for u in uids_of(self._by_name, name + suffix)
                 if self._level[u] == village
             }
         return sorted(uids)
@@ -157,8 +157,9 @@ class Gazetteer:
     def surfaces(self, uid: int) -> set[str]:
         """Full name, official short form and suffix-less form of row ``uid``."""
         forms = {self._name[uid]}
-        if self._short[uid]:
-            forms.add(self._short[uid])
+        short = self._short.get(uid)
+        if short:
+            forms.add(short)
         bare = strip_suffix(self._name[uid], LEVELS[self._level[uid]])
         if bare:
             forms.add(bare)
@@ -225,7 +226,7 @@ class Gazetteer:
         return [place] + [self.place(u) for u in self.ancestors(uid)]
 
     def _uid_of(self, place: Place) -> int:
-        for u in self._by_name.get(place.name, []):
+        for u in uids_of(self._by_name, place.name):
             parent = self._parent[u]
             if place.parent is None or (parent >= 0 and self._name[parent] == place.parent):
                 return u

@@ -25,6 +25,7 @@ from kg.lexicon.place_rows import cache_file
 from kg.recognise.lac import Word
 from kg.recognise.localities import LocalityDoc, LocalityTables, PlaceNames
 from kg.recognise.matching import TextTables, automaton
+from kg.resources import prune_cache
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ def _save(names: ahocorasick.Automaton, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         names.save(str(tmp), pickle.dumps)
         os.replace(tmp, path)
+        prune_cache(path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         logger.warning("cannot keep the place automaton (%s); it is built again next time", e)
