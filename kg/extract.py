@@ -30,7 +30,7 @@ from kg.recognise.pipeline import mentions_of
 from kg.relate.page import relate_page
 from kg.text.clean import clean_page
 from kg.text.normalise import normalise_characters
-from kg.text.pdf import fragment_stem, is_pdf
+from kg.text.pdf_names import fragment_stem, is_pdf
 from kg.text.read import decode_page, read_page_bytes
 from kg.text.split import split_articles
 from kg.text.traced import Traced

@@ -39,14 +39,7 @@ from kg.extract import (
 from kg.link.home import with_home_place
 from kg.model import PageMeta, PageResult
 from kg.text.crawl import CRAWL_SUFFIXES, is_crawl_file, read_crawl
-from kg.text.pdf import (
-    PDF_SUFFIX,
-    is_pdf,
-    page_name,
-    page_number,
-    pdf_page_count,
-    pdf_page_text,
-)
+from kg.text.pdf_names import PDF_SUFFIX, is_pdf, page_name, page_number
 from kg.text.read import decode_page, read_page_bytes
 from kg.text.web import WEB_SUFFIXES, WebPage, is_web_page, read_web_page, with_web_meta
 
@@ -324,6 +317,8 @@ def _pdf_pages(item: tuple[Path, PageMeta], on_problem: OnProblem) -> list[tuple
     path, meta = item
     if not is_pdf(path.name):
         return [item]
+    from kg.text.pdf import pdf_page_count  # pdfplumber loads with the first PDF
+
     try:
         count = pdf_page_count(read_page_bytes(path), path)
     except InputError as e:
@@ -377,6 +372,8 @@ def _text_of(path: Path, data: bytes, source: str) -> tuple[str, str, WebPage | 
     """The text of page ``source`` in the bytes ``data`` of file ``path``, its encoding,
     and for a saved web page what its metadata says."""
     if is_pdf(path.name):
+        from kg.text.pdf import pdf_page_text  # pdfplumber loads with the first PDF
+
         return pdf_page_text(data, page_number(source), path), "pdf", None
     text, encoding = decode_page(data, path)
     if is_web_page(path.name):

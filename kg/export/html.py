@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import html
+import importlib.util
 import json
 import logging
 import math
@@ -41,7 +42,6 @@ from kg.graph.namespaces import RDFS, RELATION_PROPERTIES, curie
 log = logging.getLogger(__name__)
 
 _ASSETS = resources.files("kg") / "data" / "html"
-_VIS = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
 _TOKEN = re.compile(r"\{\{KG:([A-Z_]+)\}\}")
 _SOURCE_MAP = re.compile(r"^[ \t]*//[#@] ?sourceMappingURL=.*$", re.MULTILINE)
 MAX_EVIDENCE = 10  # source sentences the page shows per node
@@ -105,14 +105,27 @@ def _tsv(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
+def _vis_dir() -> Path:
+    """pyvis's copy of vis-network, found without importing pyvis (which loads IPython).
+
+    Raises:
+        ModuleNotFoundError: pyvis is not installed.
+    """
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pyvis is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
+
+
 def _vis_assets() -> tuple[str, str]:
     """vis-network's script and style sheet, without the source-map comment."""
     try:
-        js = (_VIS / "vis-network.min.js").read_text(encoding="utf-8")
-        css = (_VIS / "vis-network.css").read_text(encoding="utf-8")
+        vis = _vis_dir()
+        js = (vis / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (vis / "vis-network.css").read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError) as e:
         raise ExportError(
-            f"vis-network 9.1.2 not found in the pyvis package at {_VIS}; expected pyvis>=0.3.2"
+            f"vis-network 9.1.2 not found in the pyvis package ({e}); expected pyvis>=0.3.2"
         ) from e
     js = _SOURCE_MAP.sub("", js)
     css = _SOURCE_MAP.sub("", css).replace("/*# sourceMappingURL", "/* sourceMappingURL")

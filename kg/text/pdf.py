@@ -39,11 +39,21 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from kg.errors import InputError
 from kg.text.pdf_jumps import join_jumps
 from kg.text.pdf_layout import Glyph, Region, page_regions, render
+from kg.text.pdf_names import PDF_SUFFIX, fragment_stem, is_pdf, page_name, page_number
+
+__all__ = [
+    "PDF_SUFFIX",
+    "fragment_stem",
+    "is_pdf",
+    "page_name",
+    "page_number",
+    "pdf_page_count",
+    "pdf_page_text",
+    "pdf_pages_text",
+]
 
 logger = logging.getLogger(__name__)
 
-PDF_SUFFIX = ".pdf"
-PAGE_FRAGMENT = re.compile(r"(?is)(.+\.pdf)#page=([1-9][0-9]*)")
 # Share of a page's characters that may lack a Unicode mapping (dropped with a
 # warning); above it the page's text is not its text.
 MAX_UNMAPPED = 0.02
@@ -61,28 +71,6 @@ _DAMAGED = (
     KeyError,
     TypeError,
 )
-
-
-def is_pdf(name: str) -> bool:
-    """Whether a file named ``name`` is read as a PDF (``*.pdf`` in any case)."""
-    return name.lower().endswith(PDF_SUFFIX)
-
-
-def page_name(name: str, number: int, count: int) -> str:
-    """The page name of page ``number`` of ``count`` in the PDF file ``name``."""
-    return name if count == 1 else f"{name}#page={number}"
-
-
-def page_number(name: str) -> int:
-    """The PDF page a page name points at (1 for a file of one page)."""
-    m = PAGE_FRAGMENT.fullmatch(name)
-    return int(m[2]) if m else 1
-
-
-def fragment_stem(name: str) -> str | None:
-    """``x_pN`` for a page name ``x.pdf#page=N``; None for any other name."""
-    m = PAGE_FRAGMENT.fullmatch(name)
-    return f"{m[1][: -len(PDF_SUFFIX)]}_p{m[2]}" if m else None
 
 
 def pdf_page_count(data: bytes, path: Path | str = "<bytes>") -> int:

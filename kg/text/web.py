@@ -15,11 +15,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import trafilatura
-from trafilatura.settings import Document, use_config
 
 from kg.errors import InputError
 from kg.model import PageMeta
@@ -32,13 +30,20 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # trafilatura's threshold below which it distrusts what it found (250 characters) is
 # made for alphabetic text; a short Chinese report of 50 characters is a whole article.
 MIN_EXTRACTED_SIZE = 50
-_CONFIG = use_config()
-_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_EXTRACTED_SIZE))
 # An article states something: main text without one sentence end is furniture (a
 # date-and-source line, a list of links) that the extractor fell back on.
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # What a <title> adds after the headline: "headline_site", "headline - site", "headline | site".
 _TITLE_TAIL = r"\s*[-_|–—丨｜]\s*{site}\s*$"
+
+
+@lru_cache(maxsize=1)
+def _config() -> Any:
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_EXTRACTED_SIZE))
+    return config
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,10 @@ def read_web_page(html: str, path: Path | str = "<html>") -> WebPage:
         InputError: no main text is found (a page of links, a frameset, a
             page its scripts fill in), or the text is not HTML.
     """
+    # imported by the first web page: trafilatura and lxml add 30 MB and 0.2 s to every start
+    import trafilatura
+    from trafilatura.settings import Document
+
     try:
         found = trafilatura.bare_extraction(
             html,
@@ -71,7 +80,7 @@ def read_web_page(html: str, path: Path | str = "<html>") -> WebPage:
             include_comments=False,
             include_tables=True,
             favor_precision=True,  # a sidebar of headlines is worse than a lost line
-            config=_CONFIG,
+            config=_config(),
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except (ValueError, TypeError) as e:  # trafilatura's own parse errors
