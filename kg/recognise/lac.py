@@ -105,17 +105,20 @@ class Lac:
         """The words of ``text``, in order, covering every character."""
         return self.analyse_many([text])[0]
 
-    def analyse_many(self, texts: list[str]) -> list[list[Word]]:
+    def analyse_many(self, texts: list[str], *, reuse: bool = False) -> list[list[Word]]:
         """The words of each of ``texts``.
 
-        The words of the last ``RECENT_CHUNKS`` chunks read are kept: a page's
-        sentences are read again by the steps that look for its home city.
+        The words of the last ``RECENT_CHUNKS`` chunks read are kept; with
+        ``reuse``, a chunk read lately is not read again (``analyse_around``:
+        the steps that look for a page's home city read its sentences again
+        after they were tokenised). Tokenising never reuses, so a corpus that
+        repeats sentences across pages is not read faster than it would be.
         """
         out: list[list[Word]] = [[] for _ in texts]
         todo: list[tuple[int, int, int]] = []
         for i, t in enumerate(texts):
             for s, e in self.chunks(t):
-                known = self._recent.get(t[s:e])
+                known = self._recent.get(t[s:e]) if reuse else None
                 if known is None:
                     todo.append((i, s, e))
                 else:
@@ -149,7 +152,7 @@ class Lac:
         starts = [s for s, _ in chunks]
         wanted = sorted({bisect_right(starts, o) - 1 for o in offsets if 0 <= o < len(text)})
         picked = [chunks[k] for k in wanted]
-        words = self.analyse_many([text[s:e] for s, e in picked])
+        words = self.analyse_many([text[s:e] for s, e in picked], reuse=True)
         return [
             Word(s + w.start, s + w.end, w.tag)
             for (s, _), ws in zip(picked, words, strict=True)
