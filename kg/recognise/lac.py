@@ -136,6 +136,10 @@ class Lac:
             words.sort(key=lambda w: w.start)
         return out
 
+    def forget(self) -> None:
+        """Drop the words kept of recent chunks (a benchmark's repeat starts afresh)."""
+        self._recent.clear()
+
     def _remember(self, chunk: str, spans: tuple[Piece, ...]) -> None:
         self._recent[chunk] = spans
         if len(self._recent) > RECENT_CHUNKS:
