@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.lexicon.gazetteer import RANK, Place
+from kg.lexicon.gazetteer import RANK, Gazetteer, Place
 from kg.link.lexicon import gazetteer
 from kg.link.names import place_level, place_short
 from kg.link.spans import Key
@@ -71,6 +71,17 @@ def abbreviates(short: str, name: str) -> bool:
     return all(c in rest for c in short)
 
 
+@lru_cache(maxsize=4096)
+def _opening(gaz: Gazetteer, head: str) -> str | None:
+    """``PagePlaces.opening`` of a text beginning with ``head`` (its first three characters)."""
+    for n in (3, 2):
+        place = gaz.resolve(head[:n], context=[])
+        if place is not None and place.level in ("city", "county") and place.name != head[:n]:
+            if (place.short or place_short(place.name)) == head[:n]:
+                return place.name
+    return None
+
+
 class PagePlaces:
     """The places of one page, their forms and the ``PLACE`` entities made for them."""
 
@@ -81,6 +92,9 @@ class PagePlaces:
         self.forms: dict[str, str] = {}  # surface or short form -> canonical
         # place -> the named non-administrative areas (安置区…) the text places it in
         self.areas: dict[Key, list[str]] = defaultdict(list)
+        # ``inside`` by name, for the places known when it was asked: ``known`` and
+        # ``forms`` only gain keys, so their sizes say what they hold
+        self._inside: dict[tuple[str, int, int], tuple[tuple[int, int, str], ...]] = {}
 
     def resolve(self, name: str, context: list[str]) -> PlaceInfo:
         """Canonical place for a surface name, with level, code and parent."""
@@ -202,25 +216,30 @@ class PagePlaces:
 
     def inside(self, name: str) -> list[tuple[int, int, str]]:
         """Known places named anywhere inside ``name`` (longest first, no overlaps)."""
-        out: list[tuple[int, int, str]] = []
-        i = 0
-        while i < len(name):
-            hit = self._inside_at(name, i)
-            if hit:
-                out.append((i, hit[0], hit[1]))
-                i = hit[0]
-            else:
-                i += 1
-        return out
+        key = (name, len(self.known), len(self.forms))
+        found = self._inside.get(key)
+        if found is None:
+            out: list[tuple[int, int, str]] = []
+            context = sorted(self.known)
+            i = 0
+            while i < len(name):
+                hit = self._inside_at(name, i, context)
+                if hit:
+                    out.append((i, hit[0], hit[1]))
+                    i = hit[0]
+                else:
+                    i += 1
+            found = self._inside[key] = tuple(out)
+        return list(found)
 
-    def _inside_at(self, name: str, i: int) -> tuple[int, str] | None:
+    def _inside_at(self, name: str, i: int, context: list[str]) -> tuple[int, str] | None:
         for j in range(min(len(name), i + PLACE_NAME_MAX), i + 1, -1):
             piece = name[i:j]
             if piece in self.forms and (j - i) >= 2:
                 return (j, self.forms[piece])
             level = place_level(piece)
             if j - i >= 2 and level and level not in UNNAMED_SHORT:
-                place = self.gaz.resolve(piece, context=sorted(self.known))
+                place = self.gaz.resolve(piece, context=context)
                 if place is not None and place.name == piece:
                     # a two- or three-character X区 is a district only if the gazetteer says so
                     if piece[-1] != "区" or place.level == "county" or j - i >= 4:
@@ -229,12 +248,7 @@ class PagePlaces:
 
     def opening(self, text: str) -> str | None:
         """A city or county a headline opens with in its short form (鞍山整合资源…)."""
-        for n in (3, 2):
-            place = self.gaz.resolve(text[:n], context=[])
-            if place is not None and place.level in ("city", "county") and place.name != text[:n]:
-                if (place.short or place_short(place.name)) == text[:n]:
-                    return place.name
-        return None
+        return _opening(self.gaz, text[:3])
 
     def chain_of(self, canonical: str) -> list[str]:
         """``canonical`` and its known ancestors, nearest first."""

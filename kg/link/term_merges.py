@@ -82,12 +82,21 @@ def _attach_named_forms(groups: dict[str, list[str]]) -> None:
 def _attach_parts(groups: dict[str, list[str]]) -> None:
     """A name printed with another before one longer name (破难攻坚 and 七大行动 / 新一轮破难
     攻坚七大行动): the first is the longer name's modifier, the same programme."""
+    # (longer, other) pairs by the text just before ``other`` at the end of ``longer``:
+    # a key ``k`` modifies ``longer`` when ``longer`` ends with k + other (one pass
+    # over each name's suffixes, not every pair of names for every key)
+    before: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for c in groups:
+        for j in range(1, len(c)):
+            if c[j:] in groups:
+                for i in range(j):
+                    before[c[i:j]].append((c, c[j:]))
     for key in sorted(groups, key=len):
         if len(key) < SUFFIX_MIN or key not in groups:
             continue
         longer = {
-            c for c in groups for b in groups
-            if b not in (key, c) and c not in (key, b) and c.endswith(key + b)
+            c for c, b in before.get(key, ())
+            if c in groups and b in groups and b not in (key, c) and c not in (key, b)
         }  # fmt: skip
         if len(longer) == 1:
             groups[longer.pop()].extend(groups.pop(key))
