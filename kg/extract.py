@@ -417,47 +417,61 @@ def extract_files(
     Raises:
         InputError: ``home_place`` is not a place the gazetteer knows.
     """
-    import json
-
-    from kg.atomic import atomic_write_text
-    from kg.corpus.engines import PAGES_PER_BATCH, extract_batch
     from kg.corpus.inputs import Reading, collect_pages, read_input, strip_path
     from kg.corpus.options import MAX_CHARS
-    from kg.recognise.pipeline import build_nlp
     from kg.text.read import MAX_BYTES
 
     home = home_place_named(home_place) if home_place is not None else None
-    skipped: list[tuple[str, str]] = []
-
-    def skip(file: str, reason: str) -> None:
-        logger.warning("skipping %s: %s", file, reason)
-        skipped.append((file, reason))
-
-    batch: list[tuple[str, PageMeta, str, str]] = []  # (text, meta, stem, where), read together
-
-    def flush() -> None:
-        nonlocal nlp
-        nlp = nlp or build_nlp()
-        outcomes = extract_batch([(t, m) for t, m, _, _ in batch], nlp, page_timeout=page_timeout)
-        for (_, _, stem, where), outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, str):
-                skip(where, outcome)
-                continue
-            doc = json.dumps(to_gold_json(outcome), ensure_ascii=False, indent=1) + "\n"
-            atomic_write_text(out_dir / f"{stem}.json", doc)
-        batch.clear()
-
-    for page in collect_pages(paths, on_problem=skip, reading=Reading(home_place=home)):
+    out = _GoldWriter(out_dir, nlp, page_timeout)
+    for page in collect_pages(paths, on_problem=out.skip, reading=Reading(home_place=home)):
         try:  # page text, a PDF page, a saved web page or a crawl record
             _, text, _ = read_input(page, max_bytes=MAX_BYTES, max_chars=MAX_CHARS)
         except InputError as e:
-            if batch:  # the skipped files in input order
-                flush()
-            skip(page.where, strip_path(shown(str(e)), page.path))
+            out.flush()  # the skipped files in input order
+            out.skip(page.where, strip_path(shown(str(e)), page.path))
             continue
-        batch.append((text, page.meta, page.stem, page.where))
-        if len(batch) >= PAGES_PER_BATCH:
-            flush()
-    if batch:
-        flush()
-    return skipped
+        out.add(text, page.meta, page.stem, page.where)
+    out.flush()
+    return out.skipped
+
+
+class _GoldWriter:
+    """Pages extracted a batch at a time (they tokenise together), written in the gold format."""
+
+    def __init__(self, out_dir: Path, nlp: Language | None, page_timeout: float) -> None:
+        self.out_dir = out_dir
+        self.nlp = nlp
+        self.page_timeout = page_timeout
+        self.skipped: list[tuple[str, str]] = []
+        self.batch: list[tuple[str, PageMeta, str, str]] = []  # (text, meta, stem, where)
+
+    def skip(self, file: str, reason: str) -> None:
+        logger.warning("skipping %s: %s", file, reason)
+        self.skipped.append((file, reason))
+
+    def add(self, text: str, meta: PageMeta, stem: str, where: str) -> None:
+        from kg.corpus.engines import PAGES_PER_BATCH
+
+        self.batch.append((text, meta, stem, where))
+        if len(self.batch) >= PAGES_PER_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        import json
+
+        from kg.atomic import atomic_write_text
+        from kg.corpus.engines import extract_batch
+        from kg.recognise.pipeline import build_nlp
+
+        if not self.batch:
+            return
+        self.nlp = self.nlp or build_nlp()
+        pages = [(t, m) for t, m, _, _ in self.batch]
+        outcomes = extract_batch(pages, self.nlp, page_timeout=self.page_timeout)
+        for (_, _, stem, where), outcome in zip(self.batch, outcomes, strict=True):
+            if isinstance(outcome, str):
+                self.skip(where, outcome)
+                continue
+            doc = json.dumps(to_gold_json(outcome), ensure_ascii=False, indent=1) + "\n"
+            atomic_write_text(self.out_dir / f"{stem}.json", doc)
+        self.batch.clear()
