@@ -46,7 +46,9 @@ def test_place_rows_cache_of_another_layout_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(place_rows, "cache_file", lambda: cache)
     cache.write_bytes(marshal.dumps((["中国"], [0])))
     assert read_cache() is None
-    cache.write_bytes(marshal.dumps((["中国"], b"\x00\x00", b"", {}, {}, {}, {})))  # uneven columns
+    cache.write_bytes(
+        marshal.dumps((["中国"], b"\x00\x00", b"", {}, {}, {}, {}, []))
+    )  # uneven columns
     assert read_cache() is None
     cache.write_bytes(b"not marshal")
     assert read_cache() is None

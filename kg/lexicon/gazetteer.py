@@ -14,6 +14,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 from kg.lexicon import tables
 from kg.lexicon.place_rows import (
     AUTONOMOUS_SUFFIXES,
@@ -70,6 +72,7 @@ class Gazetteer:
         self._parent = rows.parent
         self._by_name = rows.by_name
         self._by_short = rows.by_short
+        self._aliases = rows.aliases
         self._places: dict[int, Place] = {}
 
     @classmethod
@@ -120,9 +123,16 @@ class Gazetteer:
     def names_by_level(self, max_level: str) -> list[tuple[str, str, int]]:
         """``(surface, "full"|"short", rank)`` of places up to ``max_level``, sorted."""
         top = RANK[max_level]
+        levels = np.frombuffer(self._level, dtype=np.int8)
+        rows = np.flatnonzero((levels >= 0) & (levels <= top)).tolist()
+        # a full name with a row up to max_level is that row's name, or an alias
+        full = {self._name[u] for u in rows} | set(self._aliases)
         out: set[tuple[str, str, int]] = set()
-        for form, index in (("full", self._by_name), ("short", self._by_short)):
-            for name in index:
+        for form, index, names in (
+            ("full", self._by_name, full),
+            ("short", self._by_short, self._by_short.keys()),
+        ):
+            for name in names:
                 ranks = [r for u in uids_of(index, name) if 0 <= (r := self._level[u]) <= top]
                 if ranks:
                     out.add((name, form, min(ranks)))

@@ -39,7 +39,7 @@ WORLD_TABLE = "places/world.csv"
 EXTRA_TABLE = "places/extra.csv"
 # the parsed gazetteer is cached; a change to any of these files rebuilds it
 SOURCES = (MAIN_TABLE, WORLD_TABLE, EXTRA_TABLE, "places/levels.csv", "places/words.csv")
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 
 
 def strip_suffix(name: str, level: str) -> str | None:
@@ -218,6 +218,7 @@ class CompactRows:
     short: dict[int, str]
     by_name: dict[str, Uids]
     by_short: dict[str, Uids]
+    aliases: list[str]  # the names in ``by_name`` that are no row's own (中华人民共和国)
 
     @classmethod
     def of(cls, rows: PlaceRows) -> CompactRows:
@@ -232,13 +233,23 @@ class CompactRows:
             short={u: s for u, s in enumerate(rows.short) if s},
             by_name=index(rows.by_name),
             by_short=index(rows.by_short),
+            aliases=sorted(rows.aliases),
         )
 
     def dumps(self) -> bytes:
         """The rows as marshal bytes (arrays as their machine bytes)."""
         level, parent = self.level.tobytes(), self.parent.tobytes()
         return marshal.dumps(
-            (self.name, level, parent, self.code, self.short, self.by_name, self.by_short)
+            (
+                self.name,
+                level,
+                parent,
+                self.code,
+                self.short,
+                self.by_name,
+                self.by_short,
+                self.aliases,
+            )
         )
 
     @classmethod
@@ -251,13 +262,13 @@ class CompactRows:
         parts = marshal.loads(data)
         if not isinstance(parts, tuple) or len(parts) != len(fields(cls)):
             raise ValueError("rows of another layout")
-        name, level, parent, code, short, by_name, by_short = parts
+        name, level, parent, code, short, by_name, by_short, aliases = parts
         level_a, parent_a = array("b"), array("i")
         level_a.frombytes(level)
         parent_a.frombytes(parent)
         if not len(name) == len(level_a) == len(parent_a):
             raise ValueError("columns of different lengths")
-        return cls(name, level_a, parent_a, code, short, by_name, by_short)
+        return cls(name, level_a, parent_a, code, short, by_name, by_short, aliases)
 
 
 def uids_of(index: Mapping[str, Uids], name: str) -> tuple[int, ...]:
