@@ -164,3 +164,46 @@ def test_extract_any_text_gives_a_valid_graph(nlp, text) -> None:
         )
     turtle = serialize(build_graph(Registry.link_corpus([result])), "turtle")
     assert len(Graph().parse(data=turtle, format="turtle")) > 0
+
+
+def test_extract_pages_read_together_give_what_each_gives_alone(nlp, seed_results) -> None:
+    """Pages tokenised together (a build's batch, issue 20) get the results each gets alone."""
+    from kg.corpus.engines import extract_batch
+    from kg.extract import iter_pages, page_meta
+
+    manifest = read_manifest(SEEDS)
+    paths = iter_pages([SEEDS])
+    pages = [(p.read_text(encoding="utf-8"), page_meta(p, manifest)) for p in paths]
+    together = extract_batch(pages, nlp)
+    assert len(together) == len(paths) > 1
+    for path, outcome in zip(paths, together, strict=True):
+        assert not isinstance(outcome, str), outcome
+        assert to_gold_json(outcome) == to_gold_json(seed_results[path.name])
+
+
+def test_extract_a_page_that_breaks_tokenising_together_fails_alone(nlp, monkeypatch) -> None:
+    """When the batch's shared tokenising fails, each page tokenises alone: only the page at
+    fault fails, with the reason, and the others get what they get alone."""
+    import kg.corpus.engines as engines
+    from kg.extract import extract_page
+    from kg.model import PageMeta
+
+    real = engines.tokenize
+
+    def fragile(nlp_, texts):
+        if any("毒" in t for t in texts):
+            raise RuntimeError("a tokenizer fault")
+        return real(nlp_, texts)
+
+    monkeypatch.setattr(engines, "tokenize", fragile)
+    good = next(iter(sorted(SEEDS.glob("*.txt")))).read_text(encoding="utf-8")[:3000]
+    pages = [
+        (good, PageMeta(source="a.txt")),
+        (good.replace("。", "毒。", 1), PageMeta(source="b.txt")),  # breaks the tokenizer
+        (good, PageMeta(source="c.txt")),
+    ]
+    a, b, c = engines.extract_batch(pages, nlp)
+    assert b == "extraction failed: RuntimeError: a tokenizer fault"
+    alone = to_gold_json(extract_page(good, PageMeta(source="a.txt"), nlp))
+    assert to_gold_json(a) == alone
+    assert to_gold_json(c)["entities"] == alone["entities"]
