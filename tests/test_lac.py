@@ -85,6 +85,6 @@ def test_lac_tokenizer_keeps_tags_by_offset_after_tokens_are_split() -> None:
 
     nlp = build_nlp()
     doc = nlp.make_doc("张三在北京市工作")
-    add_exact_spans(doc, [(1, 2, "PERSON")])  # splits the token 张三
+    doc = add_exact_spans(doc, [(1, 2, "PERSON")])  # splits the token 张三
     assert tagged(doc, "PER") == [(0, 2)]
     assert tagged(doc, "LOC") == [(3, 6)]

@@ -23,8 +23,8 @@ def make_doc(*words: str) -> Doc:
 
 def test_spans_exact_spans_split_tokens_and_keep_the_group():
     doc = make_doc("巧家县", "被", "评为")
-    add_exact_spans(doc, [(0, 3, "PLACE")])
-    add_exact_spans(doc, [(1, 3, "HONOR"), (1, 3, "HONOR")])
+    doc = add_exact_spans(doc, [(0, 3, "PLACE")])
+    doc = add_exact_spans(doc, [(1, 3, "HONOR"), (1, 3, "HONOR")])
     assert [(s.label_, s.text) for s in doc.spans[SPANS_KEY]] == [
         ("PLACE", "巧家县"),
         ("HONOR", "家县"),
@@ -35,9 +35,29 @@ def test_spans_exact_spans_split_tokens_and_keep_the_group():
 def test_spans_split_tokens_keeps_every_group():
     doc = make_doc("巧家县", "被", "评为")
     doc.spans["other"] = [doc[0:2]]
-    split_tokens(doc, [1, 2])
+    doc.spans["other"].attrs["kept"] = True
+    doc.user_data["note"] = "kept"
+    doc = split_tokens(doc, [1, 2])
     assert [t.text for t in doc] == ["巧", "家", "县", "被", "评为"]
     assert [s.text for s in doc.spans["other"]] == ["巧家县被"]
+    assert doc.spans["other"].attrs == {"kept": True} and doc.user_data["note"] == "kept"
+
+
+def test_spans_split_tokens_keeps_sentences_tags_and_whitespace():
+    """A split doc is what spaCy's retokenize leaves: the pieces of a token take its tag and
+    its whitespace (the last piece), and only the first piece may start a sentence."""
+    doc = Doc(Vocab(), words=["他说", "巧家县", "好"], spaces=[False, True, False],
+              tags=["v", "LOC", "a"], sent_starts=[True, True, False])  # fmt: skip
+    split = split_tokens(doc, [3, 4])
+    assert [(t.text, t.tag_, t.whitespace_, t.is_sent_start) for t in split] == [
+        ("他说", "v", "", True),
+        ("巧", "LOC", "", True),
+        ("家", "LOC", "", False),
+        ("县", "LOC", " ", False),
+        ("好", "a", "", False),
+    ]
+    assert split.text == doc.text
+    assert split_tokens(doc, [0, 2, 5]) is doc  # no cut inside a token: the doc as it was
 
 
 @pytest.mark.parametrize(

@@ -355,7 +355,7 @@ def test_terms_split_tokens_inside_a_mention(nlp):
     doc = nlp.make_doc("巧家县被评为先进工作者。")
     assert doc.char_span(1, 3) is None
     doc.spans[SPANS_KEY] = [doc.char_span(0, 3, label="PLACE")]
-    add_term_spans(doc, [Term(1, 3, "HONOR", "家县")], SPANS_KEY)
+    doc = add_term_spans(doc, [Term(1, 3, "HONOR", "家县")], SPANS_KEY)
     assert [(s.label_, s.text) for s in doc.spans[SPANS_KEY]] == [
         ("PLACE", "巧家县"),
         ("HONOR", "家县"),

@@ -152,8 +152,7 @@ class SpanRecognizer(TableComponent[T], Generic[T, Options]):
 
     def __call__(self, doc: Doc) -> Doc:
         found = outside_titles(text_of(doc), self.find(doc))
-        add_exact_spans(doc, [(s, e, self.label) for s, e in found])
-        return doc
+        return add_exact_spans(doc, [(s, e, self.label) for s, e in found])
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
         """Character spans of the label's names in ``doc``."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 
 from spacy.tokens import Doc
@@ -45,20 +44,17 @@ def _splits(doc: Doc, cuts: list[int]) -> list[tuple[int, list[str]]]:
     return splits
 
 
-def add_exact_spans(doc: Doc, items: Iterable[Item]) -> None:
-    """Add ``(start_char, end_char, label)`` spans to ``doc.spans[SPANS_KEY]``, splitting tokens.
+def add_exact_spans(doc: Doc, items: Iterable[Item]) -> Doc:
+    """``doc`` with ``(start_char, end_char, label)`` spans added to ``doc.spans[SPANS_KEY]``.
 
     Tokens are split at every boundary a span needs, so ``span.text`` is
     exactly the matched characters; spans already in the group are kept.
+    Where tokens are split the doc is a new one (``split_tokens``): use the
+    doc returned.
     """
     items = sorted(set(items))
     existing = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SPANS_KEY, [])]
-    splits = _splits(doc, sorted({c for s, e, _ in items for c in (s, e)}))
-    if splits:
-        with doc.retokenize() as retok:
-            for i, orths in splits:
-                tok = doc[i]
-                retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
+    doc = split_tokens(doc, sorted({c for s, e, _ in items for c in (s, e)}))
     group = []
     seen = set()
     for start, end, label in existing + items:
@@ -71,37 +67,53 @@ def add_exact_spans(doc: Doc, items: Iterable[Item]) -> None:
             continue
         group.append(span)
     doc.spans[SPANS_KEY] = group
+    return doc
 
 
-def split_tokens(doc: Doc, cuts: list[int]) -> None:
-    """Split tokens at character offsets ``cuts``, keeping every span group's spans."""
-    saved = {
-        k: [(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_) for s in g]
-        for k, g in doc.spans.items()
-    }
-    attrs = {k: dict(g.attrs) for k, g in doc.spans.items()}
-    by_token: dict[int, list[int]] = defaultdict(list)
-    for c in cuts:
-        span = doc.char_span(c, c + 1, alignment_mode="expand")
-        if span is None or not len(span):
-            continue
-        tok = span[0]
-        if tok.idx < c < tok.idx + len(tok.text):
-            by_token[tok.i].append(c - tok.idx)
-    with doc.retokenize() as retokenizer:
-        for i in sorted(by_token):
-            tok = doc[i]
-            offsets = [0, *sorted(set(by_token[i])), len(tok.text)]
-            orths = [tok.text[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
-            retokenizer.split(tok, orths, heads=[(tok, 0)] * len(orths))
-    for k, spans in saved.items():
-        rebuilt = []
-        for s, e, label, kb_id, span_id in spans:
-            span = doc.char_span(s, e, label=label, kb_id=kb_id, span_id=span_id)
-            if span is not None:
-                rebuilt.append(span)
-        doc.spans[k] = rebuilt
-        doc.spans[k].attrs.update(attrs[k])
+def split_tokens(doc: Doc, cuts: list[int]) -> Doc:
+    """``doc`` with its tokens split at the character offsets ``cuts``; every span group kept.
+
+    The split doc is made anew in one pass, as spaCy's ``Doc.retokenize``
+    would leave it (pieces take their token's tag and whitespace, a piece
+    after the first starts no sentence), because ``retokenize`` moves the
+    whole token array once per split: a page with a name in every sentence
+    took time in the square of its length. ``doc`` itself is returned when
+    no cut falls inside a token.
+    """
+    splits = _splits(doc, sorted(set(cuts)))
+    if not splits:
+        return doc
+    pieces_of = dict(splits)
+    rows = doc.to_array(["SENT_START", "SPACY", "TAG"]).tolist()
+    words: list[str] = []
+    spaces: list[bool] = []
+    tags: list[str] = []
+    starts: list[bool | int | None] = []
+    strings = doc.vocab.strings
+    for i, word in enumerate(token_texts(doc).values()):
+        sent, space, tag = rows[i]
+        pieces = pieces_of.get(i, [word])
+        for k, piece in enumerate(pieces):
+            words.append(piece)
+            spaces.append(bool(space) and k == len(pieces) - 1)
+            tags.append(strings[tag] if tag else "")
+            starts.append(_sent_start(sent) if k == 0 else False)
+    out = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, sent_starts=starts)
+    out.user_data.update(doc.user_data)  # LAC's words, the joined text, extension values
+    for key, group in doc.spans.items():
+        made = (
+            out.char_span(s.start_char, s.end_char, label=s.label_, kb_id=s.kb_id_, span_id=s.id_)
+            for s in group
+        )
+        out.spans[key] = [span for span in made if span is not None]
+        out.spans[key].attrs.update(group.attrs)
+    return out
+
+
+def _sent_start(value: int) -> bool | None:
+    """A SENT_START value of ``Doc.to_array`` (1, 0, or -1 as an unsigned 64-bit integer)
+    as ``Doc(sent_starts=...)`` takes it."""
+    return True if value == 1 else None if value == 0 else False
 
 
 def outside_titles(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

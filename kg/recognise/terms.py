@@ -61,13 +61,14 @@ def find_terms(rules: TermRules, doc: Doc, spans_key: str = SPANS_KEY) -> list[T
     return abbreviations(text, terms)
 
 
-def add_term_spans(doc: Doc, terms: list[Term], key: str) -> None:
-    """Append ``terms`` as exact spans to ``doc.spans[key]``, splitting tokens if needed."""
+def add_term_spans(doc: Doc, terms: list[Term], key: str) -> Doc:
+    """``doc`` with ``terms`` appended as exact spans to ``doc.spans[key]``, its tokens split
+    where needed (a new doc then: use the one returned)."""
     starts, ends = token_bounds(doc)
     bounds = starts | ends
     cuts = sorted({p for t in terms for p in (t.start, t.end)} - bounds)
     if cuts:
-        split_tokens(doc, cuts)
+        doc = split_tokens(doc, cuts)
     group = list(doc.spans[key]) if key in doc.spans else []
     for t in terms:
         span = doc.char_span(t.start, t.end, label=t.label, alignment_mode="strict")
@@ -78,6 +79,7 @@ def add_term_spans(doc: Doc, terms: list[Term], key: str) -> None:
         span._.core = t.core
         group.append(span)
     doc.spans[key] = group
+    return doc
 
 
 class TermRecognizer(TableComponent[TermTables]):
@@ -111,8 +113,7 @@ class TermRecognizer(TableComponent[TermTables]):
         return self._rules
 
     def __call__(self, doc: Doc) -> Doc:
-        add_term_spans(doc, self.find(doc), self.spans_key)
-        return doc
+        return add_term_spans(doc, self.find(doc), self.spans_key)
 
     def find(self, doc: Doc) -> list[Term]:
         """Every programme, honour and document of ``doc``, without overlaps."""
