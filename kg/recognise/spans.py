@@ -1,8 +1,9 @@
 """Entity spans on a Doc: the one span group, exact character spans, token boundaries.
 
 Every recogniser writes to ``doc.spans[SPANS_KEY]``. Names are found on
-characters, so a name may start or end inside a pkuseg token; the tokens are
-then split at the name's boundaries, and ``span.text`` is exactly the name.
+characters, so a name may start or end inside a segmenter's token; the tokens
+are then split at the name's boundaries, and ``span.text`` is exactly the
+name. A split makes a new doc, so a component returns the doc these give.
 """
 
 from __future__ import annotations
