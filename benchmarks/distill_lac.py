@@ -1,0 +1,196 @@
+"""An experiment toward issue 20: LAC's encoder distilled into a small convolutional tagger.
+
+    .venv/bin/pip install torch==2.13.0 onnx      # not kg dependencies
+    .venv/bin/python benchmarks/distill_lac.py CORPUS.jsonl [...] --epochs 12 --out DIR
+
+The corpus is text kg is not measured on: JSON lines with a ``content`` field,
+such as the PRC government work reports and CPC congress reports that
+github.com/aldohemsn/chinese-political-corpora collected from Wikisource
+(official documents of state organs; 1.46M characters). LAC's own
+emissions on every chunk are the targets (a softmax match per character, so
+LAC's CRF transitions decode the student's scores unchanged); the student
+reads 64-wide character embeddings through four width-3 convolutions (the
+last two dilated, 17 characters of context). It is exported as an ONNX
+model with LAC's encoder's inputs, and kg then runs with it in LAC's place:
+the script prints kg's scores on the seeds and ``../shared/dev`` and the
+extraction and encoder rates beside LAC's, in the same process.
+
+Nothing here is shipped: the model is not in the repository, and kg's
+default stays LAC (``benchmarks/README.md`` gives the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SCORE = ROOT.parent / "shared" / "gold" / "score.py"
+SETS = {
+    "seeds": (ROOT / "seeds", ROOT.parent / "shared" / "gold"),
+    "dev": (ROOT.parent / "shared" / "dev" / "articles", ROOT.parent / "shared" / "dev" / "gold"),
+}
+
+
+def targets(lac, corpora: list[Path]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Model ids and LAC's emissions of every chunk of the corpora."""
+    texts = [
+        re.sub(r"\n{2,}", "\n", json.loads(line).get("content", ""))
+        for path in corpora
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    chunks = sorted(
+        (c for t in texts for s, e in lac.chunks(t) if len(c := t[s:e]) >= 2 and c.strip()),
+        key=len,
+    )
+    return [lac._ids_of(c) for c in chunks], lac._encode_all(chunks)
+
+
+def train(ids: list[np.ndarray], emissions: list[np.ndarray], epochs: int, out: Path) -> Path:
+    """Fit the student to LAC's emissions; its ONNX file."""
+    import torch
+
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    vocab, tags = 58224, emissions[0].shape[1]
+
+    class Student(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = torch.nn.Embedding(vocab + 1, 64, padding_idx=vocab)
+            self.convs = torch.nn.ModuleList(
+                torch.nn.Conv1d(i, 128, 3, padding=d, dilation=d)
+                for i, d in ((64, 1), (128, 1), (128, 2), (128, 4))
+            )
+            self.out = torch.nn.Conv1d(128, tags, 1)
+
+        def forward(self, token_ids, length):
+            x = torch.where(token_ids >= vocab, torch.full_like(token_ids, vocab), token_ids)
+            h = self.emb(x).transpose(1, 2)
+            for k, conv in enumerate(self.convs):
+                h = torch.relu(conv(h)) + (h if k >= 2 else 0)
+            return self.out(h).transpose(1, 2) + (length.sum() * 0).float()
+
+    def batches(rows: list[int], size: int = 64):
+        groups = [rows[k : k + size] for k in range(0, len(rows), size)]
+        rng.shuffle(groups)
+        for g in groups:
+            n = max(len(ids[i]) for i in g)
+            x = np.full((len(g), n), vocab, dtype=np.int64)
+            y = np.zeros((len(g), n, tags), np.float32)
+            m = np.zeros((len(g), n), np.float32)
+            for r, i in enumerate(g):
+                x[r, : len(ids[i])], y[r, : len(ids[i])], m[r, : len(ids[i])] = (
+                    ids[i],
+                    emissions[i],
+                    1,
+                )
+            yield torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(m)
+
+    student = Student()
+    opt = torch.optim.Adam(student.parameters(), lr=2e-3)
+    rows = list(range(len(ids)))  # sorted by length: batches of like length
+    lengths = torch.zeros(1, dtype=torch.int64)
+    for epoch in range(epochs):
+        total = 0.0
+        for x, y, m in batches(rows):
+            logp = torch.log_softmax(student(x, lengths), -1)
+            loss = -((torch.softmax(y, -1) * logp).sum(-1) * m).sum() / m.sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item()
+        sys.stderr.write(f"epoch {epoch}: loss {total:.1f}\n")
+    path = out / "student.onnx"
+    student.eval()
+    torch.onnx.export(
+        student,
+        (torch.zeros(2, 10, dtype=torch.int64), torch.full((2,), 10, dtype=torch.int64)),
+        str(path),
+        input_names=["token_ids", "length"],
+        output_names=["emissions"],
+        dynamic_axes={"token_ids": {0: "B", 1: "T"}, "length": {0: "B"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    return path
+
+
+def measure(lac, out: Path, label: str) -> None:
+    """kg's scores and rates with ``lac``'s current encoder, on the seeds and the dev articles."""
+    from kg.corpus.engines import extract_batch, worker_nlp
+    from kg.extract import extract_files, page_meta
+
+    nlp = worker_nlp()
+    for name, (pages_dir, gold) in SETS.items():
+        if not pages_dir.is_dir():
+            continue
+        dest = out / f"{label}-{name}"
+        dest.mkdir(parents=True, exist_ok=True)
+        extract_files(sorted(pages_dir.glob("*.txt")), dest, nlp=nlp)
+        score = (
+            subprocess.run(
+                [sys.executable, str(SCORE), str(gold), str(dest)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        pages = [(p.read_text(encoding="utf-8"), page_meta(p, {})) for p in pages_dir.glob("*.txt")]
+        chars = sum(len(t) for t, _ in pages)
+        runs = []
+        for _ in range(5):
+            lac.forget()
+            start = time.process_time()
+            for lo in range(0, len(pages), 16):
+                extract_batch(pages[lo : lo + 16], nlp)
+            runs.append(time.process_time() - start)
+        chunks = sorted((t[s:e] for t, _ in pages for s, e in lac.chunks(t)), key=len)
+        start = time.process_time()
+        lac._encode_all(chunks)
+        encoder = time.process_time() - start
+        sys.stdout.write(
+            f"| {label} | {name} | {score} | {chars / statistics.median(runs):,.0f} | "
+            f"{chars / encoder:,.0f} |\n"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path, nargs="+")
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    import onnxruntime as ort
+
+    from kg.recognise.lac import default_lac
+
+    lac = default_lac()
+    args.out.mkdir(parents=True, exist_ok=True)
+    ids, emissions = targets(lac, args.corpus)
+    student = train(ids, emissions, args.epochs, args.out)
+    sys.stdout.write("| encoder | set | scores | extraction chars/s | encoder chars/s |\n")
+    sys.stdout.write("|---|---|---|---:|---:|\n")
+    measure(lac, args.out, "LAC")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    lac._session = ort.InferenceSession(str(student), options, providers=["CPUExecutionProvider"])
+    measure(lac, args.out, "student")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
