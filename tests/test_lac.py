@@ -65,6 +65,13 @@ def test_lac_pipe_tokenises_many_texts_as_one_by_one(full_nlp) -> None:
         assert [(t.text, t.tag_) for t in doc] == [(t.text, t.tag_) for t in alone]
 
 
+def test_lac_reads_characters_it_lacks_and_lone_surrogates(lac: Lac) -> None:
+    """Characters outside the model's vocabulary, above the BMP or lone surrogates, read as OOV."""
+    text = "张三\U0001f600在\udcff北京市\U0010ffff工作"
+    words = lac.analyse(text)
+    assert "".join(text[w.start : w.end] for w in words) == text
+
+
 def test_lac_tags_names(lac: Lac) -> None:
     words = lac.analyse("张三在北京市工作")
     assert Word(0, 2, "PER") in words

@@ -193,7 +193,8 @@ class Lac:
 
     def _ids_of(self, chunk: str) -> np.ndarray:
         """The model's id of each character of ``chunk`` (OOV for a character it lacks)."""
-        points = np.frombuffer(chunk.encode("utf-32-le"), dtype=np.uint32)
+        # surrogatepass: a lone surrogate (a page decoded with surrogateescape) is a code point too
+        points = np.frombuffer(chunk.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         known = points < len(self._ids)
         return np.where(known, self._ids[np.where(known, points, 0)], self._oov)
 
