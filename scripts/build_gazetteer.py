@@ -26,11 +26,7 @@ usage: python scripts/build_gazetteer.py [OUT]
 
 from __future__ import annotations
 
-import csv
 import gzip
-import importlib.metadata
-import importlib.util
-import io
 import json
 import re
 import sys
@@ -38,22 +34,14 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+from jionlp_tables import SOURCE_LINE, jionlp_dictionary, jionlp_version, sourced_csv
+
 COMMON_MIN = 15000
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 LEVELS = ("province", "city", "county", "town", "village")
 DATA = Path(__file__).resolve().parents[1] / "kg" / "data"
 OUT = DATA / "places" / "china_location.csv.gz"
 COMMON_WORDS = DATA / "text" / "common_words.csv"
-# the source id (kg/data/SOURCES.csv) of every row the script writes
-SOURCE_LINE = "# source: jionlp\n"
-
-
-def jionlp_dictionary() -> Path:
-    """Folder of jionlp's dictionaries, found without importing jionlp (slow)."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit("jionlp is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
 
 
 def rows(lines: list[str]) -> list[tuple[str, str, str, str]]:
@@ -84,16 +72,12 @@ def main() -> None:
     with zipfile.ZipFile(jionlp_dictionary() / "china_location.zip") as zf:
         text = zf.read("china_location.txt").decode("utf-8")
     table = rows(text.splitlines())
-    version = importlib.metadata.version("jionlp")
-    buf = io.StringIO()
-    buf.write(SOURCE_LINE)
-    buf.write(f"# jionlp {version} dictionary/china_location.zip; built {date.today()}\n")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(("level", "name", "code", "short"))
-    writer.writerows(table)
+    version = jionlp_version()
+    about = f"jionlp {version} dictionary/china_location.zip; built {date.today()}"
+    text = sourced_csv(about, ("level", "name", "code", "short"), table)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
-        gz.write(buf.getvalue().encode("utf-8"))
+        gz.write(text.encode("utf-8"))
     print(f"{len(table)} places -> {out}")
     # a custom OUT gets its common words next to it, the default one in kg/data/text
     write_common_words(COMMON_WORDS if out == OUT else out.parent / "common_words.csv", version)

@@ -14,27 +14,16 @@ usage: python scripts/build_readings.py [OUT]
 
 from __future__ import annotations
 
-import csv
-import importlib.metadata
-import importlib.util
-import io
 import re
 import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
 
+from jionlp_tables import jionlp_dictionary, jionlp_version, sourced_csv
+
 OUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "people" / "readings.csv"
-SOURCE_LINE = "# source: jionlp\n"
 READING = re.compile(r"\[([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+)\]")
-
-
-def jionlp_dictionary() -> Path:
-    """Folder of jionlp's dictionaries, found without importing jionlp (slow)."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit("jionlp is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
 
 
 def toneless(reading: str) -> str:
@@ -61,14 +50,10 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     text = (jionlp_dictionary() / "chinese_char_dictionary.txt").read_text(encoding="utf-8")
     table = readings(text)
-    version = importlib.metadata.version("jionlp")
-    buf = io.StringIO()
-    buf.write(SOURCE_LINE)
-    buf.write(f"# jionlp {version} dictionary/chinese_char_dictionary.txt; built {date.today()}\n")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(("char", "readings"))
-    writer.writerows(table)
-    out.write_text(buf.getvalue(), encoding="utf-8")
+    about = (
+        f"jionlp {jionlp_version()} dictionary/chinese_char_dictionary.txt; built {date.today()}"
+    )
+    out.write_text(sourced_csv(about, ("char", "readings"), table), encoding="utf-8")
     print(f"{len(table)} characters -> {out}")
 
 

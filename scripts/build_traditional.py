@@ -17,24 +17,13 @@ usage: python scripts/build_traditional.py [OUT]
 
 from __future__ import annotations
 
-import csv
-import importlib.metadata
-import importlib.util
-import io
 import sys
 from datetime import date
 from pathlib import Path
 
+from jionlp_tables import jionlp_dictionary, jionlp_version, sourced_csv
+
 OUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "text" / "traditional.csv"
-SOURCE_LINE = "# source: jionlp\n"
-
-
-def jionlp_dictionary() -> Path:
-    """Folder of jionlp's dictionaries, found without importing jionlp (slow)."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit("jionlp is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
 
 
 def pairs(text: str) -> list[tuple[str, str]]:
@@ -51,14 +40,8 @@ def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     text = (jionlp_dictionary() / "tra2sim_char.txt").read_text(encoding="utf-8")
     table = pairs(text)
-    version = importlib.metadata.version("jionlp")
-    buf = io.StringIO()
-    buf.write(SOURCE_LINE)
-    buf.write(f"# jionlp {version} dictionary/tra2sim_char.txt; built {date.today()}\n")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(("traditional", "simplified"))
-    writer.writerows(table)
-    out.write_text(buf.getvalue(), encoding="utf-8")
+    about = f"jionlp {jionlp_version()} dictionary/tra2sim_char.txt; built {date.today()}"
+    out.write_text(sourced_csv(about, ("traditional", "simplified"), table), encoding="utf-8")
     print(f"{len(table)} traditional characters -> {out}")
 
 

@@ -17,26 +17,16 @@ usage: python scripts/build_world.py [OUT]
 
 from __future__ import annotations
 
-import csv
-import importlib.metadata
-import importlib.util
-import io
 import re
 import sys
 from pathlib import Path
+
+from jionlp_tables import jionlp_dictionary, jionlp_version, sourced_csv
 
 OUT = Path(__file__).resolve().parents[1] / "kg" / "data" / "places" / "world.csv"
 CHINA = "中国"
 # a name kg can match: Chinese characters only (刚果(金) is written without its bracket)
 NAME = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def world_file() -> Path:
-    """jionlp's world_location.txt, found without importing jionlp (slow)."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit("jionlp is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "world_location.txt"
 
 
 def rows(lines: list[str]) -> list[tuple[str, str, str, str]]:
@@ -80,19 +70,16 @@ def _abbreviates(short: str, name: str) -> bool:
 
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
-    table = rows(world_file().read_text(encoding="utf-8").splitlines())
-    version = importlib.metadata.version("jionlp")
-    buf = io.StringIO()
-    buf.write("# source: jionlp\n")
-    buf.write(
-        f"# jionlp {version} dictionary/world_location.txt: countries by their common Chinese\n"
-        "# names, with the official name as alias, and their capitals and main cities\n"
-        "# (scripts/build_world.py). 中国's row only gives its official name.\n"
+    world = jionlp_dictionary() / "world_location.txt"
+    table = rows(world.read_text(encoding="utf-8").splitlines())
+    about = (
+        f"jionlp {jionlp_version()} dictionary/world_location.txt: countries by their common Chinese\n"
+        "names, with the official name as alias, and their capitals and main cities\n"
+        "(scripts/build_world.py). 中国's row only gives its official name."
     )
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(("level", "name", "alias", "country"))
-    writer.writerows(table)
-    out.write_text(buf.getvalue(), encoding="utf-8")
+    out.write_text(
+        sourced_csv(about, ("level", "name", "alias", "country"), table), encoding="utf-8"
+    )
     print(f"{len(table)} countries and cities -> {out}")
 
 
