@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -58,6 +60,39 @@ def test_spans_split_tokens_keeps_sentences_tags_and_whitespace():
     ]
     assert split.text == doc.text
     assert split_tokens(doc, [0, 2, 5]) is doc  # no cut inside a token: the doc as it was
+
+
+def _split_by_hand(doc: Doc, cuts: list[int]) -> list[tuple[str, str, str, bool | None]]:
+    """(text, tag, whitespace, starts a sentence) of each token of ``doc`` split at ``cuts``,
+    token by token: a piece takes its token's tag, the last piece its whitespace, and a
+    piece after the first starts no sentence."""
+    rows = []
+    for t in doc:
+        inner = sorted(c - t.idx for c in set(cuts) if t.idx < c < t.idx + len(t))
+        bounds = [0, *inner, len(t)]
+        for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            last = k == len(bounds) - 2
+            rows.append((t.text[a:b], t.tag_, t.whitespace_ if last else "",
+                         t.is_sent_start if k == 0 else False))  # fmt: skip
+    return rows
+
+
+def test_spans_split_tokens_on_random_docs_and_cuts():
+    rng = random.Random(7)
+    for _ in range(500):
+        words = ["".join(rng.choice("巧家县被评为") for _ in range(rng.randint(1, 4)))
+                 for _ in range(rng.randint(1, 12))]  # fmt: skip
+        doc = Doc(Vocab(), words=words, spaces=[rng.random() < 0.3 for _ in words],
+                  tags=[rng.choice(["n", "LOC", ""]) for _ in words],
+                  sent_starts=[rng.choice([True, False, None]) for _ in words])  # fmt: skip
+        doc.spans[SPANS_KEY] = [doc[0:1], doc[len(doc) - 1 :]]
+        cuts = rng.sample(range(len(doc.text) + 1), rng.randint(0, len(doc.text) + 1))
+        split = split_tokens(doc, cuts)
+        assert [(t.text, t.tag_, t.whitespace_, t.is_sent_start) for t in split] == (
+            _split_by_hand(doc, cuts)
+        ), (words, cuts)
+        assert split.text == doc.text
+        assert [s.text for s in split.spans[SPANS_KEY]] == [s.text for s in doc.spans[SPANS_KEY]]
 
 
 @pytest.mark.parametrize(

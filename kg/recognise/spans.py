@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 
+import numpy as np
 from spacy.tokens import Doc
 
 from kg.intervals import Intervals
@@ -27,21 +28,21 @@ Item = tuple[int, int, str]  # (start_char, end_char, label)
 
 def _splits(doc: Doc, cuts: list[int]) -> list[tuple[int, list[str]]]:
     """``(token index, pieces)`` of every token that a cut in ``cuts`` (sorted) falls inside."""
+    if not len(doc) or not cuts:
+        return []
+    starts = doc.to_array("IDX").astype(np.int64)  # arrays: Token objects are slow
+    ends = starts + doc.to_array("LENGTH")
+    at = np.asarray(cuts, dtype=np.int64)
+    token = np.maximum(np.searchsorted(starts, at, side="right") - 1, 0)
+    inside = (at > starts[token]) & (at < ends[token])
+    inner: dict[int, list[int]] = {}
+    for i, cut in zip(token[inside].tolist(), at[inside].tolist(), strict=True):
+        inner.setdefault(i, []).append(cut)
+    text = text_of(doc)
     splits: list[tuple[int, list[str]]] = []
-    ci = 0
-    for i, (t0, word) in enumerate(token_texts(doc).items()):  # arrays: Token objects are slow
-        t1 = t0 + len(word)
-        while ci < len(cuts) and cuts[ci] <= t0:
-            ci += 1
-        inner = []
-        cj = ci
-        while cj < len(cuts) and cuts[cj] < t1:
-            inner.append(cuts[cj] - t0)
-            cj += 1
-        if inner:
-            bounds = [0, *inner, len(word)]
-            pieces = [word[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-            splits.append((i, pieces))
+    for i, cut_at in inner.items():
+        bounds = [int(starts[i]), *cut_at, int(ends[i])]
+        splits.append((i, [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]))
     return splits
 
 
@@ -85,20 +86,22 @@ def split_tokens(doc: Doc, cuts: list[int]) -> Doc:
     if not splits:
         return doc
     pieces_of = dict(splits)
-    rows = doc.to_array(["SENT_START", "SPACY", "TAG"]).tolist()
-    words: list[str] = []
-    spaces: list[bool] = []
-    tags: list[str] = []
-    starts: list[bool | int | None] = []
-    strings = doc.vocab.strings
-    for i, word in enumerate(token_texts(doc).values()):
-        sent, space, tag = rows[i]
-        pieces = pieces_of.get(i, [word])
-        for k, piece in enumerate(pieces):
-            words.append(piece)
-            spaces.append(bool(space) and k == len(pieces) - 1)
-            tags.append(strings[tag] if tag else "")
-            starts.append(_sent_start(sent) if k == 0 else False)
+    words = [p for i, w in enumerate(token_texts(doc).values()) for p in pieces_of.get(i, (w,))]
+    count = np.ones(len(doc), dtype=np.int64)  # pieces per token
+    count[list(pieces_of)] = [len(p) for p in pieces_of.values()]
+    rows = np.repeat(doc.to_array(["SENT_START", "SPACY", "TAG"]), count, axis=0)
+    ends = np.cumsum(count)  # one past each token's last piece
+    first = np.zeros(len(words), dtype=bool)
+    first[ends - count] = True
+    last = np.zeros(len(words), dtype=bool)
+    last[ends - 1] = True
+    sent_of = {v: _sent_start(v) for v in set(rows[:, 0].tolist())}
+    tag_of = {v: doc.vocab.strings[v] if v else "" for v in set(rows[:, 2].tolist())}
+    starts: list[bool | int | None] = [
+        sent_of[v] if f else False for v, f in zip(rows[:, 0].tolist(), first.tolist(), strict=True)
+    ]
+    spaces = (rows[:, 1].astype(bool) & last).tolist()
+    tags = [tag_of[v] for v in rows[:, 2].tolist()]
     out = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, sent_starts=starts)
     out.user_data.update(doc.user_data)  # LAC's words, the joined text, extension values
     for key, group in doc.spans.items():
