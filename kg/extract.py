@@ -460,12 +460,11 @@ class _GoldWriter:
         import json
 
         from kg.atomic import atomic_write_text
-        from kg.corpus.engines import extract_batch
-        from kg.recognise.pipeline import build_nlp
+        from kg.corpus.engines import extract_batch, load_nlp
 
         if not self.batch:
             return
-        self.nlp = self.nlp or build_nlp()
+        self.nlp = self.nlp or load_nlp()
         pages = [(t, m) for t, m, _, _ in self.batch]
         outcomes = extract_batch(pages, self.nlp, page_timeout=self.page_timeout)
         for (_, _, stem, where), outcome in zip(self.batch, outcomes, strict=True):

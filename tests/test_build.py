@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import gc
 import json
 import shutil
 import time
@@ -166,6 +167,22 @@ def test_build_default_workers_is_one_for_small_inputs() -> None:
     assert isinstance(small, LocalRunner)
     big = make_runner(BuildOptions(workers=2), nlp=None, n_pages=5)
     assert isinstance(big, PoolRunner) and big.workers == 2
+
+
+def test_build_freezes_the_heap_only_when_kg_loads_the_pipeline(monkeypatch) -> None:
+    """The pipeline kg loads for itself is moved out of the collector's sight (gc.freeze);
+    a pipeline a caller hands in leaves the caller's process as it was."""
+    import kg.recognise.pipeline
+
+    gc.unfreeze()
+    monkeypatch.setattr(kg.recognise.pipeline, "build_nlp", lambda: "a loaded pipeline")
+    try:
+        LocalRunner(nlp="a caller's pipeline").submit([])  # type: ignore[arg-type]
+        assert gc.get_freeze_count() == 0
+        LocalRunner(nlp=None).submit([])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_build_is_kg_build_and_takes_options_or_keywords(tmp_path: Path) -> None:
