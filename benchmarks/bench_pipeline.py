@@ -175,13 +175,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
+    from kg.corpus.engines import load_nlp
     from kg.corpus.generate import generate_corpus
     from kg.extract import iter_pages, read_manifest
-    from kg.recognise.pipeline import build_nlp
     from kg.text.read import read_page
 
     t0 = time.perf_counter()
-    nlp = build_nlp()
+    nlp = load_nlp()  # as a build loads it
     load = time.perf_counter() - t0
     manifests: dict[Path, dict] = {}
 
