@@ -145,11 +145,13 @@ def _agency_set() -> frozenset[str]:
     return frozenset(load_tables().agencies)
 
 
+@lru_cache(maxsize=65536)
 def fix_misprint(core: str) -> str:
     """The standard agency name a misprinted one stands for (``政服务管理局`` → ``政务服务管理局``).
 
     Only the organ part after the place is compared, so a misprint is only
-    ever corrected to an agency of the same place.
+    ever corrected to an agency of the same place. Kept per name: each new
+    one is compared with every agency.
     """
     agencies = load_tables().agencies
     sub = sub_unit(core)

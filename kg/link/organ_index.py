@@ -37,6 +37,9 @@ class _Reading:
     order: int  # the organ's row in names.csv
 
 
+EXPANDED_KEPT = 65536  # names whose expansion OrganIndex.expand keeps
+
+
 class OrganIndex:
     """The organs of ``organs/names.csv`` by every form they are printed in."""
 
@@ -64,6 +67,7 @@ class OrganIndex:
                 self.schools.setdefault(r.short, r.full)
             elif r.at == "end" and r.full in self.units:
                 self.ends.setdefault(r.short, r.full)
+        self._expanded: dict[tuple[str, str | None, int | None], str] = {}
         self.numbered = re.compile(
             f"({ORDINAL_MARK}?)([{tables.chars('ordinal')}]+)({'|'.join(self.schools) or '(?!)'})"
         )
@@ -100,7 +104,19 @@ class OrganIndex:
         return (at_level, in_time, r.order)
 
     def expand(self, core: str, level: str | None, year: int | None) -> str:
-        """``core`` with every organ printed short in it written in full (人社局就业局 → …)."""
+        """``core`` with every organ printed short in it written in full (人社局就业局 → …).
+
+        Kept per name, level and year: a corpus names its agencies again and again.
+        """
+        key = (core, level, year)
+        full = self._expanded.get(key)
+        if full is None:
+            if len(self._expanded) >= EXPANDED_KEPT:
+                self._expanded.clear()  # memory stays bounded on a corpus of any size
+            full = self._expanded[key] = self._expand(core, level, year)
+        return full
+
+    def _expand(self, core: str, level: str | None, year: int | None) -> str:
         whole = self.full_name(core, level, year)
         if whole is not None:
             return whole
