@@ -60,6 +60,11 @@ class Place:
     uid: int = -1  # row of the gazetteer (names are not unique)
 
 
+def _weights(context: list[str]) -> dict[str, float]:
+    """The weight of each name in ``context`` (nearest first): 1/(1 + where it is first named)."""
+    return {name: 1.0 / (1 + i) for i, name in reversed(list(enumerate(context)))}
+
+
 class Gazetteer:
     """Look places up by full or short name, resolving ambiguity by context."""
 
@@ -74,6 +79,7 @@ class Gazetteer:
         self._by_short = rows.by_short
         self._aliases = rows.aliases
         self._places: dict[int, Place] = {}
+        self._surfaces: dict[int, frozenset[str]] = {}
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -164,15 +170,14 @@ class Gazetteer:
             parent = self._parent[parent]
         return out
 
-    def surfaces(self, uid: int) -> set[str]:
-        """Full name, official short form and suffix-less form of row ``uid``."""
-        forms = {self._name[uid]}
-        short = self._short.get(uid)
-        if short:
-            forms.add(short)
-        bare = strip_suffix(self._name[uid], LEVELS[self._level[uid]])
-        if bare:
-            forms.add(bare)
+    def surfaces(self, uid: int) -> frozenset[str]:
+        """Full name, official short form and suffix-less form of row ``uid`` (kept per row:
+        the same provinces, cities and counties back one place after another)."""
+        forms = self._surfaces.get(uid)
+        if forms is None:
+            name, level = self._name[uid], LEVELS[self._level[uid]]
+            found = (name, self._short.get(uid), strip_suffix(name, level))
+            forms = self._surfaces[uid] = frozenset(f for f in found if f)
         return forms
 
     def supported_by(self, uid: int, names: AbstractSet[str]) -> bool:
@@ -193,8 +198,10 @@ class Gazetteer:
 
     def support(self, uid: int, context: list[str]) -> float:
         """How strongly places named in ``context`` (nearest first) back row ``uid``."""
+        return self._support(uid, _weights(context))
+
+    def _support(self, uid: int, weights: dict[str, float]) -> float:
         score = 0.0
-        weights = {name: 1.0 / (1 + i) for i, name in reversed(list(enumerate(context)))}
         for depth, anc in enumerate(self.ancestors(uid)):
             if self._level[anc] <= RANK["country"]:
                 break
@@ -213,8 +220,8 @@ class Gazetteer:
             return None
         if len(uids) == 1 and self._level[uids[0]] <= RANK["county"]:
             return self.place(uids[0])
-        ctx = [c for c in (context or []) if c != name]
-        scored = sorted(((self.support(u, ctx), u) for u in uids), reverse=True)
+        weights = _weights([c for c in (context or []) if c != name])
+        scored = sorted(((self._support(u, weights), u) for u in uids), reverse=True)
         best, best_uid = scored[0]
         if best > 0 and (len(scored) == 1 or scored[1][0] < best):
             return self.place(best_uid)
