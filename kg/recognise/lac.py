@@ -46,9 +46,6 @@ logger = logging.getLogger(__name__)
 ENCODE_BATCH = 8
 MASKED_VERSION = "1"  # of the encoder given its chunk lengths (_masked_encoder)
 LENGTHS = "kg_chunk_lengths"  # the GRUs' sequence_lens in the masked encoder
-# Tags weighed first at each Viterbi step (_viterbi): on the seed and dev
-# pages at most 2 of 59 are within reach of the best at 99.6 % of steps.
-REACH = 2
 # Characters tokenised in one pass (LacTokenizer.pipe): the 46k characters of
 # the seed and dev articles read 44.7k chars/s one article at a time, 52.6k a
 # page at a time and 79k all together; a pass holds 236 bytes of emissions a
@@ -289,10 +286,11 @@ def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.nd
 
     LAC's transition scores are small (they span 0.41), so a tag whose score
     trails the best by more than that span cannot be the best predecessor of
-    any tag. At 95 % of steps one tag is within reach, and at 99.6 % at most
-    ``REACH``: each step weighs those few (in tag order, so ties go to the
-    lowest tag, as the package's decoder breaks them) and weighs every tag
-    only for a chunk with more within reach. Same paths, 1.7x faster.
+    any tag. At 95 % of steps only the best tag is within reach, and at
+    99.6 % at most two: each step weighs the two best tags (ties go to the
+    lower one, as the package's decoder breaks them) and weighs every tag
+    only for a chunk with a third within reach. Same paths, 4x faster than
+    weighing every tag at every step (1.55M against 0.38M characters/s).
     """
     lengths = np.array([len(e) for e in emissions])
     n, k = len(emissions), transitions.shape[0]
@@ -301,24 +299,26 @@ def _viterbi(emissions: list[np.ndarray], transitions: np.ndarray) -> list[np.nd
     for i, e in enumerate(emissions):
         emit[i, : len(e)] = e
     spread = float(transitions.max() - transitions.min())
-    reach = min(REACH, k - 1)
     score = emit[:, 0].copy()
     back = np.empty((steps, n, k), dtype=np.intp)
     into = np.ascontiguousarray(transitions.T)[None]  # [1, to, from]
     chunk = np.arange(n)
     keep = np.arange(k)
     for t in range(1, steps):
-        ranked = np.argpartition(score, k - reach - 1, axis=1)
-        near = np.sort(ranked[:, k - reach :], axis=1)  # [chunk, reach]: the best tags
-        cand = score[chunk[:, None], near][:, :, None] + transitions[near]  # [chunk, from, to]
-        pick = cand.argmax(axis=1)
+        ranked = np.argpartition(score, k - 3, axis=1)  # the best two last (either way round)
+        first, second = ranked[:, k - 1], ranked[:, k - 2]
+        lo, hi = np.minimum(first, second), np.maximum(first, second)
+        at_lo, at_hi = score[chunk, lo], score[chunk, hi]
+        from_lo = at_lo[:, None] + transitions[lo]  # [chunk, to]
+        from_hi = at_hi[:, None] + transitions[hi]
         best = back[t]
-        best[:] = near[chunk[:, None], pick]
-        new = np.take_along_axis(cand, pick[:, None, :], axis=1)[:, 0]
-        # more than ``reach`` tags within reach (a margin for float rounding): weigh them all
-        top = score.max(axis=1)
-        next_best = score[chunk, ranked[:, k - reach - 1]]
-        wide = np.flatnonzero(next_best >= top - spread - 1e-4 * (np.abs(top) + 1))
+        np.copyto(best, lo[:, None])
+        np.copyto(best, hi[:, None], where=from_hi > from_lo)
+        new = np.maximum(from_lo, from_hi)
+        # a third tag within reach (with a margin for float rounding): weigh them all
+        top = np.maximum(at_lo, at_hi)
+        third = score[chunk, ranked[:, k - 3]]
+        wide = np.flatnonzero(third >= top - spread - 1e-4 * (np.abs(top) + 1))
         if len(wide):
             every = score[wide][:, None, :] + into  # [chunk, to, from]
             best[wide] = every.argmax(axis=2)
