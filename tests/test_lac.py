@@ -50,6 +50,17 @@ def test_lac_encodes_chunks_of_any_length_together_as_each_alone(lac: Lac) -> No
         assert np.array_equal(emitted, alone[0][0])
 
 
+def test_lac_runs_keep_order_and_bound_their_padded_size() -> None:
+    from kg.recognise.lac import ENCODE_BATCH, ENCODE_CHARS, _runs
+
+    chunks = sorted(("字" * n for n in range(1, 300, 7)), key=len)
+    runs = list(_runs(chunks))
+    assert [c for run in runs for c in run] == chunks
+    for run in runs:
+        assert len(run) <= ENCODE_BATCH
+        assert len(run) == 1 or len(run) * max(map(len, run)) <= ENCODE_CHARS
+
+
 def test_lac_masked_encoder_is_kept_and_refuses_another_model(tmp_path, monkeypatch) -> None:
     from kg.errors import ModelError
     from kg.recognise.lac import _masked_encoder

@@ -71,6 +71,7 @@ def load_nlp() -> Language:
     from kg.recognise.pipeline import build_nlp
 
     nlp = build_nlp()
+    gc.collect()  # the garbage of loading goes first, or it would be kept for good
     gc.freeze()
     return nlp
 

@@ -42,8 +42,12 @@ logger = logging.getLogger(__name__)
 
 # Chunks encoded in one run, padded to the longest (of like length: they are
 # sorted). Per character on 16-page batches: dev 125k/s with only chunks of
-# one length together, 147k with runs of 8, 141k of 16; seeds 140k, 150k, 155k.
+# one length together, 147k with runs of 8, 141k of 16; seeds 140k, 150k,
+# 155k. The encoder's working memory grows with a run's padded size (peak
+# RSS extracting the seeds: 369 MB one chunk a run, 385 MB eight, 393 MB
+# sixteen): runs stop at ENCODE_CHARS padded characters (374 MB, no slower).
 ENCODE_BATCH = 8
+ENCODE_CHARS = 400
 MASKED_VERSION = "1"  # of the encoder given its chunk lengths (_masked_encoder)
 LENGTHS = "kg_chunk_lengths"  # the GRUs' sequence_lens in the masked encoder
 # Characters tokenised in one pass (LacTokenizer.pipe): the 46k characters of
@@ -199,8 +203,7 @@ class Lac:
         (``tests/test_lac.py``).
         """
         out: list[np.ndarray] = []
-        for lo in range(0, len(chunks), ENCODE_BATCH):
-            part = chunks[lo : lo + ENCODE_BATCH]
+        for part in _runs(chunks):
             lengths = np.array([len(chunk) for chunk in part], dtype=np.int64)
             ids = np.zeros((len(part), int(lengths.max())), dtype=np.int64)
             for row, chunk in enumerate(part):
@@ -222,6 +225,19 @@ class Lac:
         starts[0] = 0  # a chunk never opens inside a word
         tags = [self._label[t] for t in path[starts].tolist()]
         return tuple(zip(starts.tolist(), [*starts[1:].tolist(), len(path)], tags, strict=True))
+
+
+def _runs(chunks: list[str]) -> Iterator[list[str]]:
+    """``chunks`` (sorted by length) in runs of up to ``ENCODE_BATCH``, padded to at most
+    ``ENCODE_CHARS`` characters: the encoder's working memory grows with a run's size."""
+    run: list[str] = []
+    for chunk in chunks:
+        if run and (len(run) == ENCODE_BATCH or (len(run) + 1) * len(chunk) > ENCODE_CHARS):
+            yield run
+            run = []
+        run.append(chunk)
+    if run:
+        yield run
 
 
 def _masked_encoder(source: Path) -> str | bytes:
