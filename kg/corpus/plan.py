@@ -9,10 +9,8 @@ joining every part in order, read back from the store.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +29,7 @@ from kg.corpus.parts import (
     newspapers_part,
     page_part,
 )
-from kg.corpus.workers import init_worker, kill_pool
+from kg.corpus.workers import can_fork, forked_pool
 from kg.extract import extract_page
 from kg.link.registry import Registry
 from kg.model import Entity, PageMeta, PageResult
@@ -163,39 +161,28 @@ def make_parts(graph: GraphParts, jobs: list[PlannedPart], workers: int | None) 
     global _FORKED
     if workers is None:
         workers = (os.cpu_count() or 1) if len(jobs) >= POOL_MIN_PARTS else 1
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not can_fork():
         for plan in jobs:
             graph.store.put_part(plan.digest, plan.make(graph))
             yield 1
         return
     _FORKED = (graph, jobs)
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=init_worker,
-        initargs=(os.getpid(),),
-    )
-    finished = False
     try:
-        try:
-            futures = [
-                pool.submit(_make_range, start, min(start + PARTS_PER_TASK, len(jobs)))
-                for start in range(0, len(jobs), PARTS_PER_TASK)
-            ]
-            for future in futures:
-                yield future.result()
-        except BrokenProcessPool:  # a worker died (killed for memory?): what it left is made here
-            logger.warning(
-                "a worker making the graph's parts died; making the rest in this process"
-            )
-            for plan in jobs:
-                if not graph.store.has_part(plan.digest):
-                    graph.store.put_part(plan.digest, plan.make(graph))
-                    yield 1
-        finished = True
+        with forked_pool(workers) as pool:
+            try:
+                futures = [
+                    pool.submit(_make_range, start, min(start + PARTS_PER_TASK, len(jobs)))
+                    for start in range(0, len(jobs), PARTS_PER_TASK)
+                ]
+                for future in futures:
+                    yield future.result()
+            except BrokenProcessPool:  # a worker died (killed for memory?): the rest is made here
+                logger.warning(
+                    "a worker making the graph's parts died; making the rest in this process"
+                )
+                for plan in jobs:
+                    if not graph.store.has_part(plan.digest):
+                        graph.store.put_part(plan.digest, plan.make(graph))
+                        yield 1
     finally:
         _FORKED = None
-        if finished:
-            pool.shutdown()
-        else:  # stopped (Ctrl-C, SIGTERM) or failed: do not wait for the workers
-            kill_pool(pool)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -88,6 +89,35 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=10)
+
+
+def can_fork() -> bool:
+    """Whether processes can be forked here (they then inherit this process's memory)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def forked_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes forked from this one, which die with it.
+
+    They inherit what this process holds when the first task is submitted
+    (set a module global before, and only index ranges or names need go to
+    them). The pool is shut down when the block ends, and killed, its tasks
+    cancelled, when the block is left by an exception (Ctrl-C, SIGTERM, a
+    failure): a stopped build does not wait for its workers.
+    """
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield pool
+    except BaseException:
+        kill_pool(pool)
+        raise
+    pool.shutdown()
 
 
 def _raise_stopped(signum: int, frame: FrameType | None) -> None:
