@@ -9,17 +9,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.atomic import atomic_write_bytes
-from kg.corpus.workers import can_fork, forked_pool
 from kg.export.html import (
     MAX_EDGE_EVIDENCE,
     MAX_EVIDENCE,
     MAX_NAMED,
     PageKeywords,
+    PageOptions,
     write_html,
 )
 from kg.export.rdf import (
@@ -34,7 +33,6 @@ from kg.graph.rdf import DegreeCount, DrawnView, ViewIndex, paused_gc, to_networ
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.corpus.options import BuildOptions
     from kg.corpus.plan import GraphParts
     from kg.corpus.report import BuildReport
 
@@ -45,10 +43,6 @@ HTML_NAME = "graph.html"
 # holds the whole graph for them, with every evidence sentence (~1 GB at 190k
 # facts, 10k articles), which would take a 100k-article build far past 4 GB.
 NETWORK_MAX_FACTS = 200_000
-# From this many edges in the view, a build with workers writes GraphML and GEXF
-# in a process of its own, beside the HTML page: on 1,000 generated articles
-# (20k edges) the two took 1.3 s and the page 0.7 s; forking costs ~20 ms.
-FORK_MIN_EDGES = 5_000
 
 
 def without_network_files(formats: tuple[str, ...], report: BuildReport) -> tuple[str, ...]:
@@ -74,13 +68,9 @@ def export(
     report: BuildReport,
     *,
     formats: tuple[str, ...],
-    options: BuildOptions,
+    page: PageKeywords,
 ) -> list[Path]:
     """Write the RDF files by joining the parts, then the network files and the HTML page.
-
-    A build with local workers (``options.workers`` other than 1) has the
-    network files of a large graph written by a process of their own while
-    this one writes the HTML page.
 
     GraphML and GEXF need the whole networkx view. Without them only the
     page's nodes are drawn: entities are counted while the RDF files are
@@ -90,9 +80,6 @@ def export(
     grow with the corpus's facts.
     """
     t0 = time.perf_counter()
-    page: PageKeywords = {"max_nodes": options.html_max_nodes}
-    if options.html_title is not None:
-        page["title"] = options.html_title
     wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
     view, counts = ViewIndex(), DegreeCount()
 
@@ -114,63 +101,27 @@ def export(
     with paused_gc():
         if wanted:
             network = to_networkx(view)
+            written += _write_network_files(network, staging, wanted)
         else:
-            network = _drawn_network(graph, counts, options.html_max_nodes)
+            network = _drawn_network(graph, counts, page.get("max_nodes", PageOptions.max_nodes))
             whole = (len(counts.entities), counts.degree)
-    local_workers = options.workers if options.engine == "local" else 1
-    alongside = wanted and local_workers != 1 and network.number_of_edges() >= FORK_MIN_EDGES
-    with _network_files(network, staging, wanted, alongside=bool(alongside)) as network_files:
-        report.timings["export_network"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        drawn: PageKeywords = {**page, "whole": whole}
-        write_html(network, staging / HTML_NAME, **drawn)
-        report.timings["export_html"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-    report.timings["export_network"] += time.perf_counter() - t0  # waiting for the files
-    return sorted([*written, *network_files, staging / HTML_NAME])
+    report.timings["export_network"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    drawn: PageKeywords = {**page, "whole": whole}
+    write_html(network, staging / HTML_NAME, **drawn)
+    report.timings["export_html"] = time.perf_counter() - t0
+    return sorted([*written, staging / HTML_NAME])
 
 
-# The networkx view, inherited by the process forked to write its files.
-_NETWORK: nx.MultiDiGraph | None = None
-
-
-@contextmanager
-def _network_files(
-    network: nx.MultiDiGraph, staging: Path, formats: list[str], *, alongside: bool
-) -> Iterator[list[Path]]:
-    """Write GraphML / GEXF files of the whole networkx view; yields their paths.
-
-    ``alongside``: the files are written by a process forked for them while
-    the block runs (the build writes the HTML page meanwhile), and the
-    block's end waits for it. Otherwise they are written here, first. On
-    1,000 generated articles with two workers, the page and the files took
-    2.3 s side by side, 2.6 s one after the other; with a process for each
-    file, three processes shared the two cores and it was no faster.
-    """
-    global _NETWORK
-    paths = [staging / NETWORK_FORMATS[fmt] for fmt in formats]
-    if not alongside or not can_fork():
-        _write_network_files(network, list(zip(formats, paths, strict=True)))
-        yield paths
-        return
-    _NETWORK = network
-    try:
-        with forked_pool(1) as pool:
-            done = pool.submit(_write_network_files, None, list(zip(formats, paths, strict=True)))
-            yield paths
-            done.result()
-    finally:
-        _NETWORK = None
-
-
-def _write_network_files(network: nx.MultiDiGraph | None, files: list[tuple[str, Path]]) -> None:
-    """Write ``network`` (None: the view a forked process inherited) as each ``(format, path)``."""
-    network = network if network is not None else _NETWORK
-    assert network is not None
-    with paused_gc():
-        plain = plain_network(network)
-        for fmt, path in files:
-            atomic_write_bytes(path, serialize_network(plain, fmt, plain=True))
+def _write_network_files(network: nx.MultiDiGraph, staging: Path, formats: list[str]) -> list[Path]:
+    """Write GraphML / GEXF files of the whole networkx view."""
+    plain = plain_network(network)
+    written = []
+    for fmt in formats:
+        path = staging / NETWORK_FORMATS[fmt]
+        atomic_write_bytes(path, serialize_network(plain, fmt, plain=True))
+        written.append(path)
+    return written
 
 
 def _drawn_network(graph: GraphParts, counts: DegreeCount, max_nodes: int) -> nx.MultiDiGraph:
