@@ -119,8 +119,8 @@ def test_gazetteer_regions_by_province_abbreviations(name, provinces):
     assert region_provinces(name, abbreviations, directions) == provinces
 
 
-def test_gazetteer_place_automaton_is_kept_and_loaded_as_built(tmp_path, monkeypatch) -> None:
-    """The shared gazetteer's automaton is built once, kept in $KG_HOME, then loaded."""
+def test_gazetteer_place_names_are_kept_and_loaded_as_chosen(tmp_path, monkeypatch) -> None:
+    """The shared gazetteer's place names are chosen once, kept in $KG_HOME, then loaded."""
     import kg.recognise.place_doc as place_doc
     from kg.lexicon import place_rows
     from kg.recognise.matching import matches
@@ -128,16 +128,20 @@ def test_gazetteer_place_automaton_is_kept_and_loaded_as_built(tmp_path, monkeyp
     monkeypatch.setattr(place_rows, "cache_dir", lambda: tmp_path)
     gaz = Gazetteer.load()
     endings = ("镇", "乡", "街道")
+    (tmp_path / "places-automaton-0123456789abcdef.pickle").write_bytes(b"an old cache")
     built = place_doc.PlaceLookup.build(gaz, endings)
-    assert place_doc._automaton_file(endings).is_file()
+    assert place_doc._names_file(endings).is_file()
+    assert not list(tmp_path.glob("places-automaton-*"))  # the old form of the cache goes
     kept = set(tmp_path.iterdir())
     assert len(place_doc.PlaceLookup.build(Gazetteer(), endings).names) == 0
     assert set(tmp_path.iterdir()) == kept  # a gazetteer not the shared one is never kept
+    place_doc._names_file(endings).write_bytes(b"not marshal")
+    assert len(place_doc.PlaceLookup.build(gaz, endings).names) == len(built.names)  # chosen again
 
-    def no_building(words):  # the second lookup must not build
-        raise AssertionError("built again")
+    def no_choosing(*args):  # the second lookup must read the kept names
+        raise AssertionError("chosen again")
 
-    monkeypatch.setattr(place_doc, "automaton", no_building)
+    monkeypatch.setattr(place_doc, "_names", no_choosing)
     loaded = place_doc.PlaceLookup.build(gaz, endings)
     text = "昭通市永善县溪洛渡街道和鲁甸县龙头山镇，还有北京市朝阳区。"
     assert matches(loaded.names, text) == matches(built.names, text) != []

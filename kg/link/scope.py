@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-import ahocorasick
-
 from kg.lexicon import tables
 from kg.link.lexicon import gazetteer, load_tables
 from kg.link.names import clean_surface, org_kind
@@ -24,7 +22,7 @@ from kg.link.spans import Key
 from kg.link.state import PageLinking
 from kg.model import Article
 from kg.recognise.lac import default_lac
-from kg.recognise.matching import automaton, matches
+from kg.recognise.matching import Dictionary, automaton, matches
 
 # levels a header may leave open, and how often the article must name a place of it
 OPEN_LEVELS = {"city": 1, "county": 2, "town": 2}
@@ -78,7 +76,7 @@ def article_scope(run: PageLinking, art: Article) -> tuple[str | None, dict[str,
 
 
 @lru_cache(maxsize=1)
-def _city_names() -> ahocorasick.Automaton:
+def _city_names() -> Dictionary:
     """Every city's full and short name (温州市, 温州), for counting them in running text."""
     city = tables.rank("city")
     names = [(n, n) for n, _form, rank in gazetteer().names_by_level("city") if rank == city]

@@ -18,14 +18,13 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
 
-import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import tables
 from kg.recognise.component import SpanRecognizer
 from kg.recognise.lac import words_of
-from kg.recognise.matching import CJK, TextTables, automaton, longest_spans, matches
+from kg.recognise.matching import CJK, Dictionary, TextTables, automaton, longest_spans, matches
 from kg.recognise.person_model import LIST_SEPARATORS, extended, model_names
 from kg.recognise.spans import spans_of, text_of
 
@@ -79,12 +78,12 @@ class PersonTables:
         )
 
     @cached_property
-    def role_words(self) -> ahocorasick.Automaton:
+    def role_words(self) -> Dictionary:
         """The role words before a name, as an automaton."""
         return automaton((w, None) for w in self.roles)
 
     @cached_property
-    def leader_names(self) -> ahocorasick.Automaton:
+    def leader_names(self) -> Dictionary:
         """The leaders' names, as an automaton."""
         return automaton((w, None) for w in self.leaders)
 
