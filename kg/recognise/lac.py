@@ -27,13 +27,15 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
+from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
+from thinc.types import Ints2d
 
 from kg.errors import ModelError
 from kg.resources import cache_dir, prune_cache
@@ -410,11 +412,13 @@ class LacTokenizer:
     def _doc(self, text: str, words: list[Word]) -> Doc:
         tokens = [piece for w in words for piece in _line_breaks_apart(text, w)]
         doc = Doc(
-            self.vocab,
-            words=[text[w.start : w.end] for w in tokens],
-            spaces=[False] * len(tokens),
-            tags=[w.tag for w in tokens],
+            self.vocab, words=[text[w.start : w.end] for w in tokens], spaces=[False] * len(tokens)
         )
+        # tags set from an array: Doc(tags=...) sets them token by token, in Python
+        strings = self.vocab.strings
+        tag_ids = {tag: strings.add(tag) for tag in {w.tag for w in tokens}}
+        tags = np.array([tag_ids[w.tag] for w in tokens], dtype=np.uint64).reshape(-1, 1)
+        doc.from_array([TAG], cast(Ints2d, tags))
         # by character offsets too: components split tokens, which loses their tags
         doc.user_data[WORDS_KEY] = tuple(words)
         return doc

@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import cast
 
 import numpy as np
+from spacy.attrs import SENT_START, SPACY, TAG
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from kg.intervals import Intervals
 
@@ -24,6 +27,7 @@ TEXT_KEY = "kg_text"  # Doc.user_data: the doc's text, joined once
 TITLE = re.compile(r"《[^《》\n]{1,80}》")
 
 Item = tuple[int, int, str]  # (start_char, end_char, label)
+NOT_SENT_START = np.uint64(2**64 - 1)  # SENT_START of a token that starts no sentence (-1)
 
 
 def _splits(doc: Doc, cuts: list[int]) -> list[tuple[int, list[str]]]:
@@ -89,20 +93,17 @@ def split_tokens(doc: Doc, cuts: list[int]) -> Doc:
     words = [p for i, w in enumerate(token_texts(doc).values()) for p in pieces_of.get(i, (w,))]
     count = np.ones(len(doc), dtype=np.int64)  # pieces per token
     count[list(pieces_of)] = [len(p) for p in pieces_of.values()]
-    rows = np.repeat(doc.to_array(["SENT_START", "SPACY", "TAG"]), count, axis=0)
+    rows = np.repeat(doc.to_array([SENT_START, SPACY, TAG]), count, axis=0)
     ends = np.cumsum(count)  # one past each token's last piece
     first = np.zeros(len(words), dtype=bool)
     first[ends - count] = True
     last = np.zeros(len(words), dtype=bool)
     last[ends - 1] = True
-    sent_of = {v: _sent_start(v) for v in set(rows[:, 0].tolist())}
-    tag_of = {v: doc.vocab.strings[v] if v else "" for v in set(rows[:, 2].tolist())}
-    starts: list[bool | int | None] = [
-        sent_of[v] if f else False for v, f in zip(rows[:, 0].tolist(), first.tolist(), strict=True)
-    ]
-    spaces = (rows[:, 1].astype(bool) & last).tolist()
-    tags = [tag_of[v] for v in rows[:, 2].tolist()]
-    out = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, sent_starts=starts)
+    rows[~first, 0] = NOT_SENT_START
+    # tags and sentence starts set from arrays: Doc(tags=..., sent_starts=...) sets them
+    # token by token in Python, three times slower than the rest of making the doc
+    out = Doc(doc.vocab, words=words, spaces=(rows[:, 1].astype(bool) & last).tolist())
+    out.from_array([SENT_START, TAG], cast(Ints2d, rows[:, [0, 2]]))
     out.user_data.update(doc.user_data)  # LAC's words, the joined text, extension values
     for key, group in doc.spans.items():
         made = (
@@ -112,12 +113,6 @@ def split_tokens(doc: Doc, cuts: list[int]) -> Doc:
         out.spans[key] = [span for span in made if span is not None]
         out.spans[key].attrs.update(group.attrs)
     return out
-
-
-def _sent_start(value: int) -> bool | None:
-    """A SENT_START value of ``Doc.to_array`` (1, 0, or -1 as an unsigned 64-bit integer)
-    as ``Doc(sent_starts=...)`` takes it."""
-    return True if value == 1 else None if value == 0 else False
 
 
 def outside_titles(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
