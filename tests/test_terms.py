@@ -414,3 +414,13 @@ if __name__ == "__main__":
     result = measure(build_terms_nlp(), verbose="-v" in sys.argv)
     for label, row in result.items():
         print(label, row)
+
+
+def test_terms_holding_finds_the_token_of_a_character_and_none_in_a_gap() -> None:
+    from kg.recognise.unquoted import Holding
+
+    at = Holding([0, 2, 6], [2, 5, 7])  # character 5 is white space between tokens
+    assert [at.get(k) for k in range(8)] == [0, 0, 1, 1, 1, None, 2, None]
+    assert 4 in at and 5 not in at and at[6] == 2
+    with pytest.raises(KeyError):
+        at[5]

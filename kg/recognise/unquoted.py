@@ -10,11 +10,13 @@ name (党章), and a quoted programme may recur without its quotes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
-from kg.recognise.lac import words_of
+from kg.recognise.lac import Word, words_of
 from kg.recognise.spans import spans_of, text_of, token_texts
 from kg.recognise.term_lexicon import TermRules
 from kg.recognise.term_text import (
@@ -37,6 +39,30 @@ HONOUR_SCOPE_REACH = 10  # characters between an honour's scope word and its hea
 LEVELS_SEPARATOR = re.compile(r"[、]")  # 全国、全省先进基层党组织: one title at several levels
 
 
+class Holding:
+    """For a character offset, the index of the span (a token, a word) holding it.
+
+    Found by bisection over the spans' starts, so nothing is made per character.
+    """
+
+    def __init__(self, starts: list[int], ends: list[int]) -> None:
+        self._starts, self._ends = starts, ends
+
+    def get(self, at: int) -> int | None:
+        """The span holding ``at``, or None (white space between tokens, or no span)."""
+        i = bisect_right(self._starts, at) - 1
+        return i if i >= 0 and at < self._ends[i] else None
+
+    def __contains__(self, at: int) -> bool:
+        return self.get(at) is not None
+
+    def __getitem__(self, at: int) -> int:
+        i = self.get(at)
+        if i is None:
+            raise KeyError(at)
+        return i
+
+
 @dataclass(frozen=True)
 class TermDoc:
     """What the unquoted rules read of one document."""
@@ -44,10 +70,10 @@ class TermDoc:
     doc: Doc
     text: str
     blocked: bytearray  # characters inside a title or a quote
-    token_at: dict[int, int]  # the token covering each character
+    token_at: Holding  # the token holding each character
     token_ends: set[int]
     name_starts: set[int]  # starts of the places and organisations found before
-    tags: tuple[str, ...] = ()  # the segmenter's part of speech of each character ("" unknown)
+    words: tuple[Word, ...] = ()  # the segmenter's words, with their part of speech
     dates: frozenset[int] = frozenset()  # starts of the time words that hold a digit (2015年)
 
     @classmethod
@@ -55,27 +81,32 @@ class TermDoc:
         """The context of ``doc``, whose titles and quotes are marked in ``blocked``."""
         text = text_of(doc)
         starts = token_texts(doc)  # read as arrays: Token objects are slow
-        token_at = {k: i for i, (s, w) in enumerate(starts.items()) for k in range(s, s + len(w))}
-        tags = [""] * len(text)
-        dates = set()
-        for w in words_of(doc):
-            tags[w.start : w.end] = [w.tag] * (w.end - w.start)
-            if w.tag == TIME_TAG and any(ch.isdigit() for ch in text[w.start : w.end]):
-                dates.add(w.start)
+        ends = [s + len(w) for s, w in starts.items()]
+        words = words_of(doc)
+        dates = {
+            w.start
+            for w in words
+            if w.tag == TIME_TAG and any(ch.isdigit() for ch in text[w.start : w.end])
+        }
         return cls(
             doc,
             text,
             blocked,
-            token_at,
-            {s + len(w) for s, w in starts.items()},
+            Holding(list(starts), ends),
+            set(ends),
             {s for s, _ in spans_of(doc, "PLACE", "ORG", key=spans_key)},
-            tuple(tags),
+            words,
             frozenset(dates),
         )
 
+    @cached_property
+    def _word_at(self) -> Holding:
+        return Holding([w.start for w in self.words], [w.end for w in self.words])
+
     def tag(self, tok: Token) -> str:
         """The part of speech the segmenter gave the word ``tok`` starts in ("" unknown)."""
-        return self.tags[tok.idx] if tok.idx < len(self.tags) else ""
+        i = self._word_at.get(tok.idx)
+        return self.words[i].tag if i is not None else ""
 
 
 # -- named by a head noun ----------------------------------------------------------------
