@@ -10,6 +10,7 @@ model into the cache folder; the pipeline then loads it from disk.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -63,6 +64,29 @@ def prune_cache(path: Path, keep: int = CACHE_KEEP) -> None:
             old.unlink()
         except OSError:
             pass
+
+
+def keep(path: Path, data: bytes, what: str) -> bool:
+    """Write ``data`` to the cache file ``path`` (through a temporary file and a rename),
+    then prune its older versions.
+
+    A failure only costs the next process the work of making it again: it is
+    logged, naming ``what``, and False is returned.
+    """
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        prune_cache(path)
+    except OSError as e:
+        with contextlib.suppress(OSError):  # the folder may be no folder at all
+            tmp.unlink(missing_ok=True)
+        logger.warning(
+            "cannot keep %s in %s (%s); it is made again next time", what, path.parent, e
+        )
+        return False
+    return True
 
 
 def pkuseg_model_dir() -> Path:

@@ -83,3 +83,14 @@ def test_place_rows_cache_keeps_a_few_versions(tmp_path, monkeypatch):
     kept = [f"gazetteer-old{age}.marshal" for age in range(CACHE_KEEP - 1)]
     assert left == sorted(["gazetteer-new.marshal", *kept, "places-automaton-x.pickle"])
     assert read_cache() is not None
+
+
+def test_place_rows_keep_writes_a_cache_file_or_says_why_not(tmp_path, caplog) -> None:
+    from kg.resources import keep
+
+    path = tmp_path / "home" / "thing-0123.bin"
+    assert keep(path, b"made", "the thing") and path.read_bytes() == b"made"
+    (tmp_path / "a file").write_bytes(b"")
+    assert not keep(tmp_path / "a file" / "thing-0123.bin", b"made", "the thing")
+    assert "cannot keep the thing" in caplog.text
+    assert not list(tmp_path.glob("**/*.tmp"))  # nothing half-written is left

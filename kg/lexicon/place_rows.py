@@ -15,14 +15,13 @@ import hashlib
 import logging
 import marshal
 import mmap
-import os
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from kg.lexicon import tables
-from kg.resources import cache_dir, data_path, prune_cache
+from kg.resources import cache_dir, data_path, keep
 
 logger = logging.getLogger(__name__)
 
@@ -294,13 +293,10 @@ def write_cache(rows: CompactRows) -> None:
     """Cache ``rows`` for the next process (a failure only costs the next one a parse)."""
     try:
         path = cache_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(rows.dumps())
-        os.replace(tmp, path)
-        prune_cache(path)
-    except OSError as e:
+    except OSError as e:  # a table file went missing
         logger.warning("cannot cache the gazetteer (%s); it will be parsed again next time", e)
+        return
+    keep(path, rows.dumps(), "the gazetteer")
 
 
 def load_rows() -> CompactRows:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -38,7 +37,7 @@ from spacy.vocab import Vocab
 from thinc.types import Ints2d
 
 from kg.errors import ModelError
-from kg.resources import cache_dir, prune_cache
+from kg.resources import cache_dir, keep
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession, SessionOptions
@@ -250,17 +249,7 @@ def _masked_encoder(source: Path) -> str | bytes:
     if path.exists():
         return str(path)
     model = _masked(source)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(model)
-        os.replace(tmp, path)
-        prune_cache(path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        logger.warning("cannot keep LAC's encoder (%s); it is made again next time", e)
-        return model
-    return str(path)
+    return str(path) if keep(path, model, "LAC's encoder") else model
 
 
 def _encoder_session(source: Path, options: SessionOptions) -> InferenceSession:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import os
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from kg.lexicon.place_rows import cache_file
 from kg.recognise.lac import Word
 from kg.recognise.localities import LocalityDoc, LocalityTables, PlaceNames
 from kg.recognise.matching import Dictionary, TextTables, automaton
-from kg.resources import prune_cache
+from kg.resources import keep
 
 logger = logging.getLogger(__name__)
 
@@ -150,17 +149,9 @@ def _load(path: Path) -> Names | None:
 
 def _save(names: Names, path: Path) -> None:
     """Keep ``names`` at ``path`` for the next process (a failure only costs it 0.25 s)."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(marshal.dumps(names))
-        os.replace(tmp, path)
-        prune_cache(path)
+    if keep(path, marshal.dumps(names), "the place names"):
         for old in path.parent.glob("places-automaton-*.pickle"):  # pyahocorasick's, before
             old.unlink(missing_ok=True)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        logger.warning("cannot keep the place names (%s); they are chosen again next time", e)
 
 
 @dataclass(frozen=True)
