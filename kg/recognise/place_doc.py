@@ -141,7 +141,9 @@ def _load(path: Path) -> Names | None:
     """The names kept at ``path``, or None when the file cannot be read as them."""
     try:
         names = marshal.loads(path.read_bytes())
-        return [(str(name), (str(kind), int(rank))) for name, (kind, rank) in names]
+        if not isinstance(names, list) or not all(type(n) is tuple and len(n) == 2 for n in names):
+            raise TypeError("not a list of (name, (kind, rank))")
+        return names
     except (OSError, ValueError, EOFError, TypeError) as e:
         logger.warning("place names cache unreadable, choosing them again: %s", e)
         return None

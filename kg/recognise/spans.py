@@ -30,26 +30,6 @@ Item = tuple[int, int, str]  # (start_char, end_char, label)
 NOT_SENT_START = np.uint64(2**64 - 1)  # SENT_START of a token that starts no sentence (-1)
 
 
-def _splits(doc: Doc, cuts: list[int]) -> list[tuple[int, list[str]]]:
-    """``(token index, pieces)`` of every token that a cut in ``cuts`` (sorted) falls inside."""
-    if not len(doc) or not cuts:
-        return []
-    starts = doc.to_array("IDX").astype(np.int64)  # arrays: Token objects are slow
-    ends = starts + doc.to_array("LENGTH")
-    at = np.asarray(cuts, dtype=np.int64)
-    token = np.maximum(np.searchsorted(starts, at, side="right") - 1, 0)
-    inside = (at > starts[token]) & (at < ends[token])
-    inner: dict[int, list[int]] = {}
-    for i, cut in zip(token[inside].tolist(), at[inside].tolist(), strict=True):
-        inner.setdefault(i, []).append(cut)
-    text = text_of(doc)
-    splits: list[tuple[int, list[str]]] = []
-    for i, cut_at in inner.items():
-        bounds = [int(starts[i]), *cut_at, int(ends[i])]
-        splits.append((i, [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]))
-    return splits
-
-
 def add_exact_spans(doc: Doc, items: Iterable[Item]) -> Doc:
     """``doc`` with ``(start_char, end_char, label)`` spans added to ``doc.spans[SPANS_KEY]``.
 
@@ -86,19 +66,27 @@ def split_tokens(doc: Doc, cuts: list[int]) -> Doc:
     took time in the square of its length. ``doc`` itself is returned when
     no cut falls inside a token.
     """
-    splits = _splits(doc, sorted(set(cuts)))
-    if not splits:
+    if not len(doc) or not cuts:
         return doc
-    pieces_of = dict(splits)
-    words = [p for i, w in enumerate(token_texts(doc).values()) for p in pieces_of.get(i, (w,))]
-    count = np.ones(len(doc), dtype=np.int64)  # pieces per token
-    count[list(pieces_of)] = [len(p) for p in pieces_of.values()]
+    starts = doc.to_array("IDX").astype(np.int64)  # arrays: Token objects are slow
+    ends = starts + doc.to_array("LENGTH").astype(np.int64)
+    at = np.unique(np.asarray(cuts, dtype=np.int64))
+    token = np.maximum(np.searchsorted(starts, at, side="right") - 1, 0)
+    inside = (at > starts[token]) & (at < ends[token])
+    if not inside.any():
+        return doc
+    count = np.bincount(token[inside], minlength=len(doc)) + 1  # pieces per token
+    begin = np.sort(np.concatenate([starts, at[inside]]))  # where each piece starts
+    # a piece ends where the next begins, or where its token ends
+    end = np.minimum(np.append(begin[1:], ends[-1]), np.repeat(ends, count))
+    text = text_of(doc)
+    words = [text[a:b] for a, b in zip(begin.tolist(), end.tolist(), strict=True)]
     rows = np.repeat(doc.to_array([SENT_START, SPACY, TAG]), count, axis=0)
-    ends = np.cumsum(count)  # one past each token's last piece
+    last_piece = np.cumsum(count) - 1
     first = np.zeros(len(words), dtype=bool)
-    first[ends - count] = True
+    first[last_piece - count + 1] = True
     last = np.zeros(len(words), dtype=bool)
-    last[ends - 1] = True
+    last[last_piece] = True
     rows[~first, 0] = NOT_SENT_START
     # tags and sentence starts set from arrays: Doc(tags=..., sent_starts=...) sets them
     # token by token in Python, three times slower than the rest of making the doc
