@@ -123,7 +123,6 @@ def test_gazetteer_place_names_are_kept_and_loaded_as_chosen(tmp_path, monkeypat
     """The shared gazetteer's place names are chosen once, kept in $KG_HOME, then loaded."""
     import kg.recognise.place_doc as place_doc
     from kg.lexicon import place_rows
-    from kg.recognise.matching import matches
 
     monkeypatch.setattr(place_rows, "cache_dir", lambda: tmp_path)
     gaz = Gazetteer.load()
@@ -144,5 +143,5 @@ def test_gazetteer_place_names_are_kept_and_loaded_as_chosen(tmp_path, monkeypat
     monkeypatch.setattr(place_doc, "_names", no_choosing)
     loaded = place_doc.PlaceLookup.build(gaz, endings)
     text = "昭通市永善县溪洛渡街道和鲁甸县龙头山镇，还有北京市朝阳区。"
-    assert matches(loaded.names, text) == matches(built.names, text) != []
+    assert loaded.names.matches(text) == built.names.matches(text) != []
     assert len(loaded.names) == len(built.names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from kg.recognise.matching import Dictionary, automaton, longest_first, matches
+from kg.recognise.matching import Dictionary, longest_first
 
 
 def by_hand(words: dict[str, object], text: str) -> list[tuple[int, int, object]]:
@@ -27,7 +27,7 @@ def test_matching_finds_what_a_scan_by_hand_finds_on_random_texts() -> None:
             for _ in range(rng.randint(0, 12))
         }
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-        assert matches(automaton(words.items()), text) == by_hand(words, text), (words, text)
+        assert Dictionary(words.items()).matches(text) == by_hand(words, text), (words, text)
 
 
 def test_matching_keeps_the_last_value_of_a_word_and_drops_the_empty_word() -> None:
@@ -40,7 +40,7 @@ def test_matching_keeps_the_last_value_of_a_word_and_drops_the_empty_word() -> N
 def test_matching_reads_past_lone_surrogates() -> None:
     """A page decoded with surrogateescape holds lone surrogates: they match nothing and
     shift nothing."""
-    names = automaton([("昭通", "city")])
+    names = Dictionary([("昭通", "city")])
     assert names.matches("\udcff昭通\ud800昭通") == [(1, 3, "city"), (4, 6, "city")]
 
 

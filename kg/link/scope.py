@@ -22,7 +22,7 @@ from kg.link.spans import Key
 from kg.link.state import PageLinking
 from kg.model import Article
 from kg.recognise.lac import default_lac
-from kg.recognise.matching import Dictionary, automaton, matches
+from kg.recognise.matching import Dictionary
 
 # levels a header may leave open, and how often the article must name a place of it
 OPEN_LEVELS = {"city": 1, "county": 2, "town": 2}
@@ -80,7 +80,7 @@ def _city_names() -> Dictionary:
     """Every city's full and short name (温州市, 温州), for counting them in running text."""
     city = tables.rank("city")
     names = [(n, n) for n, _form, rank in gazetteer().names_by_level("city") if rank == city]
-    return automaton(names)
+    return Dictionary(names)
 
 
 def most_named_city(text: str, places: PagePlaces) -> str | None:
@@ -89,7 +89,7 @@ def most_named_city(text: str, places: PagePlaces) -> str | None:
     A name counts only where the segmenter reads it as a word of its own
     (幸福 温州, not 长治久安).
     """
-    hits = matches(_city_names(), text)
+    hits = _city_names().matches(text)
     if not hits:
         return None
     words = {(w.start, w.end) for w in default_lac().analyse_around(text, (s for s, _, _ in hits))}

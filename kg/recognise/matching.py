@@ -75,16 +75,6 @@ class Dictionary:
         )
 
 
-def automaton(words: Iterable[tuple[str, object]]) -> Dictionary:
-    """A dictionary of ``(word, value)`` (``matches`` finds its words)."""
-    return Dictionary(words)
-
-
-def matches(words: Dictionary, text: str) -> list[tuple[int, int, Any]]:
-    """``(start, end, value)`` of every word of ``words`` in ``text``."""
-    return words.matches(text)
-
-
 def longest_first(cands: Sequence[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
     """Non-overlapping candidates, the leftmost-longest first."""
     out: list[tuple[int, int, Any]] = []

@@ -16,7 +16,7 @@ from functools import cached_property
 from kg.lexicon import tables
 from kg.lexicon.gazetteer import Gazetteer
 from kg.recognise.lac import Word
-from kg.recognise.matching import CJK, Dictionary, TextTables, automaton, longest_words_first
+from kg.recognise.matching import CJK, Dictionary, TextTables, longest_words_first
 
 PLACE_WORDS = "places/words.csv"
 BARE_NAME_MIN, BARE_SHORT_MIN = 4, 3  # characters of an organ's name printed alone
@@ -106,7 +106,7 @@ class OrgTables:
     @cached_property
     def core_names(self) -> Dictionary:
         """The organ names and abbreviations as an automaton: ``name -> standalone``."""
-        return automaton(sorted(self.cores.items()))
+        return Dictionary(sorted(self.cores.items()))
 
     @cached_property
     def head_nouns(self) -> re.Pattern[str]:

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from kg.lexicon.gazetteer import Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.lac import words_of
-from kg.recognise.matching import longest_first, longest_spans, matches
+from kg.recognise.matching import longest_first, longest_spans
 from kg.recognise.org_candidates import ORG_NAME_MAX, head_of, lac_names, widened
 from kg.recognise.org_names import (
     OrgDoc,
@@ -102,7 +102,7 @@ def party_committees(doc: OrgDoc, found: Found) -> None:
 def table_organs(doc: OrgDoc, found: Found) -> None:
     """Organs the tables name (人力资源和社会保障局, 人社局, 国务院), after their place."""
     text = doc.text
-    for start, end, standalone in longest_first(matches(doc.tables.core_names, text)):
+    for start, end, standalone in longest_first(doc.tables.core_names.matches(text)):
         pre = prefix_start(doc, term_start(doc, start), found.org_end)
         if pre is None and start - 1 in found.org_end and bare_prefix(doc, start) is None:
             if text[start - 1 : start] in doc.tables.admin_chars:

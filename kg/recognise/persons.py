@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from kg.lexicon import tables
 from kg.recognise.component import SpanRecognizer
 from kg.recognise.lac import words_of
-from kg.recognise.matching import CJK, Dictionary, TextTables, automaton, longest_spans, matches
+from kg.recognise.matching import CJK, Dictionary, TextTables, longest_spans
 from kg.recognise.person_model import LIST_SEPARATORS, extended, model_names
 from kg.recognise.spans import spans_of, text_of
 
@@ -80,12 +80,12 @@ class PersonTables:
     @cached_property
     def role_words(self) -> Dictionary:
         """The role words before a name, as an automaton."""
-        return automaton((w, None) for w in self.roles)
+        return Dictionary((w, None) for w in self.roles)
 
     @cached_property
     def leader_names(self) -> Dictionary:
         """The leaders' names, as an automaton."""
-        return automaton((w, None) for w in self.leaders)
+        return Dictionary((w, None) for w in self.leaders)
 
     @cached_property
     def long_titles(self) -> tuple[str, ...]:
@@ -197,7 +197,7 @@ def name_at(doc: PersonDoc, i: int, blocked: Collection[int] = ()) -> int | None
 
 def leaders(doc: PersonDoc) -> Spans:
     """Leaders, named without a cue."""
-    return {(s, e) for s, e, _ in matches(doc.tables.leader_names, doc.text)}
+    return {(s, e) for s, e, _ in doc.tables.leader_names.matches(doc.text)}
 
 
 def _names_after_role(doc: PersonDoc, i: int) -> Spans:
@@ -336,13 +336,13 @@ class PersonRecognizer(SpanRecognizer[PersonTables, PersonOptions]):
         """What the rules read of ``doc``: role words, the organisations and places found, the model's words."""
         tables, text = self.tables, text_of(doc)
         covered = frozenset(i for s, e in spans_of(doc, "ORG", "PLACE") for i in range(s, e))
-        roles = matches(tables.role_words, text)
+        roles = tables.role_words.matches(text)
         words = words_of(doc)
         model = tuple(
             (w.start, w.start + len(text[w.start : w.end].rstrip()))
             for w in words if w.tag == MODEL_LABEL
         )  # fmt: skip
-        name_ends = {e for _, e in model} | {e for _, e, _ in matches(tables.leader_names, text)}
+        name_ends = {e for _, e in model} | {e for _, e, _ in tables.leader_names.matches(text)}
         return PersonDoc(
             text,
             tables,

@@ -21,7 +21,7 @@ from kg.lexicon.gazetteer import RANK, Gazetteer
 from kg.lexicon.place_rows import cache_file
 from kg.recognise.lac import Word
 from kg.recognise.localities import LocalityDoc, LocalityTables, PlaceNames
-from kg.recognise.matching import Dictionary, TextTables, automaton
+from kg.recognise.matching import Dictionary, TextTables
 from kg.resources import keep
 
 logger = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class PlaceLookup:
             names = sorted(_names(gazetteer, town_endings).items())
             if cached is not None:
                 _save(names, cached)
-        return cls(gazetteer, automaton(names))
+        return cls(gazetteer, Dictionary(names))
 
 
 def _names(gazetteer: Gazetteer, town_endings: tuple[str, ...]) -> dict[str, tuple[str, int]]:

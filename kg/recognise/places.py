@@ -24,7 +24,7 @@ from kg.lexicon.gazetteer import RANK, Gazetteer
 from kg.recognise.component import SpanRecognizer, not_initialised
 from kg.recognise.lac import words_of
 from kg.recognise.localities import LocalityDoc, find_localities, named_regions
-from kg.recognise.matching import longest_first, matches
+from kg.recognise.matching import longest_first
 from kg.recognise.place_areas import area_word_blocked, named_areas, repeats, villages
 from kg.recognise.place_doc import (
     NameMatch,
@@ -239,7 +239,7 @@ class PlaceRecognizer(SpanRecognizer[PlaceTables, PlaceOptions]):
             raise not_initialised(self.name)
         text = text_of(doc)
         tok_starts, tok_ends = token_bounds(doc)
-        raw = matches(lookup.names, text)
+        raw = lookup.names.matches(text)
         words = words_of(doc)
         name_starts = frozenset(w.start for w in words if w.tag in ("ORG", "LOC"))
         present = frozenset(
