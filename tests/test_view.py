@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
 
@@ -12,7 +13,14 @@ from kg.errors import InputError
 from kg.graph.namespaces import ENTITY_CLASSES, KG, entity_iri
 from kg.graph.quads import corpus_quads
 from kg.graph.rdf import build_graph, corpus_rdf, quads_rdf
-from kg.graph.view import DegreeCount, DrawnView, Naming, ViewIndex, to_networkx
+from kg.graph.view import (
+    DegreeCount,
+    DrawnView,
+    Naming,
+    ViewIndex,
+    _keep_namings,
+    to_networkx,
+)
 from kg.model import Mention
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -72,12 +80,17 @@ def test_view_names_where_an_entity_without_facts_is_named():
     assert str(Naming("2022-11-22", TITLE1, S1)) == f"2022-11-22 《{TITLE1}》 {S1}"
 
 
+def _shown(named, evidence, shown):
+    """The first ``shown`` namings whose sentence is not in ``evidence``: what the page shows."""
+    return [n for n in named if n.sentence not in evidence][:shown]
+
+
 def _cut(graph, nodes, node_evidence, edge_evidence, node_named):
-    """``graph`` restricted to ``nodes``, each node and edge keeping its first sentences."""
+    """``graph`` restricted to ``nodes``, each node and edge keeping the sentences a page shows."""
     cut = graph.subgraph(nodes).copy()
     for _, data in cut.nodes(data=True):
         data["evidence"] = data["evidence"][:node_evidence]
-        data["named"] = data["named"][:node_named]
+        data["named"] = _shown(data["named"], data["evidence"], node_named)
     for _, _, data in cut.edges(data=True):
         data["evidence"] = data["evidence"][:edge_evidence]
     return cut
@@ -105,11 +118,38 @@ def test_view_drawn_is_the_whole_view_cut_to_its_nodes(seed_corpus):
     for part in by_subject.values():
         drawn.add(part)
     got, want = drawn.to_networkx(), _cut(whole, nodes, 2, 1, 3)
+    for _, data in got.nodes(data=True):  # it keeps more, so any evidence leaves enough
+        data["named"] = _shown(data["named"], data["evidence"], 3)
     assert max(len(d["evidence"]) for _, d in whole.subgraph(nodes).nodes(data=True)) > 2
     assert max(len(d["named"]) for _, d in whole.subgraph(nodes).nodes(data=True)) > 3
     assert sorted(got.nodes(data=True)) == sorted(want.nodes(data=True))
     assert sorted(got.edges(keys=True, data=True)) == sorted(want.edges(keys=True, data=True))
     assert got.number_of_edges() > 25
+
+
+def test_view_drawn_keeps_the_namings_a_page_shows_when_sentences_repeat():
+    """One sentence may name an entity in many articles: the namings kept still give the page's.
+
+    Checked against the whole list, for namings offered in any order and any
+    evidence the node may end with (a page leaves out the namings whose
+    sentence it shows as evidence).
+    """
+    rng = random.Random(7)
+    for _ in range(300):
+        sentences = [f"s{i}" for i in range(rng.randint(1, 12))]
+        offered = [
+            Naming(f"2024-0{rng.randint(1, 9)}", f"t{rng.randint(0, 5)}", rng.choice(sentences))
+            for _ in range(rng.randint(0, 60))
+        ]
+        told, shown = rng.randint(0, 4), rng.randint(1, 4)
+        kept: list[Naming] = []
+        for naming in offered:
+            _keep_namings(kept, naming, told=told, shown=shown)
+        whole = sorted(set(offered))
+        assert kept == sorted(set(kept)) and set(kept) <= set(whole)
+        assert len(kept) <= (told + shown + 1) * shown
+        for evidence in ({rng.choice(sentences) for _ in range(told)}, set(sentences[:told])):
+            assert _shown(kept, evidence, shown) == _shown(whole, evidence, shown)
 
 
 def _index(triples):

@@ -254,8 +254,8 @@ def _strings(value: Any) -> list[str]:
 def _namings(attrs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """The first ``MAX_NAMED`` (date, title, sentence) naming the node, but for the sentences shown.
 
-    So a view that keeps only a node's first ``MAX_NAMED + MAX_EVIDENCE``
-    namings (``kg.graph.view.DrawnView``) gives the same page.
+    A view that keeps only the namings this may choose
+    (``kg.graph.view.DrawnView``) gives the same page.
     """
     told = set(_strings(attrs.get("evidence"))[:MAX_EVIDENCE])
     named = (tuple(str(x) for x in n) for n in attrs.get("named") or ())

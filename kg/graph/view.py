@@ -358,14 +358,41 @@ def _keep_least(kept: list[Any], item: Any, k: int) -> None:
         kept.pop()
 
 
+def _keep_namings(kept: list[Naming], naming: Naming, *, told: int, shown: int) -> None:
+    """Keep in ``kept`` (sorted) every naming of one node its page may show.
+
+    The page shows the first ``shown`` namings whose sentence is not among
+    the node's first ``told`` evidence sentences (``kg.export.html``), and
+    one sentence can name a node in many articles. A naming is kept while
+    fewer than ``shown`` namings before it have its sentence and fewer than
+    ``told + shown`` other sentences come before it: past either, ``shown``
+    namings the page shows come first, whatever its evidence turns out to
+    be. Namings added later only add to what comes before, so a naming
+    dropped is never needed again.
+    """
+    i = bisect_left(kept, naming)
+    if i < len(kept) and kept[i] == naming:
+        return
+    kept.insert(i, naming)
+    before: dict[str, int] = {}  # namings so far of each sentence
+    keep = []
+    for item in kept:
+        same = before.get(item.sentence, 0)
+        if same < shown and len(before) - (same > 0) < told + shown:
+            keep.append(item)
+        before[item.sentence] = same + 1
+    kept[:] = keep
+
+
 class DrawnView:
     """``to_networkx``'s graph of some entities only, built from view triples part by part.
 
     What a large build's HTML page draws: the chosen entities (the
     best-connected, ``DegreeCount.best``), the edges among them, and for
     each node and edge only the first ``node_evidence`` / ``edge_evidence``
-    of its sorted source sentences and the first ``node_named`` of its
-    namings, the ones the page shows. Each part's
+    of its sorted source sentences, and the namings that may be among the
+    first ``node_named`` whose sentence is not one of those
+    (``_keep_namings``): what the page shows. Each part's
     facts are reduced to edges as they come, so memory grows with the chosen
     nodes and their edges, not with the corpus's facts.
     """
@@ -393,7 +420,12 @@ class DrawnView:
             self._add_fact(attrs)
         for entity, naming in namings:
             if entity in self._nodes:
-                _keep_least(self._named[entity], naming, self._node_named_max)
+                _keep_namings(
+                    self._named[entity],
+                    naming,
+                    told=self._node_evidence_max,
+                    shown=self._node_named_max,
+                )
 
     def _add_terms(self, triples: Iterable[ViewTriple]) -> None:
         """Labels of every subject; classes, aliases and places of the chosen nodes."""
