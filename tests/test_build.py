@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import gc
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -321,6 +322,43 @@ def test_build_page_without_network_files_is_the_page_of_the_whole_view(
     page = (tmp_path / "whole" / "graph.html").read_bytes()
     assert page == (tmp_path / "lean" / "graph.html").read_bytes()
     assert (b"best-connected of" in page) == (cap == 40)
+
+
+def _network_files_by(monkeypatch, tmp_path: Path, *, die: bool = False) -> Path:
+    """Record which process writes the network files (``die``: a forked one dies first)."""
+    from kg.corpus import outputs
+
+    log, parent, real = tmp_path / "writers.txt", os.getpid(), outputs._whole_network_files
+
+    def recorded(*args):
+        if die and os.getpid() != parent:
+            os._exit(1)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{'parent' if os.getpid() == parent else 'forked'}\n")
+        return real(*args)
+
+    monkeypatch.setattr(outputs, "_whole_network_files", recorded)
+    monkeypatch.setattr(outputs, "APART_MIN_FACTS", 1)
+    return log
+
+
+@pytest.mark.parametrize("die", [False, True])
+def test_build_with_workers_writes_network_files_apart_same_bytes(
+    tmp_path: Path, nlp, monkeypatch, caplog, die: bool
+) -> None:
+    """With two processes a large graph's GraphML and GEXF come from a forked process, the page
+    is drawn the lean way meanwhile: every file as one process writes it. If the forked
+    process dies, the build writes them itself."""
+    one = build(TWO, tmp_path / "one", nlp=nlp, workers=1, use_cache=False)
+    log = _network_files_by(monkeypatch, tmp_path, die=die)
+    two = build(TWO, tmp_path / "two", nlp=nlp, workers=2, use_cache=False)
+    assert log.read_text(encoding="utf-8").split() == (["parent"] if die else ["forked"])
+    assert ("writing them here" in caplog.text) == die
+    names = sorted(p.name for p in (tmp_path / "one").glob("graph.*"))
+    assert "graph.gexf" in names and "graph.graphml" in names and "graph.html" in names
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert one.facts == two.facts > 0 and one.quads == two.quads
 
 
 def test_build_default_leaves_network_files_out_of_a_large_graph(

@@ -70,7 +70,6 @@ from kg.corpus.report import STORE_DIR, BuildReport
 from kg.corpus.store_sync import sync_store
 from kg.corpus.workers import stop_on_signals
 from kg.errors import ExportError, InputError
-from kg.export.html import PageKeywords
 from kg.export.rdf import DEFAULT_FORMATS
 from kg.extract import shown, to_gold_json
 from kg.link.registry import Registry, page_keys
@@ -409,10 +408,7 @@ class _Build:
     def _write(self, space: _Workspace, graph: GraphParts, formats: tuple[str, ...]) -> None:
         """Write every output into the staging folder, keep the store in step, publish, prune."""
         report, out_dir = self.report, space.out_dir
-        page: PageKeywords = {"max_nodes": self.options.html_max_nodes}
-        if self.options.html_title is not None:
-            page["title"] = self.options.html_title
-        written = export(graph, space.staging, report, formats=formats, page=page)
+        written = export(graph, space.staging, report, formats=formats, options=self.options)
         if self.options.sparql_store:
             t0 = time.perf_counter()
             report.store_sync = sync_store(out_dir / STORE_DIR, space.store, graph.digests)
