@@ -129,7 +129,8 @@ def export(
         with paused_gc():
             if whole_here:
                 network = to_networkx(view)
-                written += _write_network_files(network, staging, wanted)
+                view = ViewIndex()  # the networkx view holds what the files and the page need
+                written += _write_network_files(plain_network(network), staging, wanted)
             else:
                 network = _drawn_network(graph, counts, options.html_max_nodes)
                 whole = (len(counts.entities), counts.degree)
@@ -144,9 +145,8 @@ def export(
     return sorted([*written, *network_files, staging / HTML_NAME])
 
 
-def _write_network_files(network: nx.MultiDiGraph, staging: Path, formats: list[str]) -> list[Path]:
-    """Write GraphML / GEXF files of the whole networkx view."""
-    plain = plain_network(network)
+def _write_network_files(plain: nx.MultiDiGraph, staging: Path, formats: list[str]) -> list[Path]:
+    """Write GraphML / GEXF files of the whole networkx view, as ``plain_network`` copies it."""
     written = []
     for fmt in formats:
         path = staging / NETWORK_FORMATS[fmt]
@@ -161,7 +161,9 @@ def _whole_network_files(graph: GraphParts, staging: Path, formats: list[str]) -
     for triples in graph.views():
         view.extend(triples)
     with paused_gc():
-        return _write_network_files(to_networkx(view), staging, formats)
+        plain = plain_network(to_networkx(view))
+        del view  # each copy is let go once the next is made: a process of its own holds less
+        return _write_network_files(plain, staging, formats)
 
 
 # The build's graph, inherited by the process forked to write the network files.
