@@ -311,11 +311,23 @@ import kg.corpus.engines as engines, kg.corpus.plan as plan
 def stall(*args, **kwargs):
     time.sleep(600)
 
-if sys.argv.pop(1) == "extract":
+pool = sys.argv.pop(1)
+if pool == "extract":
     engines.page_text = stall
     engines._WORKER_NLP = object()  # no pipeline to load: the workers stall at once
-else:
+elif pool == "parts":
     plan._make_range = stall
+else:  # the process forked to write GraphML, there even for a small graph
+    import kg.corpus.outputs as outputs
+
+    mark = sys.argv.pop(1)
+
+    def stall_network(*args, **kwargs):
+        open(mark, "w").close()  # it is at work
+        time.sleep(600)
+
+    outputs.APART_MIN_FACTS = 0
+    outputs._network_files_forked = stall_network
 from kg.cli import main
 main(prog_name="kg")
 """
@@ -335,7 +347,7 @@ def _wait(check, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("pool", ["extract", "parts"])
+@pytest.mark.parametrize("pool", ["extract", "parts", "network"])
 @pytest.mark.parametrize(
     "signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=["KILL", "TERM", "HUP"]
 )
@@ -347,19 +359,26 @@ def test_faults_no_kg_process_outlives_a_signalled_build(
     for page, seed in zip(pages, sorted(SEEDS.glob("*.txt")), strict=False):
         page.write_text(seed.read_text(encoding="utf-8")[:2000], encoding="utf-8")
     out, cache = tmp_path / "out", tmp_path / "cache"
-    if pool == "parts":  # pages cached, so the build goes straight to making parts
+    if pool != "extract":  # pages cached, so the build goes straight to the graph
         build(pages, out, nlp=nlp, cache_dir=cache, formats=["turtle", "trig"])
     before = _files_seen(out)
     args = [*map(str, pages), "-o", str(out), "--cache-dir", str(cache), "--workers", "2"]
+    mark = tmp_path / "writing-network-files"
+    formats = ["--format", "turtle", *(["--format", "graphml"] if pool == "network" else [])]
     proc = subprocess.Popen(
-        [sys.executable, "-c", _STALLED_BUILD, pool, "build", *args, "--format", "turtle"],
+        [sys.executable, "-c", _STALLED_BUILD, pool, *([str(mark)] if pool == "network" else []),
+         "build", *args, *formats],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: what ps looks at
-    )
+    )  # fmt: skip
     try:
-        _wait(lambda: len(_group(proc.pid)) >= 3)  # the build and its two workers
-        assert len(_group(proc.pid)) >= 3
+        if pool == "network":  # the build and the process writing GraphML
+            _wait(mark.exists)
+            assert mark.exists() and len(_group(proc.pid)) >= 2
+        else:  # the build and its two workers
+            _wait(lambda: len(_group(proc.pid)) >= 3)
+            assert len(_group(proc.pid)) >= 3
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
         _wait(lambda: not _group(proc.pid), 30)
