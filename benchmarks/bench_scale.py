@@ -8,7 +8,7 @@ For each size, pages are generated from the seeds (kg.corpus.generate) until the
 hold that many articles (counted by kg.text.split), then ``python -m kg.cli build
 --timings`` runs in a subprocess: a clean build (empty cache), then a rebuild after one
 more page is added (the cache holds every other page). Peak memory is sampled
-every 2 s over the build process and its workers (sum of the tree, and the
+every 2 s (``--sample``) over the build process and its workers (sum of the tree, and the
 largest single process). Each sample reads every process's smaps_rollup,
 a page-table walk: sampled every 0.5 s, this script took ~15 s of CPU from
 a 1k-article build on two busy cores; every 2 s, 2-3 s (``sampler_cpu_seconds``
@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import psutil
 
@@ -45,19 +45,27 @@ def _memory(proc: psutil.Process) -> tuple[int, int]:
         return rss, rss
 
 
+class Watch(NamedTuple):
+    """How a build is watched: where its log and memory curve go, how often memory is sampled."""
+
+    log: Path | None = None
+    sample: float = SAMPLE_SECONDS
+
+
 def run_build(
     out: Path,
     source: Path,
     workers: int | None,
     formats: str | None = None,
-    log: Path | None = None,
+    watch: Watch = Watch(),  # noqa: B008 (an immutable tuple)
 ) -> dict[str, float]:
     """Run one build in a subprocess; wall seconds and peak memory (MB).
 
-    With ``log``, the build's stderr goes to ``log`` and the memory samples
-    (seconds, tree PSS MB, largest RSS MB, processes) to ``log`` + ``.csv``
+    With ``watch.log``, the build's stderr goes to that file and the memory
+    samples (seconds, tree PSS MB, largest RSS MB, processes) to it + ``.csv``
     every 10 s, so a long run can be watched and its memory curve kept.
     """
+    log = watch.log
     cmd = [sys.executable, "-m", "kg.cli", "build", str(source), "-o", str(out), "--timings"]
     if workers:
         cmd += ["--workers", str(workers)]
@@ -67,7 +75,7 @@ def run_build(
     err_file = log.open("wb") if log else None
     curve = log.with_name(log.name + ".csv").open("w", encoding="utf-8") if log else None
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file or subprocess.PIPE)
-    peak_tree, peak_one = _sample_until_done(proc, t0, curve)
+    peak_tree, peak_one = _sample_until_done(proc, t0, curve, watch.sample)
     wall = time.perf_counter() - t0
     sampler_cpu = time.process_time() - cpu0  # this script's own CPU, taken from the build
     if err_file and curve:
@@ -92,7 +100,7 @@ def run_build(
 
 
 def _sample_until_done(
-    proc: subprocess.Popen[bytes], t0: float, curve: IO[str] | None
+    proc: subprocess.Popen[bytes], t0: float, curve: IO[str] | None, sample: float
 ) -> tuple[int, int]:
     """Sample the build's memory until it ends: peak PSS of its tree, peak RSS of one process."""
     root = psutil.Process(proc.pid)
@@ -113,7 +121,7 @@ def _sample_until_done(
                 curve.flush()
                 next_sample = now + 10
         try:  # returns as soon as the build ends, so the wall time is not rounded up
-            proc.wait(timeout=SAMPLE_SECONDS)
+            proc.wait(timeout=sample)
         except subprocess.TimeoutExpired:
             pass
     return peak_tree, peak_one
@@ -145,13 +153,17 @@ def generate(folder: Path, articles: int) -> tuple[int, int, int]:
     return n, total, chars
 
 
-def again(keep: Path, sizes: list[int], workers: int | None, formats: str | None) -> int:
+def again(
+    keep: Path, sizes: list[int], workers: int | None, formats: str | None, sample: float
+) -> int:
     """Rebuild each kept build from its cache; print and keep (``again.json``) the figures."""
     for target in sizes:
         tmp = keep / str(target)
         if not (tmp / "out" / "report.json").is_file():
             raise SystemExit(f"no kept build in {tmp}: run with --keep {keep} first")
-        row = run_build(tmp / "out", tmp / "corpus", workers, formats, tmp / "again.log")
+        row = run_build(
+            tmp / "out", tmp / "corpus", workers, formats, Watch(tmp / "again.log", sample)
+        )
         (tmp / "again.json").write_text(json.dumps(row, indent=2) + "\n", encoding="utf-8")
         sys.stdout.write(
             f"{target} articles, rebuilt from the cache: {row['seconds']:.1f} s, "
@@ -161,7 +173,9 @@ def again(keep: Path, sizes: list[int], workers: int | None, formats: str | None
     return 0
 
 
-def measure(target: int, workers: int | None, formats: str | None, keep: Path | None) -> dict:
+def measure(
+    target: int, workers: int | None, formats: str | None, keep: Path | None, sample: float
+) -> dict:
     """A clean build of a corpus of ``target`` articles, then a rebuild with one page added."""
     with tempfile.TemporaryDirectory() as scratch:
         tmp = keep / str(target) if keep else Path(scratch)
@@ -176,10 +190,10 @@ def measure(target: int, workers: int | None, formats: str | None, keep: Path | 
             sizes.write_text(json.dumps([pages, articles, chars]), encoding="utf-8")
         out = tmp / "out"
         logs = keep / str(target) if keep else None
-        clean = run_build(out, src, workers, formats, logs / "clean.log" if logs else None)
+        clean = run_build(out, src, workers, formats, Watch(logs and logs / "clean.log", sample))
         (src / f"gen_{pages:06d}.txt").write_bytes((tmp / "extra.txt").read_bytes())
         incremental = run_build(
-            out, src, workers, formats, logs / "incremental.log" if logs else None
+            out, src, workers, formats, Watch(logs and logs / "incremental.log", sample)
         )
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return {
@@ -205,15 +219,19 @@ def main() -> int:
         help="with --keep: rebuild a kept build from its cache, no page changed (measures a "
         "change to the graph or export stages at scale without extracting again)",
     )  # fmt: skip
+    parser.add_argument(
+        "--sample", type=float, default=SAMPLE_SECONDS,
+        help="seconds between memory samples (shorter catches a brief peak and takes more CPU)",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if args.again:
         if not args.keep:
             parser.error("--again needs --keep FOLDER (a folder an earlier run kept)")
-        return again(args.keep, args.articles, args.workers, args.formats)
+        return again(args.keep, args.articles, args.workers, args.formats, args.sample)
     results = []
     for target in args.articles:
-        row = measure(target, args.workers, args.formats, args.keep)
+        row = measure(target, args.workers, args.formats, args.keep, args.sample)
         results.append(row)
         clean, incremental = row["clean"], row["incremental"]
         sys.stdout.write(
