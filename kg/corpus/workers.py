@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import ctypes
-import gc
 import logging
 import multiprocessing
 import os
@@ -113,14 +112,11 @@ def forked_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         initializer=init_worker,
         initargs=(os.getpid(),),
     )
-    gc.freeze()
     try:
         yield pool
     except BaseException:
         kill_pool(pool)
         raise
-    finally:
-        gc.unfreeze()
     pool.shutdown()
 
 
