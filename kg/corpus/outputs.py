@@ -92,21 +92,13 @@ def export(
     (``graph.views()``, ``DrawnView``), so the memory this takes does not
     grow with the corpus's facts.
 
-    A build that may use more than one process (``options.workers`` not 1)
-    splits a graph of ``APART_MIN_FACTS`` facts or more in two: a process
-    forked for them reads the views, makes the whole networkx view and
-    writes GraphML and GEXF, while this one writes the RDF files and draws
-    the page the lean way (the page has the same bytes either way).
+    A large build that may use more processes than one (``_network_files_forked_for``)
+    has a forked process make the whole view and write GraphML and GEXF, while this
+    one writes the RDF files and draws the page the lean way (the same bytes).
     """
     t0 = time.perf_counter()
-    page: PageKeywords = {"max_nodes": options.html_max_nodes}
-    if options.html_title is not None:
-        page["title"] = options.html_title
     wanted = [fmt for fmt in formats if fmt in NETWORK_FORMATS]
-    facts = sum(counts.get("facts", 0) for counts in report.pages.values())
-    workers = options.workers if options.engine == "local" else None
-    processes = workers or os.cpu_count() or 1
-    apart = bool(wanted) and processes > 1 and facts >= APART_MIN_FACTS and can_fork()
+    apart = bool(wanted) and _network_files_forked_for(report, options)
     whole_here = bool(wanted) and not apart
     view, counts = ViewIndex(), DegreeCount()
 
@@ -125,7 +117,7 @@ def export(
         written = write_chunks(chunks(), staging, rdf_formats)
         report.timings["export_rdf"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        whole = None
+        page = _page_keywords(options)
         with paused_gc():
             if whole_here:
                 network = to_networkx(view)
@@ -133,16 +125,32 @@ def export(
                 written += _write_network_files(plain_network(network), staging, wanted)
             else:
                 network = _drawn_network(graph, counts, options.html_max_nodes)
-                whole = (len(counts.entities), counts.degree)
+                page["whole"] = (len(counts.entities), counts.degree)
         report.timings["export_network"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        drawn: PageKeywords = {**page, "whole": whole}
-        write_html(network, staging / HTML_NAME, **drawn)
+        write_html(network, staging / HTML_NAME, **page)
         report.timings["export_html"] = time.perf_counter() - t0
         t0 = time.perf_counter()
     if apart:  # waiting for the process writing the network files
         report.timings["export_network"] += time.perf_counter() - t0
     return sorted([*written, *network_files, staging / HTML_NAME])
+
+
+def _page_keywords(options: BuildOptions) -> PageKeywords:
+    """How the build's page is drawn (``whole`` is set when only its part is drawn)."""
+    page: PageKeywords = {"max_nodes": options.html_max_nodes, "whole": None}
+    if options.html_title is not None:
+        page["title"] = options.html_title
+    return page
+
+
+def _network_files_forked_for(report: BuildReport, options: BuildOptions) -> bool:
+    """Whether a process of their own writes the network files: a build that may use more
+    than one process, of ``APART_MIN_FACTS`` facts or more, where processes can fork."""
+    facts = sum(counts.get("facts", 0) for counts in report.pages.values())
+    workers = options.workers if options.engine == "local" else None
+    processes = workers or os.cpu_count() or 1
+    return processes > 1 and facts >= APART_MIN_FACTS and can_fork()
 
 
 def _write_network_files(plain: nx.MultiDiGraph, staging: Path, formats: list[str]) -> list[Path]:
