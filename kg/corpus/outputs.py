@@ -1,7 +1,8 @@
 """A build's output files, written into its staging folder (``kg.corpus.publish`` publishes them).
 
 The RDF files are the graph's parts joined in order; GraphML and GEXF, and
-the HTML page, come from the networkx view.
+the HTML page, come from the networkx view. A large build that may use more
+than one process writes GraphML and GEXF in a process forked for them.
 """
 
 from __future__ import annotations
@@ -168,9 +169,11 @@ def _whole_network_files(graph: GraphParts, staging: Path, formats: list[str]) -
     view = ViewIndex()
     for triples in graph.views():
         view.extend(triples)
-    with paused_gc():
-        plain = plain_network(to_networkx(view))
-        del view  # each copy is let go once the next is made: a process of its own holds less
+    with paused_gc():  # each copy is let go once the next is made
+        network = to_networkx(view)
+        del view
+        plain = plain_network(network)
+        del network
         return _write_network_files(plain, staging, formats)
 
 
