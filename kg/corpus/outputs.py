@@ -61,7 +61,7 @@ APART_MIN_FACTS = 5_000
 
 def without_network_files(formats: tuple[str, ...], report: BuildReport) -> tuple[str, ...]:
     """The default formats, less GraphML and GEXF when the graph is too large for them."""
-    facts = sum(counts.get("facts", 0) for counts in report.pages.values())
+    facts = report.page_facts
     if facts <= NETWORK_MAX_FACTS:
         return formats
     for fmt in formats:
@@ -148,10 +148,9 @@ def _page_keywords(options: BuildOptions) -> PageKeywords:
 def _network_files_forked_for(report: BuildReport, options: BuildOptions) -> bool:
     """Whether a process of their own writes the network files: a build that may use more
     than one process, of ``APART_MIN_FACTS`` facts or more, where processes can fork."""
-    facts = sum(counts.get("facts", 0) for counts in report.pages.values())
     workers = options.workers if options.engine == "local" else None
     processes = workers or os.cpu_count() or 1
-    return processes > 1 and facts >= APART_MIN_FACTS and can_fork()
+    return processes > 1 and report.page_facts >= APART_MIN_FACTS and can_fork()
 
 
 def _write_network_files(plain: nx.MultiDiGraph, staging: Path, formats: list[str]) -> list[Path]:

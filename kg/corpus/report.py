@@ -48,6 +48,11 @@ class BuildReport:
         self.home_places[meta.source] = (meta.home_place, meta.home_from)
 
     @property
+    def page_facts(self) -> int:
+        """The facts of the built pages, as extraction counted them (before the graph is written)."""
+        return sum(counts.get("facts", 0) for counts in self.pages.values())
+
+    @property
     def ok(self) -> bool:
         """True when no page or manifest was skipped."""
         return not self.skipped
