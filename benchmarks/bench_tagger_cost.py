@@ -9,6 +9,11 @@ of a few convolutional taggers of LAC's vocabulary and tag set, built here
 with random weights (what they would tag is not measured), and of LAC's own
 encoder, all in ONNX Runtime on one thread, on batches of 32 chunks of 40
 characters.
+
+A second table splits LAC's encoder: each of its two bidirectional GRU layers
+(hidden size 128; inputs 128 and 256) run alone, beside the input projection
+each makes of every character (one matrix product over all steps, the part
+ONNX Runtime could quantise), with random weights on the same batches.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-VOCAB, TAGS = 58224, 59  # LAC's characters and tags
+VOCAB, TAGS, HIDDEN = 58224, 59, 128  # LAC's characters, tags and GRU size
 SECONDS = 2.0  # processor time per model
 
 
@@ -60,15 +65,45 @@ def conv_tagger(emb: int, channels: int, layers: int, width: int) -> bytes:
     return bytes(model.SerializeToString())
 
 
-def rate(session: ort.InferenceSession, feeds: dict[str, np.ndarray]) -> float:
+def gru_layer(inputs: int, *, projection_only: bool) -> bytes:
+    """One of LAC's bidirectional GRU layers (random weights), or only its input projection."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((2, 3 * HIDDEN, inputs), np.float32) * 0.05
+    if projection_only:  # what the layer computes of each step's input, both ways, in one product
+        weights = [numpy_helper.from_array(w.reshape(6 * HIDDEN, inputs).T.copy(), "W")]
+        nodes = [helper.make_node("MatMul", ["x", "W"], ["y"])]
+    else:
+        r = rng.standard_normal((2, 3 * HIDDEN, HIDDEN), np.float32) * 0.05
+        weights = [numpy_helper.from_array(w, "W"), numpy_helper.from_array(r, "R")]
+        nodes = [
+            helper.make_node(
+                "GRU", ["x", "W", "R"], ["y"],
+                hidden_size=HIDDEN, direction="bidirectional", linear_before_reset=1,
+            )
+        ]  # fmt: skip
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["T", "B", inputs])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    graph = helper.make_graph(nodes, "layer", [x], [y], weights)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return bytes(model.SerializeToString())
+
+
+def rate(session: ort.InferenceSession, feeds: dict[str, np.ndarray], chars: int = 0) -> float:
     """Characters per processor second of ``session`` on ``feeds`` (ids of shape B x T)."""
-    chars = feeds["ids" if "ids" in feeds else "token_ids"].size
+    chars = chars or feeds["ids" if "ids" in feeds else "token_ids"].size
     session.run(None, feeds)
     start, runs = time.process_time(), 0
     while time.process_time() - start < SECONDS:
         session.run(None, feeds)
         runs += 1
     return runs * chars / (time.process_time() - start)
+
+
+def _session(model: bytes, options: ort.SessionOptions) -> ort.InferenceSession:
+    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 def main() -> int:
@@ -91,6 +126,17 @@ def main() -> int:
         r = rate(session, {"ids": ids})
         name = f"conv: embedding {emb}, {layers} x {channels} channels, width {width}"
         sys.stdout.write(f"| {name} | {r:,.0f} | {r / lac_rate:.1f}x |\n")
+    sys.stdout.write(
+        "\n| LAC's GRU layer | whole layer, µs/char | input projection alone, µs/char |\n"
+    )
+    sys.stdout.write("|---|---:|---:|\n")
+    for layer, inputs in ((1, 128), (2, 256)):
+        x = {"x": np.random.default_rng(2).standard_normal((40, 32, inputs), np.float32)}
+        whole, alone = (
+            rate(_session(gru_layer(inputs, projection_only=only), options), x, 40 * 32)
+            for only in (False, True)
+        )
+        sys.stdout.write(f"| {layer} (inputs {inputs}) | {1e6 / whole:.2f} | {1e6 / alone:.2f} |\n")
     return 0
 
 
