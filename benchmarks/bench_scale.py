@@ -9,7 +9,10 @@ hold that many articles (counted by kg.text.split), then ``python -m kg.cli buil
 --timings`` runs in a subprocess: a clean build (empty cache), then a rebuild after one
 more page is added (the cache holds every other page). Peak memory is sampled
 every 2 s (``--sample``) over the build process and its workers (sum of the tree, and the
-largest single process). Each sample reads every process's smaps_rollup,
+largest single process), with the processor time of each: the seconds in which
+the processes kept under 1.5 cores busy (``one_core_seconds``: start-up, the
+steps one process does alone, exit) are what keeps ``--workers 2`` from 2x.
+Each sample reads every process's smaps_rollup,
 a page-table walk: sampled every 0.5 s, this script took ~15 s of CPU from
 a 1k-article build on two busy cores; every 2 s, 2-3 s (``sampler_cpu_seconds``
 in the results). The tree's figure sums PSS (proportional set size), so
@@ -75,7 +78,7 @@ def run_build(
     err_file = log.open("wb") if log else None
     curve = log.with_name(log.name + ".csv").open("w", encoding="utf-8") if log else None
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err_file or subprocess.PIPE)
-    peak_tree, peak_one = _sample_until_done(proc, t0, curve, watch.sample)
+    sampled = _sample_until_done(proc, t0, curve, watch.sample)
     wall = time.perf_counter() - t0
     sampler_cpu = time.process_time() - cpu0  # this script's own CPU, taken from the build
     if err_file and curve:
@@ -92,30 +95,44 @@ def run_build(
     stages = json.loads(out_text.strip().splitlines()[-1])
     return {
         "seconds": wall,
-        "peak_rss_mb": peak_tree / 2**20,
-        "peak_process_mb": peak_one / 2**20,
+        "peak_rss_mb": sampled.peak_tree / 2**20,
+        "peak_process_mb": sampled.peak_one / 2**20,
+        "one_core_seconds": sampled.one_core,
         "sampler_cpu_seconds": sampler_cpu,
         **stages,
     }
 
 
+class Sampled(NamedTuple):
+    """What the samples of one build found."""
+
+    peak_tree: int  # bytes: the largest PSS summed over the build's processes
+    peak_one: int  # bytes: the largest RSS of one process
+    one_core: float  # seconds in which the processes kept under 1.5 cores busy
+
+
 def _sample_until_done(
     proc: subprocess.Popen[bytes], t0: float, curve: IO[str] | None, sample: float
-) -> tuple[int, int]:
-    """Sample the build's memory until it ends: peak PSS of its tree, peak RSS of one process."""
+) -> Sampled:
+    """Sample the build's memory and processor use until it ends."""
     root = psutil.Process(proc.pid)
     peak_tree = peak_one = 0
-    next_sample = 0.0
+    one_core = next_sample = last = 0.0
+    used: dict[int, float] = {}  # processor seconds of each process at the last sample
     while proc.poll() is None:
         try:
             procs = [root, *root.children(recursive=True)]
             mem = [_memory(p) for p in procs]
+            cpu = {p.pid: sum(p.cpu_times()[:2]) for p in procs}
         except psutil.Error:
-            mem = []
+            mem, cpu = [], {}
+        now = time.perf_counter() - t0
         if mem:
             tree, one = sum(pss for pss, _ in mem), max(rss for _, rss in mem)
             peak_tree, peak_one = max(peak_tree, tree), max(peak_one, one)
-            now = time.perf_counter() - t0
+            if sum(c - used.get(pid, 0.0) for pid, c in cpu.items()) < 1.5 * (now - last):
+                one_core += now - last  # start-up, a step one process does alone, or exit
+            used, last = cpu, now
             if curve and now >= next_sample:
                 curve.write(f"{now:.0f},{tree / 2**20:.0f},{one / 2**20:.0f},{len(mem)}\n")
                 curve.flush()
@@ -124,7 +141,7 @@ def _sample_until_done(
             proc.wait(timeout=sample)
         except subprocess.TimeoutExpired:
             pass
-    return peak_tree, peak_one
+    return Sampled(peak_tree, peak_one, one_core)
 
 
 def generate(folder: Path, articles: int) -> tuple[int, int, int]:
@@ -238,7 +255,8 @@ def main() -> int:
             f"{row['articles']} articles ({row['pages']} pages, {row['chars']:,} chars): clean "
             f"build {clean['seconds']:.1f} s ({row['chars'] / clean['seconds']:,.0f} chars/s), "
             f"peak {clean['peak_rss_mb']:.0f} MB (PSS of the tree; largest process RSS "
-            f"{clean['peak_process_mb']:.0f} MB); "
+            f"{clean['peak_process_mb']:.0f} MB), {clean['one_core_seconds']:.1f} s of it "
+            "with under 1.5 cores busy; "
             f"+1 page rebuild {incremental['seconds']:.1f} s, peak {incremental['peak_rss_mb']:.0f} MB; "
             f"{row['entities']} entities, {row['facts']} facts\n"
         )
