@@ -6,12 +6,12 @@
 #     benchmarks/bench_mypyc.sh link relate lexicon graph recognise text
 #
 # kg is typed throughout (mypy is clean), so mypyc can compile its modules to C
-# extensions as they are. This copies kg/, benchmarks/, seeds/ and pyproject.toml into a temporary
-# folder, compiles every module of the folders named (kg/<name>/*.py) there,
-# checks that `kg extract` gives the same files on the seeds and the dev
-# articles, then runs bench_extract.py in the copy against this checkout (one
-# repeat of each in turn, medians of 5). Needs a C compiler and Python's headers.
-# Nothing here is shipped: the figures are in benchmarks/README.md.
+# extensions as they are. This copies kg/, benchmarks/, seeds/ and pyproject.toml
+# into a temporary folder, compiles every module of the folders named
+# (kg/<name>/*.py) there, checks that `kg extract` gives the same files on the
+# seeds and the dev articles, then runs bench_extract.py in the copy against this
+# checkout (one repeat of each in turn, medians of 5). Needs a C compiler and
+# Python's headers. Nothing here is shipped: the figures are in benchmarks/README.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 py="$root/.venv/bin/python"
@@ -26,7 +26,8 @@ skip='organ_forms|graph/terms|graph/namespaces|text/pdf|recognise/matching|recog
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/kg"
-cp -r "$root/kg" "$root/benchmarks" "$root/seeds" "$root/pyproject.toml" "$work/kg/"  # pyproject: mypy's settings
+# pyproject.toml holds mypy's settings, which mypyc reads
+cp -r "$root/kg" "$root/benchmarks" "$root/seeds" "$root/pyproject.toml" "$work/kg/"
 ln -s "$root/../shared" "$work/shared"  # bench_extract reads ../shared/dev beside its checkout
 
 cd "$work/kg"
