@@ -72,6 +72,7 @@ class TermDoc:
     blocked: bytearray  # characters inside a title or a quote
     token_at: Holding  # the token holding each character
     token_ends: set[int]
+    tokens: dict[int, str]  # each token's text by its start (no Token objects: they are slow)
     name_starts: set[int]  # starts of the places and organisations found before
     words: tuple[Word, ...] = ()  # the segmenter's words, with their part of speech
     dates: frozenset[int] = frozenset()  # starts of the time words that hold a digit (2015年)
@@ -94,6 +95,7 @@ class TermDoc:
             blocked,
             Holding(list(starts), ends),
             set(ends),
+            starts,
             {s for s, _ in spans_of(doc, "PLACE", "ORG", key=spans_key)},
             words,
             frozenset(dates),
@@ -383,9 +385,9 @@ def known_documents(rules: TermRules, context: TermDoc) -> list[Term]:
     """Well-known documents named by a short word (党章), as whole tokens."""
     known = rules.known_documents
     return [
-        Term(t.idx, t.idx + len(t.text), "DOCUMENT", known[t.text])
-        for t in context.doc
-        if t.text in known and not overlaps(t.idx, t.idx + len(t.text), context.blocked)
+        Term(s, s + len(word), "DOCUMENT", known[word])
+        for s, word in context.tokens.items()
+        if word in known and not overlaps(s, s + len(word), context.blocked)
     ]
 
 
@@ -402,7 +404,7 @@ def repeats(context: TermDoc, terms: list[Term]) -> list[Term]:
     pattern = re.compile(
         "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))[:500])
     )
-    starts = {t.idx for t in context.doc}
+    starts = context.tokens
     out = []
     for m in pattern.finditer(text):
         s, e = m.span()
