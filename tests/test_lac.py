@@ -147,6 +147,16 @@ def test_lac_pipe_tokenises_many_texts_as_one_by_one(full_nlp) -> None:
         assert [(t.text, t.tag_) for t in doc] == [(t.text, t.tag_) for t in alone]
 
 
+def test_lac_tokenizer_keeps_the_text_its_tokens_join_to(full_nlp) -> None:
+    """The text a doc is made of is kept for ``text_of``, and is what spaCy would join."""
+    from kg.recognise.spans import TEXT_KEY, text_of
+
+    for text in [*TEXTS, "张三\U0001f600在北京市 \t工作\n\n第二行  "]:
+        doc = full_nlp.tokenizer(text)
+        assert doc.user_data[TEXT_KEY] == doc.text == text
+        assert text_of(doc) is text
+
+
 def test_lac_reads_characters_it_lacks_and_lone_surrogates(lac: Lac) -> None:
     """Characters outside the model's vocabulary, above the BMP or lone surrogates, read as OOV."""
     text = "张三\U0001f600在\udcff北京市\U0010ffff工作"

@@ -37,6 +37,7 @@ from spacy.vocab import Vocab
 from thinc.types import Ints2d
 
 from kg.errors import ModelError
+from kg.recognise.spans import TEXT_KEY
 from kg.resources import cache_dir, keep
 
 if TYPE_CHECKING:
@@ -441,6 +442,7 @@ class LacTokenizer:
         doc.from_array([TAG], cast(Ints2d, tags))
         # by character offsets too: components split tokens, which loses their tags
         doc.user_data[WORDS_KEY] = tuple(words)
+        doc.user_data[TEXT_KEY] = text  # the words cover it: spaCy need not join them again
         return doc
 
     def to_disk(self, path: Path, **kwargs: object) -> None:
