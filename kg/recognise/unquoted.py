@@ -81,8 +81,8 @@ class TermDoc:
     def of(cls, doc: Doc, blocked: bytearray, spans_key: str) -> TermDoc:
         """The context of ``doc``, whose titles and quotes are marked in ``blocked``."""
         text = text_of(doc)
-        starts = token_texts(doc)  # read as arrays: Token objects are slow
-        ends = [s + len(w) for s, w in starts.items()]
+        tokens = token_texts(doc)  # read as arrays: Token objects are slow
+        ends = [s + len(w) for s, w in tokens.items()]
         words = words_of(doc)
         dates = {
             w.start
@@ -93,9 +93,9 @@ class TermDoc:
             doc,
             text,
             blocked,
-            Holding(list(starts), ends),
+            Holding(list(tokens), ends),
             set(ends),
-            starts,
+            tokens,
             {s for s, _ in spans_of(doc, "PLACE", "ORG", key=spans_key)},
             words,
             frozenset(dates),
@@ -404,11 +404,10 @@ def repeats(context: TermDoc, terms: list[Term]) -> list[Term]:
     pattern = re.compile(
         "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))[:500])
     )
-    starts = context.tokens
     out = []
     for m in pattern.finditer(text):
         s, e = m.span()
-        if s in starts and e in context.token_ends and not overlaps(s, e, context.blocked):
+        if s in context.tokens and e in context.token_ends and not overlaps(s, e, context.blocked):
             t = names[m.group()]
             out.append(Term(s, e, t.label, t.canonical, t.core))
     return out
