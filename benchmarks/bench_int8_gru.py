@@ -227,11 +227,11 @@ def _packed(r: np.ndarray, bias: np.ndarray) -> tuple[np.ndarray, ...]:
     """Recurrent weights ``r`` [3H, H] (a row per gate output) as the kernel reads them:
     int8 per row, packed [3H/16][H/4][16][4]; 128 times each row's sum (the zero point);
     each row's scale over 127; the recurrent bias."""
-    scale = np.abs(r).max(axis=1) / 127
-    q = np.round(r / scale[:, None]).astype(np.int8)
+    columns, scale = _int8_columns(r.T)
+    q = columns.T  # a row per output again
     packed = np.ascontiguousarray(q.reshape(3 * H // 16, 16, H // 4, 4).transpose(0, 2, 1, 3))
     wsum = (128 * q.astype(np.int32).sum(axis=1)).astype(np.int32)
-    return packed, wsum, (scale / 127).astype(np.float32), np.ascontiguousarray(bias, np.float32)
+    return packed, wsum, scale[0] * np.float32(SCALE), np.ascontiguousarray(bias, np.float32)
 
 
 def _at(a: np.ndarray) -> int:
