@@ -151,6 +151,31 @@ def test_normalise_original_text_is_the_raw_characters_property(raw: str) -> Non
     assert text == visible or (set(visible) - set(text)) <= {"\u0301", "\u0323"}
 
 
+def _original_by_character(page: CleanPage, start: int, end: int) -> str:
+    """``original_text`` by its definition: each clean character's raw one, with the marks after it."""
+    raw, offsets = page.raw, page.offsets
+    out = []
+    for k in range(max(start, 0), min(end, len(offsets))):
+        stop = offsets[k + 1] if k + 1 < len(offsets) else len(raw)
+        j = offsets[k] + 1
+        while j < stop and unicodedata.combining(raw[j]):
+            j += 1
+        out.append(raw[offsets[k] : j])
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.data())
+def test_normalise_original_text_of_any_stretch_is_its_characters_property(
+    raw: str, data: st.DataObject
+) -> None:
+    doc = _normalised(raw)
+    page = CleanPage(PageMeta(source="p.txt"), raw, doc.text, doc.offsets.tolist())
+    start = data.draw(st.integers(-1, len(doc.text)))
+    end = data.draw(st.integers(start, len(doc.text) + 1))
+    assert original_text(page, start, end) == _original_by_character(page, start, end)
+
+
 # ---------------------------------------------------------------- hostile pages
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -104,19 +105,29 @@ def original_text(page: CleanPage, start: int, end: int) -> str:
     """
     raw, offsets = page.raw, page.offsets
     start, end = max(start, 0), min(end, len(offsets))
-    if start < end and offsets[end - 1] - offsets[start] == end - 1 - start:
-        # one raw run, as most sentences are: compare it with the clean text at C speed
-        first, last = offsets[start], offsets[end - 1]
-        if raw[first : last + 1] == page.text[start:end]:
-            return raw[
-                first : _marks_end(raw, last, offsets[end] if end < len(offsets) else len(raw))
-            ]
-    out = []
-    for k in range(start, end):
-        o = offsets[k]
-        stop = offsets[k + 1] if k + 1 < len(offsets) else len(raw)
-        out.append(raw[o : _marks_end(raw, o, stop)])
-    return "".join(out)
+    parts = []
+    k = start
+    while k < end:
+        # clean characters read from consecutive raw ones (most sentences are one such
+        # run, a line joined in the middle two): their raw characters, sliced at C speed
+        j = _run_end(offsets, k, end)
+        stop = offsets[j] if j < len(offsets) else len(raw)
+        parts.append(raw[offsets[k] : _marks_end(raw, offsets[j - 1], stop)])
+        k = j
+    return "".join(parts)
+
+
+def _run_end(offsets: list[int], k: int, end: int) -> int:
+    """The end (before ``end``) of the run of clean characters from ``k`` whose raw ones follow each other.
+
+    Offsets rise strictly, so ``offsets[m] - offsets[k] - (m - k)`` (the raw
+    characters dropped between ``k`` and ``m``) never falls: bisection finds
+    the first ``m`` where it is not 0.
+    """
+    first = offsets[k]
+    if offsets[end - 1] - first == end - 1 - k:
+        return end
+    return k + bisect_right(range(k, end), 0, key=lambda m: offsets[m] - first - (m - k))
 
 
 def _marks_end(raw: str, o: int, stop: int) -> int:
