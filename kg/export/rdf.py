@@ -323,7 +323,7 @@ def write_corpus_rdf(
     _check_formats(formats)
     out_dir = Path(out_dir)
     written: list[Path] = []
-    view = network
+    plain = None  # plain_network's copy of the view, made once for GraphML and GEXF
     for fmt in formats:
         if fmt in RDF_FORMATS:
             with paused_gc():  # millions of lines and node objects, no cycles
@@ -331,9 +331,9 @@ def write_corpus_rdf(
             written.append(_write(out_dir / RDF_FORMATS[fmt][1], data))
         else:
             with paused_gc():
-                if view is None:
-                    view = to_networkx(rdf.view)
-                data = serialize_network(view, fmt)
+                if plain is None:
+                    plain = plain_network(network if network is not None else to_networkx(rdf.view))
+                data = serialize_network(plain, fmt, plain=True)
             written.append(_write(out_dir / NETWORK_FORMATS[fmt], data))
     return written
 
@@ -376,9 +376,10 @@ def write_exports(
             data = serialize_rdf(from_graph, fmt)
             written.append(_write(out_dir / RDF_FORMATS[fmt][1], data))
         else:
-            if view is None:
-                view = to_networkx(corpus_graph)
-            written.append(_write(out_dir / NETWORK_FORMATS[fmt], serialize_network(view, fmt)))
+            if view is None:  # plain_network's copy, made once for GraphML and GEXF
+                view = plain_network(to_networkx(corpus_graph))
+            data = serialize_network(view, fmt, plain=True)
+            written.append(_write(out_dir / NETWORK_FORMATS[fmt], data))
     return written
 
 
