@@ -75,10 +75,12 @@ def stage_times(paths: list[Path], nlp, manifest_of) -> tuple[dict[str, float], 
         for text in texts:
             n = len(text.articles) + len(text.heads)
             docs, at = flat[at : at + n], at + n
+            # as kg.extract.extract_text: the home place from LAC's words, then the recognisers
+            parts = list(zip((*text.articles, *text.heads), docs, strict=True))
+            page = timed("link (home place)", infer_home_place, text.page, parts)
             for name, proc in nlp.pipeline:
                 docs = [timed(f"recognise ({name})", proc, doc) for doc in docs]
-            page = timed("link (home place)", infer_home_place, text.page)
-            parts = zip((*text.articles, *text.heads), docs, strict=True)
+            parts = list(zip((*text.articles, *text.heads), docs, strict=True))
             mentions = sorted(
                 (
                     m

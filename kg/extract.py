@@ -89,10 +89,12 @@ def extract_page(raw: str, meta: PageMeta, nlp: Language) -> PageResult:
 def extract_text(text: PageText, docs: list[Doc], nlp: Language) -> PageResult:
     """The rest of ``extract_page``: recognise in ``docs`` (``text.texts()``, tokenised), link, relate.
 
-    The home place is inferred here, after tokenising: the city the page names
-    most is read off words LAC has just found (``Lac.analyse_many`` keeps them).
+    The home place is inferred here, after tokenising and before the
+    recognisers split tokens: the city the page names most is read off LAC's
+    words, the tokens of ``docs``.
     """
-    page, articles = infer_home_place(text.page), text.articles
+    articles = text.articles
+    page = infer_home_place(text.page, list(zip((*articles, *text.heads), docs, strict=True)))
     docs = list(nlp.pipe(docs))
     parts = zip((*articles, *text.heads), docs, strict=True)
     mentions = sorted(

@@ -65,3 +65,28 @@ def test_link_scope_most_named_city(text, city):
     from kg.link.scope import most_named_city
 
     assert most_named_city(text, PagePlaces({})) == city
+
+
+def test_link_scope_most_named_city_reads_the_words_of_the_docs_given(monkeypatch):
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from kg.link.places import PagePlaces
+    from kg.link.scope import most_named_city
+    from kg.recognise.lac import Lac
+
+    text = "题目\n温州，温州，台州。"
+    assert most_named_city(text, PagePlaces({})) == "温州市"  # LAC: 温州 twice, 台州 once
+    # a doc that reads "温州，温州" as one word: only 台州 is a word of its own
+    words = ["温州，温州", "，", "台州", "。"]
+    doc = Doc(Vocab(), words=words, spaces=[False] * len(words))
+    art = Article(0, "题目", "".join(words), 3, 3, len(text))
+
+    def unread(*_args, **_kwargs):
+        raise AssertionError("LAC read a sentence a doc holds")
+
+    monkeypatch.setattr(Lac, "analyse_around", unread)
+    assert most_named_city(text, PagePlaces({}), [(art, doc)]) == "台州市"
+    # a name no doc holds (a first line that is no article's) is read by LAC
+    with pytest.raises(AssertionError, match="LAC read"):
+        most_named_city("温州" + text[2:], PagePlaces({}), [(art, doc)])

@@ -12,14 +12,17 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Sequence
 from functools import cache
+
+from spacy.tokens import Doc
 
 from kg.errors import InputError
 from kg.lexicon import tables
 from kg.link.lexicon import gazetteer
 from kg.link.places import PagePlaces
 from kg.link.scope import most_named_city
-from kg.model import FROM_OPTION, CleanPage, PageMeta
+from kg.model import FROM_OPTION, Article, CleanPage, PageMeta
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +57,20 @@ def with_home_place(meta: PageMeta, home_place: str | None) -> PageMeta:
     return meta
 
 
-def infer_home_place(page: CleanPage) -> CleanPage:
+def infer_home_place(page: CleanPage, docs: Sequence[tuple[Article, Doc]] = ()) -> CleanPage:
     """``page`` with its home place inferred from the newspaper, a dateline or the cities named.
 
-    A page that has a home place already is returned as it is; one where
-    none can be chosen is logged as a warning and keeps none.
+    ``docs``: the page's articles, tokenised, whose words the cities are read
+    from (``most_named_city``). A page that has a home place already is
+    returned as it is; one where none can be chosen is logged as a warning
+    and keeps none.
     """
     meta = page.meta
     if meta.home_place:
         return page
     found = _from_paper(meta.newspaper, "newspaper") or _from_dateline(page.text)
     if found is None:
-        city = most_named_city(page.text, PagePlaces({}))
+        city = most_named_city(page.text, PagePlaces({}), docs)
         found = (city, "city the page names most") if city else None
     if found is None:
         logger.warning(

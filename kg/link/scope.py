@@ -10,8 +10,12 @@ of that level the article names most.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
+
+from spacy.tokens import Doc
 
 from kg.lexicon import tables
 from kg.link.lexicon import gazetteer, load_tables
@@ -83,16 +87,20 @@ def _city_names() -> Dictionary:
     return Dictionary(names)
 
 
-def most_named_city(text: str, places: PagePlaces) -> str | None:
+def most_named_city(
+    text: str, places: PagePlaces, docs: Sequence[tuple[Article, Doc]] = ()
+) -> str | None:
     """The city ``text`` names most often, in full or short (None when none or a tie).
 
     A name counts only where the segmenter reads it as a word of its own
-    (幸福 温州, not 长治久安).
+    (幸福 温州, not 长治久安): a token of the doc that holds it, where
+    ``docs`` (the tokenised texts of ``text``: its articles, each with its
+    range) hold it, else a word of the sentence LAC reads around it.
     """
     hits = _city_names().matches(text)
     if not hits:
         return None
-    words = {(w.start, w.end) for w in default_lac().analyse_around(text, (s for s, _, _ in hits))}
+    words = _words_among(text, [(start, end) for start, end, _ in hits], docs)
     counts: Counter[str] = Counter()
     for start, end, name in hits:
         place = places.gaz.resolve(name, context=[]) if (start, end) in words else None
@@ -102,6 +110,34 @@ def most_named_city(text: str, places: PagePlaces) -> str | None:
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]
+
+
+def _words_among(
+    text: str, spans: list[tuple[int, int]], docs: Sequence[tuple[Article, Doc]]
+) -> set[tuple[int, int]]:
+    """The ``[start, end)`` spans of ``text`` the segmenter reads as one word.
+
+    The tokens of the doc whose range holds a span decide; the sentences
+    around the spans no doc holds are read by LAC (whose words of a sentence
+    read lately are kept, so a page just tokenised is seldom read again).
+    """
+    docs = sorted(docs, key=lambda part: part[0].start)
+    starts = [art.start for art, _ in docs]
+    words: set[tuple[int, int]] = set()
+    unread: list[tuple[int, int]] = []
+    for start, end in spans:
+        k = bisect_right(starts, start) - 1
+        art, doc = docs[k] if k >= 0 else (None, None)
+        if art is None or doc is None or end > art.end:
+            unread.append((start, end))
+            continue
+        span = doc.char_span(start - art.start, end - art.start)
+        if span is not None and len(span) == 1:
+            words.add((start, end))
+    if unread:
+        read = default_lac().analyse_around(text, (start for start, _ in unread))
+        words.update(set(unread) & {(w.start, w.end) for w in read})
+    return words
 
 
 def places_named(run: PageLinking, art: Article) -> tuple[list[str], Counter[str]]:
