@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -85,11 +85,17 @@ class CorpusRdf:
     quads: list[ox.Quad]
     triple_order: array[int]
     view: ViewIndex
+    _triples: list[ox.Triple] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def triples(self) -> Iterator[ox.Triple]:
-        """The unique triples, grouped by subject, ``rdf:type`` first."""
-        quads = self.quads
-        return (quads[i].triple for i in self.triple_order)
+    def triples(self) -> list[ox.Triple]:
+        """The unique triples, grouped by subject, ``rdf:type`` first.
+
+        Made once: Turtle, N-Triples and JSON-LD each write them.
+        """
+        if self._triples is None:
+            quads = self.quads
+            self._triples = [quads[i].triple for i in self.triple_order]
+        return self._triples
 
 
 def _rdf_of(quads: Iterable[Quad | AnyQuad], *, keep_view: bool = False) -> CorpusRdf:
