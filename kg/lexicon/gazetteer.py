@@ -221,12 +221,13 @@ class Gazetteer:
         if len(uids) == 1 and self._level[uids[0]] <= RANK["county"]:
             return self.place(uids[0])
         weights = _weights([c for c in (context or []) if c != name])
-        scored = sorted(((self._support(u, weights), u) for u in uids), reverse=True)
-        best, best_uid = scored[0]
-        if best > 0 and (len(scored) == 1 or scored[1][0] < best):
-            return self.place(best_uid)
-        if len(uids) == 1 and best > 0:
-            return self.place(uids[0])
+        if weights:  # without context every candidate scores 0: nothing to weigh
+            scored = sorted(((self._support(u, weights), u) for u in uids), reverse=True)
+            best, best_uid = scored[0]
+            if best > 0 and (len(scored) == 1 or scored[1][0] < best):
+                return self.place(best_uid)
+            if len(uids) == 1 and best > 0:
+                return self.place(uids[0])
         # without context, a province/city/county name standing for exactly one
         # place of the highest level among the candidates (阜新 → 阜新市)
         top = min(self._level[u] for u in uids)
