@@ -98,12 +98,7 @@ def extract_text(text: PageText, docs: list[Doc], nlp: Language) -> PageResult:
     docs = list(nlp.pipe(docs))
     parts = zip((*articles, *text.heads), docs, strict=True)
     mentions = sorted(
-        (
-            replace(m, raw_start=r[0], raw_end=r[1])
-            for a, d in parts
-            for m in mentions_of(d, a, page)
-            for r in [page.raw_span(m.start, m.end)]
-        ),
+        (m for a, d in parts for m in mentions_of(d, a, page)),
         key=lambda m: (m.start, -m.end, m.label),
     )
     linked = link_page(page, articles, mentions)

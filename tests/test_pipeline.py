@@ -64,6 +64,7 @@ def test_pipeline_mentions_carry_page_offsets_and_sentences(nlp):
     assert page.text[person.start : person.end] == "张强"
     assert person.sentence == "会泽县公安局民警张强说，工作很忙。"
     assert page.text[person.sentence_start :].startswith(person.sentence)
+    assert (person.raw_start, person.raw_end) == (person.start, person.end)  # raw = clean here
 
 
 def _eval_module():

@@ -82,7 +82,8 @@ def build_nlp(*, segmenter: str = "lac", model_dir: Path | None = None) -> Langu
 
 
 def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
-    """The mentions of ``doc`` (the text ``page.text[article.start:article.end]``)."""
+    """The mentions of ``doc`` (the text ``page.text[article.start:article.end]``), each with
+    its span in the clean page and in the raw file."""
     out = []
     quoted: dict[tuple[int, int], str] = {}  # one sentence's text, quoted once for its mentions
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
@@ -101,15 +102,19 @@ def mentions_of(doc: Doc, article: Article, page: CleanPage) -> list[Mention]:
         where = (article.start + lo, article.start + hi)
         if where not in quoted:
             quoted[where] = original_text(page, *where)
+        start, end = article.start + span.start_char, article.start + span.end_char
+        raw_start, raw_end = page.raw_span(start, end)
         out.append(
             Mention(
                 text=span.text,
                 label=span.label_,
-                start=article.start + span.start_char,
-                end=article.start + span.end_char,
+                start=start,
+                end=end,
                 article=article.index,
                 sentence=quoted[where],
                 sentence_start=where[0],
+                raw_start=raw_start,
+                raw_end=raw_end,
                 canonical=span._.canonical if Span.has_extension("canonical") else None,
                 core=bool(span._.core) if Span.has_extension("core") else True,
             )
