@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.link.names import (
+    clean_surface,
     expand_abbreviations,
     fix_misprint,
     is_doctrine,
@@ -129,3 +130,15 @@ def test_link_names_is_subsequence(short, long_, expected):
 
 def test_link_names_norm_name_drops_layout_and_list_punctuation():
     assert norm_name("“对标先进、争创一流”") == norm_name("对标先进 争创一流") == "对标先进争创一流"
+
+
+def test_link_names_clean_surface_drops_every_white_space_as_regex_does():
+    import re
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert {"\u3000", "\xa0", "\u2028", "\n"} <= set(spaces)
+    text = "昭通".join(spaces) + "市\u3000人社局 "
+    assert (
+        clean_surface(text) == re.sub(r"\s+", "", text) == "昭通" * (len(spaces) - 1) + "市人社局"
+    )
