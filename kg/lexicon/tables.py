@@ -238,12 +238,8 @@ def _yes(table: Table, i: int, column: str) -> bool:
     return value == "yes"
 
 
-@cache
 def words(name: str, use: str | None = None) -> tuple[str, ...]:
-    """The ``word`` column of a word table in file order (only rows whose uses list ``use``).
-
-    Kept per process, as the tables are: the linker asks for some on every organ name.
-    """
+    """The ``word`` column of a word table in file order (only rows whose uses list ``use``)."""
     return load_table(name).column("word", use=use)
 
 

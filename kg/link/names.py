@@ -91,7 +91,12 @@ def is_doctrine(name: str) -> bool:
 
 def is_generic(name: str) -> bool:
     """Whether an organ name is a bare body word that names no one body (党委, 支部)."""
-    return name in tables.words("organs/words.csv", "bare_body")
+    return name in _bare_bodies()
+
+
+@lru_cache(maxsize=1)
+def _bare_bodies() -> frozenset[str]:
+    return frozenset(tables.words("organs/words.csv", "bare_body"))
 
 
 def expand_abbreviations(name: str, *, level: str | None = None, year: int | None = None) -> str:
