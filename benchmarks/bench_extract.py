@@ -112,8 +112,8 @@ def main() -> int:
     chars: dict[str, int] = {}
     for _ in range(args.repeats):
         for name, paths in sets.items():
-            *seconds, chars[name] = stage_seconds(paths)
-            runs["this"].setdefault(name, []).append((seconds[0], seconds[1]))
+            extracting, all_stages, chars[name] = stage_seconds(paths)
+            runs["this"].setdefault(name, []).append((extracting, all_stages))
         if other is not None:
             assert other.stdin is not None and other.stdout is not None
             other.stdin.write("go\n")
