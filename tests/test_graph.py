@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -189,6 +190,35 @@ def test_graph_corpus_rdf_is_the_same_from_an_rdflib_dataset():
     a, b = corpus_rdf(c), graph_rdf(build_dataset(c))
     assert a.quads == b.quads
     assert list(a.triple_order) == list(b.triple_order)
+
+
+def test_graph_quads_sort_by_their_parts_whatever_the_characters_after_a_shorter_name():
+    from kg.graph.oxigraph import unique_sorted
+
+    a, p = "http://x.org/a", "http://x.org/p"
+    quads = [
+        (URIRef(s), URIRef(pred), o, None)
+        for s in (a + "b", a + "-b", a, a + "/")
+        for pred in (p + "-q", p, str(RDF.type))
+        for o in (Literal("x"), URIRef(a), Literal("x", lang="zh"), Literal("-"))
+    ]
+    quads.append(quads[0])  # a quad given twice is written once
+    ordered, triple_order = unique_sorted(reversed(quads))
+
+    def parts(q):  # the order the files are written in, part by part
+        literal = isinstance(q.object, ox.Literal)
+        p_str = q.predicate.value
+        return (
+            q.subject.value,
+            p_str != str(RDF.type),
+            p_str,
+            literal,
+            str(q.object) if literal else q.object.value,
+        )
+
+    assert len(ordered) == len(quads) - 1 == len(triple_order)
+    assert [parts(q) for q in ordered] == sorted(parts(q) for q in ordered)
+    assert [q.subject.value for q in ordered[:12]] == [a] * 12  # a before a-b, a/ and ab
 
 
 def test_graph_skips_fact_with_unknown_entity(caplog):
