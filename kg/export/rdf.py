@@ -359,7 +359,7 @@ def write_exports(
     written: list[Path] = []
     from_graph: CorpusRdf | None = None
     from_dataset: CorpusRdf | None = None
-    view = None
+    plain = None  # plain_network's copy of the view, made once for GraphML and GEXF
     for fmt in formats:
         if fmt in DATASET_FORMATS:
             if dataset is None:
@@ -376,9 +376,9 @@ def write_exports(
             data = serialize_rdf(from_graph, fmt)
             written.append(_write(out_dir / RDF_FORMATS[fmt][1], data))
         else:
-            if view is None:  # plain_network's copy, made once for GraphML and GEXF
-                view = plain_network(to_networkx(corpus_graph))
-            data = serialize_network(view, fmt, plain=True)
+            if plain is None:
+                plain = plain_network(to_networkx(corpus_graph))
+            data = serialize_network(plain, fmt, plain=True)
             written.append(_write(out_dir / NETWORK_FORMATS[fmt], data))
     return written
 
