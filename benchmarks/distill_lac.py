@@ -1,7 +1,7 @@
-"""An experiment toward issue 20: LAC's encoder distilled into a small convolutional tagger.
+"""An experiment toward issue 20: LAC's encoder distilled into a small tagger.
 
     .venv/bin/pip install torch==2.13.0      # not a kg dependency
-    .venv/bin/python benchmarks/distill_lac.py CORPUS.jsonl [...] --epochs 12 --out DIR
+    .venv/bin/python benchmarks/distill_lac.py CORPUS.jsonl [...] --epochs 12 --out DIR [--student gru]
 
 The corpus is text kg is not measured on: JSON lines with a ``content`` field,
 such as the PRC government work reports and CPC congress reports that
@@ -14,7 +14,8 @@ stated, so they serve to measure and nothing trained on them can be shipped). LA
 emissions on every chunk are the targets (a softmax match per character, so
 LAC's CRF transitions decode the student's scores unchanged); the student
 reads 64-wide character embeddings through four width-3 convolutions (the
-last two dilated, 17 characters of context). It is exported as an ONNX
+last two dilated, 17 characters of context) or, with ``--student gru``, one
+bidirectional GRU of 64 units each way (the whole chunk). It is exported as an ONNX
 model with LAC's encoder's inputs, and kg then runs with it in LAC's place:
 the script prints kg's scores on the seeds and ``../shared/dev`` and the
 extraction and encoder rates beside LAC's, in the same process. Last, it
@@ -78,30 +79,49 @@ def targets(lac, corpora: list[Path]) -> tuple[list[np.ndarray], list[np.ndarray
     return [lac._ids_of(c) for c in chunks], lac._encode_all(chunks)
 
 
-def train(ids: list[np.ndarray], emissions: list[np.ndarray], epochs: int, out: Path) -> Path:
+def _student(kind: str, vocab: int, tags: int):
+    """The student: 64-wide character embeddings, then four width-3 convolutions of 128
+    channels ("conv", the last two dilated: 17 characters of context) or one bidirectional
+    GRU of 64 units each way ("gru", the whole chunk), then a linear layer to LAC's tags."""
+    import torch
+
+    class Student(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = torch.nn.Embedding(vocab + 1, 64, padding_idx=vocab)
+            if kind == "gru":
+                self.gru = torch.nn.GRU(64, 64, batch_first=True, bidirectional=True)
+                self.out = torch.nn.Linear(128, tags)
+            else:
+                self.convs = torch.nn.ModuleList(
+                    torch.nn.Conv1d(i, 128, 3, padding=d, dilation=d)
+                    for i, d in ((64, 1), (128, 1), (128, 2), (128, 4))
+                )
+                self.out = torch.nn.Conv1d(128, tags, 1)
+
+        def forward(self, token_ids, length):
+            x = torch.where(token_ids >= vocab, torch.full_like(token_ids, vocab), token_ids)
+            if kind == "gru":
+                scores = self.out(self.gru(self.emb(x))[0])
+            else:
+                h = self.emb(x).transpose(1, 2)
+                for k, conv in enumerate(self.convs):
+                    h = torch.relu(conv(h)) + (h if k >= 2 else 0)
+                scores = self.out(h).transpose(1, 2)
+            return scores + (length.sum() * 0).float()
+
+    return Student()
+
+
+def train(
+    ids: list[np.ndarray], emissions: list[np.ndarray], epochs: int, out: Path, kind: str
+) -> Path:
     """Fit the student to LAC's emissions; its ONNX file."""
     import torch
 
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     vocab, tags = 58224, emissions[0].shape[1]
-
-    class Student(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.emb = torch.nn.Embedding(vocab + 1, 64, padding_idx=vocab)
-            self.convs = torch.nn.ModuleList(
-                torch.nn.Conv1d(i, 128, 3, padding=d, dilation=d)
-                for i, d in ((64, 1), (128, 1), (128, 2), (128, 4))
-            )
-            self.out = torch.nn.Conv1d(128, tags, 1)
-
-        def forward(self, token_ids, length):
-            x = torch.where(token_ids >= vocab, torch.full_like(token_ids, vocab), token_ids)
-            h = self.emb(x).transpose(1, 2)
-            for k, conv in enumerate(self.convs):
-                h = torch.relu(conv(h)) + (h if k >= 2 else 0)
-            return self.out(h).transpose(1, 2) + (length.sum() * 0).float()
 
     def batches(rows: list[int], size: int = 64):
         groups = [rows[k : k + size] for k in range(0, len(rows), size)]
@@ -119,7 +139,7 @@ def train(ids: list[np.ndarray], emissions: list[np.ndarray], epochs: int, out: 
                 )
             yield torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(m)
 
-    student = Student()
+    student = _student(kind, vocab, tags)
     opt = torch.optim.Adam(student.parameters(), lr=2e-3)
     rows = list(range(len(ids)))  # sorted by length: batches of like length
     lengths = torch.zeros(1, dtype=torch.int64)
@@ -253,6 +273,7 @@ def main() -> int:
     parser.add_argument("corpus", type=Path, nargs="+")
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--student", choices=("conv", "gru"), default="conv")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     import onnxruntime as ort
@@ -262,7 +283,7 @@ def main() -> int:
     lac = default_lac()
     args.out.mkdir(parents=True, exist_ok=True)
     ids, emissions = targets(lac, args.corpus)
-    student = train(ids, emissions, args.epochs, args.out)
+    student = train(ids, emissions, args.epochs, args.out, args.student)
     sys.stdout.write("| encoder | set | scores | extraction chars/s | encoder chars/s |\n")
     sys.stdout.write("|---|---|---|---:|---:|\n")
     measure(lac, args.out, "LAC")
