@@ -250,8 +250,8 @@ def agreement(lac, teacher, student) -> None:
 
 class EqualLengths:
     """The student's session, run on the chunks of one length at a time: kg pads shorter
-    chunks in a run, which LAC's encoder is told to ignore but the student's convolutions
-    would read."""
+    chunks in a run, which LAC's encoder is told to ignore but the student would read (its
+    convolutions, or its GRU's backward direction, which is not given the lengths)."""
 
     def __init__(self, session) -> None:
         self.session = session
